@@ -1,0 +1,1 @@
+"""Thin Discord and Slack adapters: platform events in, core calls, Replies out."""

@@ -1,0 +1,1 @@
+"""The platform-neutral core of talksbot: service, replies, corrections, digests, CLI."""

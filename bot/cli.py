@@ -1,0 +1,296 @@
+"""The `talksbot` command line: the composition root for the core commands.
+
+Exit codes: 0 success, 2 bad usage or bad input (one line on stderr), 1 an
+unexpected error (logged with its traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, NoReturn
+
+from bot import corrections, render_text
+from bot.digest import build_digest
+from bot.json_contract import answer_json, claim_json, history_json
+from bot.replies import HistoryReply, Reply, SourcesReply
+from bot.service import TalksService
+from bot.settings import Settings
+from knowledge.errors import BadInput, TalksbotError
+from knowledge.models import Moderator
+from knowledge.store import Store
+
+log = logging.getLogger("talksbot")
+
+Handler = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors in one line and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"talksbot: {message} (see `{self.prog} --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="talksbot", description=__doc__.splitlines()[0] if __doc__ else None)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("ask", help="answer a question from the claim store, with word-for-word quotes")
+    p.add_argument("question", nargs="*", help="the question; with --json and no question, read one per line from stdin")
+    p.add_argument("--json", action="store_true", help="print the DESIGN.md JSON object (JSON Lines in batch mode)")
+    p.set_defaults(handler=cmd_ask)
+
+    p = sub.add_parser("claims", help="list every claim")
+    p.add_argument("--json", action="store_true", help="print one JSON array in the answer shape")
+    p.set_defaults(handler=cmd_claims)
+
+    p = sub.add_parser("claim", help="show one claim, its quotes, status and conflicts")
+    p.add_argument("id", help="the claim id (see `talksbot claims`)")
+    p.add_argument("--json", action="store_true", help="print the claim in the answer shape")
+    p.set_defaults(handler=cmd_claim)
+
+    p = sub.add_parser("sources", help="list the five articles and what they state about themselves")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_sources)
+
+    p = sub.add_parser("correct", help="moderators: record a corrected statement for a claim")
+    p.add_argument("id", help="the claim id")
+    p.add_argument("--text", required=True, help="the corrected statement")
+    p.add_argument("--reason", required=True, help="why the claim is corrected")
+    p.add_argument("--by", help="who corrects it (default: TALKSBOT_OPERATOR or $USER)")
+    p.add_argument("--url", help="an optional source URL for the correction")
+    p.set_defaults(handler=cmd_correct)
+
+    p = sub.add_parser("retract", help="moderators: retract a claim so it is no longer given as an answer")
+    p.add_argument("id", help="the claim id")
+    p.add_argument("--reason", required=True, help="why the claim is retracted")
+    p.add_argument("--by", help="who retracts it (default: TALKSBOT_OPERATOR or $USER)")
+    p.set_defaults(handler=cmd_retract)
+
+    p = sub.add_parser("restore", help="moderators: return a corrected or retracted claim to the article's wording")
+    p.add_argument("id", help="the claim id")
+    p.add_argument("--by", help="who restores it (default: TALKSBOT_OPERATOR or $USER)")
+    p.add_argument("--reason", help="an optional note")
+    p.set_defaults(handler=cmd_restore)
+
+    p = sub.add_parser("add-claim", help="moderators: add a claim quoting an article or an outside URL")
+    p.add_argument("--text", required=True, help="the claim, in neutral words")
+    p.add_argument("--reason", required=True, help="why it is added")
+    p.add_argument("--by", help="who adds it (default: TALKSBOT_OPERATOR or $USER)")
+    p.add_argument("--source", help="a seed article id (see `talksbot sources`) that the quote comes from")
+    p.add_argument("--quote", help="an exact passage of that article")
+    p.add_argument("--url", help="an outside source URL (the claim is marked as added by moderators)")
+    p.add_argument("--id", dest="claim_id", help="the new claim id (default: made from the text)")
+    p.add_argument("--topic", default="added", help="a topic word (default: added)")
+    p.set_defaults(handler=cmd_add_claim)
+
+    p = sub.add_parser("history", help="a claim's moderation history, oldest first")
+    p.add_argument("id", help="the claim id")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.set_defaults(handler=cmd_history)
+
+    p = sub.add_parser("digest", help="print the digest for the period since --since (default: the last 24 hours)")
+    p.add_argument("--json", action="store_true", help="print the digest as JSON")
+    p.add_argument("--since", help="ISO date or date-time (UTC when no offset is given)")
+    p.set_defaults(handler=cmd_digest)
+    return parser
+
+
+# ---- helpers -----------------------------------------------------------------
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _operator(args: argparse.Namespace, settings: Settings) -> Moderator:
+    name = (args.by or settings.operator or "").strip()
+    return Moderator(platform="cli", user_id=name, name=name)
+
+
+async def _with_service(settings: Settings, work: Callable[[TalksService], Awaitable[int]]) -> int:
+    async with Store.open(settings.db_path) as store:
+        service = TalksService(store)
+        await service.start()
+        return await work(service)
+
+
+def _print(reply: Reply) -> None:
+    print(render_text.render(reply))
+
+
+def _dump(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+# ---- commands ------------------------------------------------------------------
+
+
+async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    question = " ".join(args.question)
+    batch = not question and args.json
+    if not batch and not question.strip():
+        raise BadInput("Give a question, e.g. talksbot ask \"How long was the call?\"")
+
+    async def work(service: TalksService) -> int:
+        if not batch:
+            reply = await service.ask(question)
+            _dump(answer_json(reply)) if args.json else _print(reply)
+            return 0
+        for line in sys.stdin:
+            if not line.strip():
+                continue  # blank lines are not questions; documented in the README
+            _dump(answer_json(await service.ask(line)))
+            sys.stdout.flush()
+        return 0
+
+    return await _with_service(settings, work)
+
+
+async def cmd_claims(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        views = await service.all_claims()
+        if args.json:
+            _dump([claim_json(v) for v in views])
+        else:
+            for v in views:
+                print(f"{v.claim_id:<48} {v.status:<9} {v.text}")
+        return 0
+
+    return await _with_service(settings, work)
+
+
+async def cmd_claim(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        reply = await service.claim(args.id)
+        _dump(claim_json(reply.claim)) if args.json else _print(reply)
+        return 0
+
+    return await _with_service(settings, work)
+
+
+async def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        sources = await service.sources()
+        if args.json:
+            _dump([s.model_dump() for s in sources])
+        else:
+            _print(SourcesReply(sources))
+        return 0
+
+    return await _with_service(settings, work)
+
+
+async def cmd_correct(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        entry = await corrections.correct_claim(
+            service.store, args.id, args.text, args.reason, _operator(args, settings), _now(), args.url
+        )
+        print(f"Corrected {entry.claim_id}.")
+        return 0
+
+    return await _with_service(settings, work)
+
+
+async def cmd_retract(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        entry = await corrections.retract_claim(service.store, args.id, args.reason, _operator(args, settings), _now())
+        print(f"Retracted {entry.claim_id}.")
+        return 0
+
+    return await _with_service(settings, work)
+
+
+async def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        entry = await corrections.restore_claim(service.store, args.id, _operator(args, settings), _now(), args.reason)
+        print(f"Restored {entry.claim_id}.")
+        return 0
+
+    return await _with_service(settings, work)
+
+
+async def cmd_add_claim(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        claim = await corrections.add_claim(
+            service.store, service.seeds, text=args.text, reason=args.reason, by=_operator(args, settings),
+            now=_now(), topic=args.topic, claim_id=args.claim_id, source_id=args.source, quote=args.quote,
+            url=args.url,
+        )
+        print(f"Added {claim.id}.")
+        return 0
+
+    return await _with_service(settings, work)
+
+
+async def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        reply = HistoryReply(args.id, await service.store.history(args.id.strip()))
+        _dump(history_json(reply)) if args.json else _print(reply)
+        return 0
+
+    return await _with_service(settings, work)
+
+
+def parse_since(value: str | None, now: datetime) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        since = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise BadInput(f"--since must be an ISO date such as 2025-02-12, not “{value}”.") from exc
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    if since > now:
+        raise BadInput("--since is in the future.")
+    return since
+
+
+async def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    now = _now()
+    since = parse_since(args.since, now)
+
+    async def work(service: TalksService) -> int:
+        reply = await build_digest(service, since=since, now=now)
+        if args.json:
+            from bot.digest import digest_json
+
+            _dump(digest_json(reply))
+        else:
+            _print(reply)
+        return 0
+
+    return await _with_service(settings, work)
+
+
+# ---- entry point ------------------------------------------------------------------
+
+
+def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser) -> int:
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        handler: Handler = args.handler
+        return asyncio.run(handler(args, settings))
+    except TalksbotError as exc:
+        print(f"talksbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:
+        log.exception("unexpected error")
+        print(f"talksbot: unexpected error; see the log above.", file=sys.stderr)
+        return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(argv, build_parser())

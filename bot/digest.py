@@ -1,0 +1,109 @@
+"""Building a digest Reply for a period. Read-only: it never writes.
+
+A digest shows, for the period since that channel's last one: moderator
+corrections, retractions, restorations and new claims; the most-asked
+questions and how many went unanswered; answers readers marked wrong; where
+the articles disagree; and a few key claims with their quotes. With nothing new
+it says so in one line instead of repeating the previous post.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot import messages
+from bot.replies import DigestItem, DigestReply, DigestSection
+
+if TYPE_CHECKING:
+    from bot.service import TalksService
+
+KEY_CLAIMS = 3
+CONFLICTS_SHOWN = 3
+TOP_QUESTIONS = 5
+
+
+async def build_digest(service: TalksService, *, since: datetime | None, now: datetime) -> DigestReply:
+    """The digest for [since, now]; `since` defaults to 24 hours before `now`."""
+    start = since or now - timedelta(days=1)
+    await service.refresh()
+    store = service.store
+    history = [e for e in await store.history_since(start) if e.at <= now]
+    top, asked, unanswered = await store.question_stats(start)
+    wrong = [(cid, n) for cid, verdict, n in await store.feedback_since(start) if verdict == "wrong"]
+
+    sections: list[DigestSection] = []
+    labels = {"correct": "Corrected", "retract": "Retracted", "restore": "Restored", "add": "New claim"}
+    changes = []
+    for e in history:
+        detail = f"Reason: {e.reason} — {e.by.name}, {e.at:%Y-%m-%d %H:%M} UTC" if e.reason else f"— {e.by.name}"
+        text = f"{labels[e.action]} {e.claim_id}" + (f": {e.text}" if e.text else "")
+        changes.append(DigestItem(text=text, claim_id=e.claim_id, detail=detail))
+    if changes:
+        sections.append(DigestSection("Moderator changes", changes))
+    if asked:
+        items = [DigestItem(text=f"“{q}” — asked {n}×") for q, n in top[:TOP_QUESTIONS]]
+        items.append(DigestItem(text=f"{asked} questions, {unanswered} not answered from the sources."))
+        sections.append(DigestSection("Most-asked questions", items))
+    if wrong:
+        sections.append(
+            DigestSection(
+                "Answers readers marked wrong (for moderators)",
+                [DigestItem(text=f"{cid}: marked wrong {n}×", claim_id=cid) for cid, n in wrong[:5]],
+            )
+        )
+    has_news = bool(sections)
+    if not has_news:
+        return DigestReply(
+            period_start=start, period_end=now,
+            sections=[DigestSection("Nothing new", [DigestItem(text=messages.NOTHING_NEW)])], has_news=False,
+        )
+    views = [v for v in await service.all_claims() if v.status != "retracted"]
+    by_id = {v.claim_id: v for v in views}
+    pairs, seen = [], set()
+    for v in sorted(views, key=lambda v: v.claim_id):
+        for other, other_text in v.conflicts:
+            key = tuple(sorted((v.claim_id, other)))
+            if key not in seen and other in by_id:
+                seen.add(key)
+                pairs.append(DigestItem(text=f"{v.text} / {other_text}", detail=f"{key[0]} ↔ {key[1]}"))
+    if pairs:
+        # Rotate through the disagreements day by day rather than repeat the same ones.
+        offset = now.toordinal() % len(pairs)
+        sections.append(DigestSection(messages.SOURCES_DISAGREE, (pairs[offset:] + pairs[:offset])[:CONFLICTS_SHOWN]))
+    key = sorted(views, key=lambda v: (-_importance(service, v.claim_id), v.claim_id))
+    top_rank = [v for v in key if _importance(service, v.claim_id) == _importance(service, key[0].claim_id)] or key
+    offset = now.toordinal() % len(top_rank) if top_rank else 0
+    chosen = (top_rank[offset:] + top_rank[:offset])[:KEY_CLAIMS]
+    sections.append(
+        DigestSection("Key claims", [DigestItem(text=v.text, claim_id=v.claim_id, quotes=v.quotes[:2]) for v in chosen])
+    )
+    return DigestReply(period_start=start, period_end=now, sections=sections, has_news=True)
+
+
+def _importance(service: TalksService, claim_id: str) -> int:
+    return service.importance(claim_id)
+
+
+def digest_json(reply: DigestReply) -> dict[str, Any]:
+    return {
+        "title": reply.title,
+        "period_start": reply.period_start.isoformat(),
+        "period_end": reply.period_end.isoformat(),
+        "has_news": reply.has_news,
+        "sections": [
+            {
+                "title": s.title,
+                "items": [
+                    {
+                        "text": i.text,
+                        "claim_id": i.claim_id,
+                        "detail": i.detail,
+                        "quotes": [{"source_id": q.source_id, "quote": q.quote, "source": q.source_label} for q in i.quotes],
+                    }
+                    for i in s.items
+                ],
+            }
+            for s in reply.sections
+        ],
+    }

@@ -1,0 +1,65 @@
+"""The JSON shapes other tools rely on (DESIGN.md: "Contracts the project keeps")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.replies import AnswerReply, ClaimView, HistoryReply, NoAnswerReply
+
+
+def claim_json(view: ClaimView) -> dict[str, Any]:
+    return {
+        "claim_id": view.claim_id,
+        "text": view.text,
+        "status": view.status,
+        "score": float(view.score),
+        "quotes": [
+            {
+                "source_id": q.source_id,
+                "quote": q.quote,
+                "start": q.start,
+                "end": q.end,
+                "outlet": q.outlet,
+                "title": q.title,
+            }
+            for q in view.quotes
+        ],
+        "correction": (
+            {
+                "text": view.correction.text,
+                "reason": view.correction.reason,
+                "by": view.correction.by,
+                "at": view.correction.at.isoformat(),
+            }
+            if view.correction
+            else None
+        ),
+    }
+
+
+def answer_json(reply: AnswerReply | NoAnswerReply) -> dict[str, Any]:
+    answers = [claim_json(v) for v in reply.claims] if isinstance(reply, AnswerReply) else []
+    return {
+        "question": reply.question,
+        "answered": bool(answers),
+        "answers": answers,
+        "suggestions": reply.suggestions if isinstance(reply, NoAnswerReply) else [],
+    }
+
+
+def history_json(reply: HistoryReply) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": e.id,
+            "claim_id": e.claim_id,
+            "action": e.action,
+            "text": e.text,
+            "reason": e.reason,
+            "url": e.url,
+            "by": e.by.name,
+            "platform": e.by.platform,
+            "user_id": e.by.user_id,
+            "at": e.at.isoformat(),
+        }
+        for e in reply.entries
+    ]

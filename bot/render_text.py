@@ -1,0 +1,90 @@
+"""Plain-text / Markdown rendering of Replies, for the CLI. Pure."""
+
+from __future__ import annotations
+
+import textwrap
+
+from bot import messages
+from bot.replies import (
+    AnswerReply,
+    ClaimCardReply,
+    ClaimView,
+    ConfirmationReply,
+    DigestReply,
+    ErrorReply,
+    HistoryReply,
+    NoAnswerReply,
+    Reply,
+    SourcesReply,
+)
+
+
+def render(reply: Reply) -> str:
+    """The reply as terminal text."""
+    match reply:
+        case AnswerReply():
+            return "\n\n".join(_claim(v, i + 1) for i, v in enumerate(reply.claims))
+        case NoAnswerReply():
+            lines = [messages.NO_ANSWER]
+            if reply.suggestions:
+                lines.append(messages.SUGGESTIONS_LEAD)
+                lines += [f"  - {s}" for s in reply.suggestions]
+            return "\n".join(lines)
+        case ClaimCardReply():
+            return _claim(reply.claim, None, full=True)
+        case SourcesReply():
+            out = []
+            for s in reply.sources:
+                out.append(
+                    f"{s.id}\n  outlet: {s.outlet or 'unknown'}\n  headline: {s.title or 'unknown'}\n"
+                    f"  date: {s.date or 'unknown'}\n  url: {s.url or 'unknown'}"
+                )
+            return "\n".join(out)
+        case HistoryReply():
+            if not reply.entries:
+                return f"{reply.claim_id}: no moderator actions."
+            return "\n".join(
+                f"{e.at:%Y-%m-%d %H:%M} UTC  {e.action:<8} by {e.by.name} ({e.by.platform})"
+                + (f"\n    text: {e.text}" if e.text else "")
+                + (f"\n    reason: {e.reason}" if e.reason else "")
+                + (f"\n    url: {e.url}" if e.url else "")
+                for e in reply.entries
+            )
+        case DigestReply():
+            out = [reply.title, f"({reply.period_start:%Y-%m-%d %H:%M} – {reply.period_end:%Y-%m-%d %H:%M} UTC)"]
+            for section in reply.sections:
+                out.append(f"\n## {section.title}")
+                for item in section.items:
+                    out.append(f"- {item.text}")
+                    if item.detail:
+                        out.append(f"  {item.detail}")
+                    for q in item.quotes:
+                        out.append(f"  > “{q.quote}” — {q.source_label}")
+            return "\n".join(out)
+        case ConfirmationReply() | ErrorReply():
+            return reply.text
+    raise TypeError(f"unknown reply {reply!r}")
+
+
+def _claim(view: ClaimView, number: int | None, full: bool = False) -> str:
+    head = f"{number}. " if number else ""
+    lines = [f"{head}{view.text}  [{view.claim_id}]"]
+    if view.status == "retracted":
+        lines.append(messages.RETRACTED.format(reason=view.retraction_reason or "no reason given"))
+    if view.correction:
+        c = view.correction
+        lines.append(f"   {messages.CORRECTED_BY.format(by=c.by, at=f'{c.at:%Y-%m-%d}')}: {c.reason}")
+        if c.url:
+            lines.append(f"   Source: {c.url}")
+        lines.append(f"   {messages.ARTICLE_SAID}: {view.original_text}")
+    if view.origin == "moderator":
+        lines.append("   Added by moderators" + (f" from {view.source_url}" if view.source_url else ""))
+    for q in view.quotes:
+        quote = textwrap.fill(f"“{q.quote}”", width=96, initial_indent="   ", subsequent_indent="    ")
+        lines.append(f"{quote}\n     — {q.source_label}")
+    if view.conflicts:
+        lines.append(f"   {messages.SOURCES_DISAGREE}:")
+        lines += [f"     - {text} [{cid}]" for cid, text in view.conflicts]
+    if full and not view.in_curated:
+        lines.append(f"   {messages.FLAGGED}")
+    return "\n".join(lines)

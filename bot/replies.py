@@ -1,0 +1,123 @@
+"""Platform-neutral replies. The core returns these; each platform renders them.
+
+They carry data, not formatting: the CLI, Discord and Slack renderers decide
+how a quote or a correction notice looks within their own limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from knowledge.models import ClaimStatus, Correction, HistoryEntry, Source
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    source_id: str
+    source_label: str
+    outlet: str | None
+    title: str | None
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """A claim as shown to users: current wording first, original kept."""
+
+    claim_id: str
+    text: str
+    original_text: str
+    status: ClaimStatus
+    quotes: list[QuoteView]
+    score: float = 0.0
+    correction: Correction | None = None
+    retraction_reason: str | None = None
+    conflicts: list[tuple[str, str]] = field(default_factory=list)
+    said_by: str | None = None
+    topic: str = ""
+    origin: str = "curated"
+    source_url: str | None = None
+    in_curated: bool = True
+
+
+@dataclass(frozen=True)
+class AnswerReply:
+    question: str
+    claims: list[ClaimView]
+    question_id: int | None = None
+
+
+@dataclass(frozen=True)
+class NoAnswerReply:
+    question: str
+    suggestions: list[str]
+    question_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ClaimCardReply:
+    claim: ClaimView
+
+
+@dataclass(frozen=True)
+class SourcesReply:
+    sources: list[Source]
+
+
+@dataclass(frozen=True)
+class HistoryReply:
+    claim_id: str
+    entries: list[HistoryEntry]
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One line of a digest section, optionally about a claim."""
+
+    text: str
+    claim_id: str | None = None
+    detail: str | None = None
+    quotes: list[QuoteView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    title: str
+    items: list[DigestItem]
+
+
+@dataclass(frozen=True)
+class DigestReply:
+    period_start: datetime
+    period_end: datetime
+    sections: list[DigestSection]
+    has_news: bool
+
+    @property
+    def title(self) -> str:
+        return f"talksbot digest — {self.period_end:%Y-%m-%d}"
+
+
+@dataclass(frozen=True)
+class ConfirmationReply:
+    text: str
+
+
+@dataclass(frozen=True)
+class ErrorReply:
+    text: str
+
+
+Reply = (
+    AnswerReply
+    | NoAnswerReply
+    | ClaimCardReply
+    | SourcesReply
+    | HistoryReply
+    | DigestReply
+    | ConfirmationReply
+    | ErrorReply
+)

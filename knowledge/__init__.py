@@ -1,0 +1,1 @@
+"""The claim store: articles, curated claims, the SQLite store and the matcher."""

@@ -1,0 +1,181 @@
+"""Reading the seed articles: boilerplate, headings, sentences and footnote digits.
+
+Everything here works on character offsets into the raw article text (Python
+`str` indices of the UTF-8 decoded file), because quotes are verified against
+exactly those offsets. Read-only: nothing here writes anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+LineKind = Literal["body", "heading", "leadin", "boilerplate", "blank"]
+
+# Navigation words and widgets that news sites print around an article.
+_NAV_LINES = {
+    "share post:", "share", "share this", "popular", "more like this", "related",
+    "previous", "next", "read also:", "read also", "read more", "date:", "sources",
+    "advertisement", "comments", "tags:", "subscribe",
+}
+# After these a site prints the headline of some other story: a teaser.
+_TEASER_LEADS = {"read also:", "read also", "read more", "previous", "next"}
+_IMAGE_PLACEHOLDER = re.compile(r"^(?:spot_img)+$|^\[?image[^\]]*\]?$", re.IGNORECASE)
+_BLURB = re.compile(r"^(?:The editorial team at |About the author)", re.IGNORECASE)
+_TERMINAL = re.compile(r"[.!?][\"”’')\]]?\d*$|[\"”]\d*$")
+# A footnote marker is a run of digits glued to the end of a word or closing quote:
+# "Ukraine123", "dollar4", 'Europeans."1'. "£4.5" and "pre-2014" are not markers.
+_FOOTNOTE = re.compile(r"(?:(?<=[A-Za-z]{2})|(?<=[A-Za-z][\"”])|(?<=[A-Za-z]\.[\"”]))\d{1,3}(?=[\s.,;:)]|$)")
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "etc", "e.g", "i.e", "gen", "gov", "sen", "rep", "no"}
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’)]*\d*(?=\s+|$)")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: LineKind
+
+
+@dataclass
+class Article:
+    """An article split into classified lines and body sentences."""
+
+    source_id: str
+    text: str
+    lines: list[Span] = field(default_factory=list)
+    sentences: list[Span] = field(default_factory=list)
+    footnotes: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def boilerplate(self) -> list[Span]:
+        return [s for s in self.lines if s.kind == "boilerplate"]
+
+    def body_text(self) -> str:
+        """The text a matcher may index: body lines only, footnote digits removed."""
+        cut = {i for a, b in self.footnotes for i in range(a, b)}
+        parts = []
+        for line in self.lines:
+            if line.kind == "body":
+                parts.append("".join(c for i, c in enumerate(self.text[line.start:line.end], line.start) if i not in cut))
+        return "\n".join(parts)
+
+    def overlaps_boilerplate(self, start: int, end: int) -> bool:
+        return any(start < b.end and b.start < end for b in self.boilerplate)
+
+    def contains_footnote(self, start: int, end: int) -> bool:
+        return any(start < b and a < end for a, b in self.footnotes)
+
+
+def read_article(source_id: str, text: str) -> Article:
+    """Classify every line of `text` and split its body lines into sentences."""
+    article = Article(source_id=source_id, text=text)
+    raw_lines = _line_spans(text)
+    kinds = _classify(text, raw_lines)
+    article.lines = [Span(a, b, k) for (a, b), k in zip(raw_lines, kinds, strict=True)]
+    article.footnotes = [
+        (m.start(), m.end())
+        for line in article.lines
+        if line.kind == "body"
+        for m in _FOOTNOTE.finditer(text, line.start, line.end)
+    ]
+    for line in article.lines:
+        if line.kind == "body":
+            for a, b in split_sentences(text, line.start, line.end):
+                kind: LineKind = "leadin" if text[a:b].endswith(":") else "body"
+                article.sentences.append(Span(a, b, kind))
+    return article
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans within text[start:end]; "U.S." and "Dr." do not end a sentence."""
+    spans: list[tuple[int, int]] = []
+    begin = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if _is_abbreviation(text, begin, m.start()):
+            continue
+        nxt = text[m.end():end].lstrip()
+        if nxt and not (nxt[0].isupper() or nxt[0] in "\"“‘'(" or nxt[0].isdigit()):
+            continue
+        spans.append(_trim(text, begin, m.end()))
+        begin = m.end()
+    if text[begin:end].strip():
+        spans.append(_trim(text, begin, end))
+    return [s for s in spans if s[1] > s[0]]
+
+
+def _is_abbreviation(text: str, begin: int, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    word = re.search(r"[\w.]+$", text[begin:dot])
+    if not word:
+        return False
+    w = word.group(0)
+    # Initialisms such as "U.S" or "U.K" (the final dot is the one at `dot`).
+    return bool(re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", w)) or w.lower() in _ABBREVIATIONS or (
+        len(w) == 1 and w.isupper()
+    )
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line.rstrip("\r"))))
+        pos += len(line) + 1
+    return spans
+
+
+def _is_title_case(line: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", line) if len(w) >= 4]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.6
+
+
+def _classify(text: str, spans: list[tuple[int, int]]) -> list[LineKind]:
+    lines = [text[a:b].strip() for a, b in spans]
+    kinds: list[LineKind] = []
+    after_teaser_lead = False
+    in_list = False
+    for i, line in enumerate(lines):
+        low = line.lower()
+        if not line:
+            kinds.append("blank")
+            in_list = False
+            continue
+        following = next((x for x in lines[i + 1:] if x), None)
+        previous = next((x for x in reversed(lines[:i]) if x), None)
+        if low in _NAV_LINES or _IMAGE_PLACEHOLDER.match(line) or _BLURB.match(line):
+            kinds.append("boilerplate")
+            after_teaser_lead = after_teaser_lead or low in _TEASER_LEADS
+            in_list = False
+            continue
+        if after_teaser_lead:
+            kinds.append("boilerplate")
+            after_teaser_lead = False
+            continue
+        # A byline printed twice in a row ("EU Global Editorial Staff") is a widget.
+        if (line == following or line == previous) and len(line.split()) <= 8:
+            kinds.append("boilerplate")
+            continue
+        if line.endswith(":"):
+            # The lead-in sentence itself is marked per sentence in read_article.
+            kinds.append("body")
+            in_list = True
+            continue
+        if in_list:
+            kinds.append("body")
+            continue
+        words = len(line.split())
+        if words <= 20 and (not _TERMINAL.search(line) or _is_title_case(line)):
+            kinds.append("heading")
+            continue
+        kinds.append("body")
+    return kinds

@@ -1,0 +1,158 @@
+"""Opening the SQLite file: refusing foreign files, WAL, foreign keys, migrations.
+
+The checks run on a read-only connection first, so a file that is not a
+talksbot database (or comes from a newer talksbot) is never modified.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+from knowledge.errors import DatabaseUnusable
+from knowledge.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 15_000
+
+
+def inspect_file(path: Path) -> bool:
+    """Return True when `path` is (or may become) a talksbot database; raise otherwise.
+
+    Read-only. A missing or zero-byte file, or an empty SQLite file, is fine.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    if path.is_dir():
+        raise DatabaseUnusable(f"{path} is a directory, not a database file.")
+    with path.open("rb") as fh:
+        header = fh.read(len(_SQLITE_HEADER))
+    if header != _SQLITE_HEADER:
+        raise DatabaseUnusable(f"{path} is not a talksbot database (not an SQLite file); it was left untouched.")
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            app_id = con.execute("PRAGMA application_id").fetchone()[0]
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseUnusable(f"{path} cannot be read as a database ({exc}); it was left untouched.") from exc
+    if app_id == APPLICATION_ID:
+        if version > LATEST_VERSION:
+            raise DatabaseUnusable(
+                f"{path} was written by a newer talksbot (schema {version}, this one knows {LATEST_VERSION}); upgrade talksbot."
+            )
+        return True
+    if app_id == 0 and tables == 0:
+        return True
+    raise DatabaseUnusable(f"{path} is not a talksbot database; it was left untouched.")
+
+
+async def connect(path: Path) -> aiosqlite.Connection:
+    """Open `path`, creating and migrating it as needed. Writes only talksbot files."""
+    inspect_file(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: we issue BEGIN IMMEDIATE ourselves (see Transactions).
+    conn = await aiosqlite.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await _migrate(conn)
+    except sqlite3.DatabaseError as exc:
+        await conn.close()
+        raise DatabaseUnusable(f"{path} cannot be used as a database ({exc}).") from exc
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
+async def schema_version(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _migrate(conn: aiosqlite.Connection) -> None:
+    if await schema_version(conn) == LATEST_VERSION:
+        return
+    # BEGIN IMMEDIATE takes the write lock first, so two processes opening a new
+    # file at once apply each migration exactly once: the loser re-reads the version.
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = await schema_version(conn)
+        if current > LATEST_VERSION:
+            raise DatabaseUnusable("the database was written by a newer talksbot; upgrade talksbot.")
+        if current == 0:
+            await conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            await conn.execute(
+                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+        for version, name, sql in MIGRATIONS:
+            if version <= current:
+                continue
+            for statement in _statements(sql):
+                await conn.execute(statement)
+            await conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (version, name, datetime.now(UTC).isoformat()),
+            )
+            await conn.execute(f"PRAGMA user_version = {version}")
+        await conn.execute("COMMIT")
+    except BaseException:
+        await conn.execute("ROLLBACK")
+        raise
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements; triggers keep their inner semicolons."""
+    out, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
+
+
+class Transactions:
+    """One write transaction at a time on one connection.
+
+    aiosqlite shares one connection between tasks, so concurrent tasks must not
+    interleave statements of different transactions: the lock serialises them
+    within a process, BEGIN IMMEDIATE (with busy_timeout) across processes.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Reads take the same lock so they never run inside another task's transaction."""
+        async with self._lock:
+            yield self._conn

@@ -1,0 +1,150 @@
+"""Finding the claims that answer a question, or deciding not to answer.
+
+Ranking is BM25 over the claim index, with spelling aliases folded and related
+words counted at a lower weight. Typos are mended against the index's own
+vocabulary with rapidfuzz. The answer/abstain decision is *coverage*: the share
+of the question's information (its idf mass) that the best claim accounts for.
+Words the store has never seen carry full weight, so "What did Angela Merkel
+say?" is not answered from a claim that merely shares "say"; an unknown
+capitalised word (a name the articles never mention) weighs double.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Container
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from knowledge.aliases import RELATED
+from knowledge.index import ClaimIndex
+from knowledge.text import STOPWORDS, capitalised_words, stem, words
+
+RELATED_WEIGHT = 0.6
+# The best claim must account for this share of the question's information.
+MIN_COVERAGE = 0.6
+# Further answers must score at least this share of the best one.
+MIN_RELATIVE_SCORE = 0.45
+MAX_POSTINGS = 3000
+
+
+@dataclass
+class QueryTerm:
+    word: str
+    alternatives: list[tuple[str, float]]
+    mass: float
+    known: bool
+
+
+@dataclass
+class Match:
+    claim_id: str
+    score: float
+    coverage: float
+
+
+@dataclass
+class MatchResult:
+    matches: list[Match] = field(default_factory=list)
+    near: list[Match] = field(default_factory=list)
+    terms: list[QueryTerm] = field(default_factory=list)
+
+
+def _related_table() -> dict[str, set[str]]:
+    table: dict[str, set[str]] = {}
+    for group in RELATED:
+        stems = {stem(w) for phrase in group for w in phrase.split()}
+        for s in stems:
+            table.setdefault(s, set()).update(stems - {s})
+    return table
+
+
+class Matcher:
+    """Answers questions from a ClaimIndex. Read-only over the index."""
+
+    def __init__(self, index: ClaimIndex) -> None:
+        self.index = index
+        self._related = _related_table()
+        self._vocab: list[str] = []
+        self._vocab_size = -1
+
+    def find_matches(self, question: str, limit: int = 3, skip: Container[str] = ()) -> MatchResult:
+        """Up to `limit` claims that answer `question`, best first, with their scores.
+
+        `matches` is empty when the matcher abstains; `near` then holds the
+        closest partial matches, for suggestions.
+        """
+        terms = self._query_terms(question)
+        result = MatchResult(terms=terms)
+        total_mass = sum(t.mass for t in terms)
+        if not terms or total_mass <= 0:
+            return result
+        scores: dict[int, float] = {}
+        covered: dict[int, float] = {}
+        for term in terms:
+            best: dict[int, float] = {}
+            for alt, weight in term.alternatives:
+                idf = self.index.idf(alt) * weight
+                for neg_w, doc in self.index.postings.get(alt, ())[:MAX_POSTINGS]:
+                    s = -neg_w * idf
+                    if s > best.get(doc, 0.0):
+                        best[doc] = s
+            for doc, s in best.items():
+                scores[doc] = scores.get(doc, 0.0) + s
+                covered[doc] = covered.get(doc, 0.0) + term.mass
+        ranked = heapq.nlargest(limit * 4 + 8, scores.items(), key=lambda kv: kv[1])
+        candidates = [
+            Match(self.index.claim_ids[d], round(s, 4), covered[d] / total_mass)
+            for d, s in ranked
+            if self.index.claim_ids[d] not in skip
+        ]
+        if not candidates:
+            return result
+        top = candidates[0]
+        if top.coverage < MIN_COVERAGE:
+            result.near = candidates[:limit]
+            return result
+        result.matches = [
+            m for m in candidates
+            if m.score >= top.score * MIN_RELATIVE_SCORE and m.coverage >= MIN_COVERAGE * 0.75
+        ][:limit]
+        return result
+
+    def _query_terms(self, question: str) -> list[QueryTerm]:
+        names = capitalised_words(question)
+        rare = self.index.rare_idf()
+        seen: set[str] = set()
+        out: list[QueryTerm] = []
+        for w in words(question):
+            if w in STOPWORDS:
+                continue
+            s = stem(w)
+            if s not in self.index.postings:
+                s = self._mend_typo(w) or s
+            if s in seen:
+                continue
+            seen.add(s)
+            alts = [(s, 1.0)] if s in self.index.postings else []
+            alts += [(r, RELATED_WEIGHT) for r in sorted(self._related.get(s, ())) if r in self.index.postings]
+            if alts:
+                mass = max(self.index.idf(a) for a, _ in alts)
+                out.append(QueryTerm(w, alts, mass, known=True))
+            else:
+                weight = 2.0 if w in names else 1.0
+                out.append(QueryTerm(w, [], rare * weight, known=False))
+        return out
+
+    def _mend_typo(self, word: str) -> str | None:
+        """The stem of the index word closest to `word`, if it is one slip away.
+
+        Short words are never mended: "tanks" is not a typo of "talks".
+        """
+        if len(word) < 5 or not word.isalpha():
+            return None
+        if self._vocab_size != len(self.index.surface):
+            self._vocab = list(self.index.surface)
+            self._vocab_size = len(self._vocab)
+        cutoff = 85 if len(word) == 5 else 83
+        hit = process.extractOne(word, self._vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return self.index.surface[hit[0]] if hit else None

@@ -1,0 +1,130 @@
+"""Numbered schema migrations. Each runs in one transaction with its own record.
+
+Never edit a migration that has shipped; add the next number instead.
+"""
+
+from __future__ import annotations
+
+# 'TALK' in ASCII: marks a SQLite file as a talksbot database.
+APPLICATION_ID = 0x54414C4B
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "claims, quotes, sources, corrections, question log, feedback",
+        """
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE sources (
+            id TEXT PRIMARY KEY,
+            outlet TEXT,
+            title TEXT,
+            date TEXT,
+            url TEXT,
+            dateline TEXT,
+            sha256 TEXT NOT NULL
+        );
+        CREATE TABLE claims (
+            id TEXT PRIMARY KEY,
+            text TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            entities TEXT NOT NULL DEFAULT '[]',
+            said_by TEXT,
+            importance INTEGER NOT NULL DEFAULT 1 CHECK (importance BETWEEN 1 AND 5),
+            keywords TEXT NOT NULL DEFAULT '[]',
+            origin TEXT NOT NULL CHECK (origin IN ('curated', 'moderator')),
+            source_url TEXT,
+            in_curated INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE quotes (
+            claim_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            source_id TEXT NOT NULL REFERENCES sources(id),
+            start INTEGER NOT NULL CHECK (start >= 0),
+            end INTEGER NOT NULL CHECK (end > start),
+            quote TEXT NOT NULL,
+            PRIMARY KEY (claim_id, position)
+        );
+        CREATE TABLE conflicts (
+            claim_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            other_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            PRIMARY KEY (claim_id, other_id)
+        );
+        CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            claim_id TEXT NOT NULL REFERENCES claims(id),
+            action TEXT NOT NULL CHECK (action IN ('correct', 'retract', 'restore', 'add')),
+            text TEXT,
+            reason TEXT,
+            url TEXT,
+            by_platform TEXT NOT NULL,
+            by_user_id TEXT NOT NULL,
+            by_name TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX corrections_by_claim ON corrections(claim_id, id);
+        CREATE INDEX corrections_by_time ON corrections(at);
+        CREATE TRIGGER corrections_append_only_update BEFORE UPDATE ON corrections
+        BEGIN
+            SELECT RAISE(ABORT, 'corrections are append-only');
+        END;
+        CREATE TRIGGER corrections_append_only_delete BEFORE DELETE ON corrections
+        BEGIN
+            SELECT RAISE(ABORT, 'corrections are append-only');
+        END;
+        CREATE TABLE question_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            asked_at TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            question TEXT NOT NULL,
+            answered INTEGER NOT NULL,
+            top_claim_id TEXT
+        );
+        CREATE INDEX question_log_by_time ON question_log(asked_at);
+        CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            question_id INTEGER REFERENCES question_log(id),
+            claim_id TEXT NOT NULL,
+            verdict TEXT NOT NULL CHECK (verdict IN ('helpful', 'wrong')),
+            UNIQUE (platform, user_id, question_id, claim_id)
+        );
+        CREATE INDEX feedback_by_time ON feedback(at);
+        """,
+    ),
+    (
+        2,
+        "digest subscriptions and digest runs",
+        """
+        CREATE TABLE digest_subscriptions (
+            platform TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            post_time TEXT NOT NULL,
+            timezone TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (platform, channel_id)
+        );
+        CREATE TABLE digest_runs (
+            platform TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            local_date TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            claimed_by TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('claimed', 'posted', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            posted_at TEXT,
+            period_start TEXT,
+            PRIMARY KEY (platform, channel_id, local_date)
+        );
+        """,
+    ),
+]
+
+LATEST_VERSION = MIGRATIONS[-1][0]

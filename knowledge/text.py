@@ -1,0 +1,76 @@
+"""Turning questions and claims into comparable terms. Pure functions.
+
+Both sides go through the same steps, so a spelling or alias folded for one is
+folded for the other: NFKC and quote folding, case-sensitive aliases ("US"),
+phrases ("Saudi Arabia" → one token), word spellings, then Snowball stems.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+from knowledge.aliases import CASED, PHRASES, SPELLINGS
+
+_STEMMER = snowballstemmer.stemmer("english")
+_WORD = re.compile(r"\d+(?:\.\d+)?%?|[^\W\d_]+(?:'[^\W\d_]+)?")
+_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "£": " £ "})
+_PHRASE_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")\b"
+)
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are aren't as at be because been before
+    being below between both but by can could did didn't do does doesn't doing don't down during each few
+    for from further had has have having he her here hers herself him himself his how i if in into is isn't
+    it it's its itself just let's me more most my myself no nor not of off on once only or other our ours
+    ourselves out over own same she should so some such than that that's the their theirs them themselves
+    then there these they this those through to too under until up very was wasn't we were what what's when
+    where which while who whom who's why will with won't would you your yours yourself yourselves
+    say says said tell told think know please bot talksbot hey hi get got go going gone come came make made
+    us whose anything something thing things happen happened really much many lot kind sort s t
+    """.split()
+)
+
+
+def fold(text: str) -> str:
+    """Normalise unicode, quotes and dashes; apply the case-sensitive aliases."""
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    for pattern, repl in CASED:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased surface words after folding and phrase aliases (no stemming)."""
+    low = fold(text).lower()
+    low = _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], low)
+    out = []
+    for w in _WORD.findall(low):
+        w = w.removesuffix("'s")
+        out.append(SPELLINGS.get(w, w))
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return SPELLINGS.get(word, _STEMMER.stemWord(SPELLINGS.get(word, word)))
+
+
+def terms(text: str) -> list[str]:
+    """Content terms: stems of the words that are not stopwords."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+def capitalised_words(text: str) -> set[str]:
+    """Lower-cased words written with a capital letter other than at the start
+    of the text: in a question these are usually names."""
+    found: set[str] = set()
+    tokens = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFKC", text))
+    for i, tok in enumerate(tokens):
+        if i > 0 and tok[0].isupper() and not tok.isupper():
+            found.add(tok.lower())
+    return found
