@@ -122,6 +122,12 @@ class TalksService:
             picked = [s.id for s in ranked[:3]]
         return [self._states[i].current_text for i in picked[:3]]
 
+    async def record_feedback(
+        self, platform: str, user_id: str, question_id: int | None, claim_id: str, verdict: str
+    ) -> None:
+        """Writes: a reader's helpful/wrong verdict on one answer (one per reader)."""
+        await self.store.record_feedback(platform, user_id, question_id, claim_id, verdict, self.clock())
+
     # ---- claims and sources --------------------------------------------------
 
     async def claim(self, claim_id: str) -> ClaimCardReply:

@@ -129,3 +129,24 @@ class Answer(BaseModel):
     @property
     def answered(self) -> bool:
         return bool(self.answers)
+
+
+class Subscription(BaseModel):
+    """A channel's daily digest: local posting time ("HH:MM") in an IANA timezone."""
+
+    platform: str
+    channel_id: str
+    post_time: str
+    timezone: str
+    created_by: str
+    created_at: datetime
+
+
+class DigestRun(BaseModel):
+    """A claimed digest run; `since` is when the channel's last digest was posted."""
+
+    platform: str
+    channel_id: str
+    local_date: str
+    claimed_by: str
+    since: datetime | None = None

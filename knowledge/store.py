@@ -20,6 +20,8 @@ from knowledge.errors import BadInput, NotFound
 from knowledge.history import derive_state
 from knowledge.models import (
     Action,
+    DigestRun,
+    Subscription,
     Claim,
     ClaimState,
     HistoryEntry,
@@ -347,6 +349,93 @@ class Store:
         ) as cur:
             return [(r[0], r[1], int(r[2])) async for r in cur]
 
+    # ---- digest subscriptions and runs -----------------------------------------
+
+    async def upsert_subscription(self, sub: Subscription) -> None:
+        """Writes: subscribe a channel, or change its time and timezone."""
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO digest_subscriptions (platform, channel_id, post_time, timezone, created_by, created_at) "
+                "VALUES (?,?,?,?,?,?) ON CONFLICT(platform, channel_id) DO UPDATE SET post_time = excluded.post_time, "
+                "timezone = excluded.timezone, created_by = excluded.created_by",
+                (sub.platform, sub.channel_id, sub.post_time, sub.timezone, sub.created_by, sub.created_at.isoformat()),
+            )
+
+    async def remove_subscription(self, platform: str, channel_id: str) -> bool:
+        """Writes: unsubscribe; returns False when the channel was not subscribed."""
+        async with self.transaction() as db, db.execute(
+            "DELETE FROM digest_subscriptions WHERE platform = ? AND channel_id = ?", (platform, channel_id)
+        ) as cur:
+            return cur.rowcount > 0
+
+    async def subscriptions(self, platform: str | None = None) -> list[Subscription]:
+        sql = "SELECT platform, channel_id, post_time, timezone, created_by, created_at FROM digest_subscriptions"
+        args: tuple[str, ...] = ()
+        if platform is not None:
+            sql, args = sql + " WHERE platform = ?", (platform,)
+        async with self._tx.reading() as db, db.execute(sql + " ORDER BY platform, channel_id", args) as cur:
+            return [_subscription(r) async for r in cur]
+
+    async def claim_digest_run(
+        self, platform: str, channel_id: str, local_date: str, worker: str, now: datetime, lease_expired_before: datetime
+    ) -> DigestRun | None:
+        """Writes: claim today's run for a channel, or return None if it is taken.
+
+        The primary key (platform, channel, local date) makes the claim unique
+        across processes. A run still 'claimed' after its lease (its poster
+        crashed) may be claimed again; 'posted' and 'failed' runs are final.
+        """
+        async with self.transaction() as db:
+            async with db.execute(
+                "SELECT status, claimed_at FROM digest_runs WHERE platform = ? AND channel_id = ? AND local_date = ?",
+                (platform, channel_id, local_date),
+            ) as cur:
+                row = await cur.fetchone()
+            if row is None:
+                await db.execute(
+                    "INSERT INTO digest_runs (platform, channel_id, local_date, claimed_at, claimed_by, status) "
+                    "VALUES (?,?,?,?,?, 'claimed')",
+                    (platform, channel_id, local_date, now.isoformat(), worker),
+                )
+            elif row[0] == "claimed" and datetime.fromisoformat(row[1]) < lease_expired_before:
+                await db.execute(
+                    "UPDATE digest_runs SET claimed_at = ?, claimed_by = ? "
+                    "WHERE platform = ? AND channel_id = ? AND local_date = ?",
+                    (now.isoformat(), worker, platform, channel_id, local_date),
+                )
+            else:
+                return None
+            async with db.execute(
+                "SELECT max(posted_at) FROM digest_runs WHERE platform = ? AND channel_id = ? AND status = 'posted'",
+                (platform, channel_id),
+            ) as cur:
+                last = await cur.fetchone()
+        since = datetime.fromisoformat(last[0]) if last and last[0] else None
+        return DigestRun(platform=platform, channel_id=channel_id, local_date=local_date, claimed_by=worker, since=since)
+
+    async def record_digest_attempt(
+        self, run: DigestRun, *, ok: bool, final: bool, error: str | None, now: datetime, period_start: datetime
+    ) -> None:
+        """Writes: one posting attempt's outcome (posted, retrying, or failed for good)."""
+        status = "posted" if ok else ("failed" if final else "claimed")
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE digest_runs SET attempts = attempts + 1, status = ?, last_error = ?, "
+                "posted_at = CASE WHEN ? THEN ? ELSE posted_at END, period_start = ?, claimed_at = ? "
+                "WHERE platform = ? AND channel_id = ? AND local_date = ?",
+                (status, error, int(ok), now.isoformat(), period_start.isoformat(), now.isoformat(),
+                 run.platform, run.channel_id, run.local_date),
+            )
+
+    async def digest_runs(self, platform: str, channel_id: str) -> list[tuple[str, str, int]]:
+        """(local date, status, attempts) of a channel's runs, oldest first."""
+        async with self._tx.reading() as db, db.execute(
+            "SELECT local_date, status, attempts FROM digest_runs WHERE platform = ? AND channel_id = ? "
+            "ORDER BY local_date",
+            (platform, channel_id),
+        ) as cur:
+            return [(r[0], r[1], int(r[2])) async for r in cur]
+
     async def claims_changed_since(self, correction_id: int) -> list[str]:
         """Ids of claims with history rows newer than `correction_id`."""
         async with self._tx.reading() as db, db.execute(
@@ -359,6 +448,13 @@ class Store:
             "SELECT claim_id FROM corrections WHERE action = 'add' AND at >= ? ORDER BY id", (since.isoformat(),)
         ) as cur:
             return [r[0] async for r in cur]
+
+
+def _subscription(r: aiosqlite.Row) -> Subscription:
+    return Subscription(
+        platform=r[0], channel_id=r[1], post_time=r[2], timezone=r[3], created_by=r[4],
+        created_at=datetime.fromisoformat(r[5]),
+    )
 
 
 def _history_entry(r: aiosqlite.Row) -> HistoryEntry:
