@@ -42,7 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("ask", help="answer a question from the claim store, with word-for-word quotes")
-    p.add_argument("question", nargs="*", help="the question; with --json and no question, read one per line from stdin")
+    p.add_argument(
+        "question", nargs="*", help="the question; with --json and no question, read one per line from stdin"
+    )
     p.add_argument("--json", action="store_true", help="print the DESIGN.md JSON object (JSON Lines in batch mode)")
     p.set_defaults(handler=cmd_ask)
 
@@ -136,7 +138,7 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     question = " ".join(args.question)
     batch = not question and args.json
     if not batch and not question.strip():
-        raise BadInput("Give a question, e.g. talksbot ask \"How long was the call?\"")
+        raise BadInput('Give a question, e.g. talksbot ask "How long was the call?"')
 
     async def work(service: TalksService) -> int:
         if not batch:
@@ -219,8 +221,16 @@ async def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_add_claim(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
         claim = await corrections.add_claim(
-            service.store, service.seeds, text=args.text, reason=args.reason, by=_operator(args, settings),
-            now=_now(), topic=args.topic, claim_id=args.claim_id, source_id=args.source, quote=args.quote,
+            service.store,
+            service.seeds,
+            text=args.text,
+            reason=args.reason,
+            by=_operator(args, settings),
+            now=_now(),
+            topic=args.topic,
+            claim_id=args.claim_id,
+            source_id=args.source,
+            quote=args.quote,
             url=args.url,
         )
         print(f"Added {claim.id}.")
@@ -288,7 +298,7 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser) -> int:
         return 0
     except Exception:
         log.exception("unexpected error")
-        print(f"talksbot: unexpected error; see the log above.", file=sys.stderr)
+        print("talksbot: unexpected error; see the log above.", file=sys.stderr)
         return 1
 
 

@@ -55,7 +55,13 @@ async def correct_claim(
     why = clean_text(reason, "reason", messages.MAX_REASON_CHARS)
     link = clean_url(url)
     return await store.append_action(
-        claim_id.strip(), "correct", clean_moderator(by), now, text=statement, reason=why, url=link,
+        claim_id.strip(),
+        "correct",
+        clean_moderator(by),
+        now,
+        text=statement,
+        reason=why,
+        url=link,
     )
 
 
@@ -63,7 +69,12 @@ async def retract_claim(store: Store, claim_id: str, reason: str, by: Moderator,
     """Writes: retract `claim_id`; it stops appearing in answers."""
     why = clean_text(reason, "reason", messages.MAX_REASON_CHARS)
     return await store.append_action(
-        claim_id.strip(), "retract", clean_moderator(by), now, reason=why, allowed_from=("active", "corrected"),
+        claim_id.strip(),
+        "retract",
+        clean_moderator(by),
+        now,
+        reason=why,
+        allowed_from=("active", "corrected"),
     )
 
 
@@ -73,7 +84,12 @@ async def restore_claim(
     """Writes: return a corrected or retracted claim to its article wording."""
     why = clean_text(reason, "reason", messages.MAX_REASON_CHARS, required=False)
     return await store.append_action(
-        claim_id.strip(), "restore", clean_moderator(by), now, reason=why, allowed_from=("corrected", "retracted"),
+        claim_id.strip(),
+        "restore",
+        clean_moderator(by),
+        now,
+        reason=why,
+        allowed_from=("corrected", "retracted"),
     )
 
 
@@ -116,8 +132,14 @@ async def add_claim(
     if not CLAIM_ID.match(new_id) or len(new_id) > 80:
         raise BadInput("A claim id is lowercase words joined by hyphens, 80 characters at most.")
     claim = Claim(
-        id=new_id, text=statement, topic=topic, entities=entities or [], origin="moderator",
-        source_url=link, quotes=quotes, importance=3,
+        id=new_id,
+        text=statement,
+        topic=topic,
+        entities=entities or [],
+        origin="moderator",
+        source_url=link,
+        quotes=quotes,
+        importance=3,
     )
     await store.add_claim(claim, clean_moderator(by), now, why)
     return claim

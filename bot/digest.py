@@ -55,8 +55,10 @@ async def build_digest(service: TalksService, *, since: datetime | None, now: da
     has_news = bool(sections)
     if not has_news:
         return DigestReply(
-            period_start=start, period_end=now,
-            sections=[DigestSection("Nothing new", [DigestItem(text=messages.NOTHING_NEW)])], has_news=False,
+            period_start=start,
+            period_end=now,
+            sections=[DigestSection("Nothing new", [DigestItem(text=messages.NOTHING_NEW)])],
+            has_news=False,
         )
     views = [v for v in await service.all_claims() if v.status != "retracted"]
     by_id = {v.claim_id: v for v in views}
@@ -99,7 +101,9 @@ def digest_json(reply: DigestReply) -> dict[str, Any]:
                         "text": i.text,
                         "claim_id": i.claim_id,
                         "detail": i.detail,
-                        "quotes": [{"source_id": q.source_id, "quote": q.quote, "source": q.source_label} for q in i.quotes],
+                        "quotes": [
+                            {"source_id": q.source_id, "quote": q.quote, "source": q.source_label} for q in i.quotes
+                        ],
                     }
                     for i in s.items
                 ],

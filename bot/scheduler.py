@@ -117,7 +117,9 @@ class DigestScheduler:
                     run, ok=False, final=final, error=error, now=self.clock(), period_start=digest.period_start
                 )
                 if final:
-                    log.error("digest for %s %s failed after %d attempts: %s", self.platform, channel_id, attempt, error)
+                    log.error(
+                        "digest for %s %s failed after %d attempts: %s", self.platform, channel_id, attempt, error
+                    )
                     return RunOutcome(channel_id, local_date, False, attempt, error)
                 log.warning("digest for %s %s failed (attempt %d): %s", self.platform, channel_id, attempt, error)
                 await self.sleep(self.backoff * 2 ** (attempt - 1))

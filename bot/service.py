@@ -165,10 +165,20 @@ class TalksService:
             quotes.append(QuoteView(q.source_id, src.label, src.outlet, src.title, q.quote, q.start, q.end))
         conflicts = [(c, self._states[c].current_text) for c in claim.conflicts if c in self._states]
         return ClaimView(
-            claim_id=claim.id, text=state.current_text, original_text=claim.text, status=state.status,
-            quotes=quotes, score=score, correction=state.correction, retraction_reason=state.retraction_reason,
-            conflicts=conflicts, said_by=claim.said_by, topic=claim.topic, origin=claim.origin,
-            source_url=claim.source_url, in_curated=state.in_curated,
+            claim_id=claim.id,
+            text=state.current_text,
+            original_text=claim.text,
+            status=state.status,
+            quotes=quotes,
+            score=score,
+            correction=state.correction,
+            retraction_reason=state.retraction_reason,
+            conflicts=conflicts,
+            said_by=claim.said_by,
+            topic=claim.topic,
+            origin=claim.origin,
+            source_url=claim.source_url,
+            in_curated=state.in_curated,
         )
 
 

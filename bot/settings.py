@@ -73,7 +73,9 @@ class Settings(BaseModel):
         mods = env.get("TALKSBOT_SLACK_MODERATORS", "")
         values["slack_moderators"] = [m.strip() for m in mods.split(",") if m.strip()]
         values["slack_admins_are_moderators"] = env.get("TALKSBOT_SLACK_ADMINS_ARE_MODERATORS", "").lower() in (
-            "1", "true", "yes",
+            "1",
+            "true",
+            "yes",
         )
         if "db_path" in values:
             values["db_path"] = Path(str(values["db_path"])).expanduser()

@@ -15,7 +15,7 @@ _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 def parse_post_time(value: str) -> time:
-    """"HH:MM" on a 24-hour clock, or BadInput."""
+    """ "HH:MM" on a 24-hour clock, or BadInput."""
     m = _HHMM.match((value or "").strip())
     if not m:
         raise BadInput(f"The time must be HH:MM on a 24-hour clock, such as 08:30, not “{value}”.")
@@ -55,7 +55,11 @@ async def subscribe(
     if not channel_id:
         raise BadInput("A digest needs a channel.")
     sub = Subscription(
-        platform=platform, channel_id=channel_id, post_time=f"{t:%H:%M}", timezone=zone.key, created_by=by,
+        platform=platform,
+        channel_id=channel_id,
+        post_time=f"{t:%H:%M}",
+        timezone=zone.key,
+        created_by=by,
         created_at=now,
     )
     await store.upsert_subscription(sub)

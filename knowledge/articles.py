@@ -15,9 +15,23 @@ LineKind = Literal["body", "heading", "leadin", "boilerplate", "blank"]
 
 # Navigation words and widgets that news sites print around an article.
 _NAV_LINES = {
-    "share post:", "share", "share this", "popular", "more like this", "related",
-    "previous", "next", "read also:", "read also", "read more", "date:", "sources",
-    "advertisement", "comments", "tags:", "subscribe",
+    "share post:",
+    "share",
+    "share this",
+    "popular",
+    "more like this",
+    "related",
+    "previous",
+    "next",
+    "read also:",
+    "read also",
+    "read more",
+    "date:",
+    "sources",
+    "advertisement",
+    "comments",
+    "tags:",
+    "subscribe",
 }
 # After these a site prints the headline of some other story: a teaser.
 _TEASER_LEADS = {"read also:", "read also", "read more", "previous", "next"}
@@ -27,7 +41,24 @@ _TERMINAL = re.compile(r"[.!?][\"”’')\]]?\d*$|[\"”]\d*$")
 # A footnote marker is a run of digits glued to the end of a word or closing quote:
 # "Ukraine123", "dollar4", 'Europeans."1'. "£4.5" and "pre-2014" are not markers.
 _FOOTNOTE = re.compile(r"(?:(?<=[A-Za-z]{2})|(?<=[A-Za-z][\"”])|(?<=[A-Za-z]\.[\"”]))\d{1,3}(?=[\s.,;:)]|$)")
-_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "etc", "e.g", "i.e", "gen", "gov", "sen", "rep", "no"}
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "jr",
+    "sr",
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+    "gen",
+    "gov",
+    "sen",
+    "rep",
+    "no",
+}
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’)]*\d*(?=\s+|$)")
 
 
@@ -58,7 +89,9 @@ class Article:
         parts = []
         for line in self.lines:
             if line.kind == "body":
-                parts.append("".join(c for i, c in enumerate(self.text[line.start:line.end], line.start) if i not in cut))
+                parts.append(
+                    "".join(c for i, c in enumerate(self.text[line.start : line.end], line.start) if i not in cut)
+                )
         return "\n".join(parts)
 
     def overlaps_boilerplate(self, start: int, end: int) -> bool:
@@ -95,7 +128,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in _SENTENCE_END.finditer(text, start, end):
         if _is_abbreviation(text, begin, m.start()):
             continue
-        nxt = text[m.end():end].lstrip()
+        nxt = text[m.end() : end].lstrip()
         if nxt and not (nxt[0].isupper() or nxt[0] in "\"“‘'(" or nxt[0].isdigit()):
             continue
         spans.append(_trim(text, begin, m.end()))
@@ -113,8 +146,10 @@ def _is_abbreviation(text: str, begin: int, dot: int) -> bool:
         return False
     w = word.group(0)
     # Initialisms such as "U.S" or "U.K" (the final dot is the one at `dot`).
-    return bool(re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", w)) or w.lower() in _ABBREVIATIONS or (
-        len(w) == 1 and w.isupper()
+    return (
+        bool(re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", w))
+        or w.lower() in _ABBREVIATIONS
+        or (len(w) == 1 and w.isupper())
     )
 
 
@@ -150,7 +185,7 @@ def _classify(text: str, spans: list[tuple[int, int]]) -> list[LineKind]:
             kinds.append("blank")
             in_list = False
             continue
-        following = next((x for x in lines[i + 1:] if x), None)
+        following = next((x for x in lines[i + 1 :] if x), None)
         previous = next((x for x in reversed(lines[:i]) if x), None)
         if low in _NAV_LINES or _IMAGE_PLACEHOLDER.match(line) or _BLURB.match(line):
             kinds.append("boilerplate")
@@ -162,7 +197,7 @@ def _classify(text: str, spans: list[tuple[int, int]]) -> list[LineKind]:
             after_teaser_lead = False
             continue
         # A byline printed twice in a row ("EU Global Editorial Staff") is a widget.
-        if (line == following or line == previous) and len(line.split()) <= 8:
+        if (line in (following, previous)) and len(line.split()) <= 8:
             kinds.append("boilerplate")
             continue
         if line.endswith(":"):

@@ -87,7 +87,7 @@ def quote_problems(claim_id: str, quote: Quote, seeds: dict[str, Seed]) -> list[
     text = seed.article.text
     if not quote.quote.strip():
         return [f"{where}: empty quote"]
-    if quote.end > len(text) or text[quote.start:quote.end] != quote.quote:
+    if quote.end > len(text) or text[quote.start : quote.end] != quote.quote:
         found = text.find(quote.quote)
         hint = f" (the text occurs at {found})" if found >= 0 else " (the text is not in the article)"
         return [f"{where}: quote does not match the article at its offsets{hint}"]

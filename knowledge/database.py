@@ -48,7 +48,8 @@ def inspect_file(path: Path) -> bool:
     if app_id == APPLICATION_ID:
         if version > LATEST_VERSION:
             raise DatabaseUnusable(
-                f"{path} was written by a newer talksbot (schema {version}, this one knows {LATEST_VERSION}); upgrade talksbot."
+                f"{path} was written by a newer talksbot (schema {version}, this one knows "
+                f"{LATEST_VERSION}); upgrade talksbot."
             )
         return True
     if app_id == 0 and tables == 0:
@@ -96,7 +97,8 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
         if current == 0:
             await conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             await conn.execute(
-                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                "CREATE TABLE schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
         for version, name, sql in MIGRATIONS:
             if version <= current:

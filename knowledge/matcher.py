@@ -106,8 +106,7 @@ class Matcher:
             result.near = candidates[:limit]
             return result
         result.matches = [
-            m for m in candidates
-            if m.score >= top.score * MIN_RELATIVE_SCORE and m.coverage >= MIN_COVERAGE * 0.75
+            m for m in candidates if m.score >= top.score * MIN_RELATIVE_SCORE and m.coverage >= MIN_COVERAGE * 0.75
         ][:limit]
         return result
 

@@ -20,14 +20,14 @@ from knowledge.errors import BadInput, NotFound
 from knowledge.history import derive_state
 from knowledge.models import (
     Action,
-    DigestRun,
-    Subscription,
     Claim,
     ClaimState,
+    DigestRun,
     HistoryEntry,
     Moderator,
     Quote,
     Source,
+    Subscription,
 )
 
 
@@ -125,14 +125,22 @@ class Store:
             "importance=excluded.importance, keywords=excluded.keywords, origin=excluded.origin, "
             "source_url=excluded.source_url, in_curated=1",
             [
-                (c.id, c.text, c.topic, json.dumps(c.entities), c.said_by, c.importance, json.dumps(c.keywords),
-                 c.origin, c.source_url, stamp)
+                (
+                    c.id,
+                    c.text,
+                    c.topic,
+                    json.dumps(c.entities),
+                    c.said_by,
+                    c.importance,
+                    json.dumps(c.keywords),
+                    c.origin,
+                    c.source_url,
+                    stamp,
+                )
                 for c in claims
             ],
         )
-        await db.executemany(
-            "DELETE FROM quotes WHERE claim_id = ?", [(c.id,) for c in claims]
-        )
+        await db.executemany("DELETE FROM quotes WHERE claim_id = ?", [(c.id,) for c in claims])
         await db.executemany(
             "INSERT INTO quotes (claim_id, position, source_id, start, end, quote) VALUES (?,?,?,?,?,?)",
             [(c.id, i, q.source_id, q.start, q.end, q.quote) for c in claims for i, q in enumerate(c.quotes)],
@@ -145,12 +153,11 @@ class Store:
     # ---- reading claims ------------------------------------------------------
 
     async def list_sources(self) -> list[Source]:
-        async with self._tx.reading() as db, db.execute(
-            "SELECT id, outlet, title, date, url, dateline FROM sources ORDER BY id"
-        ) as cur:
-            return [
-                Source(id=r[0], outlet=r[1], title=r[2], date=r[3], url=r[4], dateline=r[5]) async for r in cur
-            ]
+        async with (
+            self._tx.reading() as db,
+            db.execute("SELECT id, outlet, title, date, url, dateline FROM sources ORDER BY id") as cur,
+        ):
+            return [Source(id=r[0], outlet=r[1], title=r[2], date=r[3], url=r[4], dateline=r[5]) async for r in cur]
 
     async def load_states(self, claim_ids: list[str] | None = None) -> list[ClaimState]:
         """Every claim (or the given ones) with its status derived from its history."""
@@ -186,8 +193,16 @@ class Store:
         states = []
         for r in rows:
             claim = Claim(
-                id=r[0], text=r[1], topic=r[2], entities=json.loads(r[3]), said_by=r[4], importance=r[5],
-                keywords=json.loads(r[6]), origin=r[7], source_url=r[8], quotes=quotes[r[0]],
+                id=r[0],
+                text=r[1],
+                topic=r[2],
+                entities=json.loads(r[3]),
+                said_by=r[4],
+                importance=r[5],
+                keywords=json.loads(r[6]),
+                origin=r[7],
+                source_url=r[8],
+                quotes=quotes[r[0]],
                 conflicts=conflicts[r[0]],
             )
             states.append(derive_state(claim, history.get(r[0], []), in_curated=bool(r[9])))
@@ -226,11 +241,14 @@ class Store:
         return rows.get(claim_id, [])
 
     async def history_since(self, since: datetime) -> list[HistoryEntry]:
-        async with self._tx.reading() as db, db.execute(
-            "SELECT id, claim_id, action, text, reason, url, by_platform, by_user_id, by_name, at "
-            "FROM corrections WHERE at >= ? ORDER BY id",
-            (since.isoformat(),),
-        ) as cur:
+        async with (
+            self._tx.reading() as db,
+            db.execute(
+                "SELECT id, claim_id, action, text, reason, url, by_platform, by_user_id, by_name, at "
+                "FROM corrections WHERE at >= ? ORDER BY id",
+                (since.isoformat(),),
+            ) as cur,
+        ):
             return [_history_entry(r) async for r in cur]
 
     async def append_action(
@@ -296,11 +314,14 @@ class Store:
         self, question: str, platform: str, answered: bool, top_claim_id: str | None, at: datetime
     ) -> int:
         """Writes one question-log row and returns its id."""
-        async with self.transaction() as db, db.execute(
-            "INSERT INTO question_log (asked_at, platform, question, answered, top_claim_id) "
-            "VALUES (?,?,?,?,?) RETURNING id",
-            (at.isoformat(), platform, question, int(answered), top_claim_id),
-        ) as cur:
+        async with (
+            self.transaction() as db,
+            db.execute(
+                "INSERT INTO question_log (asked_at, platform, question, answered, top_claim_id) "
+                "VALUES (?,?,?,?,?) RETURNING id",
+                (at.isoformat(), platform, question, int(answered), top_claim_id),
+            ) as cur,
+        ):
             row = await cur.fetchone()
         assert row is not None
         return int(row[0])
@@ -342,11 +363,14 @@ class Store:
 
     async def feedback_since(self, since: datetime) -> list[tuple[str, str, int]]:
         """(claim id, verdict, count) for feedback given since `since`."""
-        async with self._tx.reading() as db, db.execute(
-            "SELECT claim_id, verdict, count(*) FROM feedback WHERE at >= ? GROUP BY claim_id, verdict "
-            "ORDER BY count(*) DESC, claim_id",
-            (since.isoformat(),),
-        ) as cur:
+        async with (
+            self._tx.reading() as db,
+            db.execute(
+                "SELECT claim_id, verdict, count(*) FROM feedback WHERE at >= ? GROUP BY claim_id, verdict "
+                "ORDER BY count(*) DESC, claim_id",
+                (since.isoformat(),),
+            ) as cur,
+        ):
             return [(r[0], r[1], int(r[2])) async for r in cur]
 
     # ---- digest subscriptions and runs -----------------------------------------
@@ -363,9 +387,12 @@ class Store:
 
     async def remove_subscription(self, platform: str, channel_id: str) -> bool:
         """Writes: unsubscribe; returns False when the channel was not subscribed."""
-        async with self.transaction() as db, db.execute(
-            "DELETE FROM digest_subscriptions WHERE platform = ? AND channel_id = ?", (platform, channel_id)
-        ) as cur:
+        async with (
+            self.transaction() as db,
+            db.execute(
+                "DELETE FROM digest_subscriptions WHERE platform = ? AND channel_id = ?", (platform, channel_id)
+            ) as cur,
+        ):
             return cur.rowcount > 0
 
     async def subscriptions(self, platform: str | None = None) -> list[Subscription]:
@@ -377,7 +404,13 @@ class Store:
             return [_subscription(r) async for r in cur]
 
     async def claim_digest_run(
-        self, platform: str, channel_id: str, local_date: str, worker: str, now: datetime, lease_expired_before: datetime
+        self,
+        platform: str,
+        channel_id: str,
+        local_date: str,
+        worker: str,
+        now: datetime,
+        lease_expired_before: datetime,
     ) -> DigestRun | None:
         """Writes: claim today's run for a channel, or return None if it is taken.
 
@@ -411,7 +444,9 @@ class Store:
             ) as cur:
                 last = await cur.fetchone()
         since = datetime.fromisoformat(last[0]) if last and last[0] else None
-        return DigestRun(platform=platform, channel_id=channel_id, local_date=local_date, claimed_by=worker, since=since)
+        return DigestRun(
+            platform=platform, channel_id=channel_id, local_date=local_date, claimed_by=worker, since=since
+        )
 
     async def record_digest_attempt(
         self, run: DigestRun, *, ok: bool, final: bool, error: str | None, now: datetime, period_start: datetime
@@ -423,44 +458,72 @@ class Store:
                 "UPDATE digest_runs SET attempts = attempts + 1, status = ?, last_error = ?, "
                 "posted_at = CASE WHEN ? THEN ? ELSE posted_at END, period_start = ?, claimed_at = ? "
                 "WHERE platform = ? AND channel_id = ? AND local_date = ?",
-                (status, error, int(ok), now.isoformat(), period_start.isoformat(), now.isoformat(),
-                 run.platform, run.channel_id, run.local_date),
+                (
+                    status,
+                    error,
+                    int(ok),
+                    now.isoformat(),
+                    period_start.isoformat(),
+                    now.isoformat(),
+                    run.platform,
+                    run.channel_id,
+                    run.local_date,
+                ),
             )
 
     async def digest_runs(self, platform: str, channel_id: str) -> list[tuple[str, str, int]]:
         """(local date, status, attempts) of a channel's runs, oldest first."""
-        async with self._tx.reading() as db, db.execute(
-            "SELECT local_date, status, attempts FROM digest_runs WHERE platform = ? AND channel_id = ? "
-            "ORDER BY local_date",
-            (platform, channel_id),
-        ) as cur:
+        async with (
+            self._tx.reading() as db,
+            db.execute(
+                "SELECT local_date, status, attempts FROM digest_runs WHERE platform = ? AND channel_id = ? "
+                "ORDER BY local_date",
+                (platform, channel_id),
+            ) as cur,
+        ):
             return [(r[0], r[1], int(r[2])) async for r in cur]
 
     async def claims_changed_since(self, correction_id: int) -> list[str]:
         """Ids of claims with history rows newer than `correction_id`."""
-        async with self._tx.reading() as db, db.execute(
-            "SELECT DISTINCT claim_id FROM corrections WHERE id > ? ORDER BY claim_id", (correction_id,)
-        ) as cur:
+        async with (
+            self._tx.reading() as db,
+            db.execute(
+                "SELECT DISTINCT claim_id FROM corrections WHERE id > ? ORDER BY claim_id", (correction_id,)
+            ) as cur,
+        ):
             return [r[0] async for r in cur]
 
     async def claims_added_since(self, since: datetime) -> list[str]:
-        async with self._tx.reading() as db, db.execute(
-            "SELECT claim_id FROM corrections WHERE action = 'add' AND at >= ? ORDER BY id", (since.isoformat(),)
-        ) as cur:
+        async with (
+            self._tx.reading() as db,
+            db.execute(
+                "SELECT claim_id FROM corrections WHERE action = 'add' AND at >= ? ORDER BY id", (since.isoformat(),)
+            ) as cur,
+        ):
             return [r[0] async for r in cur]
 
 
 def _subscription(r: aiosqlite.Row) -> Subscription:
     return Subscription(
-        platform=r[0], channel_id=r[1], post_time=r[2], timezone=r[3], created_by=r[4],
+        platform=r[0],
+        channel_id=r[1],
+        post_time=r[2],
+        timezone=r[3],
+        created_by=r[4],
         created_at=datetime.fromisoformat(r[5]),
     )
 
 
 def _history_entry(r: aiosqlite.Row) -> HistoryEntry:
     return HistoryEntry(
-        id=r[0], claim_id=r[1], action=r[2], text=r[3], reason=r[4], url=r[5],
-        by=Moderator(platform=r[6], user_id=r[7], name=r[8]), at=datetime.fromisoformat(r[9]),
+        id=r[0],
+        claim_id=r[1],
+        action=r[2],
+        text=r[3],
+        reason=r[4],
+        url=r[5],
+        by=Moderator(platform=r[6], user_id=r[7], name=r[8]),
+        at=datetime.fromisoformat(r[9]),
     )
 
 

@@ -18,20 +18,19 @@ from knowledge.aliases import CASED, PHRASES, SPELLINGS
 _STEMMER = snowballstemmer.stemmer("english")
 _WORD = re.compile(r"\d+(?:\.\d+)?%?|[^\W\d_]+(?:'[^\W\d_]+)?")
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "£": " £ "})
-_PHRASE_RE = re.compile(
-    r"\b(?:" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")\b"
-)
+_PHRASE_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")\b")
 
 STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are aren't as at be because been before
-    being below between both but by can could did didn't do does doesn't doing don't down during each few
-    for from further had has have having he her here hers herself him himself his how i if in into is isn't
-    it it's its itself just let's me more most my myself no nor not of off on once only or other our ours
-    ourselves out over own same she should so some such than that that's the their theirs them themselves
-    then there these they this those through to too under until up very was wasn't we were what what's when
-    where which while who whom who's why will with won't would you your yours yourself yourselves
-    say says said tell told think know please bot talksbot hey hi get got go going gone come came make made
-    us whose anything something thing things happen happened really much many lot kind sort s t
+    """
+    a about above after again against all also am an and any anything are aren't as at be because been before
+    being below between bot both but by came can come could did didn't do does doesn't doing don't down during
+    each few for from further get go going gone got had happen happened has have having he her here hers
+    herself hey hi him himself his how i if in into is isn't it it's its itself just kind know let's lot made
+    make many me more most much my myself no nor not of off on once only or other our ours ourselves out over
+    own please really s said same say says she should so some something sort such t talksbot tell than that
+    that's the their theirs them themselves then there these they thing things think this those through to
+    told too under until up us very was wasn't we were what what's when where which while who who's whom whose
+    why will with won't would you your yours yourself yourselves
     """.split()
 )
 
