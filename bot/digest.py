@@ -65,26 +65,23 @@ async def build_digest(service: TalksService, *, since: datetime | None, now: da
     pairs, seen = [], set()
     for v in sorted(views, key=lambda v: v.claim_id):
         for other, other_text in v.conflicts:
-            key = tuple(sorted((v.claim_id, other)))
-            if key not in seen and other in by_id:
-                seen.add(key)
-                pairs.append(DigestItem(text=f"{v.text} / {other_text}", detail=f"{key[0]} ↔ {key[1]}"))
+            pair = tuple(sorted((v.claim_id, other)))
+            if pair not in seen and other in by_id:
+                seen.add(pair)
+                pairs.append(DigestItem(text=f"{v.text} / {other_text}", detail=f"{pair[0]} ↔ {pair[1]}"))
     if pairs:
         # Rotate through the disagreements day by day rather than repeat the same ones.
         offset = now.toordinal() % len(pairs)
         sections.append(DigestSection(messages.SOURCES_DISAGREE, (pairs[offset:] + pairs[:offset])[:CONFLICTS_SHOWN]))
-    key = sorted(views, key=lambda v: (-_importance(service, v.claim_id), v.claim_id))
-    top_rank = [v for v in key if _importance(service, v.claim_id) == _importance(service, key[0].claim_id)] or key
+    ranked = sorted(views, key=lambda v: (-service.importance(v.claim_id), v.claim_id))
+    best = service.importance(ranked[0].claim_id) if ranked else 0
+    top_rank = [v for v in ranked if service.importance(v.claim_id) == best]
     offset = now.toordinal() % len(top_rank) if top_rank else 0
     chosen = (top_rank[offset:] + top_rank[:offset])[:KEY_CLAIMS]
     sections.append(
         DigestSection("Key claims", [DigestItem(text=v.text, claim_id=v.claim_id, quotes=v.quotes[:2]) for v in chosen])
     )
     return DigestReply(period_start=start, period_end=now, sections=sections, has_news=True)
-
-
-def _importance(service: TalksService, claim_id: str) -> int:
-    return service.importance(claim_id)
 
 
 def digest_json(reply: DigestReply) -> dict[str, Any]:

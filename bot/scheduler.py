@@ -26,7 +26,7 @@ from bot.digest import build_digest
 from bot.replies import DigestReply
 from bot.service import TalksService
 from bot.subscriptions import parse_post_time, parse_timezone
-from knowledge.models import Subscription
+from knowledge.models import DigestRun, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ class DigestScheduler:
             outcomes.append(await self._post(run.channel_id, local_date, run))
         return outcomes
 
-    async def _post(self, channel_id: str, local_date: str, run) -> RunOutcome:  # type: ignore[no-untyped-def]
+    async def _post(self, channel_id: str, local_date: str, run: DigestRun) -> RunOutcome:
         store = self.service.store
         error: str | None = None
         for attempt in range(1, self.attempts + 1):

@@ -18,7 +18,7 @@ from bot.replies import AnswerReply, ClaimCardReply, ClaimView, NoAnswerReply, Q
 from knowledge.build import ensure_built
 from knowledge.errors import BadInput
 from knowledge.index import ClaimIndex
-from knowledge.matcher import Matcher
+from knowledge.matcher import Match, Matcher
 from knowledge.models import ClaimState, Source
 from knowledge.paths import curated_claims_file, seeds_dir
 from knowledge.sources import Seed, load_seeds
@@ -112,7 +112,7 @@ class TalksService:
             return AnswerReply(question=text, claims=views, question_id=qid)
         return NoAnswerReply(question=text, suggestions=self._suggestions(result.near, retracted), question_id=qid)
 
-    def _suggestions(self, near: list, retracted: set[str]) -> list[str]:  # type: ignore[type-arg]
+    def _suggestions(self, near: list[Match], retracted: set[str]) -> list[str]:
         picked = [m.claim_id for m in near if m.coverage >= 0.3 and m.claim_id not in retracted]
         if not picked:
             ranked = sorted(

@@ -161,7 +161,7 @@ class Store:
 
     async def load_states(self, claim_ids: list[str] | None = None) -> list[ClaimState]:
         """Every claim (or the given ones) with its status derived from its history."""
-        where, args = "", ()
+        where, args = "", tuple[str, ...]()
         if claim_ids is not None:
             if not claim_ids:
                 return []
