@@ -54,6 +54,11 @@ PHRASES: dict[str, str] = {
     "prisoner swap": "prisoner exchange",
     "ramstein-format": "ramstein",
     "north atlantic treaty organization": "nato",
+    # In these articles "the two leaders" are always Trump and Putin.
+    "two leaders": "trump putin",
+    "both leaders": "trump putin",
+    "two presidents": "trump putin",
+    "both presidents": "trump putin",
 }
 
 SPELLINGS: dict[str, str] = {
@@ -144,7 +149,8 @@ RELATED: list[tuple[str, ...]] = [
     ("invitation", "invite", "invited", "invitations"),
     ("unrealistic", "illusory", "feasible", "impossible", "realistic"),
     ("europe", "allies", "ally"),
-    ("statement", "declaration", "joint", "readout", "account"),
+    ("statement", "declaration", "readout", "account", "write", "wrote", "written", "post", "posted", "announce",
+     "announced", "truthsocial"),
     ("embolden", "encourage", "escalate", "prolong"),
     ("appoint", "appointed", "chose", "named", "picked"),
     ("nato", "alliance"),

@@ -87,7 +87,7 @@ def _bag(state: ClaimState, surface: dict[str, str]) -> Counter[str]:
         (" ".join(claim.entities), FIELD_WEIGHTS["entities"]),
         (claim.said_by or "", FIELD_WEIGHTS["said_by"]),
         (" ".join(claim.keywords), FIELD_WEIGHTS["keywords"]),
-        (claim.topic.replace("-", " "), FIELD_WEIGHTS["topic"]),
+        (_topic_words(claim.topic), FIELD_WEIGHTS["topic"]),
         *[(q.quote, FIELD_WEIGHTS["quotes"]) for q in claim.quotes],
     ]
     if state.correction:
@@ -102,3 +102,8 @@ def _bag(state: ClaimState, surface: dict[str, str]) -> Counter[str]:
             if len(w) >= 4:
                 surface.setdefault(w, s)
     return bag
+
+
+def _topic_words(topic: str) -> str:
+    # Topics are slugs such as "us-team"; "us" there is the country, not the pronoun.
+    return " ".join("US" if part == "us" else part for part in topic.split("-"))

@@ -27,6 +27,8 @@ MIN_COVERAGE = 0.6
 # Further answers must score at least this share of the best one.
 MIN_RELATIVE_SCORE = 0.45
 MAX_POSTINGS = 3000
+UNKNOWN_NAME_WEIGHT = 2.0
+UNKNOWN_WORD_WEIGHT = 0.6
 
 
 @dataclass
@@ -54,7 +56,9 @@ class MatchResult:
 def _related_table() -> dict[str, set[str]]:
     table: dict[str, set[str]] = {}
     for group in RELATED:
-        stems = {stem(w) for phrase in group for w in phrase.split()}
+        # Multi-word entries are folded to one token by PHRASES, or else skipped:
+        # splitting "peace process" would relate every "process" to negotiations.
+        stems = {stem(w) for w in group if " " not in w}
         for s in stems:
             table.setdefault(s, set()).update(stems - {s})
     return table
@@ -85,7 +89,9 @@ class Matcher:
         for term in terms:
             best: dict[int, float] = {}
             for alt, weight in term.alternatives:
-                idf = self.index.idf(alt) * weight
+                # A related word counts with the question word's own idf, discounted:
+                # a rare synonym must not outweigh the word the reader actually used.
+                idf = term.mass * weight
                 for neg_w, doc in self.index.postings.get(alt, ())[:MAX_POSTINGS]:
                     s = -neg_w * idf
                     if s > best.get(doc, 0.0):
@@ -127,10 +133,13 @@ class Matcher:
             alts = [(s, 1.0)] if s in self.index.postings else []
             alts += [(r, RELATED_WEIGHT) for r in sorted(self._related.get(s, ())) if r in self.index.postings]
             if alts:
-                mass = max(self.index.idf(a) for a, _ in alts)
+                own = self.index.idf(s)
+                mass = own if own > 0 else max(self.index.idf(a) for a, _ in alts)
                 out.append(QueryTerm(w, alts, mass, known=True))
             else:
-                weight = 2.0 if w in names else 1.0
+                # An unknown name means the question is about someone the articles never
+                # mention; an unknown ordinary word may just be phrasing.
+                weight = UNKNOWN_NAME_WEIGHT if w in names else UNKNOWN_WORD_WEIGHT
                 out.append(QueryTerm(w, [], rare * weight, known=False))
         return out
 

@@ -1,0 +1,33 @@
+"""Sentences only Discord users see. The core's sentences live in bot.messages."""
+
+from __future__ import annotations
+
+GUILD_ONLY = "Use this command in a server channel, not in a direct message."
+NOT_DIGEST_MANAGER = "Only members with Manage Channels or the moderator role can change this channel's digest."
+EMPTY_MESSAGE = "That message has no text I can look up."
+PICK_FROM_LIST = "Pick a claim from the list that appears as you type."
+FEEDBACK_HELPFUL = "Thanks: recorded as helpful."
+FEEDBACK_WRONG = "Thanks: recorded as wrong. The moderators see it in their digest."
+FEEDBACK_EXPIRED = "That answer is too old to rate; ask again to rate the new answer."
+UNSUBSCRIBED = "This channel will no longer get the daily digest."
+CHANNEL_UNKNOWN = "I cannot tell which channel this is; run the command in a server text channel."
+COOLDOWN = "Slow down a little: try again in {seconds:.0f} seconds."
+BOT_MISSING_PERMISSIONS = "I need these permissions in this channel: {permissions}."
+TRUNCATED = "…"
+MORE_QUOTES = "…and {count} more quotes: /claim id:{claim_id}"
+QUOTE_SOURCE = "— {label}"
+ANSWER_FOOTER = "{claim_id} · details: /claim"
+SOURCES_TITLE = "The articles I quote"
+HISTORY_TITLE = "Moderation history of {claim_id}"
+NO_HISTORY = "No moderator has changed this claim."
+UNKNOWN = "unknown"
+HELPFUL_LABEL = "Helpful"
+WRONG_LABEL = "Wrong"
+
+
+def subscribed(post_time: str, timezone: str) -> str:
+    return f"This channel will get the daily digest at {post_time} ({timezone})."
+
+
+def done(action: str, claim_id: str) -> str:
+    return f"{action} `{claim_id}`. It shows that way in every answer from now on."

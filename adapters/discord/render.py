@@ -1,0 +1,314 @@
+"""Replies as Discord embeds and message text, within Discord's size limits. Pure.
+
+Long text is cut at a word boundary and ends with an ellipsis. A quote may be
+shortened, but its source label is kept whole or the quote is left out: a
+quote without its source would be worse than no quote. Text from users and
+articles is markdown-escaped so that it reads as typed; mentions are made inert
+by the sender (`AllowedMentions.none()`), not here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import discord
+
+from adapters.discord import messages as dmsg
+from bot import messages
+from bot.replies import (
+    AnswerReply,
+    ClaimCardReply,
+    ClaimView,
+    DigestItem,
+    DigestReply,
+    DigestSection,
+    HistoryReply,
+    NoAnswerReply,
+    QuoteView,
+)
+from knowledge.models import Source
+
+# Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_COUNT_LIMIT = 25
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+EMBEDS_PER_MESSAGE = 10
+CONTENT_LIMIT = 2000
+CHOICE_NAME_LIMIT = 100
+
+MAX_ANSWER_CLAIMS = 3
+SUGGESTION_CHARS = 300
+CONFLICT_CHARS = 300
+# Below this many characters of quote text a shortened quote says too little to keep.
+MIN_QUOTE_CHARS = 40
+ELLIPSIS = dmsg.TRUNCATED
+BLOCK_GAP = "\n\n"
+
+COLOURS = {
+    "active": discord.Colour.blurple(),
+    "corrected": discord.Colour.orange(),
+    "retracted": discord.Colour.dark_grey(),
+}
+
+_LAST_SPACE = re.compile(r"\s+\S*$")
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` if it fits in `limit` characters, else cut at a word boundary with an ellipsis.
+
+    A single word longer than the limit is the one case cut mid-word.
+    """
+    if len(text) <= limit:
+        return text
+    if limit <= len(ELLIPSIS):
+        return ELLIPSIS[:limit] if limit > 0 else ""
+    room = limit - len(ELLIPSIS)
+    head = text[:room]
+    if not text[room].isspace():
+        m = _LAST_SPACE.search(head)
+        if m and m.start() > 0:
+            head = head[: m.start()]
+    return head.rstrip() + ELLIPSIS
+
+
+def escape(text: str) -> str:
+    """Article or user text shown literally: one line, markdown escaped."""
+    return discord.utils.escape_markdown(" ".join(text.split()))
+
+
+def quote_block(quote: QuoteView, limit: int) -> str | None:
+    """A block quote followed by its whole source label, or None if that cannot fit in `limit`."""
+    source = dmsg.QUOTE_SOURCE.format(label=escape(quote.source_label))
+    frame = len("> “”\n") + len(source)
+    room = limit - frame
+    body = escape(quote.quote)
+    if room < min(len(body), MIN_QUOTE_CHARS):
+        return None
+    return f"> “{shorten(body, room)}”\n{source}"
+
+
+def _fill(blocks: list[str], budget: int) -> str:
+    """Join whole blocks while they fit; a block that does not fit is shortened once, then stop."""
+    out: list[str] = []
+    used = 0
+    for block in blocks:
+        gap = len(BLOCK_GAP) if out else 0
+        if used + gap + len(block) <= budget:
+            out.append(block)
+            used += gap + len(block)
+            continue
+        rest = budget - used - gap
+        if rest > MIN_QUOTE_CHARS:
+            out.append(shorten(block, rest))
+        break
+    return BLOCK_GAP.join(out)
+
+
+def _status_blocks(view: ClaimView, full: bool) -> list[str]:
+    blocks = []
+    if view.status == "retracted":
+        reason = view.retraction_reason or "no reason given"
+        blocks.append("**" + messages.RETRACTED.format(reason=escape(reason)) + "**")
+    if view.correction:
+        c = view.correction
+        lines = [f"✏️ **{messages.CORRECTED_BY.format(by=escape(c.by), at=f'{c.at:%Y-%m-%d}')}:** {escape(c.reason)}"]
+        if c.url:
+            lines.append(f"Source: <{c.url}>")
+        lines.append(f"{messages.ARTICLE_SAID}: {escape(view.original_text)}")
+        blocks.append("\n".join(lines))
+    if view.origin == "moderator":
+        blocks.append("Added by moderators" + (f" from <{view.source_url}>" if view.source_url else ""))
+    if full and not view.in_curated:
+        blocks.append(messages.FLAGGED)
+    return blocks
+
+
+def _quote_blocks(view: ClaimView, budget: int) -> str:
+    """The claim's quotes as block quotes, as many as fit, then a pointer to the rest."""
+    out: list[str] = []
+    used = 0
+    for i, quote in enumerate(view.quotes):
+        gap = len(BLOCK_GAP) if out else 0
+        left = len(view.quotes) - i
+        more = dmsg.MORE_QUOTES.format(count=left - 1, claim_id=view.claim_id) if left > 1 else ""
+        reserve = len(BLOCK_GAP) + len(more) if more else 0
+        block = quote_block(quote, budget - used - gap - reserve)
+        if block is None:
+            tail = dmsg.MORE_QUOTES.format(count=left, claim_id=view.claim_id)
+            if used + gap + len(tail) <= budget:
+                out.append(tail)
+            break
+        out.append(block)
+        used += gap + len(block)
+    return BLOCK_GAP.join(out)
+
+
+def claim_embed(view: ClaimView, budget: int = EMBED_TOTAL_LIMIT, *, full: bool = False) -> discord.Embed:
+    """One claim: its wording as the title, notices, quotes with sources, and conflicts."""
+    title = shorten(view.text, TITLE_LIMIT)
+    embed = discord.Embed(title=title, colour=COLOURS.get(view.status, discord.Colour.blurple()))
+    embed.set_footer(text=shorten(dmsg.ANSWER_FOOTER.format(claim_id=view.claim_id), FOOTER_LIMIT))
+    if view.conflicts:
+        room = min(FIELD_VALUE_LIMIT, budget // 4)
+        lines = [f"• {escape(shorten(text, CONFLICT_CHARS))} (`{cid}`)" for cid, text in view.conflicts]
+        embed.add_field(name=f"⚖️ {messages.SOURCES_DISAGREE}", value=_lines(lines, room), inline=False)
+    room = min(DESCRIPTION_LIMIT, budget - len(embed))
+    blocks = [] if title == view.text else [f"**{escape(view.text)}**"]
+    head = _fill(blocks + _status_blocks(view, full), room)
+    rest = room - len(head) - (len(BLOCK_GAP) if head else 0)
+    quotes = _quote_blocks(view, rest) if rest > 0 else ""
+    embed.description = BLOCK_GAP.join(p for p in (head, quotes) if p) or None
+    return embed
+
+
+def _lines(lines: list[str], limit: int) -> str:
+    """Whole lines while they fit, then an ellipsis line."""
+    out: list[str] = []
+    used = 0
+    for line in lines:
+        add = len(line) + (1 if out else 0)
+        if used + add > limit - len("\n" + ELLIPSIS):
+            out.append(ELLIPSIS)
+            break
+        out.append(line)
+        used += add
+    return "\n".join(out) or ELLIPSIS
+
+
+def answer_embeds(reply: AnswerReply) -> list[discord.Embed]:
+    """One embed per claim, best first; all of them together within one message's limits."""
+    views = reply.claims[:MAX_ANSWER_CLAIMS]
+    budget = EMBED_TOTAL_LIMIT // max(1, len(views))
+    return [claim_embed(v, budget) for v in views]
+
+
+def no_answer_text(reply: NoAnswerReply) -> str:
+    """The honest "not in my sources" with up to three suggestions."""
+    lines = [messages.NO_ANSWER]
+    if reply.suggestions:
+        lines.append(messages.SUGGESTIONS_LEAD)
+        lines += [f"• {escape(shorten(s, SUGGESTION_CHARS))}" for s in reply.suggestions[:3]]
+    return content("\n".join(lines))
+
+
+def claim_card_embed(reply: ClaimCardReply) -> discord.Embed:
+    return claim_embed(reply.claim, full=True)
+
+
+def sources_embed(sources: list[Source]) -> discord.Embed:
+    """One field per article: outlet as the name; headline, date, link and id as the value."""
+    embed = discord.Embed(title=dmsg.SOURCES_TITLE, colour=discord.Colour.blurple())
+    for source in sources[:FIELD_COUNT_LIMIT]:
+        name = shorten(source.outlet or f"Outlet {dmsg.UNKNOWN}", FIELD_NAME_LIMIT)
+        lines = [
+            f"**{escape(source.title or 'Headline ' + dmsg.UNKNOWN)}**",
+            f"Date: {escape(source.date or dmsg.UNKNOWN)}",
+            f"Link: <{source.url}>" if source.url else f"Link: {dmsg.UNKNOWN}",
+            f"Id: `{source.id}`",
+        ]
+        value = _lines(lines, FIELD_VALUE_LIMIT)
+        if len(embed) + len(name) + len(value) > EMBED_TOTAL_LIMIT:
+            break
+        embed.add_field(name=name, value=value, inline=False)
+    return embed
+
+
+def history_embed(reply: HistoryReply) -> discord.Embed:
+    """A claim's moderation history, oldest first."""
+    title = shorten(dmsg.HISTORY_TITLE.format(claim_id=reply.claim_id), TITLE_LIMIT)
+    embed = discord.Embed(title=title, colour=discord.Colour.blurple())
+    if not reply.entries:
+        embed.description = dmsg.NO_HISTORY
+        return embed
+    blocks = []
+    for e in reply.entries:
+        lines = [f"**{e.at:%Y-%m-%d %H:%M} UTC · {e.action}** by {escape(e.by.name)} ({e.by.platform})"]
+        if e.text:
+            lines.append(f"Text: {escape(e.text)}")
+        if e.reason:
+            lines.append(f"Reason: {escape(e.reason)}")
+        if e.url:
+            lines.append(f"Link: <{e.url}>")
+        blocks.append("\n".join(lines))
+    embed.description = _fill(blocks, min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(embed)))
+    return embed
+
+
+def _digest_item(item: DigestItem, budget: int) -> str:
+    lines = [f"• {escape(item.text)}"]
+    if item.detail:
+        lines.append(f"  *{escape(item.detail)}*")
+    head = shorten("\n".join(lines), budget)
+    for quote in item.quotes:
+        block = quote_block(quote, budget - len(head) - 1)
+        if block is None:
+            break
+        head += "\n" + block
+    return head
+
+
+def _section_embed(section: DigestSection, budget: int) -> discord.Embed:
+    embed = discord.Embed(title=shorten(section.title, TITLE_LIMIT), colour=discord.Colour.blurple())
+    room = min(DESCRIPTION_LIMIT, budget - len(embed))
+    per_item = max(room // max(1, len(section.items)), MIN_QUOTE_CHARS * 4)
+    out: list[str] = []
+    used = 0
+    for item in section.items:
+        gap = len(BLOCK_GAP) if out else 0
+        left = room - used - gap
+        if left < MIN_QUOTE_CHARS:
+            break
+        # Rebuilt for the room left rather than cut afterwards, so no quote loses its source.
+        text = _digest_item(item, min(per_item, left))
+        out.append(text)
+        used += gap + len(text)
+    embed.description = BLOCK_GAP.join(out) or None
+    return embed
+
+
+def digest_embeds(reply: DigestReply) -> list[discord.Embed]:
+    """A header embed, then one embed per section (as many as one message holds)."""
+    header = discord.Embed(
+        title=shorten(reply.title, TITLE_LIMIT),
+        description=f"{reply.period_start:%Y-%m-%d %H:%M} – {reply.period_end:%Y-%m-%d %H:%M} UTC",
+        colour=discord.Colour.blurple(),
+    )
+    sections = reply.sections[: EMBEDS_PER_MESSAGE - 1]
+    budget = (EMBED_TOTAL_LIMIT - len(header)) // max(1, len(sections))
+    return [header, *(_section_embed(s, budget) for s in sections)]
+
+
+def content(text: str) -> str:
+    """Message text within Discord's content limit."""
+    return shorten(text, CONTENT_LIMIT)
+
+
+def choice_name(text: str) -> str:
+    """An autocomplete choice label within Discord's 100-character limit."""
+    return shorten(" ".join(text.split()), CHOICE_NAME_LIMIT)
+
+
+def limit_problems(embeds: list[discord.Embed]) -> list[str]:
+    """Every Discord embed limit these embeds break, as readable strings (empty when they fit)."""
+    problems = []
+    if len(embeds) > EMBEDS_PER_MESSAGE:
+        problems.append(f"{len(embeds)} embeds > {EMBEDS_PER_MESSAGE}")
+    if sum(len(e) for e in embeds) > EMBED_TOTAL_LIMIT:
+        problems.append(f"total {sum(len(e) for e in embeds)} > {EMBED_TOTAL_LIMIT}")
+    for i, e in enumerate(embeds):
+        if len(e.title or "") > TITLE_LIMIT:
+            problems.append(f"embed {i}: title {len(e.title or '')}")
+        if len(e.description or "") > DESCRIPTION_LIMIT:
+            problems.append(f"embed {i}: description {len(e.description or '')}")
+        if len(e.fields) > FIELD_COUNT_LIMIT:
+            problems.append(f"embed {i}: {len(e.fields)} fields")
+        for f in e.fields:
+            if len(f.name or "") > FIELD_NAME_LIMIT or len(f.value or "") > FIELD_VALUE_LIMIT:
+                problems.append(f"embed {i}: field {f.name!r} too long")
+        if len(e.footer.text or "") > FOOTER_LIMIT:
+            problems.append(f"embed {i}: footer")
+    return problems

@@ -1,0 +1,38 @@
+"""Slack-only user-facing sentences. Core sentences live in bot.messages."""
+
+from __future__ import annotations
+
+FEEDBACK_THANKS = "Thanks, your feedback is recorded."
+FEEDBACK_STALE = "That button belongs to an answer I can no longer match; ask again to give feedback."
+SOURCE_LINE = "— {label}"
+MORE_QUOTES = "{count} more quote(s): `/talks claim {claim_id}`"
+ASKED = "{asker} asked: “{question}”"
+CONTINUED = "(continued, part {part} of {total})"
+HELPFUL = "Helpful"
+WRONG = "Wrong"
+ADDED_BY_MODERATORS = "Added by moderators"
+CORRECT_TITLE = "Correct a claim"
+CORRECT_SUBMIT = "Save correction"
+CORRECT_CANCEL = "Cancel"
+CLAIM_LABEL = "Claim"
+CLAIM_PLACEHOLDER = "Type part of the claim id or text"
+STATEMENT_LABEL = "New statement"
+REASON_LABEL = "Reason"
+URL_LABEL = "Source URL (optional)"
+PICK_A_CLAIM = "Pick the claim to correct."
+CORRECTED = "Corrected `{claim_id}`: {text}"
+RETRACTED_OK = "Retracted `{claim_id}`; it no longer appears in answers."
+RESTORED_OK = "Restored `{claim_id}` to the article's wording."
+SUBSCRIBED = (
+    "{who} subscribed this channel to a daily digest at {time} ({zone}). "
+    "In a private channel, invite me first so I can post it."
+)
+UNSUBSCRIBED = "{who} stopped this channel's daily digest."
+NO_HISTORY = "`{claim_id}` has no moderator actions."
+NO_SOURCES = "No sources are loaded."
+HELP_TITLE = "*talksbot* answers questions about the February 2025 Trump–Putin call and the peace talks that followed, quoting its sources word for word."
+DM_ONLY_HINT = "Mention me with a question, or use `/talks help`."
+
+
+def usage(subcommand: str, form: str) -> str:
+    return f"Usage: `/talks {form}` ({subcommand})."

@@ -1,0 +1,307 @@
+"""Benchmark: answer latency, memory and start-up from the real store up to 1000x its claims.
+
+    python tests/bench.py [--scales 1,100,1000] [--json]
+
+For each scale N the store holds the real curated claims plus (N-1)x as many
+synthetic ones (see tests/bench_data.py), written to a real SQLite file through
+the production code (`Store.sync_curated`), with the same inputs digest a
+`talksbot` process checks, so a new process uses the file as it is.
+
+Each scale runs in fresh worker processes, so scales do not share memory:
+1. build worker: generate the claims and write the store (`write_s`);
+2. serve worker: `TalksService.start()` = load the claims + build the index
+   (`index_s`; `build_s` = write_s + index_s), then answer the question mix
+   through `service.ask(q, log_question=False)`, the path users get, after one
+   warm-up pass. Each question is timed 3 times and its median kept; p50 / p99 /
+   max are over the questions. `rss_mb` is that process's peak RSS (ru_maxrss)
+   after answering. The naive baseline, `rapidfuzz.process.extract(q, texts,
+   scorer=fuzz.WRatio, limit=3)` over every claim's text, runs last in the same
+   process (on every 4th question above 20,000 claims); `speedup` compares the
+   p50s on the same questions;
+3. cold start: `talksbot ask "…"` in a new process on the built file, wall time
+   from spawn to exit, median of 3.
+
+Not collected by pytest. Needs the curated claims file (or `--claims PATH`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+# Run as a script, Python puts tests/ first on sys.path, where tests/knowledge and
+# tests/bot (the test packages) would shadow the real ones: use the project root.
+_ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [str(_ROOT), *(p for p in sys.path if Path(p or ".").resolve() != _ROOT / "tests")]
+
+from rapidfuzz import fuzz, process  # noqa: E402
+
+from bot.service import TalksService  # noqa: E402
+from knowledge.build import inputs_digest  # noqa: E402
+from knowledge.curated import load_curated, verify_claims  # noqa: E402
+from knowledge.paths import curated_claims_file, seeds_dir  # noqa: E402
+from knowledge.sources import load_seeds  # noqa: E402
+from knowledge.store import Store  # noqa: E402
+from tests.bench_data import question_mix, synthetic_claims  # noqa: E402
+
+ROUNDS = 3
+COLD_RUNS = 3
+BASELINE_SUBSET_ABOVE = 20_000
+COLD_QUESTION = "Who is on Trump's negotiating team for Ukraine?"
+NOW = datetime(2025, 2, 20, 12, 0, tzinfo=UTC)
+TARGETS = {  # scale → (metric, limit, "<=" or ">=")
+    "1": [("p99_ms", 2.0, "<="), ("cold_start_s", 1.0, "<=")],
+    "1000": [("p99_ms", 50.0, "<="), ("rss_mb", 600.0, "<="), ("build_s", 60.0, "<="), ("speedup", 20.0, ">=")],
+}
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _ms(ns: float) -> float:
+    return round(ns / 1e6, 3)
+
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.4999)))
+    return ordered[rank - 1]
+
+
+# ---- worker 1: build the store ------------------------------------------------------
+
+
+async def build_store(scale: int, claims_path: Path, db: Path) -> dict[str, Any]:
+    """Writes `db`: the real claims plus (scale-1)x synthetic ones."""
+    seeds = load_seeds(seeds_dir())
+    real = load_curated(claims_path)
+    verify_claims(real, seeds)
+    t0 = time.perf_counter()
+    claims = real + synthetic_claims(real, len(real) * (scale - 1))
+    gen_s = time.perf_counter() - t0
+    digest = inputs_digest(seeds_dir(), curated_claims_file())
+    sources = [(s.source, hashlib.sha256(s.article.text.encode()).hexdigest()) for s in seeds.values()]
+    t0 = time.perf_counter()
+    async with Store.open(db) as store:
+        await store.sync_curated(sources, claims, digest, NOW)
+    write_s = time.perf_counter() - t0
+    return {"claims": len(claims), "real_claims": len(real), "gen_s": gen_s, "write_s": write_s, "build_rss_mb": _rss_mb()}
+
+
+# ---- worker 2: load, answer, baseline -----------------------------------------------
+
+
+async def _time_asks(service: TalksService, questions: list[str]) -> list[float]:
+    """Median of ROUNDS timings (ns) per question, after one warm-up pass."""
+    for q in questions:
+        await service.ask(q, "bench", log_question=False)
+    runs: list[list[int]] = [[] for _ in questions]
+    for _ in range(ROUNDS):
+        for i, q in enumerate(questions):
+            t0 = time.perf_counter_ns()
+            await service.ask(q, "bench", log_question=False)
+            runs[i].append(time.perf_counter_ns() - t0)
+    return [statistics.median(r) for r in runs]
+
+
+async def serve_store(db: Path) -> dict[str, Any]:
+    """Read-only on `db` (ask is called with log_question=False)."""
+    mix = question_mix()
+    questions = [q for _, q in mix]
+    async with Store.open(db) as store:
+        service = TalksService(store)
+        t0 = time.perf_counter()
+        await service.start()
+        index_s = time.perf_counter() - t0
+        ours = await _time_asks(service, questions)
+        answered: dict[str, list[bool]] = {}
+        for kind, q in mix:
+            reply = await service.ask(q, "bench", log_question=False)
+            answered.setdefault(kind, []).append(bool(getattr(reply, "claims", None)))
+        rss_mb = _rss_mb()
+        claims = await service.all_claims()
+    texts = [c.text for c in claims]
+    step = 4 if len(texts) > BASELINE_SUBSET_ABOVE else 1
+    subset = list(range(0, len(questions), step))
+    process.extract(questions[0], texts, scorer=fuzz.WRatio, limit=3)  # warm-up
+    base: list[int] = []
+    for i in subset:
+        t0 = time.perf_counter_ns()
+        process.extract(questions[i], texts, scorer=fuzz.WRatio, limit=3)
+        base.append(time.perf_counter_ns() - t0)
+    ours_subset_p50 = statistics.median(ours[i] for i in subset)
+    baseline_p50 = statistics.median(base)
+    return {
+        "index_s": index_s,
+        "p50_ms": _ms(_percentile(ours, 50)),
+        "p99_ms": _ms(_percentile(ours, 99)),
+        "max_ms": _ms(max(ours)),
+        "questions": len(questions),
+        "answered": {k: round(sum(v) / len(v), 3) for k, v in answered.items()},
+        "rss_mb": round(rss_mb, 1),
+        "baseline_p50_ms": _ms(baseline_p50),
+        "baseline_questions": len(subset),
+        "speedup": round(baseline_p50 / ours_subset_p50, 1),
+    }
+
+
+# ---- the driver ---------------------------------------------------------------------
+
+
+def _worker(args: list[str]) -> dict[str, Any]:
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), *args], capture_output=True, text=True, check=False
+    )
+    if proc.returncode:
+        sys.exit(f"bench worker {args[:2]} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _claim_count(db: Path) -> int:
+    con = sqlite3.connect(db)
+    try:
+        return int(con.execute("SELECT count(*) FROM claims").fetchone()[0])
+    finally:
+        con.close()
+
+
+def _cold_start(db: Path) -> float:
+    """Median wall time of `talksbot ask` in a new process on the built `db`."""
+    exe = shutil.which("talksbot", path=str(Path(sys.executable).parent)) or shutil.which("talksbot")
+    if exe is None:
+        sys.exit("bench: the talksbot console script is not installed")
+    env = dict(os.environ, TALKSBOT_DB=str(db))
+    before = _claim_count(db)
+    times = []
+    for _ in range(COLD_RUNS):
+        t0 = time.perf_counter()
+        proc = subprocess.run([exe, "ask", COLD_QUESTION], env=env, capture_output=True, text=True, check=False)
+        times.append(time.perf_counter() - t0)
+        if proc.returncode:
+            sys.exit(f"bench: talksbot ask exited {proc.returncode}:\n{proc.stderr[-2000:]}")
+    if _claim_count(db) != before:
+        sys.exit("bench: talksbot rebuilt the store (the curated file changed during the run?)")
+    return statistics.median(times)
+
+
+def run_scale(scale: int, claims_path: Path, workdir: Path) -> dict[str, Any]:
+    db = workdir / f"bench-{scale}x.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    built = _worker(["--build-scale", str(scale), "--claims", str(claims_path), "--db", str(db)])
+    served = _worker(["--serve", "--db", str(db)])
+    cold = _cold_start(db)
+    row = {
+        "claims": built["claims"],
+        "build_s": round(built["write_s"] + served["index_s"], 2),
+        "write_s": round(built["write_s"], 2),
+        "index_s": round(served["index_s"], 2),
+        "cold_start_s": round(cold, 3),
+        **{k: v for k, v in served.items() if k != "index_s"},
+        "gen_s": round(built["gen_s"], 2),
+        "build_rss_mb": round(built["build_rss_mb"], 1),
+    }
+    return row
+
+
+def _checks(scales: dict[str, dict[str, Any]]) -> list[str]:
+    lines = []
+    for scale, targets in TARGETS.items():
+        if scale not in scales:
+            continue
+        for metric, limit, op in targets:
+            value = scales[scale][metric]
+            ok = value <= limit if op == "<=" else value >= limit
+            lines.append(f"  {scale:>4}x {metric:<13} {value:>9} {op} {limit:<6} {'met' if ok else 'MISSED'}")
+    return lines
+
+
+def render(scales: dict[str, dict[str, Any]]) -> str:
+    cols = [
+        ("scale", lambda s, r: f"{s}x"),
+        ("claims", lambda s, r: f"{r['claims']:,}"),
+        ("build s", lambda s, r: f"{r['build_s']:.2f}"),
+        ("(write+index)", lambda s, r: f"{r['write_s']:.2f}+{r['index_s']:.2f}"),
+        ("cold s", lambda s, r: f"{r['cold_start_s']:.2f}"),
+        ("p50 ms", lambda s, r: f"{r['p50_ms']:.2f}"),
+        ("p99 ms", lambda s, r: f"{r['p99_ms']:.2f}"),
+        ("max ms", lambda s, r: f"{r['max_ms']:.2f}"),
+        ("RSS MB", lambda s, r: f"{r['rss_mb']:.0f}"),
+        ("naive p50 ms", lambda s, r: f"{r['baseline_p50_ms']:.1f}"),
+        ("speedup", lambda s, r: f"{r['speedup']:.0f}x"),
+    ]
+    table = [[name for name, _ in cols]] + [[fn(s, r) for _, fn in cols] for s, r in scales.items()]
+    widths = [max(len(row[i]) for row in table) for i in range(len(cols))]
+    lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    first = next(iter(scales.values()))
+    lines += [
+        "",
+        f"{first['questions']} questions (answerable, typo'd, keyword-only, out-of-scope), each timed {ROUNDS}x "
+        "through service.ask after a warm-up; median per question, then p50/p99/max over questions.",
+        "build = write the SQLite store (sync_curated) + load it and build the index (service.start). "
+        "naive = rapidfuzz process.extract WRatio over every claim text; speedup = naive p50 / ours p50.",
+        "answered share by kind: "
+        + "; ".join(f"{s}x " + ", ".join(f"{k} {v:.0%}" for k, v in r["answered"].items()) for s, r in scales.items()),
+        "targets:",
+        *_checks(scales),
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--scales", default="1,100,1000", help="comma-separated multiples of the real claim count")
+    parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+    parser.add_argument("--claims", type=Path, default=curated_claims_file(), help="the curated claims file")
+    parser.add_argument("--keep", type=Path, help="keep the benchmark databases in this directory")
+    parser.add_argument("--build-scale", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.build_scale is not None:
+        print(json.dumps(asyncio.run(build_store(args.build_scale, args.claims, args.db))))
+        return 0
+    if args.serve:
+        print(json.dumps(asyncio.run(serve_store(args.db))))
+        return 0
+    try:
+        scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    except ValueError:
+        parser.error("--scales takes integers, e.g. 1,100,1000")
+    if not scales or min(scales) < 1:
+        parser.error("--scales takes integers >= 1")
+    if not args.claims.exists():
+        parser.error(f"no curated claims file at {args.claims}")
+    results: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="talksbot-bench-") as tmp:
+        workdir = args.keep or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        for scale in scales:
+            print(f"scale {scale}x …", file=sys.stderr, flush=True)
+            results[str(scale)] = run_scale(scale, args.claims.resolve(), workdir)
+    print(render(results))
+    if args.json:
+        print(json.dumps({"scales": results}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
