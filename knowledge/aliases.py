@@ -139,6 +139,7 @@ RELATED: list[tuple[str, ...]] = [
     ("topics", "subjects", "issues", "agenda", "discussed", "covered", "range"),
     ("article5", "mutual", "protect"),
     ("spend", "spending", "budget", "gdp", "percent", "investment"),
+    ("percent", "percentage", "share", "proportion"),
     ("join", "joining", "membership", "member", "accession", "admit"),
     ("war", "conflict", "fighting", "invasion", "aggression"),
     ("end", "stop", "halt", "conclude", "resolve", "resolution", "ending"),

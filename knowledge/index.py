@@ -18,6 +18,7 @@ from knowledge.text import STOPWORDS, stem, words
 # How much each part of a claim counts towards its terms.
 FIELD_WEIGHTS = {"text": 2.0, "entities": 2.0, "said_by": 1.5, "keywords": 1.5, "topic": 1.0, "quotes": 1.0}
 K1 = 1.2
+IMPORTANCE_PRIOR = 0.05
 B = 0.5
 
 
@@ -29,6 +30,7 @@ class ClaimIndex:
     claim_ids: list[str] = field(default_factory=list)
     doc_terms: list[dict[str, float]] = field(default_factory=list)
     surface: dict[str, str] = field(default_factory=dict)
+    priors: list[float] = field(default_factory=list)
     avg_len: float = 1.0
 
     @classmethod
@@ -39,6 +41,7 @@ class ClaimIndex:
         unsorted: dict[str, list[tuple[float, int]]] = {}
         for n, (state, bag) in enumerate(zip(states, bags, strict=True)):
             index.claim_ids.append(state.id)
+            index.priors.append(prior(state))
             weights = index._weights(bag)
             index.doc_terms.append(weights)
             for term, w in weights.items():
@@ -60,9 +63,11 @@ class ClaimIndex:
             for term, w in self.doc_terms[n].items():
                 self.postings[term].remove((-w, n))
             self.doc_terms[n] = weights
+            self.priors[n] = prior(state)
         else:
             n = len(self.claim_ids)
             self.claim_ids.append(state.id)
+            self.priors.append(prior(state))
             self.doc_terms.append(weights)
         for term, w in weights.items():
             insort(self.postings.setdefault(term, []), (-w, n))
@@ -78,6 +83,12 @@ class ClaimIndex:
     def rare_idf(self) -> float:
         """The idf of a term seen in a single claim: the ceiling for known words."""
         return math.log(1 + (self.size - 0.5) / 1.5) if self.size else 1.0
+
+
+def prior(state: ClaimState) -> float:
+    """A mild preference for the claims curators marked central (importance 1–5):
+    it breaks near-ties, it cannot lift a claim that does not match."""
+    return 1.0 + IMPORTANCE_PRIOR * (state.claim.importance - 3)
 
 
 def _bag(state: ClaimState, surface: dict[str, str]) -> Counter[str]:

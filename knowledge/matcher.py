@@ -99,7 +99,8 @@ class Matcher:
             for doc, s in best.items():
                 scores[doc] = scores.get(doc, 0.0) + s
                 covered[doc] = covered.get(doc, 0.0) + term.mass
-        ranked = heapq.nlargest(limit * 4 + 8, scores.items(), key=lambda kv: kv[1])
+        priors = self.index.priors
+        ranked = heapq.nlargest(limit * 4 + 8, ((d, s * priors[d]) for d, s in scores.items()), key=lambda kv: kv[1])
         candidates = [
             Match(self.index.claim_ids[d], round(s, 4), covered[d] / total_mass)
             for d, s in ranked

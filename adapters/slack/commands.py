@@ -1,0 +1,116 @@
+"""Parsing `/talks` text into a subcommand, and the one-line help for each.
+
+Anything that is not clearly a subcommand is a question: "/talks history of
+the talks" asks about history rather than failing as `history ID`. A keyword
+alone, or with arguments of the wrong shape where no question reading makes
+sense (`/talks retract`), is a usage error that names the right form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from adapters.slack import messages as slack_messages
+from knowledge.curated import CLAIM_ID
+from knowledge.errors import BadInput
+
+Kind = Literal[
+    "ask",
+    "claim",
+    "sources",
+    "subscribe",
+    "unsubscribe",
+    "preview",
+    "help",
+    "correct",
+    "retract",
+    "restore",
+    "history",
+]
+
+# (form, one-line help); the order is the order `/talks help` shows them in.
+HELP: dict[str, tuple[str, str]] = {
+    "ask": ("<question>", "answer a question in this channel, quoting the articles word for word"),
+    "claim": ("claim ID", "show one claim with all its quotes, status and conflicts"),
+    "sources": ("sources", "list the five articles and what they state about themselves"),
+    "subscribe": ("digest subscribe HH:MM Area/City", "post a daily digest here at a local time, e.g. 08:30 Europe/Kyiv"),
+    "unsubscribe": ("digest unsubscribe", "stop this channel's daily digest"),
+    "preview": ("digest preview", "show (only to you) the digest as it would look now"),
+    "help": ("help", "show this help"),
+    "correct": ("correct [ID]", "moderators: open the correction form for a claim"),
+    "retract": ("retract ID reason", "moderators: retract a claim so it is no longer given as an answer"),
+    "restore": ("restore ID [reason]", "moderators: return a corrected or retracted claim to the article's wording"),
+    "history": ("history ID", "moderators: a claim's moderation history, oldest first"),
+}
+
+MODERATOR_ONLY: frozenset[str] = frozenset({"correct", "retract", "restore", "history"})
+
+
+@dataclass(frozen=True)
+class Command:
+    kind: Kind
+    claim_id: str | None = None
+    text: str = ""
+    args: list[str] = field(default_factory=list)
+
+
+def _is_id(word: str) -> bool:
+    return bool(CLAIM_ID.match(word)) and len(word) <= 80
+
+
+def _usage(kind: str) -> BadInput:
+    return BadInput(slack_messages.usage(kind, HELP[kind][0]))
+
+
+def parse_command(text: str) -> Command:
+    """The subcommand in `/talks` text (already unescaped); raises BadInput for a malformed one."""
+    words = text.split()
+    if not words:
+        return Command("help")
+    head, rest = words[0].lower(), words[1:]
+    if head == "help" and not rest:
+        return Command("help")
+    if head == "sources" and not rest:
+        return Command("sources")
+    if head == "digest":
+        return _digest(rest)
+    if head == "claim":
+        if not rest:
+            raise _usage("claim")
+        if len(rest) == 1 and _is_id(rest[0]):
+            return Command("claim", claim_id=rest[0])
+    if head == "correct" and len(rest) <= 1 and all(_is_id(w) for w in rest):
+        return Command("correct", claim_id=rest[0] if rest else None)
+    if head in ("retract", "restore"):
+        if not rest:
+            raise _usage(head)
+        if _is_id(rest[0]):
+            reason = " ".join(rest[1:])
+            if head == "retract" and not reason:
+                raise _usage("retract")
+            return Command(head, claim_id=rest[0], text=reason)  # type: ignore[arg-type]
+    if head == "history":
+        if not rest:
+            raise _usage("history")
+        if len(rest) == 1 and _is_id(rest[0]):
+            return Command("history", claim_id=rest[0])
+    return Command("ask", text=" ".join(words))
+
+
+def _digest(rest: list[str]) -> Command:
+    action = rest[0].lower() if rest else ""
+    if action == "subscribe":
+        if len(rest) != 3:
+            raise _usage("subscribe")
+        return Command("subscribe", args=rest[1:])
+    if action in ("unsubscribe", "preview") and len(rest) == 1:
+        return Command(action)  # type: ignore[arg-type]
+    raise BadInput(
+        "Usage: `/talks digest subscribe HH:MM Area/City`, `/talks digest unsubscribe` or `/talks digest preview`."
+    )
+
+
+def help_lines() -> list[str]:
+    """One line per subcommand, as `/talks help` shows them."""
+    return [f"`/talks {form}` — {text}" for form, text in HELP.values()]
