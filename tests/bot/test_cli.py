@@ -151,8 +151,13 @@ def test_console_script_batch_mode_in_a_subprocess(tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("talksbot")
     env = dict(os.environ, TALKSBOT_DB=str(tmp_path / "sub.db"))
     proc = subprocess.run(
-        [str(exe), "ask", "--json"], input="Kyiv reaction\nasdfgh qwerty\n", capture_output=True, text=True,
-        env=env, timeout=60, check=False,
+        [str(exe), "ask", "--json"],
+        input="Kyiv reaction\nasdfgh qwerty\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     objs = [json.loads(line) for line in proc.stdout.splitlines()]

@@ -46,7 +46,11 @@ ANSWERABLE: list[tuple[str, list[str], bool]] = [
     ("What did Rutte and von der Leyen say?", ["Rutte", "von der Leyen"], True),
     ("when is the munich security conference", ["14-16", "Munich"], False),
     ("who called it a preemptive surrender", ["surrender"], True),
-    ("What are the risks of Trump's approach according to critics?", ["embolden", "counterproductive", "appeasement", "risk"], False),
+    (
+        "What are the risks of Trump's approach according to critics?",
+        ["embolden", "counterproductive", "appeasement", "risk"],
+        False,
+    ),
     ("Hegsth natto membership", ["NATO"], False),
     ("zelenskiy", ["Zelensk"], False),
     ("ramstein", ["Ramstein"], True),

@@ -27,13 +27,27 @@ def test_navigation_teasers_blurbs_and_widgets_are_boilerplate(seeds) -> None:  
         return {art.text[s.start : s.end]: s.kind for s in art.lines}
 
     eu = kinds("003_ee562e66d1744079")
-    for line in ("Read also:", "Trump Administration Signals Stronger Sanctions Against Russia", "Share post:",
-                 "spot_imgspot_img", "Popular", "More like this", "Related", "EU Global Editorial Staff", "Date:"):
+    for line in (
+        "Read also:",
+        "Trump Administration Signals Stronger Sanctions Against Russia",
+        "Share post:",
+        "spot_imgspot_img",
+        "Popular",
+        "More like this",
+        "Related",
+        "EU Global Editorial Staff",
+        "Date:",
+    ):
         assert eu[line] == "boilerplate", line
     assert any(k == "boilerplate" and t.startswith("The editorial team at EU Global") for t, k in eu.items())
     last = kinds("004_10188f2d9bf74621")
-    for line in ("Previous", "Next", "Sources", "U.S. and Chinese Warships in Tense Taiwan Strait Standoff",
-                 "Hamas and Israel on Brink of Ceasefire Collapse as Netanyahu Issues Ultimatum"):
+    for line in (
+        "Previous",
+        "Next",
+        "Sources",
+        "U.S. and Chinese Warships in Tense Taiwan Strait Standoff",
+        "Hamas and Israel on Brink of Ceasefire Collapse as Netanyahu Issues Ultimatum",
+    ):
         assert last[line] == "boilerplate", line
     assert last["Executive Summary"] == "heading"
 

@@ -1,0 +1,218 @@
+"""The digest scheduler on real SQLite files, with a clock the tests move."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.replies import DigestReply
+from bot.scheduler import DigestScheduler, due_local_date
+from bot.service import TalksService
+from bot.subscriptions import subscribe, timezone_choices, unsubscribe
+from knowledge.errors import BadInput
+from knowledge.models import Subscription
+from knowledge.store import Store
+from tests.conftest import FakeClock
+
+
+class RecordingPoster:
+    def __init__(self, fail_times: int = 0) -> None:
+        self.posts: list[tuple[str, DigestReply]] = []
+        self.fail_times = fail_times
+
+    async def post_digest(self, channel_id: str, digest: DigestReply) -> None:
+        if self.fail_times:
+            self.fail_times -= 1
+            raise ConnectionError("platform unavailable")
+        self.posts.append((channel_id, digest))
+
+
+async def _no_sleep(_: float) -> None:
+    return None
+
+
+def _scheduler(service: TalksService, poster: RecordingPoster, clock: FakeClock, worker: str) -> DigestScheduler:
+    return DigestScheduler(service, "test", poster, clock=clock, worker=worker, sleep=_no_sleep, attempts=3)
+
+
+async def _subscribe(service: TalksService, clock: FakeClock, at: str = "08:00", tz: str = "Europe/Kyiv") -> None:
+    await subscribe(service.store, "test", "C1", at, tz, "ana", clock())
+
+
+async def test_nothing_is_posted_before_the_local_time(service: TalksService, clock: FakeClock) -> None:
+    clock.now = datetime(2025, 2, 14, 5, 59, tzinfo=UTC)  # 07:59 in Kyiv
+    await _subscribe(service, clock)
+    poster = RecordingPoster()
+    assert await _scheduler(service, poster, clock, "a").run_due() == []
+    clock.now += timedelta(minutes=1)
+    assert [o.posted for o in await _scheduler(service, poster, clock, "a").run_due()] == [True]
+    assert len(poster.posts) == 1
+
+
+async def test_two_schedulers_on_one_database_post_once(service: TalksService, clock: FakeClock, db_path: Path) -> None:
+    clock.now = datetime(2025, 2, 14, 7, 0, tzinfo=UTC)
+    await _subscribe(service, clock)
+    poster = RecordingPoster()
+    async with Store.open(db_path) as other_store:
+        other = TalksService(other_store, clock=clock)
+        await other.start()
+        first, second = _scheduler(service, poster, clock, "one"), _scheduler(other, poster, clock, "two")
+        await asyncio.gather(first.run_due(), second.run_due(), first.run_due(), second.run_due())
+        clock.now += timedelta(hours=3)
+        await asyncio.gather(first.run_due(), second.run_due())
+    assert len(poster.posts) == 1
+    assert await service.store.digest_runs("test", "C1") == [("2025-02-14", "posted", 1)]
+
+
+async def test_a_restart_after_a_missed_time_posts_once_the_same_day(
+    service: TalksService, clock: FakeClock, db_path: Path
+) -> None:
+    clock.now = datetime(2025, 2, 14, 5, 0, tzinfo=UTC)
+    await _subscribe(service, clock)
+    # The bot was down at 08:00 Kyiv time and comes back at 15:00.
+    clock.now = datetime(2025, 2, 14, 13, 0, tzinfo=UTC)
+    poster = RecordingPoster()
+    async with Store.open(db_path) as store:
+        restarted = TalksService(store, clock=clock)
+        await restarted.start()
+        await _scheduler(restarted, poster, clock, "after-restart").run_due()
+        await _scheduler(restarted, poster, clock, "after-restart").run_due()
+    assert len(poster.posts) == 1
+    # Next day: one more, and it covers only the period since the last post.
+    clock.now = datetime(2025, 2, 15, 6, 30, tzinfo=UTC)
+    await _scheduler(service, poster, clock, "x").run_due()
+    assert len(poster.posts) == 2
+    assert poster.posts[1][1].period_start == datetime(2025, 2, 14, 13, 0, tzinfo=UTC)
+
+
+async def test_a_crash_between_claim_and_post_is_retried_on_the_next_start(
+    service: TalksService, clock: FakeClock
+) -> None:
+    clock.now = datetime(2025, 2, 14, 7, 0, tzinfo=UTC)
+    await _subscribe(service, clock)
+    # The first process claims the run and dies before posting.
+    run = await service.store.claim_digest_run("test", "C1", "2025-02-14", "crashed", clock(), clock())
+    assert run is not None
+    poster = RecordingPoster()
+    restarted = _scheduler(service, poster, clock, "new")
+    assert await restarted.run_due() == []  # still within the dead process's lease
+    clock.now += restarted.lease + timedelta(seconds=1)
+    outcomes = await restarted.run_due()
+    assert [o.posted for o in outcomes] == [True] and len(poster.posts) == 1
+    assert await restarted.run_due() == []
+
+
+async def test_a_failed_post_is_retried_with_backoff_then_recorded(
+    service: TalksService, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock.now = datetime(2025, 2, 14, 7, 0, tzinfo=UTC)
+    await _subscribe(service, clock)
+    delays: list[float] = []
+
+    async def record_sleep(seconds: float) -> None:
+        delays.append(seconds)
+
+    flaky = RecordingPoster(fail_times=2)
+    sched = DigestScheduler(service, "test", flaky, clock=clock, sleep=record_sleep, attempts=3, backoff=2.0)
+    assert [o.posted for o in await sched.run_due()] == [True]
+    assert delays == [2.0, 4.0]
+    assert await service.store.digest_runs("test", "C1") == [("2025-02-14", "posted", 3)]
+
+    await unsubscribe(service.store, "test", "C1")
+    await subscribe(service.store, "test", "C2", "08:00", "Europe/Kyiv", "ana", clock())
+    dead = RecordingPoster(fail_times=99)
+    sched = DigestScheduler(service, "test", dead, clock=clock, sleep=record_sleep, attempts=3, backoff=2.0)
+    with caplog.at_level(logging.ERROR):
+        outcomes = await sched.run_due()
+    assert [(o.posted, o.attempts) for o in outcomes] == [(False, 3)]
+    assert "failed after 3 attempts" in caplog.text
+    assert await service.store.digest_runs("test", "C2") == [("2025-02-14", "failed", 3)]
+    assert await sched.run_due() == []  # a final failure is not retried forever
+
+
+@pytest.mark.parametrize(
+    ("tz", "post_time", "before", "after", "local_date"),
+    [
+        # New York springs forward at 02:00 on 9 March 2025: 02:30 does not exist that day.
+        (
+            "America/New_York",
+            "02:30",
+            datetime(2025, 3, 9, 6, 59, tzinfo=UTC),
+            datetime(2025, 3, 9, 7, 30, tzinfo=UTC),
+            "2025-03-09",
+        ),
+        # New York falls back on 2 November 2025: 01:30 happens twice; the first one counts.
+        (
+            "America/New_York",
+            "01:30",
+            datetime(2025, 11, 2, 5, 29, tzinfo=UTC),
+            datetime(2025, 11, 2, 5, 30, tzinfo=UTC),
+            "2025-11-02",
+        ),
+        # Kyiv moves to summer time on 30 March 2025 (UTC+2 → UTC+3).
+        (
+            "Europe/Kyiv",
+            "09:00",
+            datetime(2025, 3, 30, 5, 59, tzinfo=UTC),
+            datetime(2025, 3, 30, 6, 0, tzinfo=UTC),
+            "2025-03-30",
+        ),
+    ],
+)
+async def test_dst_change_days_post_exactly_once(
+    service: TalksService,
+    clock: FakeClock,
+    tz: str,
+    post_time: str,
+    before: datetime,
+    after: datetime,
+    local_date: str,
+) -> None:
+    sub = Subscription(
+        platform="test", channel_id="C1", post_time=post_time, timezone=tz, created_by="a", created_at=before
+    )
+    assert due_local_date(sub, before) is None
+    assert due_local_date(sub, after) == local_date
+    clock.now = before
+    await _subscribe(service, clock, post_time, tz)
+    poster = RecordingPoster()
+    sched = _scheduler(service, poster, clock, "w")
+    await sched.run_due()
+    assert poster.posts == []
+    for step in range(0, 6):  # keep checking through the repeated hour
+        clock.now = after + timedelta(minutes=20 * step)
+        await sched.run_due()
+    assert len(poster.posts) == 1
+
+
+async def test_subscription_input_is_validated(service: TalksService, clock: FakeClock) -> None:
+    for bad_time in ("25:00", "8", "noon", ""):
+        with pytest.raises(BadInput, match="HH:MM"):
+            await subscribe(service.store, "test", "C1", bad_time, "Europe/Kyiv", "a", clock())
+    for bad_tz in ("Mars/Olympus", "", "../etc/passwd", "UTC+3"):
+        with pytest.raises(BadInput, match="timezone"):
+            await subscribe(service.store, "test", "C1", "08:00", bad_tz, "a", clock())
+    assert await service.store.subscriptions("test") == []
+    with pytest.raises(BadInput):
+        await unsubscribe(service.store, "test", "C1")
+    assert "Europe/Kyiv" in timezone_choices("kyiv")
+    assert len(timezone_choices("")) == 25
+
+
+async def test_a_digest_with_nothing_new_says_so(service: TalksService, clock: FakeClock) -> None:
+    from bot.digest import build_digest
+
+    quiet = await build_digest(service, since=clock() - timedelta(hours=1), now=clock())
+    assert not quiet.has_news and "Nothing new" in quiet.sections[0].items[0].text
+    await service.ask("Who is Marc Fogel?")
+    await service.ask("tell me a joke")
+    busy = await build_digest(service, since=clock() - timedelta(hours=1), now=clock() + timedelta(minutes=1))
+    titles = [s.title for s in busy.sections]
+    assert busy.has_news and "Most-asked questions" in titles and "Key claims" in titles
+    assert "Sources disagree" in titles
+    asked = next(s for s in busy.sections if s.title == "Most-asked questions")
+    assert any("1 not answered" in i.text for i in asked.items)
