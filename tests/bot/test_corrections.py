@@ -113,7 +113,7 @@ def test_correct_retract_history_and_digest_from_the_cli(cli, db_path: Path) -> 
 def test_bad_moderator_input_exits_2_and_writes_nothing(cli, db_path: Path, argv: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     claim_id = json.loads(cli("ask", "--json", QUESTION)[1])["answers"][0]["claim_id"]
     before = _rows(db_path)
-    code, out, err = cli(*(a.replace("{claim}", claim_id) for a in argv))
+    code, _out, err = cli(*(a.replace("{claim}", claim_id) for a in argv))
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and err.startswith("talksbot:")
     assert _rows(db_path) == before
@@ -136,7 +136,7 @@ def test_add_claim_quoting_an_article_or_a_url(cli) -> None:  # type: ignore[no-
     assert code == 0, err
     shown = json.loads(cli("claim", "trump-meeting-venue-quote", "--json")[1])
     assert shown["quotes"][0]["quote"] == "We’ll meet in Saudi Arabia."
-    code, out, err = cli(
+    code, _out, err = cli(
         "add-claim",
         "--text",
         "A later report said talks moved to Istanbul.",

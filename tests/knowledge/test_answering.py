@@ -117,5 +117,5 @@ async def test_boilerplate_is_never_cited(service: TalksService) -> None:
 async def test_questions_are_logged_with_whether_they_were_answered(service: TalksService) -> None:
     await service.ask("Who is Marc Fogel?")
     await service.ask("tell me a joke")
-    top, total, unanswered = await service.store.question_stats(service.clock().replace(year=2000))
+    _top, total, unanswered = await service.store.question_stats(service.clock().replace(year=2000))
     assert (total, unanswered) == (2, 1)
