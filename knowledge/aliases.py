@@ -122,7 +122,7 @@ SPELLINGS: dict[str, str] = {
 RELATED: list[tuple[str, ...]] = [
     ("negotiation", "negotiate", "negotiating", "talks", "discussions", "dialogue", "diplomacy", "peace process"),
     ("troops", "soldiers", "forces", "military", "boots", "deploy", "deployment", "peacekeepers", "peacekeeping"),
-    ("meet", "meeting", "summit", "visit", "face-to-face", "host"),
+    ("meet", "meeting", "summit", "visit", "face-to-face", "host", "hold"),
     ("call", "phone", "conversation", "spoke", "speak", "talked", "conversations"),
     ("long", "length", "duration", "lasted", "minute", "hour", "lengthy"),
     ("team", "delegation", "negotiators", "envoy", "officials", "lead"),

@@ -72,6 +72,7 @@ def capitalised_words(text: str) -> set[str]:
     found: set[str] = set()
     tokens = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFKC", text))
     for i, tok in enumerate(tokens):
-        if i > 0 and tok[0].isupper() and not tok.isupper():
+        # Acronyms count too: "UN" or "WHO" in a question name an organisation.
+        if i > 0 and tok[0].isupper() and (len(tok) > 1 or tok.isupper()):
             found.add(tok.lower())
     return found
