@@ -76,7 +76,9 @@ def _claim(view: ClaimView, number: int | None, full: bool = False) -> str:
         lines.append(f"   {messages.CORRECTED_BY.format(by=c.by, at=f'{c.at:%Y-%m-%d}')}: {c.reason}")
         if c.url:
             lines.append(f"   Source: {c.url}")
-        lines.append(f"   {messages.ARTICLE_SAID}: {view.original_text}")
+        lines.append(f"   {messages.ORIGINAL_CLAIM}: {view.original_text}")
+        if view.quotes:
+            lines.append(f"   {messages.ARTICLE_SAID}:")
     if view.origin == "moderator":
         lines.append("   Added by moderators" + (f" from {view.source_url}" if view.source_url else ""))
     for q in view.quotes:

@@ -73,7 +73,7 @@ def test_correct_retract_history_and_digest_from_the_cli(cli, db_path: Path) -> 
     assert corrected["correction"]["by"] == "Ana"
     assert corrected["quotes"], "the article's original quote is still shown"
     text_out = cli("ask", QUESTION)[1]
-    assert "Corrected by Ana" in text_out and "What the article said" in text_out
+    assert "Corrected by Ana" in text_out and "What the articles said" in text_out
 
     assert cli("retract", claim_id, "--reason", "Not supported by later reporting", "--by", "Ben")[0] == 0
     answers = json.loads(cli("ask", "--json", QUESTION)[1])["answers"]

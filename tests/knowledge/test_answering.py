@@ -74,6 +74,9 @@ OUT_OF_SCOPE = [
     "What ultimatum did Netanyahu give Hamas?",
     "What is the price of bitcoin?",
     "Did Boris Johnson comment on the talks?",
+    "Who is the UN secretary general?",
+    "Is Russia winning the war?",
+    "How many soldiers has Russia lost?",
 ]
 
 
