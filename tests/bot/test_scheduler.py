@@ -216,3 +216,20 @@ async def test_a_digest_with_nothing_new_says_so(service: TalksService, clock: F
     assert "Sources disagree" in titles
     asked = next(s for s in busy.sections if s.title == "Most-asked questions")
     assert any("1 not answered" in i.text for i in asked.items)
+
+
+async def test_wrong_feedback_feeds_the_moderators_digest(service: TalksService, clock: FakeClock) -> None:
+    from bot.digest import build_digest
+    from bot.replies import AnswerReply
+
+    reply = await service.ask("Who is Marc Fogel?")
+    assert isinstance(reply, AnswerReply)
+    claim_id = reply.claims[0].claim_id
+    await service.record_feedback("test", "U1", reply.question_id, claim_id, "wrong")
+    await service.record_feedback("test", "U1", reply.question_id, claim_id, "wrong")  # one vote per reader
+    await service.record_feedback("test", "U2", reply.question_id, claim_id, "helpful")
+    digest = await build_digest(service, since=clock() - timedelta(hours=1), now=clock() + timedelta(minutes=1))
+    wrong = next(s for s in digest.sections if s.title.startswith("Answers readers marked wrong"))
+    assert [i.text for i in wrong.items] == [f"{claim_id}: marked wrong 1×"]
+    with pytest.raises(BadInput):
+        await service.record_feedback("test", "U3", reply.question_id, claim_id, "meh")
