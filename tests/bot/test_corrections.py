@@ -120,7 +120,7 @@ def test_bad_moderator_input_exits_2_and_writes_nothing(cli, db_path: Path, argv
 
 
 def test_add_claim_quoting_an_article_or_a_url(cli) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = cli(
+    code, _, err = cli(
         "add-claim",
         "--text",
         "Trump said the face-to-face meeting would be in Saudi Arabia.",
