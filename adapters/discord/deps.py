@@ -21,7 +21,7 @@ class AdapterDeps:
 
     service: TalksService
     moderator_role: str | None = None
-    soft_deadline: float = 2.0
+    soft_deadline: float = 1.5
 
 
 def deps_of(interaction: discord.Interaction) -> AdapterDeps:

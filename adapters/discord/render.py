@@ -147,18 +147,27 @@ def _quote_blocks(view: ClaimView, budget: int) -> str:
     return BLOCK_GAP.join(out)
 
 
-def claim_embed(view: ClaimView, budget: int = EMBED_TOTAL_LIMIT, *, full: bool = False) -> discord.Embed:
-    """One claim: its wording as the title, notices, quotes with sources, and conflicts."""
+def claim_embed(
+    view: ClaimView, budget: int = EMBED_TOTAL_LIMIT, *, full: bool = False, number: int | None = None
+) -> discord.Embed:
+    """One claim: its wording as the title, notices, quotes with sources, and conflicts.
+
+    `number` matches the embed to its row of feedback buttons when an answer has several claims.
+    """
     title = shorten(view.text, TITLE_LIMIT)
     embed = discord.Embed(title=title, colour=COLOURS.get(view.status, discord.Colour.blurple()))
-    embed.set_footer(text=shorten(dmsg.ANSWER_FOOTER.format(claim_id=view.claim_id), FOOTER_LIMIT))
+    footer = dmsg.NUMBERED_FOOTER.format(number=number, claim_id=view.claim_id) if number else view.claim_id
+    embed.set_footer(text=shorten(footer, FOOTER_LIMIT))
     if view.conflicts:
         room = min(FIELD_VALUE_LIMIT, budget // 4)
         lines = [f"• {escape(shorten(text, CONFLICT_CHARS))} (`{cid}`)" for cid, text in view.conflicts]
         embed.add_field(name=f"⚖️ {messages.SOURCES_DISAGREE}", value=_lines(lines, room), inline=False)
     room = min(DESCRIPTION_LIMIT, budget - len(embed))
     blocks = [] if title == view.text else [f"**{escape(view.text)}**"]
-    head = _fill(blocks + _status_blocks(view, full), room)
+    # Quotes are the point of an answer: notices may take at most half the room they would need.
+    wanted = _quote_blocks(view, DESCRIPTION_LIMIT)
+    head_room = room if not wanted else max(room // 2, room - len(wanted) - len(BLOCK_GAP))
+    head = _fill(blocks + _status_blocks(view, full), head_room)
     rest = room - len(head) - (len(BLOCK_GAP) if head else 0)
     quotes = _quote_blocks(view, rest) if rest > 0 else ""
     embed.description = BLOCK_GAP.join(p for p in (head, quotes) if p) or None
@@ -183,7 +192,8 @@ def answer_embeds(reply: AnswerReply) -> list[discord.Embed]:
     """One embed per claim, best first; all of them together within one message's limits."""
     views = reply.claims[:MAX_ANSWER_CLAIMS]
     budget = EMBED_TOTAL_LIMIT // max(1, len(views))
-    return [claim_embed(v, budget) for v in views]
+    numbered = len(views) > 1
+    return [claim_embed(v, budget, number=i + 1 if numbered else None) for i, v in enumerate(views)]
 
 
 def no_answer_text(reply: NoAnswerReply) -> str:

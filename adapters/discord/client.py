@@ -1,0 +1,98 @@
+"""The Discord client: intents, the command tree, persistent buttons and the digest loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+
+from adapters.discord.commands import TalksTree, register
+from adapters.discord.deps import PLATFORM, AdapterDeps
+from adapters.discord.feedback import FeedbackButton
+from adapters.discord.poster import ChannelPoster
+from adapters.discord.respond import NO_PINGS
+from bot.scheduler import DigestScheduler
+from knowledge.errors import BadInput
+
+log = logging.getLogger(__name__)
+
+# Discord's own advice is to shard well before the hard limit of 2,500 guilds per connection.
+SHARD_FROM_GUILDS = 2000
+
+# What the invite URL asks for: View Channels, Send Messages, Send Messages in
+# Threads and Embed Links. Slash command replies need none of these (they are
+# webhooks); the scheduled digest, posted with the bot token, needs them all.
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, send_messages_in_threads=True, embed_links=True
+)
+INVITE_SCOPES = ("bot", "applications.commands")
+
+
+def intents() -> discord.Intents:
+    """Guilds only (for role names in the moderator check): no privileged intent.
+
+    Message content is not needed: the "Ask talksbot" menu receives the message
+    text inside the interaction itself.
+    """
+    return discord.Intents(guilds=True)
+
+
+def is_sharded(value: str | None) -> bool:
+    """TALKSBOT_DISCORD_SHARDED: 1/true/yes, or a guild count above SHARD_FROM_GUILDS."""
+    text = (value or "").strip().lower()
+    if text in ("", "0", "false", "no"):
+        return False
+    if text in ("1", "true", "yes"):
+        return True
+    if text.isdigit():
+        return int(text) > SHARD_FROM_GUILDS
+    raise BadInput("TALKSBOT_DISCORD_SHARDED must be 1, 0 or a guild count.")
+
+
+class _TalksClientMixin:
+    """Shared by the plain and the auto-sharded client (discord.py makes them separate classes)."""
+
+    def __init__(self, deps: AdapterDeps, *, schedule_digests: bool = True, **options: Any) -> None:
+        options.setdefault("intents", intents())
+        options.setdefault("allowed_mentions", NO_PINGS)
+        super().__init__(**options)
+        self.deps = deps
+        self.tree = TalksTree(self)  # type: ignore[arg-type]
+        register(self.tree, deps)
+        self.scheduler = DigestScheduler(deps.service, PLATFORM, ChannelPoster(self))  # type: ignore[arg-type]
+        self.schedule_digests = schedule_digests
+        self._digest_task: asyncio.Task[None] | None = None
+
+    async def setup_hook(self) -> None:
+        # Registering the item class (not a view per message) is what makes old buttons work after a restart.
+        self.add_dynamic_items(FeedbackButton)  # type: ignore[attr-defined]
+        if self.schedule_digests:
+            self._digest_task = asyncio.create_task(self.scheduler.run_forever(), name="talksbot-digests")
+
+    async def close(self) -> None:
+        if self._digest_task is not None:
+            self._digest_task.cancel()
+            await asyncio.gather(self._digest_task, return_exceptions=True)
+            self._digest_task = None
+        await super().close()  # type: ignore[misc]
+
+    async def on_ready(self) -> None:
+        user = self.user  # type: ignore[attr-defined]
+        log.info("connected to Discord as %s in %d guilds", user, len(self.guilds))  # type: ignore[attr-defined]
+
+
+class TalksClient(_TalksClientMixin, discord.Client):
+    """One gateway connection: right for all but very large installations."""
+
+
+class ShardedTalksClient(_TalksClientMixin, discord.AutoShardedClient):
+    """Discord decides the shard count; one process runs them all."""
+
+
+def make_client(
+    deps: AdapterDeps, *, sharded: bool = False, schedule_digests: bool = True, **options: Any
+) -> TalksClient | ShardedTalksClient:
+    cls = ShardedTalksClient if sharded else TalksClient
+    return cls(deps, schedule_digests=schedule_digests, **options)

@@ -1,0 +1,231 @@
+"""The slash commands and the message menu: each callback is one core call and one reply.
+
+Parameter descriptions are what Discord's command picker shows, so they are
+written for the person typing. Permission checks run as `app_commands.check`s,
+before any work, and refuse with one ephemeral sentence via the tree's handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import TypeVar
+
+import discord
+from discord import app_commands
+
+from adapters.discord import messages as dmsg
+from adapters.discord.deps import PLATFORM, AdapterDeps
+from adapters.discord.feedback import feedback_view
+from adapters.discord.permissions import moderator_of, require_digest_manager, require_moderator
+from adapters.discord.render import (
+    answer_embeds,
+    choice_name,
+    claim_card_embed,
+    content,
+    digest_embeds,
+    escape,
+    history_embed,
+    no_answer_text,
+    shorten,
+    sources_embed,
+)
+from adapters.discord.respond import Refused, report_error, send, within_deadline
+from bot.corrections import correct_claim, restore_claim, retract_claim
+from bot.digest import build_digest
+from bot.replies import AnswerReply, HistoryReply, NoAnswerReply
+from bot.subscriptions import subscribe, timezone_choices, unsubscribe
+
+T = TypeVar("T")
+
+ASK_MENU_NAME = "Ask talksbot"
+QUESTION_ECHO_CHARS = 300
+MAX_CHOICES = 25
+
+
+class TalksTree(app_commands.CommandTree):
+    """The command tree with talksbot's one error handler."""
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        await report_error(interaction, error)
+
+
+def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_commands.Group | app_commands.ContextMenu]:
+    """Fresh command objects bound to `deps` (one set per client, so tests can build several)."""
+    service = deps.service
+
+    async def run(interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool) -> T:
+        return await within_deadline(interaction, work, soft_deadline=deps.soft_deadline, ephemeral=ephemeral)
+
+    async def answer(interaction: discord.Interaction, question: str) -> None:
+        reply = await run(interaction, service.ask(question, platform=PLATFORM), ephemeral=False)
+        await send_answer(interaction, reply)
+
+    async def moderators_only(interaction: discord.Interaction) -> bool:
+        await require_moderator(interaction, deps.moderator_role)
+        return True
+
+    async def digest_managers_only(interaction: discord.Interaction) -> bool:
+        await require_digest_manager(interaction, deps.moderator_role)
+        return True
+
+    async def claim_ids(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=choice_name(f"{cid} — {text}"), value=cid)
+            for cid, text in service.find_claim_ids(current, limit=MAX_CHOICES)
+            if len(cid) <= 100
+        ]
+
+    async def timezones(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in timezone_choices(current, limit=MAX_CHOICES)]
+
+    # ---- everyone ---------------------------------------------------------------
+
+    @app_commands.command(name="ask", description="Ask about the Trump–Putin call and the Ukraine peace talks")
+    @app_commands.describe(question="Your question, e.g. How long was the call? (answers quote the articles)")
+    async def ask(interaction: discord.Interaction, question: app_commands.Range[str, 1, 500]) -> None:
+        await answer(interaction, question)
+
+    @app_commands.context_menu(name=ASK_MENU_NAME)
+    async def ask_menu(interaction: discord.Interaction, message: discord.Message) -> None:
+        if not message.content.strip():
+            await send(interaction, content=dmsg.EMPTY_MESSAGE, ephemeral=True)
+            return
+        await answer(interaction, message.content)
+
+    @app_commands.command(name="claim", description="Show one claim with all its quotes, corrections and conflicts")
+    @app_commands.rename(claim_id="id")
+    @app_commands.describe(claim_id="Start typing a claim's id or words, then pick it from the list")
+    @app_commands.autocomplete(claim_id=claim_ids)
+    async def claim(interaction: discord.Interaction, claim_id: str) -> None:
+        card = await run(interaction, service.claim(claim_id), ephemeral=False)
+        await send(interaction, embeds=[claim_card_embed(card)])
+
+    @app_commands.command(name="sources", description="List the news articles my answers quote")
+    async def sources(interaction: discord.Interaction) -> None:
+        await send(interaction, embeds=[sources_embed(await service.sources())], ephemeral=True)
+
+    # ---- daily digest -------------------------------------------------------------
+
+    digest = app_commands.Group(
+        name="digest", description="A daily summary of corrections, questions and claims", guild_only=True
+    )
+
+    @digest.command(name="subscribe", description="Post the daily digest in this channel (Manage Channels)")
+    @app_commands.rename(post_time="time")
+    @app_commands.describe(
+        post_time="Local time to post, HH:MM on a 24-hour clock, e.g. 08:30",
+        timezone="Your timezone as Area/City, e.g. Europe/Kyiv (pick from the list)",
+    )
+    @app_commands.autocomplete(timezone=timezones)
+    @app_commands.check(digest_managers_only)
+    async def digest_subscribe(
+        interaction: discord.Interaction, post_time: app_commands.Range[str, 1, 5], timezone: str
+    ) -> None:
+        channel_id = _channel_id(interaction)
+        perms = interaction.app_permissions
+        if not (perms.send_messages and perms.embed_links):
+            raise Refused(dmsg.BOT_MISSING_PERMISSIONS.format(permissions="Send Messages, Embed Links"))
+        sub = await subscribe(
+            service.store, PLATFORM, channel_id, post_time, timezone, str(interaction.user.id), service.clock()
+        )
+        await send(interaction, content=dmsg.subscribed(sub.post_time, sub.timezone))
+
+    @digest.command(name="unsubscribe", description="Stop the daily digest in this channel (Manage Channels)")
+    @app_commands.check(digest_managers_only)
+    async def digest_unsubscribe(interaction: discord.Interaction) -> None:
+        await unsubscribe(service.store, PLATFORM, _channel_id(interaction))
+        await send(interaction, content=dmsg.UNSUBSCRIBED)
+
+    @digest.command(name="preview", description="Show, only to you, what today's digest would say")
+    async def digest_preview(interaction: discord.Interaction) -> None:
+        reply = await run(interaction, build_digest(service, since=None, now=service.clock()), ephemeral=True)
+        await send(interaction, embeds=digest_embeds(reply), ephemeral=True)
+
+    # ---- moderators -----------------------------------------------------------------
+
+    mod_permissions = discord.Permissions(manage_messages=True)
+
+    @app_commands.command(name="correct", description="Moderators: correct a claim's wording everywhere it shows")
+    @app_commands.describe(
+        claim="The claim to correct (start typing its id or words)",
+        text="The corrected statement, in neutral words",
+        reason="Why: shown with the correction",
+        url="Optional link to a source for the correction (http or https)",
+    )
+    @app_commands.autocomplete(claim=claim_ids)
+    @app_commands.default_permissions(mod_permissions)
+    @app_commands.guild_only()
+    @app_commands.check(moderators_only)
+    async def correct(
+        interaction: discord.Interaction,
+        claim: str,
+        text: app_commands.Range[str, 1, 500],
+        reason: app_commands.Range[str, 1, 500],
+        url: app_commands.Range[str, 1, 500] | None = None,
+    ) -> None:
+        by = moderator_of(interaction.user)
+        entry = await correct_claim(service.store, claim, text, reason, by, service.clock(), url=url)
+        await confirm_moderated(interaction, "Corrected", entry.claim_id)
+
+    @app_commands.command(name="retract", description="Moderators: withdraw a claim so answers stop using it")
+    @app_commands.describe(
+        claim="The claim to retract (start typing its id or words)", reason="Why: shown on the claim"
+    )
+    @app_commands.autocomplete(claim=claim_ids)
+    @app_commands.default_permissions(mod_permissions)
+    @app_commands.guild_only()
+    @app_commands.check(moderators_only)
+    async def retract(interaction: discord.Interaction, claim: str, reason: app_commands.Range[str, 1, 500]) -> None:
+        entry = await retract_claim(service.store, claim, reason, moderator_of(interaction.user), service.clock())
+        await confirm_moderated(interaction, "Retracted", entry.claim_id)
+
+    @app_commands.command(name="restore", description="Moderators: return a claim to the article's wording")
+    @app_commands.describe(claim="The corrected or retracted claim to restore", reason="Optional: why")
+    @app_commands.autocomplete(claim=claim_ids)
+    @app_commands.default_permissions(mod_permissions)
+    @app_commands.guild_only()
+    @app_commands.check(moderators_only)
+    async def restore(
+        interaction: discord.Interaction, claim: str, reason: app_commands.Range[str, 1, 500] | None = None
+    ) -> None:
+        by = moderator_of(interaction.user)
+        entry = await restore_claim(service.store, claim, by, service.clock(), reason=reason)
+        await confirm_moderated(interaction, "Restored", entry.claim_id)
+
+    @app_commands.command(name="history", description="Moderators: every correction, retraction and restore of a claim")
+    @app_commands.describe(claim="The claim (start typing its id or words)")
+    @app_commands.autocomplete(claim=claim_ids)
+    @app_commands.default_permissions(mod_permissions)
+    @app_commands.guild_only()
+    @app_commands.check(moderators_only)
+    async def history(interaction: discord.Interaction, claim: str) -> None:
+        entries = await service.store.history(claim.strip())
+        await send(interaction, embeds=[history_embed(HistoryReply(claim.strip(), entries))], ephemeral=True)
+
+    async def confirm_moderated(interaction: discord.Interaction, action: str, claim_id: str) -> None:
+        card = await service.claim(claim_id)
+        await send(interaction, content=dmsg.done(action, claim_id), embeds=[claim_card_embed(card)], ephemeral=True)
+
+    return [ask, ask_menu, claim, sources, digest, correct, retract, restore, history]
+
+
+async def send_answer(interaction: discord.Interaction, reply: AnswerReply | NoAnswerReply) -> None:
+    """A public answer with feedback buttons, or an ephemeral "not in my sources"."""
+    if isinstance(reply, NoAnswerReply):
+        await send(interaction, content=no_answer_text(reply), ephemeral=True)
+        return
+    embeds = answer_embeds(reply)
+    # The question is echoed so the channel sees what was asked; AllowedMentions.none() keeps it inert.
+    asked = content(f"**Q:** {escape(shorten(reply.question, QUESTION_ECHO_CHARS))}")
+    await send(interaction, content=asked, embeds=embeds, view=feedback_view(reply, len(embeds)))
+
+
+def _channel_id(interaction: discord.Interaction) -> str:
+    if interaction.channel_id is None:
+        raise Refused(dmsg.CHANNEL_UNKNOWN)
+    return str(interaction.channel_id)
+
+
+def register(tree: app_commands.CommandTree, deps: AdapterDeps) -> None:
+    for command in build_commands(deps):
+        tree.add_command(command)

@@ -1,0 +1,82 @@
+"""Helpful / wrong buttons under each answer.
+
+They are `DynamicItem`s: everything a press needs (verdict, question, claim) is
+in the `custom_id`, so buttons on messages sent before a restart still work
+without any state kept in memory.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from adapters.discord import messages as dmsg
+from adapters.discord.deps import PLATFORM, deps_of
+from adapters.discord.respond import report_error, send
+from bot.replies import AnswerReply
+
+CUSTOM_ID_LIMIT = 100
+VERDICTS = {"h": "helpful", "w": "wrong"}
+_CODES = {v: k for k, v in VERDICTS.items()}
+TEMPLATE = r"tb:fb:(?P<verdict>[hw]):(?P<qid>\d+|-):(?P<claim>[a-z0-9]+(?:-[a-z0-9]+)*)"
+
+
+def feedback_custom_id(verdict: str, question_id: int | None, claim_id: str) -> str:
+    # Short prefix: Discord allows 100 characters and a claim id alone may take 80.
+    return f"tb:fb:{_CODES[verdict]}:{'-' if question_id is None else question_id}:{claim_id}"
+
+
+class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=TEMPLATE):
+    """One verdict on one claim of one answer."""
+
+    def __init__(self, verdict: str, question_id: int | None, claim_id: str, number: int | None = None) -> None:
+        self.verdict = verdict
+        self.question_id = question_id
+        self.claim_id = claim_id
+        label = dmsg.HELPFUL_LABEL if verdict == "helpful" else dmsg.WRONG_LABEL
+        super().__init__(
+            discord.ui.Button(
+                label=f"{number} · {label}" if number else label,
+                emoji="👍" if verdict == "helpful" else "👎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=feedback_custom_id(verdict, question_id, claim_id),
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> FeedbackButton:
+        qid = match["qid"]
+        return cls(VERDICTS[match["verdict"]], None if qid == "-" else int(qid), match["claim"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        # Errors here bypass the command tree's handler, so they are reported the same way by hand.
+        try:
+            await deps_of(interaction).service.record_feedback(
+                PLATFORM, str(interaction.user.id), self.question_id, self.claim_id, self.verdict
+            )
+            thanks = dmsg.FEEDBACK_HELPFUL if self.verdict == "helpful" else dmsg.FEEDBACK_WRONG
+            await send(interaction, content=thanks, ephemeral=True)
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+
+def feedback_view(reply: AnswerReply, claims_shown: int) -> discord.ui.View | None:
+    """One row of buttons per claim shown, numbered when there is more than one."""
+    view = discord.ui.View(timeout=None)
+    numbered = claims_shown > 1
+    for row, claim in enumerate(reply.claims[:claims_shown]):
+        if len(feedback_custom_id("helpful", reply.question_id, claim.claim_id)) > CUSTOM_ID_LIMIT:
+            continue
+        for verdict in ("helpful", "wrong"):
+            button = FeedbackButton(verdict, reply.question_id, claim.claim_id, row + 1 if numbered else None)
+            button.row = row
+            view.add_item(button)
+    return view if view.children else None

@@ -1,0 +1,27 @@
+"""Posting digests to channels with the bot token.
+
+Digests go through the channel messages endpoint, not an interaction webhook:
+interaction tokens expire after 15 minutes, and a digest is posted by the
+scheduler long after anyone typed a command.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from adapters.discord.render import digest_embeds
+from adapters.discord.respond import NO_PINGS
+from bot.replies import DigestReply
+
+
+class ChannelPoster:
+    """The scheduler's DigestPoster for Discord: one message of embeds per digest."""
+
+    def __init__(self, client: discord.Client) -> None:
+        self.client = client
+
+    async def post_digest(self, channel_id: str, digest: DigestReply) -> None:
+        """Sends one message; raises discord.HTTPException (the scheduler retries and records it)."""
+        # A partial channel needs no gateway cache, so this works on any shard and before READY.
+        channel = self.client.get_partial_messageable(int(channel_id))
+        await channel.send(embeds=digest_embeds(digest), allowed_mentions=NO_PINGS)

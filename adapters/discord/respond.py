@@ -1,0 +1,99 @@
+"""Sending to an interaction: one path for first responses and follow-ups, the
+3-second deadline, and the one place errors become sentences."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+
+from adapters.discord import messages as dmsg
+from bot import messages
+from knowledge.errors import NotFound, TalksbotError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Every send passes this explicitly, so echoed text (questions, reasons, quotes) can never ping.
+NO_PINGS = discord.AllowedMentions.none()
+
+
+class Refused(app_commands.CheckFailure):
+    """A permission check said no; the message is the sentence the user sees."""
+
+
+async def send(
+    interaction: discord.Interaction,
+    *,
+    content: str | None = None,
+    embeds: list[discord.Embed] | None = None,
+    view: discord.ui.View | None = None,
+    ephemeral: bool = False,
+) -> None:
+    """The first response if none was given yet, else a follow-up (after a defer)."""
+    kwargs: dict[str, Any] = {"allowed_mentions": NO_PINGS, "ephemeral": ephemeral}
+    if content is not None:
+        kwargs["content"] = content
+    if embeds:
+        kwargs["embeds"] = embeds
+    if view is not None:
+        kwargs["view"] = view
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
+
+
+async def within_deadline(
+    interaction: discord.Interaction, work: Awaitable[T], *, soft_deadline: float, ephemeral: bool
+) -> T:
+    """Await `work`; if it is not done after `soft_deadline` seconds, defer first so
+    Discord's 3-second limit for the first response cannot expire meanwhile.
+
+    A deferred reply's visibility is fixed by the defer, hence `ephemeral` here.
+    """
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=soft_deadline)
+    if not done and not interaction.response.is_done():
+        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+    return await task
+
+
+def error_sentence(error: BaseException) -> str | None:
+    """The sentence for a known error, or None for one that must be logged."""
+    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError) and error.__cause__:
+        error = error.__cause__
+    if isinstance(error, NotFound):
+        return f"{error} {dmsg.PICK_FROM_LIST}"
+    if isinstance(error, TalksbotError | Refused):
+        return str(error)
+    if isinstance(error, app_commands.TransformerError):
+        return dmsg.INVALID_VALUE.format(option=error.value)
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return dmsg.GUILD_ONLY
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return dmsg.COOLDOWN.format(seconds=error.retry_after)
+    if isinstance(error, app_commands.BotMissingPermissions):
+        return dmsg.BOT_MISSING_PERMISSIONS.format(permissions=", ".join(error.missing_permissions))
+    if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
+        return messages.NOT_MODERATOR
+    return None
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Tell the user in one ephemeral sentence; log unknown errors with their traceback."""
+    sentence = error_sentence(error)
+    if sentence is None:
+        name = interaction.command.qualified_name if interaction.command else interaction.data
+        log.error("unexpected error handling Discord interaction %s", name, exc_info=error)
+        sentence = messages.UNKNOWN_ERROR
+    try:
+        await send(interaction, content=sentence, ephemeral=True)
+    except discord.HTTPException:
+        # The interaction may have expired; the user cannot be told, the log can.
+        log.warning("could not send an error reply for interaction %s", interaction.id, exc_info=True)
