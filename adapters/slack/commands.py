@@ -34,7 +34,10 @@ HELP: dict[str, tuple[str, str]] = {
     "ask": ("<question>", "answer a question in this channel, quoting the articles word for word"),
     "claim": ("claim ID", "show one claim with all its quotes, status and conflicts"),
     "sources": ("sources", "list the five articles and what they state about themselves"),
-    "subscribe": ("digest subscribe HH:MM Area/City", "post a daily digest here at a local time, e.g. 08:30 Europe/Kyiv"),
+    "subscribe": (
+        "digest subscribe HH:MM Area/City",
+        "post a daily digest here at a local time, e.g. 08:30 Europe/Kyiv",
+    ),
     "unsubscribe": ("digest unsubscribe", "stop this channel's daily digest"),
     "preview": ("digest preview", "show (only to you) the digest as it would look now"),
     "help": ("help", "show this help"),

@@ -30,8 +30,11 @@ SUBSCRIBED = (
 UNSUBSCRIBED = "{who} stopped this channel's daily digest."
 NO_HISTORY = "`{claim_id}` has no moderator actions."
 NO_SOURCES = "No sources are loaded."
-HELP_TITLE = "*talksbot* answers questions about the February 2025 Trump–Putin call and the peace talks that followed, quoting its sources word for word."
-DM_ONLY_HINT = "Mention me with a question, or use `/talks help`."
+HELP_TITLE = (
+    "*talksbot* answers questions about the February 2025 Trump–Putin call and the peace talks "
+    "that followed, quoting its sources word for word."
+)
+MODAL_EXPIRED = "The correction form could not open in time; run `/talks correct` again."
 
 
 def usage(subcommand: str, form: str) -> str:

@@ -1,0 +1,313 @@
+"""Replies → Block Kit messages with a plain-text fallback. Pure: no I/O.
+
+Every piece of text that did not come from this module (questions, claims,
+quotes, moderator notes, source names) goes through `escape`, so `<!channel>`,
+`<!here>` and `<@U…>` arrive as inert text. Slack's limits are respected here:
+3,000 characters per section or context text, 150 per header, 75 per button or
+option label, 50 blocks per message (longer replies become several messages).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.slack import messages as slack_messages
+from bot import messages
+from bot.replies import (
+    AnswerReply,
+    ClaimCardReply,
+    ClaimView,
+    ConfirmationReply,
+    DigestReply,
+    ErrorReply,
+    HistoryReply,
+    NoAnswerReply,
+    QuoteView,
+    Reply,
+    SourcesReply,
+)
+
+Block = dict[str, Any]
+
+TEXT_LIMIT = 3000
+HEADER_LIMIT = 150
+LABEL_LIMIT = 75
+MAX_BLOCKS = 50
+FALLBACK_LIMIT = 3000
+ANSWER_QUOTES_PER_CLAIM = 3
+FEEDBACK_ACTION = re.compile(r"^feedback_(helpful|wrong)_\d+$")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """One chat message: `text` is the notification / screen-reader fallback."""
+
+    text: str
+    blocks: list[Block]
+
+    def payload(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+# ---- text --------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters as entities; `&` first so entities are not doubled."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """Slack sends message text with `&`, `<`, `>` escaped; the core wants what the user typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def fit(text: str, limit: int = TEXT_LIMIT) -> str:
+    """Cut already-escaped text to `limit` without leaving half an entity such as `&am`."""
+    if len(text) <= limit:
+        return text
+    cut = _PARTIAL_ENTITY.sub("", text[: limit - 1])
+    return cut + "…"
+
+
+def mention(user_id: str | None) -> str:
+    """A user mention built from an id Slack gave us, never from typed text."""
+    return f"<@{user_id}>" if user_id and _USER_ID.match(user_id) else "Someone"
+
+
+def _section(text: str, block_id: str | None = None) -> Block:
+    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": fit(text)}}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": fit(text)}]}
+
+
+def _header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": fit(text, HEADER_LIMIT)}}
+
+
+def _quote(q: QuoteView) -> list[Block]:
+    body = "\n".join(f"> {line}" if line else ">" for line in f"“{escape(q.quote)}”".splitlines())
+    return [_section(body), _context(slack_messages.SOURCE_LINE.format(label=escape(q.source_label)))]
+
+
+def _plain(text: str) -> str:
+    return fit(escape(" ".join(text.split())), FALLBACK_LIMIT)
+
+
+# ---- claims ------------------------------------------------------------------
+
+
+def claim_blocks(
+    view: ClaimView,
+    *,
+    number: int | None = None,
+    max_quotes: int | None = None,
+    question_id: int | None = None,
+    show_flag: bool = False,
+) -> list[Block]:
+    """One claim: statement, status notes, quotes with sources, disagreements, feedback buttons."""
+    head = f"{number}. " if number else ""
+    blocks = [_section(f"*{head}{escape(view.text)}*\n`{view.claim_id}`")]
+    if view.status == "retracted":
+        reason = view.retraction_reason or "no reason given"
+        blocks.append(_context(":no_entry: " + escape(messages.RETRACTED.format(reason=reason))))
+    if view.correction:
+        c = view.correction
+        notice = messages.CORRECTED_BY.format(by=c.by, at=f"{c.at:%Y-%m-%d}")
+        lines = [f":pencil2: {escape(notice)}: {escape(c.reason)}"]
+        if c.url:
+            lines.append(f"Source: {escape(c.url)}")
+        lines.append(f"{escape(messages.ARTICLE_SAID)}: _{escape(view.original_text)}_")
+        blocks.append(_context("\n".join(lines)))
+    if view.origin == "moderator":
+        added = slack_messages.ADDED_BY_MODERATORS + (f" from {escape(view.source_url)}" if view.source_url else "")
+        blocks.append(_context(added))
+    quotes = view.quotes if max_quotes is None else view.quotes[:max_quotes]
+    for q in quotes:
+        blocks += _quote(q)
+    if len(quotes) < len(view.quotes):
+        more = slack_messages.MORE_QUOTES.format(count=len(view.quotes) - len(quotes), claim_id=view.claim_id)
+        blocks.append(_context(more))
+    if view.conflicts:
+        lines = [f"*:warning: {escape(messages.SOURCES_DISAGREE)}:*"]
+        lines += [f"• {escape(text)} `{cid}`" for cid, text in view.conflicts]
+        blocks.append(_section("\n".join(lines)))
+    if show_flag and not view.in_curated:
+        blocks.append(_context(escape(messages.FLAGGED)))
+    if number is not None:
+        blocks.append(_feedback(view.claim_id, question_id, number))
+    return blocks
+
+
+def _feedback(claim_id: str, question_id: int | None, number: int) -> Block:
+    value = json.dumps({"q": question_id, "c": claim_id}, separators=(",", ":"))
+    return {
+        "type": "actions",
+        "block_id": f"feedback_{number}",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": f"feedback_{verdict}_{number}",
+                "text": {"type": "plain_text", "text": label, "emoji": True},
+                "value": value,
+            }
+            for verdict, label in (("helpful", slack_messages.HELPFUL), ("wrong", slack_messages.WRONG))
+        ],
+    }
+
+
+def parse_feedback_value(value: str) -> tuple[int | None, str] | None:
+    """(question id, claim id) from a feedback button, or None when it is not one of ours."""
+    try:
+        data = json.loads(value)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    qid, cid = data.get("q"), data.get("c")
+    if not isinstance(cid, str) or not cid or (qid is not None and not isinstance(qid, int)):
+        return None
+    return qid, cid
+
+
+def _asked(asker: str | None, question: str) -> list[Block]:
+    if asker is None:
+        return []
+    return [_context(slack_messages.ASKED.format(asker=mention(asker), question=escape(question)))]
+
+
+def answer_message(reply: AnswerReply, asker: str | None = None) -> SlackMessage:
+    blocks = _asked(asker, reply.question)
+    fallback = []
+    for i, view in enumerate(reply.claims, start=1):
+        if i > 1:
+            blocks.append({"type": "divider"})
+        blocks += claim_blocks(view, number=i, max_quotes=ANSWER_QUOTES_PER_CLAIM, question_id=reply.question_id)
+        fallback.append(f"{i}. {view.text}")
+    return SlackMessage(_plain(" ".join(fallback)), _cap(blocks))
+
+
+def no_answer_message(reply: NoAnswerReply, asker: str | None = None) -> SlackMessage:
+    blocks = [*_asked(asker, reply.question), _section(escape(messages.NO_ANSWER))]
+    if reply.suggestions:
+        lines = [escape(messages.SUGGESTIONS_LEAD)] + [f"• {escape(s)}" for s in reply.suggestions]
+        blocks.append(_section("\n".join(lines)))
+    return SlackMessage(_plain(messages.NO_ANSWER), blocks)
+
+
+def claim_card_message(reply: ClaimCardReply, asker: str | None = None) -> SlackMessage:
+    view = reply.claim
+    blocks = _asked(asker, f"/talks claim {view.claim_id}") if asker else []
+    # Two blocks a quote; keep room for the statement and its notes.
+    budget = (MAX_BLOCKS - len(blocks) - 8) // 2
+    blocks += claim_blocks(view, max_quotes=budget, show_flag=True)
+    return SlackMessage(_plain(f"{view.text} ({view.claim_id})"), _cap(blocks))
+
+
+# ---- other replies -------------------------------------------------------------
+
+
+def sources_messages(reply: SourcesReply) -> list[SlackMessage]:
+    if not reply.sources:
+        return [text_message(slack_messages.NO_SOURCES)]
+    blocks = []
+    for s in reply.sources:
+        lines = [f"*{escape(s.outlet or 'Outlet unknown')}* — {escape(s.title or 'headline unknown')}"]
+        lines.append(f"Date: {escape(s.date or 'unknown')} · URL: {escape(s.url or 'unknown')} · id `{s.id}`")
+        blocks.append(_section("\n".join(lines)))
+    return _split(blocks, f"{len(reply.sources)} sources")
+
+
+def history_messages(reply: HistoryReply) -> list[SlackMessage]:
+    if not reply.entries:
+        return [text_message(slack_messages.NO_HISTORY.format(claim_id=reply.claim_id), escaped=True)]
+    blocks = [_section(f"*History of* `{reply.claim_id}`")]
+    for e in reply.entries:
+        lines = [f"*{e.action}* by {escape(e.by.name)} ({escape(e.by.platform)}), {e.at:%Y-%m-%d %H:%M} UTC"]
+        if e.text:
+            lines.append(f"Text: {escape(e.text)}")
+        if e.reason:
+            lines.append(f"Reason: {escape(e.reason)}")
+        if e.url:
+            lines.append(f"URL: {escape(e.url)}")
+        blocks.append(_section("\n".join(lines)))
+    return _split(blocks, f"History of {reply.claim_id}")
+
+
+def digest_messages(reply: DigestReply) -> list[SlackMessage]:
+    """The digest as one or more messages of at most 50 blocks each."""
+    period = f"{reply.period_start:%Y-%m-%d %H:%M} – {reply.period_end:%Y-%m-%d %H:%M} UTC"
+    blocks: list[Block] = [_header(reply.title), _context(period)]
+    for section in reply.sections:
+        blocks.append(_section(f"*{escape(section.title)}*"))
+        for item in section.items:
+            text = f"• {escape(item.text)}"
+            if item.claim_id and f"`{item.claim_id}`" not in text and item.claim_id not in item.text:
+                text += f" `{item.claim_id}`"
+            blocks.append(_section(text))
+            if item.detail:
+                blocks.append(_context(escape(item.detail)))
+            for q in item.quotes:
+                blocks += _quote(q)
+    return _split(blocks, reply.title)
+
+
+def text_message(text: str, *, escaped: bool = False) -> SlackMessage:
+    """A one-sentence reply; `escaped` when the sentence is already Slack-safe mrkdwn."""
+    body = text if escaped else escape(text)
+    return SlackMessage(fit(body, FALLBACK_LIMIT), [_section(body)])
+
+
+def help_message(lines: list[str], lead: str) -> SlackMessage:
+    return SlackMessage(_plain("talksbot help"), [_section(lead), _section("\n".join(lines))])
+
+
+def render(reply: Reply, asker: str | None = None) -> list[SlackMessage]:
+    """Any core Reply as Slack messages (several only for long digests, sources or histories)."""
+    match reply:
+        case AnswerReply():
+            return [answer_message(reply, asker)]
+        case NoAnswerReply():
+            return [no_answer_message(reply, asker)]
+        case ClaimCardReply():
+            return [claim_card_message(reply, asker)]
+        case SourcesReply():
+            return sources_messages(reply)
+        case HistoryReply():
+            return history_messages(reply)
+        case DigestReply():
+            return digest_messages(reply)
+        case ConfirmationReply() | ErrorReply():
+            return [text_message(reply.text)]
+    raise TypeError(f"unknown reply {reply!r}")
+
+
+# ---- limits --------------------------------------------------------------------
+
+
+def _cap(blocks: list[Block]) -> list[Block]:
+    """A last guard: one message never carries more than MAX_BLOCKS."""
+    return blocks[:MAX_BLOCKS]
+
+
+def _split(blocks: list[Block], title: str) -> list[SlackMessage]:
+    """Blocks in messages of at most MAX_BLOCKS; later parts say which part they are."""
+    per = MAX_BLOCKS - 1
+    chunks = [blocks[i : i + per] for i in range(0, len(blocks), per)] or [[]]
+    if len(chunks) == 1:
+        return [SlackMessage(_plain(title), chunks[0])]
+    out = []
+    for n, chunk in enumerate(chunks, start=1):
+        part = slack_messages.CONTINUED.format(part=n, total=len(chunks))
+        out.append(SlackMessage(_plain(f"{title} {part}"), [*chunk, _context(part)]))
+    return out
