@@ -8,6 +8,7 @@ each question.
 
 from __future__ import annotations
 
+import heapq
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -53,6 +54,8 @@ class TalksService:
         self._matcher: Matcher | None = None
         self._marker: tuple[int, int] = (-1, -1)
         self._seeds: dict[str, Seed] | None = None
+        self._retracted: set[str] = set()
+        self._fallback: list[str] | None = None
 
     async def start(self, build: bool = True) -> None:
         """Writes on first use: builds or reloads the store from the seeds and
@@ -67,6 +70,8 @@ class TalksService:
         self._states = {s.id: s for s in states}
         self._sources = {s.id: s for s in await self.store.list_sources()}
         self._matcher = Matcher(ClaimIndex.build(states))
+        self._retracted = {s.id for s in states if s.status == "retracted"}
+        self._fallback = None
 
     async def refresh(self) -> None:
         """Re-read claims changed since the last look (cheap when nothing changed)."""
@@ -80,6 +85,11 @@ class TalksService:
         for state in await self.store.load_states(changed):
             self._states[state.id] = state
             self._matcher.index.upsert(state)
+            if state.status == "retracted":
+                self._retracted.add(state.id)
+            else:
+                self._retracted.discard(state.id)
+            self._fallback = None
         self._marker = marker
 
     @property
@@ -100,7 +110,7 @@ class TalksService:
         text = clean_question(question)
         await self.refresh()
         assert self._matcher is not None
-        retracted = {i for i, s in self._states.items() if s.status == "retracted"}
+        retracted = self._retracted
         result = self._matcher.find_matches(text, skip=retracted)
         views = [self.view(self._states[m.claim_id], m.score) for m in result.matches]
         qid = None
@@ -115,11 +125,15 @@ class TalksService:
     def _suggestions(self, near: list[Match], retracted: set[str]) -> list[str]:
         picked = [m.claim_id for m in near if m.coverage >= 0.3 and m.claim_id not in retracted]
         if not picked:
-            ranked = sorted(
-                (s for s in self._states.values() if s.status != "retracted"),
-                key=lambda s: (-s.claim.importance, s.id),
-            )
-            picked = [s.id for s in ranked[:3]]
+            if self._fallback is None:
+                # The three most important claims; cached until a claim changes.
+                ranked = heapq.nsmallest(
+                    3,
+                    (s for s in self._states.values() if s.status != "retracted"),
+                    key=lambda s: (-s.claim.importance, s.id),
+                )
+                self._fallback = [s.id for s in ranked]
+            picked = self._fallback
         return [self._states[i].current_text for i in picked[:3]]
 
     async def record_feedback(

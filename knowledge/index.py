@@ -8,9 +8,12 @@ every claim, however large the store grows.
 from __future__ import annotations
 
 import math
-from bisect import insort
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from knowledge.models import ClaimState
 from knowledge.text import STOPWORDS, stem, words
@@ -22,13 +25,66 @@ IMPORTANCE_PRIOR = 0.05
 B = 0.5
 
 
+class Postings(Sequence[tuple[float, int]]):
+    """One term's postings: (-weight, doc number) pairs, best weight first, ties by doc.
+
+    Packed in two arrays (12 bytes a posting instead of a tuple, a float and an
+    int, ~110 bytes), so a store of 150,000 claims keeps its index in tens of MB.
+    Slicing returns a list of pairs, like slicing the list it replaces.
+    """
+
+    __slots__ = ("docs", "neg_weights")
+
+    def __init__(self) -> None:
+        self.neg_weights = array("d")
+        self.docs = array("i")
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    @overload
+    def __getitem__(self, key: int) -> tuple[float, int]: ...
+    @overload
+    def __getitem__(self, key: slice) -> list[tuple[float, int]]: ...
+    def __getitem__(self, key: int | slice) -> tuple[float, int] | list[tuple[float, int]]:
+        if isinstance(key, slice):
+            return list(zip(self.neg_weights[key], self.docs[key], strict=True))
+        return (self.neg_weights[key], self.docs[key])
+
+    def __iter__(self) -> Iterator[tuple[float, int]]:
+        return zip(self.neg_weights, self.docs, strict=True)
+
+    def _sort(self) -> None:
+        # Docs were appended in increasing order and the sort is stable, so ties
+        # stay ordered by doc: the order of sorting the (-weight, doc) pairs.
+        order = sorted(range(len(self.docs)), key=self.neg_weights.__getitem__)
+        self.neg_weights = array("d", [self.neg_weights[i] for i in order])
+        self.docs = array("i", [self.docs[i] for i in order])
+
+    def insert(self, neg_weight: float, doc: int) -> None:
+        """Insert keeping the order (like `bisect.insort` on the pairs)."""
+        lo = bisect_left(self.neg_weights, neg_weight)
+        hi = bisect_right(self.neg_weights, neg_weight, lo)
+        i = bisect_left(self.docs, doc, lo, hi)
+        self.neg_weights.insert(i, neg_weight)
+        self.docs.insert(i, doc)
+
+    def remove_doc(self, doc: int) -> None:
+        i = self.docs.index(doc)
+        del self.neg_weights[i]
+        del self.docs[i]
+
+
 @dataclass
 class ClaimIndex:
-    """Postings: term → [(-weight, doc number)], sorted so the best weight comes first."""
+    """Postings: term → (-weight, doc number) pairs, sorted so the best weight comes first."""
 
-    postings: dict[str, list[tuple[float, int]]] = field(default_factory=dict)
+    postings: dict[str, Postings] = field(default_factory=dict)
     claim_ids: list[str] = field(default_factory=list)
-    doc_terms: list[dict[str, float]] = field(default_factory=list)
+    # The term numbers (see `terms`) of each doc, so a re-indexed claim leaves its old postings.
+    doc_terms: list[array[int]] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    term_numbers: dict[str, int] = field(default_factory=dict)
     surface: dict[str, str] = field(default_factory=dict)
     priors: list[float] = field(default_factory=list)
     avg_len: float = 1.0
@@ -36,18 +92,38 @@ class ClaimIndex:
     @classmethod
     def build(cls, states: list[ClaimState]) -> ClaimIndex:
         index = cls()
-        bags = [_bag(s, index.surface) for s in states]
-        index.avg_len = (sum(sum(b.values()) for b in bags) / len(bags)) if bags else 1.0
-        unsorted: dict[str, list[tuple[float, int]]] = {}
-        for n, (state, bag) in enumerate(zip(states, bags, strict=True)):
+        # Pass 1: each claim's bag, kept packed (term numbers, frequencies), since
+        # BM25 needs the average length before any weight.
+        seen: dict[str, list[str]] = {}
+        tfs: list[array[float]] = []
+        lengths: list[float] = []
+        for state in states:
+            bag = _bag(state, index.surface, seen)
             index.claim_ids.append(state.id)
             index.priors.append(prior(state))
-            weights = index._weights(bag)
-            index.doc_terms.append(weights)
-            for term, w in weights.items():
-                unsorted.setdefault(term, []).append((-w, n))
-        index.postings = {t: sorted(p) for t, p in unsorted.items()}
+            index.doc_terms.append(array("i", [index._term_number(t) for t in bag]))
+            tfs.append(array("d", bag.values()))
+            lengths.append(sum(bag.values()))
+        index.avg_len = (sum(lengths) / len(lengths)) if lengths else 1.0
+        # Pass 2: weights into the postings, then each list sorted best first.
+        postings = [Postings() for _ in index.terms]
+        for n, (numbers, tf, length) in enumerate(zip(index.doc_terms, tfs, lengths, strict=True)):
+            norm = K1 * (1 - B + B * length / index.avg_len)
+            for t, f in zip(numbers, tf, strict=True):
+                p = postings[t]
+                p.neg_weights.append(-(f * (K1 + 1) / (f + norm)))
+                p.docs.append(n)
+        for p in postings:
+            p._sort()
+        index.postings = dict(zip(index.terms, postings, strict=True))
         return index
+
+    def _term_number(self, term: str) -> int:
+        number = self.term_numbers.get(term)
+        if number is None:
+            number = self.term_numbers[term] = len(self.terms)
+            self.terms.append(term)
+        return number
 
     def _weights(self, bag: Counter[str]) -> dict[str, float]:
         length = sum(bag.values())
@@ -58,19 +134,20 @@ class ClaimIndex:
         """Add a claim, or re-index one whose text or correction changed."""
         bag = _bag(state, self.surface)
         weights = self._weights(bag)
+        numbers = array("i", [self._term_number(t) for t in weights])
         if state.id in self.claim_ids:
             n = self.claim_ids.index(state.id)
-            for term, w in self.doc_terms[n].items():
-                self.postings[term].remove((-w, n))
-            self.doc_terms[n] = weights
+            for t in self.doc_terms[n]:
+                self.postings[self.terms[t]].remove_doc(n)
+            self.doc_terms[n] = numbers
             self.priors[n] = prior(state)
         else:
             n = len(self.claim_ids)
             self.claim_ids.append(state.id)
             self.priors.append(prior(state))
-            self.doc_terms.append(weights)
+            self.doc_terms.append(numbers)
         for term, w in weights.items():
-            insort(self.postings.setdefault(term, []), (-w, n))
+            self.postings.setdefault(term, Postings()).insert(-w, n)
 
     @property
     def size(self) -> int:
@@ -91,28 +168,48 @@ def prior(state: ClaimState) -> float:
     return 1.0 + IMPORTANCE_PRIOR * (state.claim.importance - 3)
 
 
-def _bag(state: ClaimState, surface: dict[str, str]) -> Counter[str]:
+def _bag(state: ClaimState, surface: dict[str, str], seen: dict[str, list[str]] | None = None) -> Counter[str]:
+    """A claim's weighted term counts; records each word's stem in `surface`.
+
+    `seen` memoizes the (word, stem) pairs of the short fields (names,
+    keywords, speaker, topic), which repeat across claims; texts and quotes
+    are tokenized every time.
+    """
     claim = state.claim
-    parts: list[tuple[str, float]] = [
-        (claim.text, FIELD_WEIGHTS["text"]),
-        (" ".join(claim.entities), FIELD_WEIGHTS["entities"]),
-        (claim.said_by or "", FIELD_WEIGHTS["said_by"]),
-        (" ".join(claim.keywords), FIELD_WEIGHTS["keywords"]),
-        (_topic_words(claim.topic), FIELD_WEIGHTS["topic"]),
-        *[(q.quote, FIELD_WEIGHTS["quotes"]) for q in claim.quotes],
+    memo = {} if seen is None else seen
+    parts: list[tuple[str, float, bool]] = [
+        (claim.text, FIELD_WEIGHTS["text"], False),
+        (" ".join(claim.entities), FIELD_WEIGHTS["entities"], True),
+        (claim.said_by or "", FIELD_WEIGHTS["said_by"], True),
+        (" ".join(claim.keywords), FIELD_WEIGHTS["keywords"], True),
+        (_topic_words(claim.topic), FIELD_WEIGHTS["topic"], True),
+        *[(q.quote, FIELD_WEIGHTS["quotes"], False) for q in claim.quotes],
     ]
     if state.correction:
-        parts.append((state.correction.text, FIELD_WEIGHTS["text"]))
+        parts.append((state.correction.text, FIELD_WEIGHTS["text"], False))
     bag: Counter[str] = Counter()
-    for text, weight in parts:
-        for w in words(text):
-            if w in STOPWORDS:
-                continue
-            s = stem(w)
+    for text, weight, short in parts:
+        pairs = memo.get(text) if short else None
+        if pairs is None:
+            pairs = _word_stems(text, surface)
+            if short:
+                memo[text] = pairs
+        for s in pairs:
             bag[s] += weight  # type: ignore[assignment]
-            if len(w) >= 4:
-                surface.setdefault(w, s)
     return bag
+
+
+def _word_stems(text: str, surface: dict[str, str]) -> list[str]:
+    """The stems of `text`'s content words; records each word's stem in `surface`."""
+    out = []
+    for w in words(text):
+        if w in STOPWORDS:
+            continue
+        s = stem(w)
+        out.append(s)
+        if len(w) >= 4:
+            surface.setdefault(w, s)
+    return out
 
 
 def _topic_words(topic: str) -> str:

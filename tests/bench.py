@@ -102,7 +102,13 @@ async def build_store(scale: int, claims_path: Path, db: Path) -> dict[str, Any]
     async with Store.open(db) as store:
         await store.sync_curated(sources, claims, digest, NOW)
     write_s = time.perf_counter() - t0
-    return {"claims": len(claims), "real_claims": len(real), "gen_s": gen_s, "write_s": write_s, "build_rss_mb": _rss_mb()}
+    return {
+        "claims": len(claims),
+        "real_claims": len(real),
+        "gen_s": gen_s,
+        "write_s": write_s,
+        "build_rss_mb": _rss_mb(),
+    }
 
 
 # ---- worker 2: load, answer, baseline -----------------------------------------------
