@@ -66,7 +66,7 @@ SPELLINGS: dict[str, str] = {
     "zelensky": "zelenskyy",
     "zelenskiy": "zelenskyy",
     "zelenskyi": "zelenskyy",
-    "zelenskii": "zelenskyy",
+    "zelenskii": "zelenskyy", "zelenski": "zelenskyy",
     "zelenskyy's": "zelenskyy",
     "zelensky's": "zelenskyy",
     "putin's": "putin",

@@ -16,6 +16,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Levenshtein
 
 from knowledge.aliases import RELATED
 from knowledge.index import ClaimIndex
@@ -140,7 +141,9 @@ class Matcher:
             else:
                 # An unknown name means the question is about someone the articles never
                 # mention; an unknown ordinary word may just be phrasing.
-                weight = UNKNOWN_NAME_WEIGHT if w in names else UNKNOWN_WORD_WEIGHT
+                # A number the articles never state (a year, a count) is as specific as a name.
+                specific = w in names or w[:1].isdigit()
+                weight = UNKNOWN_NAME_WEIGHT if specific else UNKNOWN_WORD_WEIGHT
                 out.append(QueryTerm(w, [], rare * weight, known=False))
         return out
 
@@ -152,8 +155,14 @@ class Matcher:
         if len(word) < 5 or not word.isalpha():
             return None
         if self._vocab_size != len(self.index.surface):
-            self._vocab = list(self.index.surface)
-            self._vocab_size = len(self._vocab)
-        cutoff = 85 if len(word) == 5 else 83
-        hit = process.extractOne(word, self._vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return self.index.surface[hit[0]] if hit else None
+            # Only words of five letters or more are targets: "reset" is not a typo of "rest".
+            self._vocab = [w for w in self.index.surface if len(w) >= 5]
+            self._vocab_size = len(self.index.surface)
+        cutoff = 85 if len(word) == 5 else 83 if len(word) < 8 else 80
+        for candidate, score, _ in process.extract(word, self._vocab, scorer=fuzz.ratio, score_cutoff=75, limit=3):
+            # Swapped letters ("Fogle") are a slip at any length; a changed letter in a
+            # short word is more often a different word, so it needs the stricter cutoff.
+            swapped = OSA.distance(word, candidate) == 1 and Levenshtein.distance(word, candidate) == 2
+            if score >= cutoff or swapped:
+                return self.index.surface[candidate]
+        return None

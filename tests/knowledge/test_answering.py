@@ -53,6 +53,9 @@ ANSWERABLE: list[tuple[str, list[str], bool]] = [
     ),
     ("Hegsth natto membership", ["NATO"], False),
     ("zelenskiy", ["Zelensk"], False),
+    ("Who is Marc Fogle?", ["Fogel"], True),
+    ("zelenski kursk", ["Kursk"], True),
+    ("Peskov teritory exchnage", ["never discussed", "impossible"], False),
     ("ramstein", ["Ramstein"], True),
     ("Did Trump consult European allies before calling Putin?", ["consult", "consultation"], False),
     ("How long has the war been going on?", ["three years", "three-year"], False),
@@ -77,6 +80,9 @@ OUT_OF_SCOPE = [
     "Who is the UN secretary general?",
     "Is Russia winning the war?",
     "How many soldiers has Russia lost?",
+    "How do I reset my password?",
+    "What happened in the 2020 election?",
+    "How many tanks does Ukraine have?",
 ]
 
 
