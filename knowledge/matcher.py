@@ -12,6 +12,7 @@ capitalised word (a name the articles never mention) weighs double.
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Container
 from dataclasses import dataclass, field
 
@@ -22,6 +23,9 @@ from knowledge.aliases import RELATED
 from knowledge.index import ClaimIndex
 from knowledge.text import STOPWORDS, capitalised_words, stem, words
 
+# Mentions and links pasted from chat (<@U123>, <@&42>, <#C9>, <!here>, @everyone) say
+# nothing about the question; their digits must not read as an unknown number.
+_CHAT_MARKUP = re.compile(r"<[@#!][^>]*>|@(?:everyone|here|channel)\b")
 RELATED_WEIGHT = 0.6
 # The best claim must account for this share of the question's information.
 MIN_COVERAGE = 0.6
@@ -119,6 +123,7 @@ class Matcher:
         return result
 
     def _query_terms(self, question: str) -> list[QueryTerm]:
+        question = _CHAT_MARKUP.sub(" ", question)
         names = capitalised_words(question)
         rare = self.index.rare_idf()
         seen: set[str] = set()

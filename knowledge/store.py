@@ -249,13 +249,8 @@ class Store:
         self, db: aiosqlite.Connection, where: str, args: tuple[str, ...]
     ) -> dict[str, list[HistoryEntry]]:
         out: dict[str, list[HistoryEntry]] = defaultdict(list)
-        async with db.execute(
-            "SELECT id, claim_id, action, text, reason, url, by_platform, by_user_id, by_name, at "
-            f"FROM corrections {where} ORDER BY id",
-            args,
-        ) as cur:
-            async for r in cur:
-                out[r[1]].append(_history_entry(r))
+        for entry in await _select_history(db, where, args):
+            out[entry.claim_id].append(entry)
         return out
 
     async def history(self, claim_id: str) -> list[HistoryEntry]:
@@ -266,15 +261,9 @@ class Store:
         return rows.get(claim_id, [])
 
     async def history_since(self, since: datetime) -> list[HistoryEntry]:
-        async with (
-            self._tx.reading() as db,
-            db.execute(
-                "SELECT id, claim_id, action, text, reason, url, by_platform, by_user_id, by_name, at "
-                "FROM corrections WHERE at >= ? ORDER BY id",
-                (since.isoformat(),),
-            ) as cur,
-        ):
-            return [_history_entry(r) async for r in cur]
+        """Every moderator action at or after `since`, oldest first."""
+        async with self._tx.reading() as db:
+            return await _select_history(db, "WHERE at >= ?", (since.isoformat(),))
 
     async def append_action(
         self,
@@ -544,6 +533,15 @@ def _subscription(r: aiosqlite.Row) -> Subscription:
         created_by=r[4],
         created_at=datetime.fromisoformat(r[5]),
     )
+
+
+async def _select_history(db: aiosqlite.Connection, where: str, args: tuple[str, ...]) -> list[HistoryEntry]:
+    async with db.execute(
+        "SELECT id, claim_id, action, text, reason, url, by_platform, by_user_id, by_name, at "
+        f"FROM corrections {where} ORDER BY id",
+        args,
+    ) as cur:
+        return [_history_entry(r) async for r in cur]
 
 
 def _history_entry(r: aiosqlite.Row) -> HistoryEntry:

@@ -54,6 +54,7 @@ ANSWERABLE: list[tuple[str, list[str], bool]] = [
     ("Hegsth natto membership", ["NATO"], False),
     ("zelenskiy", ["Zelensk"], False),
     ("Who is Marc Fogle?", ["Fogel"], True),
+    ("<@U0123ABC> <@&4242> who is marc fogel @everyone", ["Fogel"], True),
     ("zelenski kursk", ["Kursk"], True),
     ("Peskov teritory exchnage", ["never discussed", "impossible"], False),
     ("ramstein", ["Ramstein"], True),
