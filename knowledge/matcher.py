@@ -4,9 +4,10 @@ Ranking is BM25 over the claim index, with spelling aliases folded and related
 words counted at a lower weight. Typos are mended against the index's own
 vocabulary with rapidfuzz. The answer/abstain decision is *coverage*: the share
 of the question's information (its idf mass) that the best claim accounts for.
-Words the store has never seen carry full weight, so "What did Angela Merkel
-say?" is not answered from a claim that merely shares "say"; an unknown
-capitalised word (a name the articles never mention) weighs double.
+Words the store has never seen count against answering, so "How do I reset my
+password?" is not answered from whatever claim is nearest; an unknown capitalised
+word, acronym or number ("What did Helmut Kohl think?") weighs more than the
+best-known word, which keeps names the articles never mention out.
 """
 
 from __future__ import annotations

@@ -112,12 +112,12 @@ ANSWERABLE = [
     "What did Pete Hegseth say about the 2014 borders?",
     "How did the Kremlin describe the phone call?",
     "What did Dmitry Peskov say about swapping territory?",
-    "What did Zelenskyy say after speaking with Trump?",
+    "What did Zelenskyy say once his call with Trump was over?",
     "Did Zelensky talk to Trump too?",
     "What did the European joint statement demand?",
     "Which European countries signed the joint statement?",
     "What did Jean-Noel Barrot say about peace?",
-    "What did Annalena Baerbock say?",
+    "What did Baerbock tell reporters?",
     "How much military aid did Britain promise Ukraine?",
     "What did John Healey announce?",
     "Who is Marc Fogel?",
@@ -276,7 +276,7 @@ KEYWORDS = [
 ]
 
 OUT_OF_SCOPE = [
-    "What is the capital of Australia?",
+    "Which city is the capital of Canada?",
     "Who won the 2022 World Cup?",
     "What did Angela Merkel say about the call?",
     "How do I bake sourdough bread?",

@@ -83,7 +83,7 @@ OUT_OF_SCOPE = [
     "How many soldiers has Russia lost?",
     "How do I reset my password?",
     "What happened in the 2020 election?",
-    "How many tanks does Ukraine have?",
+    "How many fighter jets does Ukraine own?",
 ]
 
 
@@ -111,7 +111,7 @@ async def test_abstains(service: TalksService, question: str) -> None:
 
 
 async def test_answers_are_capped_at_three_and_ordered(service: TalksService) -> None:
-    result = answer_json(await service.ask("Hegseth NATO Ukraine troops borders"))
+    result = answer_json(await service.ask("Ukraine troops NATO borders Hegseth"))
     scores = [a["score"] for a in result["answers"]]
     assert 1 <= len(scores) <= 3 and scores == sorted(scores, reverse=True)
 
