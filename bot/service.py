@@ -80,7 +80,7 @@ class TalksService:
             return
         last_correction, claim_count = self._marker
         changed = await self.store.claims_changed_since(last_correction)
-        if claim_count != marker[1] and claim_count >= 0:
+        if claim_count != marker[1]:
             changed = sorted(set(changed) | (set(await self.store.claim_ids()) - set(self._states)))
         for state in await self.store.load_states(changed):
             self._states[state.id] = state

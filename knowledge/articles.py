@@ -83,17 +83,6 @@ class Article:
     def boilerplate(self) -> list[Span]:
         return [s for s in self.lines if s.kind == "boilerplate"]
 
-    def body_text(self) -> str:
-        """The text a matcher may index: body lines only, footnote digits removed."""
-        cut = {i for a, b in self.footnotes for i in range(a, b)}
-        parts = []
-        for line in self.lines:
-            if line.kind == "body":
-                parts.append(
-                    "".join(c for i, c in enumerate(self.text[line.start : line.end], line.start) if i not in cut)
-                )
-        return "\n".join(parts)
-
     def overlaps_boilerplate(self, start: int, end: int) -> bool:
         return any(start < b.end and b.start < end for b in self.boilerplate)
 

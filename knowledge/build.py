@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from knowledge.curated import load_curated, verify_claims
-from knowledge.sources import Seed, load_seeds
+from knowledge.sources import load_seeds
 from knowledge.store import Store
 
 
@@ -41,7 +41,3 @@ async def ensure_built(store: Store, seeds_dir: Path, curated: Path, now: dateti
         now,
     )
     return True
-
-
-def seeds_for_quotes(seeds_dir: Path) -> dict[str, Seed]:
-    return load_seeds(seeds_dir)

@@ -60,12 +60,6 @@ class Store:
             row = await cur.fetchone()
         return row[0] if row else None
 
-    async def data_version(self) -> int:
-        """Changes whenever another connection commits (used to refresh caches)."""
-        async with self._tx.reading() as db, db.execute("PRAGMA data_version") as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
-
     async def change_marker(self) -> tuple[int, int]:
         """(last correction id, claim count): moves when claims or corrections change."""
         async with self._tx.reading() as db:
@@ -503,15 +497,6 @@ class Store:
             self._tx.reading() as db,
             db.execute(
                 "SELECT DISTINCT claim_id FROM corrections WHERE id > ? ORDER BY claim_id", (correction_id,)
-            ) as cur,
-        ):
-            return [r[0] async for r in cur]
-
-    async def claims_added_since(self, since: datetime) -> list[str]:
-        async with (
-            self._tx.reading() as db,
-            db.execute(
-                "SELECT claim_id FROM corrections WHERE action = 'add' AND at >= ? ORDER BY id", (since.isoformat(),)
             ) as cur,
         ):
             return [r[0] async for r in cur]
