@@ -15,15 +15,16 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
-from bot import corrections, render_text
-from bot.digest import build_digest
+from bot import render_text
+from bot.digest import DigestScope, build_digest
 from bot.json_contract import answer_json, claim_json, history_json
-from bot.replies import HistoryReply, Reply, SourcesReply
+from bot.permissions import LOCAL_PLATFORM, Actor
+from bot.replies import Reply, SourcesReply
 from bot.service import TalksService
 from bot.settings import Settings
+from bot.wiring import open_service
 from knowledge.errors import BadInput, TalksbotError
 from knowledge.models import Moderator
-from knowledge.store import Store
 
 log = logging.getLogger("talksbot")
 
@@ -100,26 +101,31 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("digest", help="print the digest for the period since --since (default: the last 24 hours)")
     p.add_argument("--json", action="store_true", help="print the digest as JSON")
     p.add_argument("--since", help="ISO date or date-time (UTC when no offset is given)")
+    p.add_argument("--platform", default="cli", help="whose questions to count: cli (default), discord or slack")
+    p.add_argument("--community", help="the guild or team id whose questions to count")
+    p.add_argument("--moderators", action="store_true", help="the moderators' digest (question text, reports)")
     p.set_defaults(handler=cmd_digest)
+
+    p = sub.add_parser("status", help="database, content version, platforms, moderation scope and digest runs")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_status)
     return parser
 
 
 # ---- helpers -----------------------------------------------------------------
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _operator(args: argparse.Namespace, settings: Settings) -> Moderator:
+def _operator(args: argparse.Namespace, settings: Settings) -> Actor:
     name = (args.by or settings.operator or "").strip()
-    return Moderator(platform="cli", user_id=name, name=name)
+    return Actor(Moderator(platform=LOCAL_PLATFORM, user_id=name, name=name))
 
 
-async def _with_service(settings: Settings, work: Callable[[TalksService], Awaitable[int]]) -> int:
-    async with Store.open(settings.db_path) as store:
-        service = TalksService(store)
-        await service.start()
+async def _with_service(
+    settings: Settings, work: Callable[[TalksService], Awaitable[int]], *, writes: bool = False
+) -> int:
+    # Write commands never create a database: a mistyped TALKSBOT_DB must not
+    # record a correction in a fresh file.
+    async with open_service(settings, create=not writes) as service:
         return await work(service)
 
 
@@ -191,61 +197,79 @@ async def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_correct(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
-        entry = await corrections.correct_claim(
-            service.store, args.id, args.text, args.reason, _operator(args, settings), _now(), args.url
-        )
+        entry = await service.correct(_operator(args, settings), args.id, args.text, args.reason, args.url)
         print(f"Corrected {entry.claim_id}.")
         return 0
 
-    return await _with_service(settings, work)
+    return await _with_service(settings, work, writes=True)
 
 
 async def cmd_retract(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
-        entry = await corrections.retract_claim(service.store, args.id, args.reason, _operator(args, settings), _now())
+        entry = await service.retract(_operator(args, settings), args.id, args.reason)
         print(f"Retracted {entry.claim_id}.")
         return 0
 
-    return await _with_service(settings, work)
+    return await _with_service(settings, work, writes=True)
 
 
 async def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
-        entry = await corrections.restore_claim(service.store, args.id, _operator(args, settings), _now(), args.reason)
+        entry = await service.restore(_operator(args, settings), args.id, args.reason)
         print(f"Restored {entry.claim_id}.")
         return 0
 
-    return await _with_service(settings, work)
+    return await _with_service(settings, work, writes=True)
 
 
 async def cmd_add_claim(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
-        claim = await corrections.add_claim(
-            service.store,
-            service.seeds,
+        state = await service.add_claim(
+            _operator(args, settings),
             text=args.text,
             reason=args.reason,
-            by=_operator(args, settings),
-            now=_now(),
             topic=args.topic,
             claim_id=args.claim_id,
             source_id=args.source,
             quote=args.quote,
             url=args.url,
         )
-        print(f"Added {claim.id}.")
+        print(f"Added {state.id}.")
         return 0
 
-    return await _with_service(settings, work)
+    return await _with_service(settings, work, writes=True)
 
 
 async def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
-        reply = HistoryReply(args.id, await service.store.history(args.id.strip()))
+        reply = await service.history(_operator(args, settings), args.id)
         _dump(history_json(reply)) if args.json else _print(reply)
         return 0
 
     return await _with_service(settings, work)
+
+
+async def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        status = await service.status()
+        status["platforms"] = configured_platforms(settings)
+        if args.json:
+            _dump(status)
+        else:
+            print(render_text.render_status(status))
+        return 0
+
+    return await _with_service(settings, work)
+
+
+def configured_platforms(settings: Settings) -> dict[str, str]:
+    """Which platforms have their secrets set (never the secrets themselves)."""
+    slack = "not configured"
+    if settings.slack_bot_token and settings.slack_app_token:
+        slack = "Socket Mode"
+    elif settings.slack_bot_token and settings.slack_signing_secret:
+        slack = "HTTP"
+    return {"discord": "configured" if settings.discord_token else "not configured", "slack": slack}
 
 
 def parse_since(value: str | None, now: datetime) -> datetime | None:
@@ -263,11 +287,13 @@ def parse_since(value: str | None, now: datetime) -> datetime | None:
 
 
 async def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
-    now = _now()
+    now = datetime.now(UTC)
     since = parse_since(args.since, now)
 
+    scope = DigestScope(args.platform, args.community, "moderators" if args.moderators else "public")
+
     async def work(service: TalksService) -> int:
-        reply = await build_digest(service, since=since, now=now)
+        reply = await build_digest(service, since=since, now=now, scope=scope)
         if args.json:
             from bot.digest import digest_json
 

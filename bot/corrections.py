@@ -1,22 +1,24 @@
-"""Moderator actions on claims: validation, then one append-only history row.
+"""Validating moderators' and readers' input before anything is written. Pure.
 
 Nothing here overwrites or deletes: a claim's state is replayed from its
-history (see knowledge.history). Every function validates before writing, so
-bad input raises BadInput and leaves the database unchanged.
+append-only history (see knowledge.history). Each function raises BadInput
+with a sentence safe to show, so bad input never reaches the store.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from urllib.parse import urlparse
 
 from bot import messages
 from knowledge.curated import CLAIM_ID, locate_quote
 from knowledge.errors import BadInput, BuildError
-from knowledge.models import Claim, HistoryEntry, Moderator, Quote
+from knowledge.models import Action, Claim, Moderator, Quote
 from knowledge.sources import Seed
-from knowledge.store import Store
+
+__all__ = ["Action", "build_claim", "clean_moderator", "clean_text", "clean_url"]
+
+MAX_CLAIM_ID = 80
 
 
 def clean_text(value: str | None, what: str, limit: int, required: bool = True) -> str | None:
@@ -37,78 +39,29 @@ def clean_url(value: str | None) -> str | None:
         return None
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise BadInput("The URL must start with http:// or https://.")
+        raise BadInput(messages.BAD_URL)
     return url
 
 
 def clean_moderator(by: Moderator) -> Moderator:
     name = clean_text(by.name, "moderator name", messages.MAX_NAME_CHARS)
     assert name is not None
-    return Moderator(platform=by.platform, user_id=by.user_id or name, name=name)
+    return by.model_copy(update={"name": name, "user_id": by.user_id or name})
 
 
-async def correct_claim(
-    store: Store, claim_id: str, text: str, reason: str, by: Moderator, now: datetime, url: str | None = None
-) -> HistoryEntry:
-    """Writes: record a corrected statement for `claim_id`."""
-    statement = clean_text(text, "new statement", messages.MAX_STATEMENT_CHARS)
-    why = clean_text(reason, "reason", messages.MAX_REASON_CHARS)
-    link = clean_url(url)
-    return await store.append_action(
-        claim_id.strip(),
-        "correct",
-        clean_moderator(by),
-        now,
-        text=statement,
-        reason=why,
-        url=link,
-    )
-
-
-async def retract_claim(store: Store, claim_id: str, reason: str, by: Moderator, now: datetime) -> HistoryEntry:
-    """Writes: retract `claim_id`; it stops appearing in answers."""
-    why = clean_text(reason, "reason", messages.MAX_REASON_CHARS)
-    return await store.append_action(
-        claim_id.strip(),
-        "retract",
-        clean_moderator(by),
-        now,
-        reason=why,
-        allowed_from=("active", "corrected"),
-    )
-
-
-async def restore_claim(
-    store: Store, claim_id: str, by: Moderator, now: datetime, reason: str | None = None
-) -> HistoryEntry:
-    """Writes: return a corrected or retracted claim to its article wording."""
-    why = clean_text(reason, "reason", messages.MAX_REASON_CHARS, required=False)
-    return await store.append_action(
-        claim_id.strip(),
-        "restore",
-        clean_moderator(by),
-        now,
-        reason=why,
-        allowed_from=("corrected", "retracted"),
-    )
-
-
-async def add_claim(
-    store: Store,
+def build_claim(
     seeds: dict[str, Seed],
     *,
     text: str,
     reason: str,
-    by: Moderator,
-    now: datetime,
     topic: str = "added",
     claim_id: str | None = None,
     source_id: str | None = None,
     quote: str | None = None,
     url: str | None = None,
     entities: list[str] | None = None,
-) -> Claim:
-    """Writes: a new claim quoting a seed article (verified exactly) or an outside URL.
+) -> tuple[Claim, str]:
+    """A new moderator claim and its reason, validated; nothing is written.
 
     With `source_id` and `quote`, the quote must occur word for word, once, in
     that article and outside its boilerplate. With only `url`, the claim is
@@ -121,28 +74,27 @@ async def add_claim(
     quotes: list[Quote] = []
     if source_id or quote:
         if not (source_id and quote):
-            raise BadInput("A quote needs both --source and --quote.")
+            raise BadInput(messages.QUOTE_NEEDS_SOURCE)
         try:
             quotes.append(locate_quote(source_id.strip(), quote, seeds))
         except BuildError as exc:
             raise BadInput(exc.problems[0][:1].upper() + exc.problems[0][1:] + ".") from exc
     elif not link:
-        raise BadInput("A new claim needs a quote from an article (--source and --quote) or a source --url.")
+        raise BadInput(messages.CLAIM_NEEDS_SOURCE)
     new_id = (claim_id or _slug(statement)).strip()
-    if not CLAIM_ID.match(new_id) or len(new_id) > 80:
-        raise BadInput("A claim id is lowercase words joined by hyphens, 80 characters at most.")
+    if not CLAIM_ID.match(new_id) or len(new_id) > MAX_CLAIM_ID:
+        raise BadInput(messages.BAD_CLAIM_ID.format(limit=MAX_CLAIM_ID))
     claim = Claim(
         id=new_id,
         text=statement,
-        topic=topic,
+        topic=clean_text(topic, "topic", messages.MAX_NAME_CHARS) or "added",
         entities=entities or [],
         origin="moderator",
         source_url=link,
         quotes=quotes,
         importance=3,
     )
-    await store.add_claim(claim, clean_moderator(by), now, why)
-    return claim
+    return claim, why
 
 
 def _slug(text: str) -> str:

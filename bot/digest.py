@@ -1,19 +1,22 @@
 """Building a digest Reply for a period. Read-only: it never writes.
 
 A digest shows, for the period since that channel's last one: moderator
-corrections, retractions, restorations and new claims; the most-asked
-questions and how many went unanswered; answers readers marked wrong; where
-the articles disagree; and a few key claims with their quotes. With nothing new
+corrections, retractions, restorations and new claims; how many questions its
+own community asked; where the articles disagree; and a few key claims with
+their quotes. A moderators' digest adds the questions' text, the unanswered
+ones, answers readers marked wrong and suggestions waiting for review. With nothing new
 it says so in one line instead of repeating the previous post.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import messages
 from bot.replies import DigestItem, DigestReply, DigestSection
+from knowledge.models import DigestAudience, Subscription
 
 if TYPE_CHECKING:
     from bot.service import TalksService
@@ -23,14 +26,34 @@ CONFLICTS_SHOWN = 3
 TOP_QUESTIONS = 5
 
 
-async def build_digest(service: TalksService, *, since: datetime | None, now: datetime) -> DigestReply:
-    """The digest for [since, now]; `since` defaults to 24 hours before `now`."""
+@dataclass(frozen=True)
+class DigestScope:
+    """Whose digest: a community's public channel digest, or its moderators' digest."""
+
+    platform: str
+    community_id: str | None = None
+    audience: DigestAudience = "public"
+
+    @classmethod
+    def of(cls, sub: Subscription) -> DigestScope:
+        return cls(sub.platform, sub.community_id, sub.audience)
+
+
+async def build_digest(
+    service: TalksService, *, since: datetime | None, now: datetime, scope: DigestScope
+) -> DigestReply:
+    """The digest for [since, now]; `since` defaults to 24 hours before `now`. Read-only.
+
+    Corrections are public facts and appear in every digest. Question counts
+    come only from the scope's own community (never DMs, other communities or
+    platforms); question text, unanswered questions, readers' "wrong" reports
+    and waiting suggestions appear only in a moderators' digest.
+    """
     start = since or now - timedelta(days=1)
     await service.refresh()
-    store = service.store
-    history = [e for e in await store.history_since(start) if e.at <= now]
-    top, asked, unanswered = await store.question_stats(start)
-    wrong = [(cid, n) for cid, verdict, n in await store.feedback_since(start) if verdict == "wrong"]
+    history = await service.changes_since(start, now)
+    stats = await service.question_stats(start, scope.platform, scope.community_id)
+    for_moderators = scope.audience == "moderators"
 
     sections: list[DigestSection] = []
     labels = {"correct": "Corrected", "retract": "Retracted", "restore": "Restored", "add": "New claim"}
@@ -41,17 +64,35 @@ async def build_digest(service: TalksService, *, since: datetime | None, now: da
         changes.append(DigestItem(text=text, claim_id=e.claim_id, detail=detail))
     if changes:
         sections.append(DigestSection("Moderator changes", changes))
-    if asked:
-        items = [DigestItem(text=f"“{q}” — asked {n}×") for q, n in top[:TOP_QUESTIONS]]
-        items.append(DigestItem(text=f"{asked} questions, {unanswered} not answered from the sources."))
-        sections.append(DigestSection("Most-asked questions", items))
-    if wrong:
-        sections.append(
-            DigestSection(
-                "Answers readers marked wrong (for moderators)",
-                [DigestItem(text=f"{cid}: marked wrong {n}×", claim_id=cid) for cid, n in wrong[:5]],
+    if stats.total:
+        items = [DigestItem(text=messages.questions_summary(stats.total, stats.unanswered))]
+        if for_moderators:
+            items = [DigestItem(text=f"“{q}” — asked {n}×") for q, n in stats.top[:TOP_QUESTIONS]] + items
+        sections.append(DigestSection("Questions asked here", items))
+    if for_moderators:
+        if stats.unanswered_top:
+            sections.append(
+                DigestSection(
+                    "Not answered from the sources (for moderators)",
+                    [DigestItem(text=f"“{q}” — asked {n}×") for q, n in stats.unanswered_top[:TOP_QUESTIONS]],
+                )
             )
-        )
+        wrong = await service.wrong_reports(start, scope.platform, scope.community_id)
+        if wrong:
+            sections.append(
+                DigestSection(
+                    "Answers readers marked wrong (for moderators)",
+                    [DigestItem(text=f"{cid}: marked wrong {n}×", claim_id=cid) for cid, n in wrong[:5]],
+                )
+            )
+        waiting = await service.open_suggestion_count()
+        if waiting:
+            sections.append(
+                DigestSection(
+                    "Waiting for moderators",
+                    [DigestItem(text=messages.plural(waiting, "correction suggestion") + " to review.")],
+                )
+            )
     has_news = bool(sections)
     if not has_news:
         return DigestReply(

@@ -44,6 +44,7 @@ def answer_json(reply: AnswerReply | NoAnswerReply) -> dict[str, Any]:
         "answered": bool(answers),
         "answers": answers,
         "suggestions": reply.suggestions if isinstance(reply, NoAnswerReply) else [],
+        "content_version": reply.content_version,
     }
 
 
@@ -59,6 +60,8 @@ def history_json(reply: HistoryReply) -> list[dict[str, Any]]:
             "by": e.by.name,
             "platform": e.by.platform,
             "user_id": e.by.user_id,
+            "community_id": e.by.community_id,
+            "community_name": e.by.community_name,
             "at": e.at.isoformat(),
         }
         for e in reply.entries

@@ -1,4 +1,7 @@
-"""Every user-facing sentence in one place: short, stating the limit or the fix."""
+"""Every user-facing sentence of the core in one place: short, stating the limit or the fix.
+
+Adapters keep their own platform sentences in `adapters/*/messages.py`.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +19,22 @@ CORRECTED_BY = "Corrected by {by} on {at}"
 ARTICLE_SAID = "What the articles said"
 ORIGINAL_CLAIM = "Original claim"
 RETRACTED = "Retracted by moderators: {reason}"
-NOT_MODERATOR = "Only moderators can do that."
+NOT_MODERATOR = "Only talksbot's moderators can change facts. You can suggest a correction instead."
+NOT_DIGEST_MANAGER = "Only this community's moderators can manage its digest."
+NO_DIGEST_HERE = "This channel has no daily digest."
+DIGEST_NEEDS_CHANNEL = "A digest needs a channel."
+DIGEST_NOT_IN_DM = "Digests are posted in channels, not in direct messages."
 UNKNOWN_ERROR = "Something went wrong on my side; the moderators can find it in the log."
 NOTHING_NEW = "Nothing new since the last digest."
 FLAGGED = "This claim is no longer in the curated file; it is kept because moderators acted on it."
+BAD_URL = "The URL must start with http:// or https://."
+QUOTE_NEEDS_SOURCE = "A quote needs both --source and --quote."
+CLAIM_NEEDS_SOURCE = "A new claim needs a quote from an article (--source and --quote) or a source --url."
+BAD_CLAIM_ID = "A claim id is lowercase words joined by hyphens, {limit} characters at most."
+BAD_VERDICT = "Feedback must be “helpful” or “wrong”."
+FEEDBACK_UNKNOWN = "That answer is no longer known; ask again to give feedback."
+SUGGESTION_STORED = "Thanks: your suggestion #{id} for {claim_id} is waiting for a moderator. It is not shown as fact."
+UNKNOWN_SOURCE = "an article with no headline"
 
 
 def too_long(what: str, limit: int) -> str:
@@ -30,5 +45,23 @@ def required(what: str) -> str:
     return f"The {what} cannot be empty."
 
 
-def unknown_claim(claim_id: str) -> str:
-    return f"There is no claim with id “{claim_id}”. Try `talksbot claims` for the list."
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """ "1 question", "2 questions": the number and the right form of the noun."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def unknown_claim(claim_id: str, close: list[str]) -> str:
+    """No such claim, with up to three close ids."""
+    base = f"There is no claim with id “{claim_id}”."
+    if not close:
+        return base
+    return f"{base} Did you mean {', '.join(close[:-1]) + ' or ' + close[-1] if len(close) > 1 else close[0]}?"
+
+
+def source_label(opening_words: str | None) -> str:
+    """How a source with no stated outlet or headline is named: by its opening words."""
+    return f"Article beginning “{opening_words}”" if opening_words else UNKNOWN_SOURCE
+
+
+def questions_summary(total: int, unanswered: int) -> str:
+    return f"{plural(total, 'question')}, {unanswered} not answered from the sources."

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from bot import messages
 from bot.replies import (
     AnswerReply,
     ClaimCardReply,
     ClaimView,
-    ConfirmationReply,
     DigestReply,
-    ErrorReply,
     HistoryReply,
     NoAnswerReply,
     Reply,
@@ -44,7 +43,7 @@ def render(reply: Reply) -> str:
             if not reply.entries:
                 return f"{reply.claim_id}: no moderator actions."
             return "\n".join(
-                f"{e.at:%Y-%m-%d %H:%M} UTC  {e.action:<8} by {e.by.name} ({e.by.platform})"
+                f"{e.at:%Y-%m-%d %H:%M} UTC  {e.action:<8} by {e.by.name} ({e.by.where}, user {e.by.user_id})"
                 + (f"\n    text: {e.text}" if e.text else "")
                 + (f"\n    reason: {e.reason}" if e.reason else "")
                 + (f"\n    url: {e.url}" if e.url else "")
@@ -61,8 +60,6 @@ def render(reply: Reply) -> str:
                     for q in item.quotes:
                         out.append(f"  > “{q.quote}” — {q.source_label}")
             return "\n".join(out)
-        case ConfirmationReply() | ErrorReply():
-            return reply.text
     raise TypeError(f"unknown reply {reply!r}")
 
 
@@ -89,4 +86,19 @@ def _claim(view: ClaimView, number: int | None, full: bool = False) -> str:
         lines += [f"     - {text} [{cid}]" for cid, text in view.conflicts]
     if full and not view.in_curated:
         lines.append(f"   {messages.FLAGGED}")
+    return "\n".join(lines)
+
+
+def render_status(status: dict[str, Any]) -> str:
+    """`talksbot status` as terminal text."""
+    lines = [f"{key}: {value}" for key, value in status.items() if key not in ("digests", "subscriptions")]
+    subs = status.get("subscriptions") or []
+    runs = {(r["platform"], r["channel_id"]): r for r in status.get("digests") or []}
+    lines.append(f"digest subscriptions: {len(subs)}")
+    for sub in subs:
+        run = runs.get((sub["platform"], sub["channel_id"]))
+        last = f"last run {run['local_date']} {run['status']} ({run['attempts']} tries)" if run else "no run yet"
+        lines.append(
+            f"  {sub['platform']} {sub['channel_id']} {sub['audience']} at {sub['post_time']} {sub['timezone']}: {last}"
+        )
     return "\n".join(lines)

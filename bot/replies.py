@@ -45,9 +45,12 @@ class ClaimView:
 
 @dataclass(frozen=True)
 class AnswerReply:
+    """Up to three claims, best first; `content_version` is the store version they reflect."""
+
     question: str
     claims: list[ClaimView]
     question_id: int | None = None
+    content_version: int = 0
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class NoAnswerReply:
     question: str
     suggestions: list[str]
     question_id: int | None = None
+    content_version: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,23 +105,4 @@ class DigestReply:
         return f"talksbot digest — {self.period_end:%Y-%m-%d}"
 
 
-@dataclass(frozen=True)
-class ConfirmationReply:
-    text: str
-
-
-@dataclass(frozen=True)
-class ErrorReply:
-    text: str
-
-
-Reply = (
-    AnswerReply
-    | NoAnswerReply
-    | ClaimCardReply
-    | SourcesReply
-    | HistoryReply
-    | DigestReply
-    | ConfirmationReply
-    | ErrorReply
-)
+Reply = AnswerReply | NoAnswerReply | ClaimCardReply | SourcesReply | HistoryReply | DigestReply

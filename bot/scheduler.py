@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from bot.digest import build_digest
+from bot.digest import DigestScope, build_digest
 from bot.replies import DigestReply
 from bot.service import TalksService
 from bot.subscriptions import parse_post_time, parse_timezone
@@ -61,7 +61,14 @@ def due_local_date(sub: Subscription, now: datetime) -> str | None:
 
 
 class DigestScheduler:
-    """Posts due digests for one platform through its poster."""
+    """Posts due digests for one platform through its poster.
+
+    Channels are posted concurrently (at most `parallel` at once), each post
+    bounded by `post_timeout`, which is shorter than the lease: one slow or
+    hanging channel never delays the others, and a post that outlives its
+    lease cannot race the process that took the run over, because every
+    recorded attempt checks that this process still owns the run.
+    """
 
     def __init__(
         self,
@@ -74,8 +81,13 @@ class DigestScheduler:
         attempts: int = 4,
         backoff: float = 5.0,
         lease: timedelta = timedelta(minutes=10),
+        post_timeout: float = 60.0,
+        parallel: int = 8,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        owns: Callable[[Subscription], bool] | None = None,
     ) -> None:
+        if post_timeout * attempts + backoff * 2**attempts >= lease.total_seconds():
+            raise ValueError("a run's attempts must end well within its lease")
         self.service = service
         self.platform = platform
         self.poster = poster
@@ -84,38 +96,50 @@ class DigestScheduler:
         self.attempts = attempts
         self.backoff = backoff
         self.lease = lease
+        self.post_timeout = post_timeout
         self.sleep = sleep
+        self.owns = owns or (lambda _sub: True)
+        self._slots = asyncio.Semaphore(parallel)
 
     async def run_due(self) -> list[RunOutcome]:
         """Writes: claim and post every digest due now for this platform (one pass)."""
-        outcomes = []
-        for sub in await self.service.store.subscriptions(self.platform):
-            now = self.clock()
-            local_date = due_local_date(sub, now)
+        due: list[tuple[Subscription, DigestRun]] = []
+        for sub in await self.service.subscriptions(self.platform):
+            if not self.owns(sub):
+                continue
+            local_date = due_local_date(sub, self.clock())
             if local_date is None:
                 continue
-            run = await self.service.store.claim_digest_run(
-                self.platform, sub.channel_id, local_date, self.worker, now, now - self.lease
+            run = await self.service.claim_digest_run(
+                self.platform, sub.channel_id, local_date, self.worker, self.lease
             )
-            if run is None:
-                continue
-            outcomes.append(await self._post(run.channel_id, local_date, run))
-        return outcomes
+            if run is not None:
+                due.append((sub, run))
+        return list(await asyncio.gather(*(self._post_bounded(sub, run) for sub, run in due)))
 
-    async def _post(self, channel_id: str, local_date: str, run: DigestRun) -> RunOutcome:
-        store = self.service.store
+    async def _post_bounded(self, sub: Subscription, run: DigestRun) -> RunOutcome:
+        async with self._slots:
+            return await self._post(sub, run)
+
+    async def _post(self, sub: Subscription, run: DigestRun) -> RunOutcome:
+        channel_id, local_date = run.channel_id, run.local_date
         error: str | None = None
         for attempt in range(1, self.attempts + 1):
-            now = self.clock()
-            digest = await build_digest(self.service, since=run.since, now=now)
+            digest = await build_digest(self.service, since=run.since, now=self.clock(), scope=DigestScope.of(sub))
             try:
-                await self.poster.post_digest(channel_id, digest)
+                await asyncio.wait_for(self.poster.post_digest(channel_id, digest), self.post_timeout)
             except Exception as exc:  # the poster's failure is recorded, never lost
-                error = f"{type(exc).__name__}: {exc}"[:500]
+                if isinstance(exc, TimeoutError):
+                    error = f"no answer from the platform within {self.post_timeout:g} s"
+                else:
+                    error = f"{type(exc).__name__}: {exc}"[:500]
                 final = attempt == self.attempts
-                await store.record_digest_attempt(
-                    run, ok=False, final=final, error=error, now=self.clock(), period_start=digest.period_start
+                owned = await self.service.record_digest_attempt(
+                    run, ok=False, final=final, error=error, period_start=digest.period_start
                 )
+                if not owned:
+                    log.warning("digest for %s %s was taken over by another process", self.platform, channel_id)
+                    return RunOutcome(channel_id, local_date, False, attempt, "taken over")
                 if final:
                     log.error(
                         "digest for %s %s failed after %d attempts: %s", self.platform, channel_id, attempt, error
@@ -124,9 +148,13 @@ class DigestScheduler:
                 log.warning("digest for %s %s failed (attempt %d): %s", self.platform, channel_id, attempt, error)
                 await self.sleep(self.backoff * 2 ** (attempt - 1))
                 continue
-            await store.record_digest_attempt(
-                run, ok=True, final=True, error=None, now=self.clock(), period_start=digest.period_start
+            owned = await self.service.record_digest_attempt(
+                run, ok=True, final=True, error=None, period_start=digest.period_start
             )
+            if not owned:
+                log.warning(
+                    "digest for %s %s was posted after another process took the run over", self.platform, channel_id
+                )
             log.info("digest posted to %s %s for %s", self.platform, channel_id, local_date)
             return RunOutcome(channel_id, local_date, True, attempt)
         return RunOutcome(channel_id, local_date, False, self.attempts, error)

@@ -1,9 +1,10 @@
-"""The platform-neutral service: questions in, Replies out.
+"""The platform-neutral service: the one front door for the CLI and the adapters.
 
-One instance per process, built by the composition root with its store. It
-keeps the claim index in memory and refreshes it when another process (or
-another task) changes claims, by checking the store's change marker before
-each question.
+One instance per process, built by the composition root (`bot.wiring`) with
+its store and moderation policy. It keeps the claim index in memory and, before
+answering, compares the store's content version (one cheap read) and applies
+whatever changed since: new wording, new claims, retracted or removed claims.
+Everything the adapters need goes through here; none of them sees the store.
 """
 
 from __future__ import annotations
@@ -11,16 +12,31 @@ from __future__ import annotations
 import heapq
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from bot import messages
-from bot.replies import AnswerReply, ClaimCardReply, ClaimView, NoAnswerReply, QuoteView
+from rapidfuzz import process
+
+from bot import corrections, messages, subscriptions
+from bot.permissions import Actor, ModerationPolicy
+from bot.replies import AnswerReply, ClaimCardReply, ClaimView, HistoryReply, NoAnswerReply, QuoteView
 from knowledge.build import ensure_built
-from knowledge.errors import BadInput
+from knowledge.errors import BadInput, NotFound, PermissionDenied
 from knowledge.index import ClaimIndex
 from knowledge.matcher import Match, Matcher
-from knowledge.models import ClaimState, Source
+from knowledge.models import (
+    ClaimState,
+    DigestAudience,
+    DigestRun,
+    HistoryEntry,
+    Moderator,
+    Place,
+    QuestionStats,
+    Source,
+    Subscription,
+    Suggestion,
+)
 from knowledge.paths import curated_claims_file, seeds_dir
 from knowledge.sources import Seed, load_seeds
 from knowledge.store import Store
@@ -29,68 +45,89 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
+CLI = Place(platform="cli")
+SUGGESTIONS_PER_HOUR = 5
+DID_YOU_MEAN = 3
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
 class TalksService:
-    """Answers questions and shows claims from one store."""
+    """Answers questions, shows claims, and carries out moderators' changes on one store."""
 
     def __init__(
         self,
         store: Store,
         *,
+        policy: ModerationPolicy | None = None,
         clock: Clock = utc_now,
         seeds_path: Path | None = None,
         curated_path: Path | None = None,
     ) -> None:
-        self.store = store
+        self._store = store
+        self.policy = policy or ModerationPolicy()
         self.clock = clock
         self.seeds_path = seeds_path or seeds_dir()
         self.curated_path = curated_path or curated_claims_file()
         self._states: dict[str, ClaimState] = {}
         self._sources: dict[str, Source] = {}
         self._matcher: Matcher | None = None
-        self._marker: tuple[int, int] = (-1, -1)
+        self._version = -1
         self._seeds: dict[str, Seed] | None = None
         self._retracted: set[str] = set()
         self._fallback: list[str] | None = None
+
+    @property
+    def location(self) -> str:
+        """Where the database is (a path, or a URL without its password)."""
+        return self._store.location
 
     async def start(self, build: bool = True) -> None:
         """Writes on first use: builds or reloads the store from the seeds and
         curated file when they changed, then loads the claim index."""
         if build:
-            await ensure_built(self.store, self.seeds_path, self.curated_path, self.clock())
+            await ensure_built(self._store, self.seeds_path, self.curated_path, self.clock())
         await self._load_all()
 
     async def _load_all(self) -> None:
-        self._marker = await self.store.change_marker()
-        states = await self.store.load_states()
+        self._version = await self._store.claims.content_version()
+        states = await self._store.claims.load_states()
         self._states = {s.id: s for s in states}
-        self._sources = {s.id: s for s in await self.store.list_sources()}
+        self._sources = {s.id: s for s in await self._store.claims.list_sources()}
         self._matcher = Matcher(ClaimIndex.build(states))
         self._retracted = {s.id for s in states if s.status == "retracted"}
         self._fallback = None
 
+    @property
+    def content_version(self) -> int:
+        """The content version this process's answers currently reflect."""
+        return self._version
+
     async def refresh(self) -> None:
-        """Re-read claims changed since the last look (cheap when nothing changed)."""
-        marker = await self.store.change_marker()
-        if marker == self._marker or self._matcher is None:
+        """Bring the index up to the store's content version. One read when nothing changed."""
+        if self._matcher is None:
+            await self._load_all()
             return
-        last_correction, claim_count = self._marker
-        changed = await self.store.claims_changed_since(last_correction)
-        if claim_count != marker[1]:
-            changed = sorted(set(changed) | (set(await self.store.claim_ids()) - set(self._states)))
-        for state in await self.store.load_states(changed):
+        if await self._store.claims.content_version() == self._version:
+            return
+        changes = await self._store.claims.changes_since(self._version)
+        index = self._matcher.index
+        for claim_id in changes.removed:
+            self._states.pop(claim_id, None)
+            self._retracted.discard(claim_id)
+            index.remove(claim_id)
+        for state in await self._store.claims.load_states(changes.changed):
             self._states[state.id] = state
-            self._matcher.index.upsert(state)
+            index.upsert(state)
             if state.status == "retracted":
                 self._retracted.add(state.id)
             else:
                 self._retracted.discard(state.id)
-            self._fallback = None
-        self._marker = marker
+        self._sources = {s.id: s for s in await self._store.claims.list_sources()}
+        self._fallback = None
+        self._version = changes.version
 
     @property
     def seeds(self) -> dict[str, Seed]:
@@ -100,12 +137,12 @@ class TalksService:
 
     # ---- questions -----------------------------------------------------------
 
-    async def ask(self, question: str, platform: str = "cli", log_question: bool = True) -> AnswerReply | NoAnswerReply:
+    async def ask(self, question: str, place: Place = CLI, log_question: bool = True) -> AnswerReply | NoAnswerReply:
         """Answer `question` with up to three claims, or suggestions.
 
-        Writes one question-log row (question text, time, platform, answered).
-        Raises BadInput for an empty question; a very long one is cut at a
-        word boundary to MAX_QUESTION_CHARS.
+        Writes one question-log row (question text, time, where it was asked,
+        whether it was answered; no user identity). Raises BadInput for an
+        empty question; a very long one is cut at a word to MAX_QUESTION_CHARS.
         """
         text = clean_question(question)
         await self.refresh()
@@ -115,12 +152,12 @@ class TalksService:
         views = [self.view(self._states[m.claim_id], m.score) for m in result.matches]
         qid = None
         if log_question:
-            qid = await self.store.log_question(
-                text, platform, bool(views), views[0].claim_id if views else None, self.clock()
-            )
+            shown = [v.claim_id for v in views]
+            qid = await self._store.activity.log_question(text, place, bool(views), shown, self.clock())
         if views:
-            return AnswerReply(question=text, claims=views, question_id=qid)
-        return NoAnswerReply(question=text, suggestions=self._suggestions(result.near, retracted), question_id=qid)
+            return AnswerReply(question=text, claims=views, question_id=qid, content_version=self._version)
+        suggestions = self._suggestions(result.near, retracted)
+        return NoAnswerReply(question=text, suggestions=suggestions, question_id=qid, content_version=self._version)
 
     def _suggestions(self, near: list[Match], retracted: set[str]) -> list[str]:
         picked = [m.claim_id for m in near if m.coverage >= 0.3 and m.claim_id not in retracted]
@@ -136,17 +173,26 @@ class TalksService:
             picked = self._fallback
         return [self._states[i].current_text for i in picked[:3]]
 
-    async def record_feedback(
-        self, platform: str, user_id: str, question_id: int | None, claim_id: str, verdict: str
-    ) -> None:
-        """Writes: a reader's helpful/wrong verdict on one answer (one per reader)."""
-        await self.store.record_feedback(platform, user_id, question_id, claim_id, verdict, self.clock())
+    async def record_feedback(self, place: Place, user_id: str, question_id: int, claim_id: str, verdict: str) -> None:
+        """Writes: a reader's helpful/wrong verdict on one claim of one answer (one vote each).
+
+        Raises BadInput for an unknown verdict and NotFound for an answer that
+        does not exist or did not show that claim.
+        """
+        if verdict not in ("helpful", "wrong"):
+            raise BadInput(messages.BAD_VERDICT)
+        try:
+            await self._store.activity.record_feedback(place, user_id, question_id, claim_id, verdict, self.clock())
+        except NotFound as exc:
+            raise NotFound(messages.FEEDBACK_UNKNOWN) from exc
 
     # ---- claims and sources --------------------------------------------------
 
     async def claim(self, claim_id: str) -> ClaimCardReply:
-        """One claim, whatever its status (retracted claims included)."""
-        state = await self.store.get_state(claim_id.strip())
+        """Read-only: one claim, whatever its status (retracted claims included)."""
+        state = await self._store.claims.get_state(claim_id.strip())
+        if state is None:
+            raise self.unknown_claim(claim_id)
         return ClaimCardReply(self.view(state))
 
     async def all_claims(self) -> list[ClaimView]:
@@ -154,6 +200,7 @@ class TalksService:
         return [self.view(s) for s in self._states.values()]
 
     async def sources(self) -> list[Source]:
+        await self.refresh()
         return list(self._sources.values())
 
     def importance(self, claim_id: str) -> int:
@@ -161,7 +208,7 @@ class TalksService:
         return state.claim.importance if state else 0
 
     def find_claim_ids(self, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
-        """(id, current text) of claims whose id or text contains `prefix`, for pickers."""
+        """(id, current text) of claims whose id or text contains `prefix`, for pickers. Read-only."""
         needle = prefix.strip().lower()
         hits = [
             (s.id, s.current_text)
@@ -171,12 +218,22 @@ class TalksService:
         hits.sort(key=lambda h: (not h[0].startswith(needle), h[0]))
         return hits[:limit]
 
+    def did_you_mean(self, claim_id: str, limit: int = DID_YOU_MEAN) -> list[str]:
+        """Up to `limit` existing claim ids closest to a mistyped one."""
+        found = process.extract(claim_id.strip().lower(), list(self._states), limit=limit, score_cutoff=50)
+        return [choice for choice, _score, _key in found]
+
+    def unknown_claim(self, claim_id: str) -> NotFound:
+        """The error for an unknown id, naming up to three close ones."""
+        return NotFound(messages.unknown_claim(claim_id.strip(), self.did_you_mean(claim_id)))
+
     def view(self, state: ClaimState, score: float = 0.0) -> ClaimView:
         claim = state.claim
         quotes = []
         for q in claim.quotes:
             src = self._sources.get(q.source_id) or Source(id=q.source_id)
-            quotes.append(QuoteView(q.source_id, src.label, src.outlet, src.title, q.quote, q.start, q.end))
+            label = src.label or messages.source_label(self._opening_words(q.source_id))
+            quotes.append(QuoteView(q.source_id, label, src.outlet, src.title, q.quote, q.start, q.end))
         conflicts = [(c, self._states[c].current_text) for c in claim.conflicts if c in self._states]
         return ClaimView(
             claim_id=claim.id,
@@ -194,6 +251,204 @@ class TalksService:
             source_url=claim.source_url,
             in_curated=state.in_curated,
         )
+
+    def _opening_words(self, source_id: str) -> str | None:
+        seed = self.seeds.get(source_id)
+        return seed.article.opening_words() if seed else None
+
+    # ---- moderation ------------------------------------------------------------
+
+    def may_moderate(self, actor: Actor) -> bool:
+        return self.policy.may_moderate(actor)
+
+    async def _moderated(self, actor: Actor, claim_id: str) -> tuple[Moderator, str]:
+        by = corrections.clean_moderator(self.policy.require_moderator(actor))
+        await self.refresh()
+        cid = claim_id.strip()
+        if cid not in self._states:
+            raise self.unknown_claim(cid)
+        return by, cid
+
+    async def correct(
+        self, actor: Actor, claim_id: str, text: str, reason: str, url: str | None = None
+    ) -> HistoryEntry:
+        """Writes: a corrected statement for `claim_id` (moderators only)."""
+        statement = corrections.clean_text(text, "new statement", messages.MAX_STATEMENT_CHARS)
+        why = corrections.clean_text(reason, "reason", messages.MAX_REASON_CHARS)
+        link = corrections.clean_url(url)
+        by, cid = await self._moderated(actor, claim_id)
+        return await self._append(cid, "correct", by, text=statement, reason=why, url=link)
+
+    async def retract(self, actor: Actor, claim_id: str, reason: str) -> HistoryEntry:
+        """Writes: retract `claim_id` (moderators only); it stops appearing in answers."""
+        why = corrections.clean_text(reason, "reason", messages.MAX_REASON_CHARS)
+        by, cid = await self._moderated(actor, claim_id)
+        return await self._append(cid, "retract", by, reason=why, allowed_from=("active", "corrected"))
+
+    async def restore(self, actor: Actor, claim_id: str, reason: str | None = None) -> HistoryEntry:
+        """Writes: return a corrected or retracted claim to its article wording (moderators only)."""
+        why = corrections.clean_text(reason, "reason", messages.MAX_REASON_CHARS, required=False)
+        by, cid = await self._moderated(actor, claim_id)
+        return await self._append(cid, "restore", by, reason=why, allowed_from=("corrected", "retracted"))
+
+    async def _append(self, claim_id: str, action: corrections.Action, by: Moderator, **kw: object) -> HistoryEntry:
+        try:
+            entry, _version = await self._store.moderation.append_action(
+                claim_id,
+                action,
+                by,
+                self.clock(),
+                **kw,  # type: ignore[arg-type]
+            )
+        except NotFound:
+            raise self.unknown_claim(claim_id) from None
+        await self.refresh()
+        return entry
+
+    async def add_claim(self, actor: Actor, **fields: object) -> ClaimState:
+        """Writes: a new claim quoting a seed exactly, or an outside URL (moderators only).
+
+        `fields` are those of `corrections.build_claim`; validation runs before any write.
+        """
+        by = corrections.clean_moderator(self.policy.require_moderator(actor))
+        claim, reason = corrections.build_claim(self.seeds, **fields)  # type: ignore[arg-type]
+        await self._store.moderation.add_claim(claim, by, self.clock(), reason)
+        await self.refresh()
+        return self._states[claim.id]
+
+    async def history(self, actor: Actor, claim_id: str) -> HistoryReply:
+        """Read-only: a claim's moderation history (moderators only)."""
+        self.policy.require_moderator(actor)
+        entries = await self._store.moderation.history(claim_id.strip())
+        if entries is None:
+            raise self.unknown_claim(claim_id)
+        return HistoryReply(claim_id.strip(), entries)
+
+    async def changes_since(self, since: datetime, until: datetime) -> list[HistoryEntry]:
+        """Read-only: every moderator change in [since, until] (public facts: shown everywhere)."""
+        return [e for e in await self._store.moderation.history_since(since) if e.at <= until]
+
+    # ---- suggestions from readers ------------------------------------------------
+
+    async def suggest(self, actor: Actor, claim_id: str, text: str, reason: str) -> Suggestion:
+        """Writes: a reader's proposed correction, stored for moderators; never shown as fact.
+
+        Rate-limited per user (SUGGESTIONS_PER_HOUR).
+        """
+        statement = corrections.clean_text(text, "suggested statement", messages.MAX_STATEMENT_CHARS)
+        why = corrections.clean_text(reason, "reason", messages.MAX_REASON_CHARS)
+        assert statement is not None and why is not None
+        by = corrections.clean_moderator(actor.who)
+        await self.refresh()
+        cid = claim_id.strip()
+        if cid not in self._states:
+            raise self.unknown_claim(cid)
+        now = self.clock()
+        return await self._store.suggestions.add(
+            cid, statement, why, by, now, per_window=SUGGESTIONS_PER_HOUR, since=now - timedelta(hours=1)
+        )
+
+    async def open_suggestions(self, actor: Actor) -> list[Suggestion]:
+        """Read-only: suggestions waiting for a decision (moderators only)."""
+        self.policy.require_moderator(actor)
+        return await self._store.suggestions.list("open")
+
+    # ---- digests -------------------------------------------------------------------
+
+    async def subscribe(
+        self, actor: Actor, place: Place, post_time: str, timezone: str, audience: DigestAudience = "public"
+    ) -> Subscription:
+        """Writes: a daily digest in `place`'s channel at local `post_time`.
+
+        A public digest needs the community's own moderator or a configured
+        moderator; a moderators' digest (question text, unanswered questions,
+        readers' reports) needs a configured moderator, and never a DM-less
+        public channel is checked by the adapter that knows channel privacy.
+        """
+        if audience == "moderators":
+            self.policy.require_moderator(actor)
+        elif not self.policy.may_manage_channel_digest(actor):
+            raise PermissionDenied(messages.NOT_DIGEST_MANAGER)
+        sub = subscriptions.new_subscription(
+            place, post_time, timezone, by=actor.who.name, audience=audience, now=self.clock()
+        )
+        await self._store.digests.upsert_subscription(sub)
+        return sub
+
+    async def unsubscribe(self, actor: Actor, place: Place) -> None:
+        """Writes: remove the channel's digest; BadInput when there is none."""
+        if not self.policy.may_manage_channel_digest(actor):
+            raise PermissionDenied(messages.NOT_DIGEST_MANAGER)
+        if not place.channel_id or not await self._store.digests.remove_subscription(place.platform, place.channel_id):
+            raise BadInput(messages.NO_DIGEST_HERE)
+
+    async def subscriptions(self, platform: str | None = None) -> list[Subscription]:
+        return await self._store.digests.subscriptions(platform)
+
+    async def subscription(self, platform: str, channel_id: str) -> Subscription | None:
+        subs = await self._store.digests.subscriptions(platform)
+        return next((s for s in subs if s.channel_id == channel_id), None)
+
+    async def question_stats(self, since: datetime, platform: str, community_id: str | None) -> QuestionStats:
+        """Read-only: one community's public questions since `since`."""
+        return await self._store.activity.question_stats(since, platform, community_id)
+
+    async def wrong_reports(self, since: datetime, platform: str, community_id: str | None) -> list[tuple[str, int]]:
+        """Read-only: (claim id, count) of one community's "wrong" verdicts since `since`."""
+        rows = await self._store.activity.feedback_since(since, platform, community_id)
+        return [(cid, n) for cid, verdict, n in rows if verdict == "wrong"]
+
+    async def open_suggestion_count(self) -> int:
+        return await self._store.suggestions.count_open()
+
+    async def claim_digest_run(
+        self, platform: str, channel_id: str, local_date: str, worker: str, lease: timedelta
+    ) -> DigestRun | None:
+        """Writes: claim today's digest run for a channel, or None when another process has it."""
+        now = self.clock()
+        return await self._store.digests.claim_run(platform, channel_id, local_date, worker, now, now - lease)
+
+    async def record_digest_attempt(
+        self, run: DigestRun, *, ok: bool, final: bool, error: str | None, period_start: datetime
+    ) -> bool:
+        """Writes: one attempt's outcome; False when this process no longer owns the run."""
+        return await self._store.digests.record_attempt(
+            run, ok=ok, final=final, error=error, now=self.clock(), period_start=period_start
+        )
+
+    async def digest_runs(self, platform: str, channel_id: str) -> list[tuple[str, str, int]]:
+        return await self._store.digests.runs(platform, channel_id)
+
+    # ---- status ----------------------------------------------------------------------
+
+    async def status(self) -> dict[str, Any]:
+        """Read-only: what `talksbot status` shows. No secret is ever part of it."""
+        await self.refresh()
+        counts = {"active": 0, "corrected": 0, "retracted": 0}
+        for s in self._states.values():
+            counts[s.status] += 1
+        return {
+            "database": self.location,
+            "schema_version": await self._store.db.schema_version(),
+            "content_version": self._version,
+            "curated_version": int(await self._store.claims.get_meta("curated_version") or 0),
+            "claims": len(self._states),
+            "claims_by_status": counts,
+            "sources": len(self._sources),
+            "open_suggestions": await self._store.suggestions.count_open(),
+            "moderation": self.policy.describe(),
+            "digests": [
+                {
+                    "platform": p,
+                    "channel_id": c,
+                    "local_date": d,
+                    "status": st,
+                    "attempts": a,
+                }
+                for p, c, d, st, a in await self._store.digests.last_runs()
+            ],
+            "subscriptions": [s.model_dump(mode="json") for s in await self._store.digests.subscriptions()],
+        }
 
 
 def clean_question(question: str) -> str:

@@ -20,7 +20,18 @@ def default_db_path() -> Path:
 
 
 class Settings(BaseModel):
-    db_path: Path = Field(default_factory=default_db_path, description="TALKSBOT_DB: the SQLite database file.")
+    db: str = Field(
+        default_factory=lambda: str(default_db_path()),
+        description="TALKSBOT_DB: the SQLite database file (or a postgresql:// URL).",
+    )
+    moderator_communities: list[tuple[str, str]] = Field(
+        default_factory=list,
+        description="TALKSBOT_MODERATOR_COMMUNITIES: discord:<guild id> and slack:<team id> entries, comma-separated.",
+    )
+    moderator_users: list[tuple[str, str]] = Field(
+        default_factory=list,
+        description="TALKSBOT_MODERATOR_USERS: discord:<user id> and slack:<user id> entries, comma-separated.",
+    )
     operator: str = Field(
         default_factory=lambda: os.environ.get("USER") or "operator",
         description="TALKSBOT_OPERATOR: the name the CLI records for moderator actions when --by is not given.",
@@ -56,7 +67,7 @@ class Settings(BaseModel):
         env = dict(os.environ if env is None else env)
         values: dict[str, object] = {}
         mapping = {
-            "TALKSBOT_DB": "db_path",
+            "TALKSBOT_DB": "db",
             "TALKSBOT_OPERATOR": "operator",
             "TALKSBOT_LOG_LEVEL": "log_level",
             "DISCORD_TOKEN": "discord_token",
@@ -77,8 +88,22 @@ class Settings(BaseModel):
             "true",
             "yes",
         )
-        if "db_path" in values:
-            values["db_path"] = Path(str(values["db_path"])).expanduser()
+        if "db" in values and "://" not in str(values["db"]):
+            values["db"] = str(Path(str(values["db"])).expanduser())
+        for var, name in (
+            ("TALKSBOT_MODERATOR_COMMUNITIES", "moderator_communities"),
+            ("TALKSBOT_MODERATOR_USERS", "moderator_users"),
+        ):
+            pairs = []
+            for item in env.get(var, "").split(","):
+                platform, _, ident = item.strip().partition(":")
+                if not item.strip():
+                    continue
+                if platform not in ("discord", "slack") or not ident:
+                    raise BadInput(f"{var} entries look like discord:<id> or slack:<id>, not “{item.strip()}”.")
+                pairs.append((platform, ident))
+            values[name] = pairs
+        values["moderator_users"] = [*pairs, *(("slack", u) for u in mods.split(",") if u.strip())]
         return cls(**values)  # type: ignore[arg-type]
 
     def require(self, *fields: str) -> None:

@@ -1,4 +1,4 @@
-"""Digest subscriptions: validating a posting time and timezone, then storing them."""
+"""Digest subscriptions: validating a posting time, a timezone and a channel. Pure."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot import messages
 from knowledge.errors import BadInput
-from knowledge.models import Subscription
-from knowledge.store import Store
+from knowledge.models import DigestAudience, Place, Subscription
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -46,27 +46,23 @@ def timezone_choices(prefix: str, limit: int = 25) -> list[str]:
     return (starts + inside)[:limit]
 
 
-async def subscribe(
-    store: Store, platform: str, channel_id: str, post_time: str, timezone: str, by: str, now: datetime
+def new_subscription(
+    place: Place, post_time: str, timezone: str, *, by: str, audience: DigestAudience, now: datetime
 ) -> Subscription:
-    """Writes: subscribe `channel_id` to a daily digest at local `post_time`."""
+    """A validated subscription for `place`'s channel; nothing is written."""
     t = parse_post_time(post_time)
     zone = parse_timezone(timezone)
-    if not channel_id:
-        raise BadInput("A digest needs a channel.")
-    sub = Subscription(
-        platform=platform,
-        channel_id=channel_id,
+    if not place.channel_id:
+        raise BadInput(messages.DIGEST_NEEDS_CHANNEL)
+    if place.is_private:
+        raise BadInput(messages.DIGEST_NOT_IN_DM)
+    return Subscription(
+        platform=place.platform,
+        channel_id=place.channel_id,
         post_time=f"{t:%H:%M}",
         timezone=zone.key,
         created_by=by,
         created_at=now,
+        community_id=place.community_id,
+        audience=audience,
     )
-    await store.upsert_subscription(sub)
-    return sub
-
-
-async def unsubscribe(store: Store, platform: str, channel_id: str) -> None:
-    """Writes: remove the channel's subscription; BadInput when there is none."""
-    if not await store.remove_subscription(platform, channel_id):
-        raise BadInput("This channel has no daily digest.")

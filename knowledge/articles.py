@@ -89,6 +89,15 @@ class Article:
     def contains_footnote(self, start: int, end: int) -> bool:
         return any(start < b and a < end for a, b in self.footnotes)
 
+    def opening_words(self, count: int = 8) -> str | None:
+        """The first `count` words of the article's first body sentence: how a reader
+        recognises an article that prints no headline."""
+        first = next((s for s in self.sentences if s.kind == "body"), None)
+        if first is None:
+            return None
+        found = self.text[first.start : first.end].split()
+        return " ".join(found[:count]) + ("…" if len(found) > count else "")
+
 
 def read_article(source_id: str, text: str) -> Article:
     """Classify every line of `text` and split its body lines into sentences."""

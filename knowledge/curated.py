@@ -6,7 +6,6 @@ the claim id, the source and what is wrong, and the build refuses to go on.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
 from pathlib import Path
@@ -21,8 +20,13 @@ from knowledge.sources import Seed
 CLAIM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def curated_version(path: Path) -> int:
+    """The file's own `version` (bumped with every reviewed change; 0 when absent). Read-only."""
+    with path.open("rb") as fh:
+        value = tomllib.load(fh).get("version", 0)
+    if not isinstance(value, int) or value < 0:
+        raise BuildError([f"{path.name}: `version` must be a whole number, not {value!r}"])
+    return value
 
 
 def load_curated(path: Path) -> list[Claim]:

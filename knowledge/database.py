@@ -1,4 +1,4 @@
-"""Opening the SQLite file: refusing foreign files, WAL, foreign keys, migrations.
+"""The SQLite backend: refusing foreign files, WAL, foreign keys, migrations, readers.
 
 The checks run on a read-only connection first, so a file that is not a
 talksbot database (or comes from a newer talksbot) is never modified.
@@ -15,11 +15,14 @@ from pathlib import Path
 
 import aiosqlite
 
+from knowledge.connection import Conn, Dialect, SqliteConn
 from knowledge.errors import DatabaseUnusable
 from knowledge.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
+# Readers per process: answering, digests and pickers read at once; more buys nothing on SQLite.
+READERS = 2
 
 
 def inspect_file(path: Path) -> bool:
@@ -57,11 +60,19 @@ def inspect_file(path: Path) -> bool:
     raise DatabaseUnusable(f"{path} is not a talksbot database; it was left untouched.")
 
 
-async def connect(path: Path) -> aiosqlite.Connection:
-    """Open `path`, creating and migrating it as needed. Writes only talksbot files."""
+async def connect(path: Path, *, create: bool = True) -> aiosqlite.Connection:
+    """Open `path`, creating and migrating it as needed. Writes only talksbot files.
+
+    With `create=False` a missing or empty file is refused (write commands use
+    this, so a mistyped path never records a change in a fresh database).
+    """
+    if not create and not _has_content(path):
+        raise DatabaseUnusable(
+            f"There is no talksbot database at {path}; a read command such as `talksbot ask` creates one."
+        )
     inspect_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # isolation_level=None: we issue BEGIN IMMEDIATE ourselves (see Transactions).
+    # isolation_level=None: we issue BEGIN IMMEDIATE ourselves (see SqliteDatabase).
     conn = await aiosqlite.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -75,6 +86,17 @@ async def connect(path: Path) -> aiosqlite.Connection:
     except BaseException:
         await conn.close()
         raise
+    return conn
+
+
+def _has_content(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 0
+
+
+async def _open_reader(path: Path) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await conn.execute("PRAGMA query_only = ON")
     return conn
 
 
@@ -130,31 +152,70 @@ def _statements(sql: str) -> list[str]:
     return out
 
 
-class Transactions:
-    """One write transaction at a time on one connection.
+class SqliteDatabase:
+    """One SQLite file: a single writer connection and a small pool of readers.
 
-    aiosqlite shares one connection between tasks, so concurrent tasks must not
-    interleave statements of different transactions: the lock serialises them
+    aiosqlite shares a connection between tasks, so concurrent tasks must not
+    interleave statements of different transactions: a lock serialises writers
     within a process, BEGIN IMMEDIATE (with busy_timeout) across processes.
+    Readers use their own connections in WAL mode, so a read never waits for
+    the writer and sees one consistent snapshot for its whole block.
     """
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, writer: aiosqlite.Connection, readers: list[aiosqlite.Connection], path: Path) -> None:
+        self.path = path
+        self.location = str(path)
+        self._writer = SqliteConn(writer)
         self._lock = asyncio.Lock()
+        self._readers: asyncio.Queue[SqliteConn] = asyncio.Queue()
+        self._all_readers = readers
+        for r in readers:
+            self._readers.put_nowait(SqliteConn(r))
+
+    @classmethod
+    async def open(cls, path: Path, *, create: bool = True, readers: int = READERS) -> SqliteDatabase:
+        writer = await connect(path, create=create)
+        opened: list[aiosqlite.Connection] = []
+        try:
+            for _ in range(readers):
+                opened.append(await _open_reader(path))
+        except BaseException:
+            for conn in opened:
+                await conn.close()
+            await writer.close()
+            raise
+        return cls(writer, opened, path)
+
+    async def close(self) -> None:
+        for conn in self._all_readers:
+            await conn.close()
+        await self._writer.raw.close()
+
+    async def schema_version(self) -> int:
+        return await schema_version(self._writer.raw)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Conn]:
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._writer.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
+                yield self._writer
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await self._writer.execute("ROLLBACK")
                 raise
-            await self._conn.execute("COMMIT")
+            await self._writer.execute("COMMIT")
 
     @asynccontextmanager
-    async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Reads take the same lock so they never run inside another task's transaction."""
-        async with self._lock:
-            yield self._conn
+    async def reading(self) -> AsyncIterator[Conn]:
+        conn = await self._readers.get()
+        try:
+            # A deferred BEGIN pins one WAL snapshot for every statement of the block.
+            await conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                await conn.execute("COMMIT")
+        finally:
+            self._readers.put_nowait(conn)

@@ -88,6 +88,7 @@ class ClaimIndex:
     surface: dict[str, str] = field(default_factory=dict)
     priors: list[float] = field(default_factory=list)
     avg_len: float = 1.0
+    removed: int = 0
 
     @classmethod
     def build(cls, states: list[ClaimState]) -> ClaimIndex:
@@ -149,9 +150,20 @@ class ClaimIndex:
         for term, w in weights.items():
             self.postings.setdefault(term, Postings()).insert(-w, n)
 
+    def remove(self, claim_id: str) -> None:
+        """Drop a claim from every posting list (its doc number stays, empty, so others keep theirs)."""
+        if claim_id not in self.claim_ids:
+            return
+        n = self.claim_ids.index(claim_id)
+        for t in self.doc_terms[n]:
+            self.postings[self.terms[t]].remove_doc(n)
+        self.doc_terms[n] = array("i")
+        self.claim_ids[n] = ""
+        self.removed += 1
+
     @property
     def size(self) -> int:
-        return len(self.claim_ids)
+        return len(self.claim_ids) - self.removed
 
     def idf(self, term: str) -> float:
         df = len(self.postings.get(term, ()))

@@ -8,7 +8,7 @@ from __future__ import annotations
 # 'TALK' in ASCII: marks a SQLite file as a talksbot database.
 APPLICATION_ID = 0x54414C4B
 
-MIGRATIONS: list[tuple[int, str, str]] = [
+MIGRATIONS: list[tuple[int, str, str]] = [  # (number, name, SQLite DDL)
     (
         1,
         "claims, quotes, sources, corrections, question log, feedback",
@@ -123,6 +123,54 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             period_start TEXT,
             PRIMARY KEY (platform, channel_id, local_date)
         );
+        """,
+    ),
+    (
+        3,
+        "content version, per-claim change tracking, who acted where, where questions came from",
+        """
+        CREATE TABLE content_version (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            version INTEGER NOT NULL
+        );
+        INSERT INTO content_version (id, version) VALUES (1, 0);
+        ALTER TABLE claims ADD COLUMN changed_in INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE claims ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+        CREATE INDEX claims_by_change ON claims(changed_in);
+        CREATE TABLE claim_removals (
+            claim_id TEXT PRIMARY KEY,
+            removed_in INTEGER NOT NULL
+        );
+        CREATE INDEX claim_removals_by_version ON claim_removals(removed_in);
+        ALTER TABLE corrections ADD COLUMN by_community_id TEXT;
+        ALTER TABLE corrections ADD COLUMN by_community_name TEXT;
+        ALTER TABLE question_log ADD COLUMN community_id TEXT;
+        ALTER TABLE question_log ADD COLUMN channel_id TEXT;
+        ALTER TABLE question_log ADD COLUMN is_private INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE question_log ADD COLUMN shown_claims TEXT NOT NULL DEFAULT '[]';
+        CREATE INDEX question_log_by_community ON question_log(platform, community_id, asked_at);
+        ALTER TABLE feedback ADD COLUMN community_id TEXT;
+        ALTER TABLE digest_subscriptions ADD COLUMN community_id TEXT;
+        ALTER TABLE digest_subscriptions ADD COLUMN audience TEXT NOT NULL DEFAULT 'public'
+            CHECK (audience IN ('public', 'moderators'));
+        CREATE TABLE suggestions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            claim_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            community_id TEXT,
+            community_name TEXT,
+            user_id TEXT NOT NULL,
+            user_name TEXT NOT NULL,
+            at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected')),
+            decided_by TEXT,
+            decided_at TEXT,
+            decision_reason TEXT
+        );
+        CREATE INDEX suggestions_by_user ON suggestions(platform, user_id, at);
+        CREATE INDEX suggestions_by_status ON suggestions(status, id);
         """,
     ),
 ]

@@ -29,10 +29,11 @@ class Source(BaseModel):
     dateline: str | None = None
 
     @property
-    def label(self) -> str:
-        """How a quote's source is named to users: outlet and headline when known."""
+    def label(self) -> str | None:
+        """Outlet and headline when the article states them; None when it states neither
+        (the service then names it by its opening words, never by its file hash)."""
         parts = [p for p in (self.outlet, self.title) if p]
-        return " — ".join(parts) if parts else f"article {self.id} (outlet unknown)"
+        return " — ".join(parts) if parts else None
 
 
 class Quote(BaseModel):
@@ -63,13 +64,23 @@ class Claim(BaseModel):
 
 
 class Moderator(BaseModel):
-    """Who acted: a platform, the user's id there and a display name."""
+    """Who acted: a platform, the community there (guild or team), the user's id and display name."""
 
     model_config = ConfigDict(frozen=True)
 
     platform: str
     user_id: str
     name: str
+    community_id: str | None = None
+    community_name: str | None = None
+
+    @property
+    def where(self) -> str:
+        """Where the action came from, for history lines: "discord, Newsroom (123…)"."""
+        if self.community_id is None:
+            return self.platform
+        label = f"{self.community_name} ({self.community_id})" if self.community_name else self.community_id
+        return f"{self.platform}, {label}"
 
 
 class HistoryEntry(BaseModel):
@@ -83,6 +94,21 @@ class HistoryEntry(BaseModel):
     url: str | None
     by: Moderator
     at: datetime
+
+
+class Suggestion(BaseModel):
+    """A reader's proposed correction, waiting for a moderator; never shown as fact."""
+
+    id: int
+    claim_id: str
+    text: str
+    reason: str
+    by: Moderator
+    at: datetime
+    status: Literal["open", "accepted", "rejected"] = "open"
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_reason: str | None = None
 
 
 class Correction(BaseModel):
@@ -113,26 +139,38 @@ class ClaimState(BaseModel):
         return self.correction.text if self.correction else self.claim.text
 
 
-class ScoredClaim(BaseModel):
-    state: ClaimState
-    score: float
+class QuestionStats(BaseModel):
+    """What a community asked in a period: the most-asked questions and the counts."""
+
+    top: list[tuple[str, int]] = Field(default_factory=list)
+    total: int = 0
+    unanswered: int = 0
+    unanswered_top: list[tuple[str, int]] = Field(default_factory=list)
 
 
-class Answer(BaseModel):
-    """What `ask` returns: up to three claims best first, or suggestions."""
+class Place(BaseModel):
+    """Where something was asked or done: the platform, its community (guild or
+    workspace) and channel. DMs and ephemeral contexts are private: what is
+    asked there never reaches any channel's digest."""
 
-    question: str
-    answers: list[ScoredClaim] = Field(default_factory=list)
-    suggestions: list[str] = Field(default_factory=list)
-    question_id: int | None = None
+    model_config = ConfigDict(frozen=True)
 
-    @property
-    def answered(self) -> bool:
-        return bool(self.answers)
+    platform: str
+    community_id: str | None = None
+    community_name: str | None = None
+    channel_id: str | None = None
+    is_private: bool = False
+
+
+DigestAudience = Literal["public", "moderators"]
 
 
 class Subscription(BaseModel):
-    """A channel's daily digest: local posting time ("HH:MM") in an IANA timezone."""
+    """A channel's daily digest: local posting time ("HH:MM") in an IANA timezone.
+
+    A public digest shows the channel's community only counts; a moderators'
+    digest also shows question text, unanswered questions and readers' reports.
+    """
 
     platform: str
     channel_id: str
@@ -140,6 +178,8 @@ class Subscription(BaseModel):
     timezone: str
     created_by: str
     created_at: datetime
+    community_id: str | None = None
+    audience: DigestAudience = "public"
 
 
 class DigestRun(BaseModel):

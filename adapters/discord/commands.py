@@ -16,7 +16,7 @@ from discord import app_commands
 from adapters.discord import messages as dmsg
 from adapters.discord.deps import PLATFORM, AdapterDeps
 from adapters.discord.feedback import feedback_view
-from adapters.discord.permissions import moderator_of, require_digest_manager, require_moderator
+from adapters.discord.permissions import actor_of, place_of
 from adapters.discord.render import (
     answer_embeds,
     choice_name,
@@ -30,10 +30,10 @@ from adapters.discord.render import (
     sources_embed,
 )
 from adapters.discord.respond import Refused, report_error, send, within_deadline
-from bot.corrections import correct_claim, restore_claim, retract_claim
-from bot.digest import build_digest
-from bot.replies import AnswerReply, HistoryReply, NoAnswerReply
-from bot.subscriptions import subscribe, timezone_choices, unsubscribe
+from bot import messages
+from bot.digest import DigestScope, build_digest
+from bot.replies import AnswerReply, NoAnswerReply
+from bot.subscriptions import timezone_choices
 
 T = TypeVar("T")
 
@@ -57,15 +57,13 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         return await within_deadline(interaction, work, soft_deadline=deps.soft_deadline, ephemeral=ephemeral)
 
     async def answer(interaction: discord.Interaction, question: str) -> None:
-        reply = await run(interaction, service.ask(question, platform=PLATFORM), ephemeral=False)
+        reply = await run(interaction, service.ask(question, place_of(interaction)), ephemeral=False)
         await send_answer(interaction, reply)
 
     async def moderators_only(interaction: discord.Interaction) -> bool:
-        await require_moderator(interaction, deps.moderator_role)
-        return True
-
-    async def digest_managers_only(interaction: discord.Interaction) -> bool:
-        await require_digest_manager(interaction, deps.moderator_role)
+        # The real decision is the core's; this check only refuses early, before any work.
+        if not service.may_moderate(await actor_of(interaction, deps.moderator_role)):
+            raise Refused(messages.NOT_MODERATOR)
         return True
 
     async def claim_ids(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -115,31 +113,74 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
     @app_commands.describe(
         post_time="Local time to post, HH:MM on a 24-hour clock, e.g. 08:30",
         timezone="Your timezone as Area/City, e.g. Europe/Kyiv (pick from the list)",
+        audience="Everyone (counts only) or moderators (questions, unanswered ones, readers' reports)",
+    )
+    @app_commands.choices(
+        audience=[
+            app_commands.Choice(name="everyone in this channel", value="public"),
+            app_commands.Choice(name="moderators (use a private channel)", value="moderators"),
+        ]
     )
     @app_commands.autocomplete(timezone=timezones)
-    @app_commands.check(digest_managers_only)
     async def digest_subscribe(
-        interaction: discord.Interaction, post_time: app_commands.Range[str, 1, 5], timezone: str
+        interaction: discord.Interaction,
+        post_time: app_commands.Range[str, 1, 5],
+        timezone: str,
+        audience: str = "public",
     ) -> None:
-        channel_id = _channel_id(interaction)
+        _channel_id(interaction)
         perms = interaction.app_permissions
         if not (perms.send_messages and perms.embed_links):
             raise Refused(dmsg.BOT_MISSING_PERMISSIONS.format(permissions="Send Messages, Embed Links"))
-        sub = await subscribe(
-            service.store, PLATFORM, channel_id, post_time, timezone, str(interaction.user.id), service.clock()
+        actor = await actor_of(interaction, deps.moderator_role, for_digest=True)
+        sub = await service.subscribe(
+            actor,
+            place_of(interaction),
+            post_time,
+            timezone,
+            "moderators" if audience == "moderators" else "public",
         )
-        await send(interaction, content=dmsg.subscribed(sub.post_time, sub.timezone))
+        await send(interaction, content=dmsg.subscribed(sub.post_time, sub.timezone, sub.audience))
 
     @digest.command(name="unsubscribe", description="Stop the daily digest in this channel (Manage Channels)")
-    @app_commands.check(digest_managers_only)
     async def digest_unsubscribe(interaction: discord.Interaction) -> None:
-        await unsubscribe(service.store, PLATFORM, _channel_id(interaction))
+        _channel_id(interaction)
+        actor = await actor_of(interaction, deps.moderator_role, for_digest=True)
+        await service.unsubscribe(actor, place_of(interaction))
         await send(interaction, content=dmsg.UNSUBSCRIBED)
 
-    @digest.command(name="preview", description="Show, only to you, what today's digest would say")
+    @digest.command(name="preview", description="Show, only to you, what this channel's digest would say")
     async def digest_preview(interaction: discord.Interaction) -> None:
-        reply = await run(interaction, build_digest(service, since=None, now=service.clock()), ephemeral=True)
+        place = place_of(interaction)
+        sub = await service.subscription(PLATFORM, place.channel_id or "")
+        scope = DigestScope(PLATFORM, place.community_id, sub.audience if sub else "public")
+        reply = await run(
+            interaction, build_digest(service, since=None, now=service.clock(), scope=scope), ephemeral=True
+        )
         await send(interaction, embeds=digest_embeds(reply), ephemeral=True)
+
+    # ---- suggestions from everyone ----------------------------------------------------
+
+    @app_commands.command(name="suggest", description="Suggest a correction to a claim; moderators review it")
+    @app_commands.describe(
+        claim="The claim (start typing its id or words)",
+        text="How you think the claim should read",
+        reason="Why, ideally with where you read it",
+    )
+    @app_commands.autocomplete(claim=claim_ids)
+    async def suggest(
+        interaction: discord.Interaction,
+        claim: str,
+        text: app_commands.Range[str, 1, 500],
+        reason: app_commands.Range[str, 1, 500],
+    ) -> None:
+        actor = await actor_of(interaction, deps.moderator_role)
+        stored = await service.suggest(actor, claim, text, reason)
+        await send(
+            interaction,
+            content=messages.SUGGESTION_STORED.format(id=stored.id, claim_id=stored.claim_id),
+            ephemeral=True,
+        )
 
     # ---- moderators -----------------------------------------------------------------
 
@@ -163,8 +204,8 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         reason: app_commands.Range[str, 1, 500],
         url: app_commands.Range[str, 1, 500] | None = None,
     ) -> None:
-        by = moderator_of(interaction.user)
-        entry = await correct_claim(service.store, claim, text, reason, by, service.clock(), url=url)
+        actor = await actor_of(interaction, deps.moderator_role)
+        entry = await service.correct(actor, claim, text, reason, url)
         await confirm_moderated(interaction, "Corrected", entry.claim_id)
 
     @app_commands.command(name="retract", description="Moderators: withdraw a claim so answers stop using it")
@@ -176,7 +217,7 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
     @app_commands.guild_only()
     @app_commands.check(moderators_only)
     async def retract(interaction: discord.Interaction, claim: str, reason: app_commands.Range[str, 1, 500]) -> None:
-        entry = await retract_claim(service.store, claim, reason, moderator_of(interaction.user), service.clock())
+        entry = await service.retract(await actor_of(interaction, deps.moderator_role), claim, reason)
         await confirm_moderated(interaction, "Retracted", entry.claim_id)
 
     @app_commands.command(name="restore", description="Moderators: return a claim to the article's wording")
@@ -188,8 +229,7 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
     async def restore(
         interaction: discord.Interaction, claim: str, reason: app_commands.Range[str, 1, 500] | None = None
     ) -> None:
-        by = moderator_of(interaction.user)
-        entry = await restore_claim(service.store, claim, by, service.clock(), reason=reason)
+        entry = await service.restore(await actor_of(interaction, deps.moderator_role), claim, reason)
         await confirm_moderated(interaction, "Restored", entry.claim_id)
 
     @app_commands.command(name="history", description="Moderators: every correction, retraction and restore of a claim")
@@ -199,14 +239,14 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
     @app_commands.guild_only()
     @app_commands.check(moderators_only)
     async def history(interaction: discord.Interaction, claim: str) -> None:
-        entries = await service.store.history(claim.strip())
-        await send(interaction, embeds=[history_embed(HistoryReply(claim.strip(), entries))], ephemeral=True)
+        reply = await service.history(await actor_of(interaction, deps.moderator_role), claim)
+        await send(interaction, embeds=[history_embed(reply)], ephemeral=True)
 
     async def confirm_moderated(interaction: discord.Interaction, action: str, claim_id: str) -> None:
         card = await service.claim(claim_id)
         await send(interaction, content=dmsg.done(action, claim_id), embeds=[claim_card_embed(card)], ephemeral=True)
 
-    return [ask, ask_menu, claim, sources, digest, correct, retract, restore, history]
+    return [ask, ask_menu, claim, sources, digest, suggest, correct, retract, restore, history]
 
 
 async def send_answer(interaction: discord.Interaction, reply: AnswerReply | NoAnswerReply) -> None:

@@ -13,14 +13,17 @@ from typing import Any
 import discord
 
 from adapters.discord import messages as dmsg
-from adapters.discord.deps import PLATFORM, deps_of
+from adapters.discord.deps import deps_of
+from adapters.discord.permissions import place_of
 from adapters.discord.respond import report_error, send
+from bot import messages
 from bot.replies import AnswerReply
+from knowledge.errors import NotFound
 
 CUSTOM_ID_LIMIT = 100
 VERDICTS = {"h": "helpful", "w": "wrong"}
 _CODES = {v: k for k, v in VERDICTS.items()}
-TEMPLATE = r"tb:fb:(?P<verdict>[hw]):(?P<qid>\d+|-):(?P<claim>[a-z0-9]+(?:-[a-z0-9]+)*)"
+TEMPLATE = r"tb:fb:(?P<verdict>[hw]):(?P<qid>\d{1,18}|-):(?P<claim>[a-z0-9]+(?:-[a-z0-9]+)*)"
 
 
 def feedback_custom_id(verdict: str, question_id: int | None, claim_id: str) -> str:
@@ -59,8 +62,10 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     async def callback(self, interaction: discord.Interaction) -> None:
         # Errors here bypass the command tree's handler, so they are reported the same way by hand.
         try:
+            if self.question_id is None:
+                raise NotFound(messages.FEEDBACK_UNKNOWN)
             await deps_of(interaction).service.record_feedback(
-                PLATFORM, str(interaction.user.id), self.question_id, self.claim_id, self.verdict
+                place_of(interaction), str(interaction.user.id), self.question_id, self.claim_id, self.verdict
             )
             thanks = dmsg.FEEDBACK_HELPFUL if self.verdict == "helpful" else dmsg.FEEDBACK_WRONG
             await send(interaction, content=thanks, ephemeral=True)

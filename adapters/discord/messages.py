@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 GUILD_ONLY = "Use this command in a server channel, not in a direct message."
-NOT_DIGEST_MANAGER = "Only members with Manage Channels or the moderator role can change this channel's digest."
 EMPTY_MESSAGE = "That message has no text I can look up."
 PICK_FROM_LIST = "Pick a claim from the list that appears as you type."
 FEEDBACK_HELPFUL = "Thanks: recorded as helpful."
 FEEDBACK_WRONG = "Thanks: recorded as wrong. The moderators see it in their digest."
-FEEDBACK_EXPIRED = "That answer is too old to rate; ask again to rate the new answer."
 UNSUBSCRIBED = "This channel will no longer get the daily digest."
 CHANNEL_UNKNOWN = "I cannot tell which channel this is; run the command in a server text channel."
 INVALID_VALUE = "“{option}” is not a value I can use there; pick one from the list."
@@ -26,8 +24,9 @@ HELPFUL_LABEL = "Helpful"
 WRONG_LABEL = "Wrong"
 
 
-def subscribed(post_time: str, timezone: str) -> str:
-    return f"This channel will get the daily digest at {post_time} ({timezone})."
+def subscribed(post_time: str, timezone: str, audience: str = "public") -> str:
+    which = "the moderators' digest" if audience == "moderators" else "the daily digest"
+    return f"This channel will get {which} at {post_time} ({timezone})."
 
 
 def done(action: str, claim_id: str) -> str:

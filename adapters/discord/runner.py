@@ -1,4 +1,4 @@
-"""Composition root for Discord: settings → store → service → client.
+"""Running Discord: the service from the composition root (bot.wiring) → client.
 
 `talksbot run discord` and `talksbot discord sync` (wired in adapters.main)
 land here. Commands are published only by `sync`, never on connect: syncing is
@@ -14,10 +14,9 @@ import discord
 
 from adapters.discord.client import INVITE_PERMISSIONS, INVITE_SCOPES, is_sharded, make_client
 from adapters.discord.deps import AdapterDeps
-from bot.service import TalksService
 from bot.settings import Settings
+from bot.wiring import log_moderation_scope, open_service
 from knowledge.errors import BadInput
-from knowledge.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +28,8 @@ async def run_discord(settings: Settings) -> int:
     settings.require("discord_token")
     assert settings.discord_token is not None
     sharded = is_sharded(settings.discord_sharded)
-    async with Store.open(settings.db_path) as store:
-        service = TalksService(store)
-        await service.start()
+    log_moderation_scope(settings)
+    async with open_service(settings) as service:
         deps = AdapterDeps(service=service, moderator_role=settings.discord_moderator_role)
         async with make_client(deps, sharded=sharded, schedule_digests=True) as client:
             try:
@@ -45,9 +43,9 @@ async def sync_commands(settings: Settings, guild_id: int | None = None, *, echo
     """Publish the command definitions globally, or to one guild (instant there, handy while testing)."""
     settings.require("discord_token")
     assert settings.discord_token is not None
-    async with Store.open(settings.db_path) as store:
+    async with open_service(settings, build=False) as service:
         # Syncing sends definitions only; the service is never asked anything here.
-        deps = AdapterDeps(service=TalksService(store), moderator_role=settings.discord_moderator_role)
+        deps = AdapterDeps(service=service, moderator_role=settings.discord_moderator_role)
         async with make_client(deps, schedule_digests=False) as client:
             try:
                 await client.login(settings.discord_token)

@@ -26,14 +26,15 @@ from adapters.slack import blocks, modal
 from adapters.slack import messages as slack_messages
 from adapters.slack.blocks import SlackMessage
 from adapters.slack.commands import MODERATOR_ONLY, Command, help_lines, parse_command
-from adapters.slack.permissions import Moderators
-from bot import corrections, messages, subscriptions
-from bot.digest import build_digest
-from bot.replies import HistoryReply, SourcesReply
+from adapters.slack.permissions import WorkspaceRoles
+from bot import messages
+from bot.digest import DigestScope, build_digest
+from bot.permissions import Actor
+from bot.replies import AnswerReply, SourcesReply
 from bot.service import TalksService
 from bot.settings import Settings
 from knowledge.errors import BadInput, NotFound, PermissionDenied, TalksbotError
-from knowledge.models import Moderator
+from knowledge.models import DigestAudience, Moderator, Place
 
 log = logging.getLogger(__name__)
 
@@ -81,16 +82,41 @@ async def _send(respond: AsyncRespond, items: list[SlackMessage], *, in_channel:
         )
 
 
-def _moderator(user_id: str, name: str | None) -> Moderator:
-    return Moderator(platform=PLATFORM, user_id=user_id, name=(name or user_id)[: messages.MAX_NAME_CHARS])
+def _moderator(user_id: str, name: str | None, team_id: str | None, team_name: str | None) -> Moderator:
+    return Moderator(
+        platform=PLATFORM,
+        user_id=user_id,
+        name=(name or user_id)[: messages.MAX_NAME_CHARS],
+        community_id=team_id or None,
+        community_name=team_name or None,
+    )
+
+
+def _is_private_channel(channel_id: str, channel_name: str | None = None) -> bool:
+    # D… ids are direct messages; slash commands name them "directmessage".
+    return channel_id.startswith("D") or channel_name in ("directmessage", "mpdm")
 
 
 class SlackHandlers:
-    """The listeners, holding the service and the moderator check they translate to."""
+    """The listeners, holding the service and the workspace-role lookup they translate to."""
 
-    def __init__(self, service: TalksService, moderators: Moderators) -> None:
+    def __init__(self, service: TalksService, roles: WorkspaceRoles) -> None:
         self.service = service
-        self.moderators = moderators
+        self.roles = roles
+
+    def _place(self, command: dict[str, Any]) -> Place:
+        channel_id = str(command.get("channel_id") or "")
+        return Place(
+            platform=PLATFORM,
+            community_id=str(command.get("team_id") or "") or None,
+            community_name=command.get("team_domain") or None,
+            channel_id=channel_id or None,
+            is_private=_is_private_channel(channel_id, command.get("channel_name")),
+        )
+
+    async def _actor(self, user_id: str, name: str | None, place: Place) -> Actor:
+        who = _moderator(user_id, name, place.community_id, place.community_name)
+        return Actor(who, community_moderator=await self.roles.is_admin(user_id))
 
     # ---- /talks ----------------------------------------------------------------
 
@@ -104,8 +130,11 @@ class SlackHandlers:
         await ack()
         try:
             cmd = parse_command(blocks.unescape(command.get("text") or ""))
-            if cmd.kind in MODERATOR_ONLY and not await self.moderators.is_moderator(command.get("user_id", "")):
-                raise PermissionDenied(messages.NOT_MODERATOR)
+            if cmd.kind in MODERATOR_ONLY:
+                place = self._place(command)
+                actor = await self._actor(command.get("user_id", ""), command.get("user_name"), place)
+                if not self.service.may_moderate(actor):
+                    raise PermissionDenied(messages.NOT_MODERATOR)
             if cmd.kind == "correct":
                 await self._open_correction(cmd, command, client)
                 return
@@ -117,13 +146,12 @@ class SlackHandlers:
     async def _run(self, cmd: Command, command: dict[str, Any]) -> tuple[list[SlackMessage], bool]:
         """(messages, whether the channel sees them) for every subcommand but `correct`."""
         user_id = command.get("user_id", "")
-        channel_id = command.get("channel_id", "")
-        who = _moderator(user_id, command.get("user_name"))
-        now = self.service.clock()
-        store = self.service.store
+        place = self._place(command)
         match cmd.kind:
             case "ask":
-                return blocks.render(await self.service.ask(cmd.text, platform=PLATFORM), asker=user_id), True
+                reply = await self.service.ask(cmd.text, place)
+                # Like Discord: "not in my sources" goes only to the asker.
+                return blocks.render(reply, asker=user_id), isinstance(reply, AnswerReply)
             case "claim":
                 return blocks.render(await self.service.claim(cmd.claim_id or ""), asker=user_id), True
             case "sources":
@@ -131,33 +159,47 @@ class SlackHandlers:
             case "help":
                 return [blocks.help_message(help_lines(), slack_messages.HELP_TITLE)], False
             case "subscribe":
-                post_time, zone = cmd.args
-                sub = await subscriptions.subscribe(store, PLATFORM, channel_id, post_time, zone, who.name, now)
-                text = slack_messages.SUBSCRIBED.format(
-                    who=blocks.mention(user_id), time=sub.post_time, zone=blocks.escape(sub.timezone)
+                post_time, zone, *rest = cmd.args
+                actor = await self._actor(user_id, command.get("user_name"), place)
+                audience: DigestAudience = "moderators" if rest and rest[0] == "moderators" else "public"
+                sub = await self.service.subscribe(actor, place, post_time, zone, audience)
+                text = slack_messages.subscribed(
+                    blocks.mention(user_id), sub.post_time, blocks.escape(sub.timezone), sub.audience
                 )
                 return [blocks.text_message(text, escaped=True)], True
             case "unsubscribe":
-                await subscriptions.unsubscribe(store, PLATFORM, channel_id)
+                await self.service.unsubscribe(await self._actor(user_id, command.get("user_name"), place), place)
                 return [
                     blocks.text_message(slack_messages.UNSUBSCRIBED.format(who=blocks.mention(user_id)), escaped=True)
                 ], True
             case "preview":
-                return blocks.render(await build_digest(self.service, since=None, now=now)), False
+                sub = await self.service.subscription(PLATFORM, place.channel_id or "")
+                actor = await self._actor(user_id, command.get("user_name"), place)
+                for_mods = sub is not None and sub.audience == "moderators" and self.service.may_moderate(actor)
+                scope = DigestScope(PLATFORM, place.community_id, "moderators" if for_mods else "public")
+                return blocks.render(
+                    await build_digest(self.service, since=None, now=self.service.clock(), scope=scope)
+                ), False
             case "retract":
-                entry = await corrections.retract_claim(store, cmd.claim_id or "", cmd.text, who, now)
+                actor = await self._actor(user_id, command.get("user_name"), place)
+                entry = await self.service.retract(actor, cmd.claim_id or "", cmd.text)
                 return [
                     blocks.text_message(slack_messages.RETRACTED_OK.format(claim_id=entry.claim_id), escaped=True)
                 ], False
             case "restore":
-                entry = await corrections.restore_claim(store, cmd.claim_id or "", who, now, cmd.text or None)
+                actor = await self._actor(user_id, command.get("user_name"), place)
+                entry = await self.service.restore(actor, cmd.claim_id or "", cmd.text or None)
                 return [
                     blocks.text_message(slack_messages.RESTORED_OK.format(claim_id=entry.claim_id), escaped=True)
                 ], False
             case "history":
-                claim_id = (cmd.claim_id or "").strip()
-                await self.service.claim(claim_id)  # NotFound for an unknown id rather than an empty history
-                return blocks.render(HistoryReply(claim_id, await store.history(claim_id))), False
+                actor = await self._actor(user_id, command.get("user_name"), place)
+                return blocks.render(await self.service.history(actor, cmd.claim_id or "")), False
+            case "suggest":
+                actor = await self._actor(user_id, command.get("user_name"), place)
+                stored = await self.service.suggest(actor, cmd.claim_id or "", cmd.text, cmd.args[0])
+                text = messages.SUGGESTION_STORED.format(id=stored.id, claim_id=stored.claim_id)
+                return [blocks.text_message(text)], False
         raise BadInput(f"Unknown subcommand {cmd.kind}.")
 
     async def _open_correction(self, cmd: Command, command: dict[str, Any], client: AsyncWebClient) -> None:
@@ -187,20 +229,19 @@ class SlackHandlers:
         user_id = user.get("id", "")
         form = modal.read_submission(view)
         errors = modal.field_errors(form)
-        if not await self.moderators.is_moderator(user_id):
+        team = body.get("team") or {}
+        place = Place(
+            platform=PLATFORM,
+            community_id=team.get("id") or user.get("team_id") or None,
+            community_name=team.get("domain") or None,
+        )
+        actor = await self._actor(user_id, user.get("name") or user.get("username"), place)
+        if not self.service.may_moderate(actor):
             errors = {modal.CLAIM_BLOCK: messages.NOT_MODERATOR}
         if not errors:
             assert form.claim_id is not None
             try:
-                await corrections.correct_claim(
-                    self.service.store,
-                    form.claim_id,
-                    form.text,
-                    form.reason,
-                    _moderator(user_id, user.get("name") or user.get("username")),
-                    self.service.clock(),
-                    form.url,
-                )
+                await self.service.correct(actor, form.claim_id, form.text, form.reason, form.url)
             except NotFound as exc:
                 errors = {modal.CLAIM_BLOCK: str(exc)}
             except Exception as exc:
@@ -231,8 +272,17 @@ class SlackHandlers:
             if parsed is None:
                 raise BadInput(slack_messages.FEEDBACK_STALE)
             question_id, claim_id = parsed
-            user_id = (body.get("user") or {}).get("id", "")
-            await self.service.record_feedback(PLATFORM, user_id, question_id, claim_id, verdict)
+            if question_id is None:
+                raise BadInput(slack_messages.FEEDBACK_STALE)
+            user = body.get("user") or {}
+            user_id = user.get("id", "")
+            team = body.get("team") or {}
+            place = Place(
+                platform=PLATFORM,
+                community_id=team.get("id") or user.get("team_id") or None,
+                channel_id=(body.get("channel") or {}).get("id"),
+            )
+            await self.service.record_feedback(place, user_id, question_id, claim_id, verdict)
             text = slack_messages.FEEDBACK_THANKS
         except Exception as exc:
             text = user_sentence(exc)
@@ -248,24 +298,39 @@ class SlackHandlers:
             else event.get("text") or ""
         )
         thread_ts = event.get("thread_ts") or event.get("ts")
-        await self._answer(client, event.get("channel", ""), blocks.unescape(text), thread_ts)
+        await self._answer(client, event, blocks.unescape(text), thread_ts)
 
     async def on_message(self, event: dict[str, Any], client: AsyncWebClient) -> None:
         # Only direct messages from people: channel messages reach us as app_mention instead,
         # and edits, joins and bot posts carry a subtype or bot_id.
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
-        await self._answer(client, event.get("channel", ""), blocks.unescape(event.get("text") or ""), None)
+        await self._answer(client, event, blocks.unescape(event.get("text") or ""), None)
 
-    async def _answer(self, client: AsyncWebClient, channel: str, text: str, thread_ts: str | None) -> None:
+    async def _answer(self, client: AsyncWebClient, event: dict[str, Any], text: str, thread_ts: str | None) -> None:
+        channel = str(event.get("channel") or "")
+        place = Place(
+            platform=PLATFORM,
+            community_id=event.get("team") or None,
+            channel_id=channel or None,
+            is_private=event.get("channel_type") == "im" or _is_private_channel(channel),
+        )
+        public = True
         try:
-            items = blocks.render(await self.service.ask(text, platform=PLATFORM))
+            reply = await self.service.ask(text, place)
+            items = blocks.render(reply)
+            public = isinstance(reply, AnswerReply)
         except Exception as exc:
             items = [blocks.text_message(user_sentence(exc))]
+            public = False
+        user = str(event.get("user") or "")
         for item in items:
-            await client.chat_postMessage(
-                channel=channel, thread_ts=thread_ts, **item.payload(), unfurl_links=False, unfurl_media=False
-            )
+            if public or place.is_private or not user:
+                await client.chat_postMessage(
+                    channel=channel, thread_ts=thread_ts, **item.payload(), unfurl_links=False, unfurl_media=False
+                )
+            else:  # "not in my sources" and errors go only to the person who asked, as on Discord
+                await client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, **item.payload())
 
 
 def build_app(
@@ -273,7 +338,7 @@ def build_app(
     service: TalksService,
     client: AsyncWebClient,
     *,
-    moderators: Moderators | None = None,
+    roles: WorkspaceRoles | None = None,
     deduplicator: EventDeduplicator | None = None,
 ) -> AsyncApp:
     """An AsyncApp with every talksbot listener registered; the caller serves it (HTTP or Socket Mode)."""
@@ -283,11 +348,8 @@ def build_app(
         request_verification_enabled=bool(settings.slack_signing_secret),
         process_before_response=False,
     )
-    mods = moderators or Moderators(
-        settings.slack_moderators, admins_are_moderators=settings.slack_admins_are_moderators, client=client
-    )
     seen = deduplicator or EventDeduplicator()
-    handlers = SlackHandlers(service, mods)
+    handlers = SlackHandlers(service, roles or WorkspaceRoles(client))
 
     async def skip_retried_events(
         body: dict[str, Any], response: BoltResponse, next: Callable[[], Awaitable[None]]

@@ -20,9 +20,7 @@ from bot.replies import (
     AnswerReply,
     ClaimCardReply,
     ClaimView,
-    ConfirmationReply,
     DigestReply,
-    ErrorReply,
     HistoryReply,
     NoAnswerReply,
     QuoteView,
@@ -287,8 +285,6 @@ def render(reply: Reply, asker: str | None = None) -> list[SlackMessage]:
             return history_messages(reply)
         case DigestReply():
             return digest_messages(reply)
-        case ConfirmationReply() | ErrorReply():
-            return [text_message(reply.text)]
     raise TypeError(f"unknown reply {reply!r}")
 
 

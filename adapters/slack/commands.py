@@ -27,6 +27,7 @@ Kind = Literal[
     "retract",
     "restore",
     "history",
+    "suggest",
 ]
 
 # (form, one-line help); the order is the order `/talks help` shows them in.
@@ -35,11 +36,12 @@ HELP: dict[str, tuple[str, str]] = {
     "claim": ("claim ID", "show one claim with all its quotes, status and conflicts"),
     "sources": ("sources", "list the five articles and what they state about themselves"),
     "subscribe": (
-        "digest subscribe HH:MM Area/City",
-        "post a daily digest here at a local time, e.g. 08:30 Europe/Kyiv",
+        "digest subscribe HH:MM Area/City [moderators]",
+        "post a daily digest here at a local time, e.g. 08:30 Europe/Kyiv (add `moderators` for theirs)",
     ),
     "unsubscribe": ("digest unsubscribe", "stop this channel's daily digest"),
     "preview": ("digest preview", "show (only to you) the digest as it would look now"),
+    "suggest": ("suggest ID new statement | reason", "suggest a correction; moderators review it"),
     "help": ("help", "show this help"),
     "correct": ("correct [ID]", "moderators: open the correction form for a claim"),
     "retract": ("retract ID reason", "moderators: retract a claim so it is no longer given as an answer"),
@@ -86,13 +88,19 @@ def parse_command(text: str) -> Command:
     if head == "correct" and len(rest) <= 1 and all(_is_id(w) for w in rest):
         return Command("correct", claim_id=rest[0] if rest else None)
     if head in ("retract", "restore"):
+        # Always a command: a moderator's mistyped id must get an error, never a public question.
         if not rest:
             raise _usage(head)
-        if _is_id(rest[0]):
-            reason = " ".join(rest[1:])
-            if head == "retract" and not reason:
-                raise _usage("retract")
-            return Command(head, claim_id=rest[0], text=reason)  # type: ignore[arg-type]
+        reason = " ".join(rest[1:])
+        if head == "retract" and not reason:
+            raise _usage("retract")
+        return Command(head, claim_id=rest[0].lower(), text=reason)  # type: ignore[arg-type]
+    if head == "suggest":
+        body = " ".join(rest[1:])
+        statement, bar, reason = body.partition("|")
+        if not rest or not bar or not statement.strip() or not reason.strip():
+            raise _usage("suggest")
+        return Command("suggest", claim_id=rest[0].lower(), text=statement.strip(), args=[reason.strip()])
     if head == "history":
         if not rest:
             raise _usage("history")
@@ -104,9 +112,9 @@ def parse_command(text: str) -> Command:
 def _digest(rest: list[str]) -> Command:
     action = rest[0].lower() if rest else ""
     if action == "subscribe":
-        if len(rest) != 3:
+        if len(rest) not in (3, 4) or (len(rest) == 4 and rest[3].lower() != "moderators"):
             raise _usage("subscribe")
-        return Command("subscribe", args=rest[1:])
+        return Command("subscribe", args=[*rest[1:3], *(r.lower() for r in rest[3:])])
     if action in ("unsubscribe", "preview") and len(rest) == 1:
         return Command(action)  # type: ignore[arg-type]
     raise BadInput(

@@ -23,10 +23,6 @@ PICK_A_CLAIM = "Pick the claim to correct."
 CORRECTED = "Corrected `{claim_id}`: {text}"
 RETRACTED_OK = "Retracted `{claim_id}`; it no longer appears in answers."
 RESTORED_OK = "Restored `{claim_id}` to the article's wording."
-SUBSCRIBED = (
-    "{who} subscribed this channel to a daily digest at {time} ({zone}). "
-    "In a private channel, invite me first so I can post it."
-)
 UNSUBSCRIBED = "{who} stopped this channel's daily digest."
 NO_HISTORY = "`{claim_id}` has no moderator actions."
 NO_SOURCES = "No sources are loaded."
@@ -39,3 +35,8 @@ MODAL_EXPIRED = "The correction form could not open in time; run `/talks correct
 
 def usage(subcommand: str, form: str) -> str:
     return f"Usage: `/talks {form}` ({subcommand})."
+
+
+def subscribed(who: str, time: str, zone: str, audience: str) -> str:
+    which = "the moderators' digest" if audience == "moderators" else "a daily digest"
+    return f"{who} subscribed this channel to {which} at {time} ({zone}). In a private channel, invite me first."

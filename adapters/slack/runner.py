@@ -1,4 +1,4 @@
-"""The Slack composition root: settings → store → service → client → app → server + digest scheduler.
+"""Running Slack: the service from the composition root (bot.wiring) → client → app → server + digests.
 
 `talksbot run slack` connects over Socket Mode (SLACK_APP_TOKEN; no public
 URL needed); `talksbot run slack --http` serves POST /slack/events and
@@ -24,10 +24,9 @@ from adapters.slack.app import build_app
 from adapters.slack.poster import SlackDigestPoster
 from adapters.slack.server import EVENTS_PATH, start_http_server
 from bot.scheduler import DigestScheduler
-from bot.service import TalksService
 from bot.settings import Settings
+from bot.wiring import log_moderation_scope, open_service
 from knowledge.errors import BadInput
-from knowledge.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +75,8 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
 async def run_slack(settings: Settings, http: bool, host: str, port: int) -> int:
     """Run the Slack bot until SIGINT/SIGTERM; returns the exit code."""
     check_settings(settings, http=http)
-    async with Store.open(settings.db_path) as store:
-        service = TalksService(store)
-        await service.start()
+    log_moderation_scope(settings)
+    async with open_service(settings) as service:
         client = make_client(settings)
         app = build_app(settings, service, client)
         scheduler = DigestScheduler(service, "slack", SlackDigestPoster(client))

@@ -1,0 +1,42 @@
+"""The composition root: settings → store → service. Every entry point starts here.
+
+The CLI commands, `talksbot run discord` and `talksbot run slack` all open
+their service through `open_service`, so there is one place that decides
+which database, which moderation policy and which clock a process uses.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.permissions import ModerationPolicy
+from bot.service import TalksService
+from bot.settings import Settings
+from knowledge.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def policy_of(settings: Settings) -> ModerationPolicy:
+    """The operator's moderation scope, from settings."""
+    return ModerationPolicy.of(settings.moderator_communities, settings.moderator_users)
+
+
+@asynccontextmanager
+async def open_service(settings: Settings, *, create: bool = True, build: bool = True) -> AsyncIterator[TalksService]:
+    """A started service on the configured database; closes the database on exit.
+
+    `create=False` (write commands) refuses a missing database instead of
+    making a new one. `build=False` skips the curated reload (pure readers).
+    """
+    async with Store.open(settings.db, create=create) as store:
+        service = TalksService(store, policy=policy_of(settings))
+        await service.start(build=build)
+        yield service
+
+
+def log_moderation_scope(settings: Settings) -> None:
+    """One startup line saying who may change facts from chat."""
+    log.info("moderation: %s", policy_of(settings).describe())

@@ -1,0 +1,93 @@
+"""The small connection interface every store module speaks.
+
+Store modules write their SQL once with `?` placeholders and call these
+methods; each backend (SQLite here, PostgreSQL in `knowledge.postgres`) adapts
+placeholders and result rows. Where the dialects genuinely differ, a store
+module keeps both statements side by side and picks one by `conn.dialect`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Literal, Protocol
+
+import aiosqlite
+
+Dialect = Literal["sqlite", "postgresql"]
+Row = Sequence[Any]
+
+
+class Conn(Protocol):
+    """One connection, inside a transaction or a read snapshot."""
+
+    dialect: Dialect
+
+    async def execute(self, sql: str, args: Sequence[Any] = ()) -> int:
+        """Run one statement; returns the number of rows it changed."""
+        ...
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+
+    async def fetchall(self, sql: str, args: Sequence[Any] = ()) -> list[Row]: ...
+
+    async def fetchone(self, sql: str, args: Sequence[Any] = ()) -> Row | None: ...
+
+    def iterate(self, sql: str, args: Sequence[Any] = ()) -> AsyncIterator[Row]:
+        """Stream rows without holding them all (large claim loads)."""
+        ...
+
+
+class Database(Protocol):
+    """A backend: one writer at a time, readers that never wait for it."""
+
+    dialect: Dialect
+    location: str
+
+    def transaction(self) -> AbstractAsyncContextManager[Conn]:
+        """BEGIN … COMMIT as one unit; rolls back and re-raises on any error."""
+        ...
+
+    def reading(self) -> AbstractAsyncContextManager[Conn]:
+        """A consistent read-only snapshot that does not wait for the writer."""
+        ...
+
+    async def close(self) -> None: ...
+
+    async def schema_version(self) -> int: ...
+
+
+async def fetchval(conn: Conn, sql: str, args: Sequence[Any] = (), default: Any = None) -> Any:
+    """The first column of the first row, or `default`."""
+    row = await conn.fetchone(sql, args)
+    return default if row is None or row[0] is None else row[0]
+
+
+class SqliteConn:
+    """`Conn` over one aiosqlite connection."""
+
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, raw: aiosqlite.Connection) -> None:
+        self.raw = raw
+
+    async def execute(self, sql: str, args: Sequence[Any] = ()) -> int:
+        async with self.raw.execute(sql, tuple(args)) as cur:
+            return cur.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self.raw.executemany(sql, [tuple(r) for r in rows])
+
+    async def fetchall(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
+        async with self.raw.execute(sql, tuple(args)) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchone(self, sql: str, args: Sequence[Any] = ()) -> Row | None:
+        async with self.raw.execute(sql, tuple(args)) as cur:
+            row = await cur.fetchone()
+        return None if row is None else tuple(row)
+
+    async def iterate(self, sql: str, args: Sequence[Any] = ()) -> AsyncIterator[Row]:
+        async with self.raw.execute(sql, tuple(args)) as cur:
+            async for row in cur:
+                yield row

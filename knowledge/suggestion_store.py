@@ -1,0 +1,93 @@
+"""Correction suggestions from readers who are not moderators: their SQL, in one place.
+
+A suggestion is never a fact: it waits, open, until a moderator accepts or
+rejects it. Nothing here touches claims or the content version.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from knowledge.claim_rows import claim_exists
+from knowledge.connection import Database, Row, fetchval
+from knowledge.errors import BadInput, NotFound
+from knowledge.models import Moderator, Suggestion
+
+_COLUMNS = (
+    "id, claim_id, text, reason, platform, community_id, community_name, user_id, user_name, at, status, "
+    "decided_by, decided_at, decision_reason"
+)
+
+
+class SuggestionStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(
+        self, claim_id: str, text: str, reason: str, by: Moderator, at: datetime, *, per_window: int, since: datetime
+    ) -> Suggestion:
+        """Writes one open suggestion, unless `by` already made `per_window` since `since`.
+
+        The limit is checked inside the same transaction as the insert, so two
+        quick presses cannot both slip under it.
+        """
+        async with self._db.transaction() as conn:
+            if not await claim_exists(conn, claim_id):
+                raise NotFound(claim_id)
+            recent = await fetchval(
+                conn,
+                "SELECT count(*) FROM suggestions WHERE platform = ? AND user_id = ? AND at >= ?",
+                (by.platform, by.user_id, since.isoformat()),
+                default=0,
+            )
+            if int(recent) >= per_window:
+                raise BadInput(f"You have made {per_window} suggestions recently; please wait a while.")
+            row = await conn.fetchone(
+                "INSERT INTO suggestions (claim_id, text, reason, platform, community_id, community_name, user_id, "
+                f"user_name, at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING {_COLUMNS}",
+                (
+                    claim_id,
+                    text,
+                    reason,
+                    by.platform,
+                    by.community_id,
+                    by.community_name,
+                    by.user_id,
+                    by.name,
+                    at.isoformat(),
+                ),
+            )
+        assert row is not None
+        return _suggestion(row)
+
+    async def get(self, suggestion_id: int) -> Suggestion | None:
+        """Read-only."""
+        async with self._db.reading() as conn:
+            row = await conn.fetchone(f"SELECT {_COLUMNS} FROM suggestions WHERE id = ?", (suggestion_id,))
+        return _suggestion(row) if row else None
+
+    async def list(self, status: str | None = "open", limit: int = 100) -> list[Suggestion]:
+        """Read-only: suggestions (open ones by default), oldest first."""
+        where, args = ("", ()) if status is None else (" WHERE status = ?", (status,))
+        async with self._db.reading() as conn:
+            rows = await conn.fetchall(f"SELECT {_COLUMNS} FROM suggestions{where} ORDER BY id LIMIT ?", (*args, limit))
+        return [_suggestion(r) for r in rows]
+
+    async def count_open(self) -> int:
+        async with self._db.reading() as conn:
+            return int(await fetchval(conn, "SELECT count(*) FROM suggestions WHERE status = 'open'", default=0))
+
+
+def _suggestion(r: Row) -> Suggestion:
+    return Suggestion(
+        id=r[0],
+        claim_id=r[1],
+        text=r[2],
+        reason=r[3],
+        by=Moderator(platform=r[4], community_id=r[5], community_name=r[6], user_id=r[7], name=r[8]),
+        at=datetime.fromisoformat(r[9]),
+        status=r[10],
+        decided_by=r[11],
+        decided_at=datetime.fromisoformat(r[12]) if r[12] else None,
+        decision_reason=r[13],
+    )
