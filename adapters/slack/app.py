@@ -173,13 +173,13 @@ class SlackHandlers:
                     blocks.text_message(slack_messages.UNSUBSCRIBED.format(who=blocks.mention(user_id)), escaped=True)
                 ], True
             case "preview":
-                sub = await self.service.subscription(PLATFORM, place.channel_id or "")
+                current = await self.service.subscription(PLATFORM, place.channel_id or "")
                 actor = await self._actor(user_id, command.get("user_name"), place)
-                for_mods = sub is not None and sub.audience == "moderators" and self.service.may_moderate(actor)
+                for_mods = current is not None and current.audience == "moderators"
+                for_mods = for_mods and self.service.may_moderate(actor)
                 scope = DigestScope(PLATFORM, place.community_id, "moderators" if for_mods else "public")
-                return blocks.render(
-                    await build_digest(self.service, since=None, now=self.service.clock(), scope=scope)
-                ), False
+                digest = await build_digest(self.service, since=None, now=self.service.clock(), scope=scope)
+                return blocks.render(digest), False
             case "retract":
                 actor = await self._actor(user_id, command.get("user_name"), place)
                 entry = await self.service.retract(actor, cmd.claim_id or "", cmd.text)

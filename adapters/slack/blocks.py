@@ -16,6 +16,7 @@ from typing import Any
 
 from adapters.slack import messages as slack_messages
 from bot import messages
+from bot.corrections import MAX_CLAIM_ID
 from bot.replies import (
     AnswerReply,
     ClaimCardReply,
@@ -173,7 +174,10 @@ def parse_feedback_value(value: str) -> tuple[int | None, str] | None:
     if not isinstance(data, dict):
         return None
     qid, cid = data.get("q"), data.get("c")
-    if not isinstance(cid, str) or not cid or (qid is not None and not isinstance(qid, int)):
+    if not isinstance(cid, str) or not cid or len(cid) > MAX_CLAIM_ID:
+        return None
+    # Slack allows 2,000 characters here; ours are a claim id and a 64-bit row id, nothing more.
+    if qid is not None and (isinstance(qid, bool) or not isinstance(qid, int) or not 0 < qid < 2**63):
         return None
     return qid, cid
 
