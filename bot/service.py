@@ -21,6 +21,7 @@ from rapidfuzz import process
 from bot import corrections, messages, subscriptions
 from bot.permissions import Actor, ModerationPolicy
 from bot.replies import AnswerReply, ClaimCardReply, ClaimView, HistoryReply, NoAnswerReply, QuoteView
+from bot.shorten import shorten
 from knowledge.build import ensure_built
 from knowledge.errors import BadInput, NotFound, PermissionDenied
 from knowledge.index import ClaimIndex
@@ -456,7 +457,4 @@ def clean_question(question: str) -> str:
     text = " ".join((question or "").split())
     if not text:
         raise BadInput(messages.EMPTY_QUESTION)
-    if len(text) > messages.MAX_QUESTION_CHARS:
-        cut = text[: messages.MAX_QUESTION_CHARS]
-        text = cut.rsplit(" ", 1)[0] if " " in cut else cut
-    return text
+    return shorten(text, messages.MAX_QUESTION_CHARS, ellipsis="")

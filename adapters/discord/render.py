@@ -9,8 +9,6 @@ by the sender (`AllowedMentions.none()`), not here.
 
 from __future__ import annotations
 
-import re
-
 import discord
 
 from adapters.discord import messages as dmsg
@@ -26,6 +24,7 @@ from bot.replies import (
     NoAnswerReply,
     QuoteView,
 )
+from bot.shorten import shorten as shared_shorten
 from knowledge.models import Source
 
 # Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
@@ -54,25 +53,10 @@ COLOURS = {
     "retracted": discord.Colour.dark_grey(),
 }
 
-_LAST_SPACE = re.compile(r"\s+\S*$")
-
 
 def shorten(text: str, limit: int) -> str:
-    """`text` if it fits in `limit` characters, else cut at a word boundary with an ellipsis.
-
-    A single word longer than the limit is the one case cut mid-word.
-    """
-    if len(text) <= limit:
-        return text
-    if limit <= len(ELLIPSIS):
-        return ELLIPSIS[:limit] if limit > 0 else ""
-    room = limit - len(ELLIPSIS)
-    head = text[:room]
-    if not text[room].isspace():
-        m = _LAST_SPACE.search(head)
-        if m and m.start() > 0:
-            head = head[: m.start()]
-    return head.rstrip() + ELLIPSIS
+    """The core's one shortening helper with Discord's ellipsis."""
+    return shared_shorten(text, limit, ELLIPSIS)
 
 
 def escape(text: str) -> str:

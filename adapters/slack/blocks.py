@@ -28,6 +28,7 @@ from bot.replies import (
     Reply,
     SourcesReply,
 )
+from bot.shorten import shorten
 
 Block = dict[str, Any]
 
@@ -39,7 +40,6 @@ FALLBACK_LIMIT = 3000
 ANSWER_QUOTES_PER_CLAIM = 3
 FEEDBACK_ACTION = re.compile(r"^feedback_(helpful|wrong)_\d+$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-_PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,7 @@ def unescape(text: str) -> str:
 
 def fit(text: str, limit: int = TEXT_LIMIT) -> str:
     """Cut already-escaped text to `limit` without leaving half an entity such as `&am`."""
-    if len(text) <= limit:
-        return text
-    cut = _PARTIAL_ENTITY.sub("", text[: limit - 1])
-    return cut + "…"
+    return shorten(text, limit, escaped=True)
 
 
 def mention(user_id: str | None) -> str:

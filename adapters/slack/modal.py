@@ -17,6 +17,7 @@ from adapters.slack import messages as slack_messages
 from adapters.slack.blocks import LABEL_LIMIT
 from bot import messages
 from bot.corrections import clean_text, clean_url
+from bot.shorten import shorten
 from knowledge.errors import BadInput
 
 CALLBACK_ID = "talks_correct"
@@ -62,7 +63,7 @@ class ModalContext:
 
 
 def _text(text: str, limit: int = LABEL_LIMIT) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text if len(text) <= limit else text[: limit - 1] + "…", "emoji": False}
+    return {"type": "plain_text", "text": shorten(text, limit), "emoji": False}
 
 
 def claim_option(claim_id: str, text: str) -> dict[str, Any]:

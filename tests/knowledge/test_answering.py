@@ -127,5 +127,6 @@ async def test_boilerplate_is_never_cited(service: TalksService) -> None:
 async def test_questions_are_logged_with_whether_they_were_answered(service: TalksService) -> None:
     await service.ask("Who is Marc Fogel?")
     await service.ask("tell me a joke")
-    _top, total, unanswered = await service.store.question_stats(service.clock().replace(year=2000))
-    assert (total, unanswered) == (2, 1)
+    stats = await service.question_stats(service.clock().replace(year=2000), "cli", None)
+    assert (stats.total, stats.unanswered) == (2, 1)
+    assert stats.unanswered_top == [("tell me a joke", 1)]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.messages import source_label
 from knowledge.articles import read_article, split_sentences
 from knowledge.paths import seeds_dir
 from knowledge.sources import load_seeds
@@ -18,7 +19,12 @@ def test_seeds_are_the_five_articles_with_metadata(seeds) -> None:  # type: igno
     # Nothing the article does not state: no outlet, headline or date for 000.
     first = seeds["000_4e42f3189539b996"].source
     assert (first.outlet, first.title, first.date, first.url) == (None, None, None, None)
-    assert "outlet unknown" in first.label
+    # No invented label: the source states none, and users see its opening words instead of its hash.
+    assert first.label is None
+    opening = seeds["000_4e42f3189539b996"].article.opening_words()
+    assert opening and opening.startswith("President Donald Trump revealed")
+    assert "4e42f3189539b996" not in source_label(opening)
+    assert source_label(opening) == f"Article beginning “{opening}”"
 
 
 def test_navigation_teasers_blurbs_and_widgets_are_boilerplate(seeds) -> None:  # type: ignore[no-untyped-def]

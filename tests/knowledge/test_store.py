@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import corrections
+from bot.permissions import Actor
 from bot.service import TalksService
 from knowledge.build import ensure_built
 from knowledge.curated import load_curated
@@ -18,7 +18,7 @@ from knowledge.paths import curated_claims_file, seeds_dir
 from knowledge.store import Store
 
 NOW = datetime(2025, 2, 14, 9, 0, tzinfo=UTC)
-MOD = Moderator(platform="cli", user_id="ana", name="Ana")
+OPERATOR = Actor(Moderator(platform="cli", user_id="ana", name="Ana"))
 
 
 @pytest.mark.parametrize("prepare", ["missing", "zero-bytes", "empty-sqlite"])
@@ -31,7 +31,7 @@ async def test_migrations_build_an_empty_file(tmp_path: Path, prepare: str) -> N
     async with Store.open(path) as store:
         assert await ensure_built(store, seeds_dir(), curated_claims_file(), NOW)
         assert not await ensure_built(store, seeds_dir(), curated_claims_file(), NOW)
-        assert len(await store.list_sources()) == 5
+        assert len(await store.claims.list_sources()) == 5
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     assert con.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
@@ -91,9 +91,10 @@ async def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
             pass
 
 
-async def test_corrections_are_append_only(service: TalksService, db_path: Path) -> None:
-    claim_id = (await service.store.claim_ids())[0]
-    await corrections.retract_claim(service.store, claim_id, "wrong", MOD, NOW)
+async def test_corrections_are_append_only(service: TalksService, store: Store, db_path: Path) -> None:
+    claim_id = (await store.claims.claim_ids())[0]
+    await service.retract(OPERATOR, claim_id, "wrong")
+    assert len(await store.moderation.history(claim_id) or []) == 1
     con = sqlite3.connect(db_path)
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         con.execute("UPDATE corrections SET reason = 'x'")
@@ -114,17 +115,23 @@ async def test_reloading_the_curated_file_keeps_corrections_and_flags_removed_cl
     async with Store.open(db_path) as store:
         svc = TalksService(store, curated_path=curated, clock=lambda: NOW)
         await svc.start()
-        await corrections.correct_claim(store, kept, "Corrected wording.", "typo", MOD, NOW)
-        await corrections.retract_claim(store, dropped, "not supported", MOD, NOW)
+        await svc.correct(OPERATOR, kept, "Corrected wording.", "typo")
+        await svc.retract(OPERATOR, dropped, "not supported")
         # Remove two claims from the curated file (one with history, one without).
         blocks = original.split("[[claims]]")
         head, body = blocks[0], blocks[1:]
         keep_blocks = [b for b in body if f'id = "{dropped}"' not in b and f'id = "{untouched}"' not in b]
-        curated.write_text(head + "".join("[[claims]]" + b for b in keep_blocks), encoding="utf-8")
+        shortened = head + "".join("[[claims]]" + b for b in keep_blocks)
+        # A changed file that still claims the same `version` is not loaded over the database.
+        curated.write_text(shortened, encoding="utf-8")
+        assert not await ensure_built(store, seeds_dir(), curated, NOW)
+        assert untouched in {s.id for s in await store.claims.load_states()}
+        assert "\nversion = 1\n" in shortened
+        curated.write_text(shortened.replace("\nversion = 1\n", "\nversion = 2\n", 1), encoding="utf-8")
         assert await ensure_built(store, seeds_dir(), curated, NOW)
-        states = {s.id: s for s in await store.load_states()}
+        states = {s.id: s for s in await store.claims.load_states()}
         assert states[kept].status == "corrected" and states[kept].correction
         assert states[kept].correction.text == "Corrected wording."
         assert states[dropped].status == "retracted" and not states[dropped].in_curated
         assert untouched not in states
-        assert len(await store.history(kept)) == 1
+        assert len(await store.moderation.history(kept) or []) == 1

@@ -1,0 +1,32 @@
+"""The one text-shortening helper every renderer uses. Pure."""
+
+from __future__ import annotations
+
+import re
+
+ELLIPSIS = "…"
+_LAST_SPACE = re.compile(r"\s+\S*$")
+# An HTML entity cut in half (`&am`) would show as garbage in Slack.
+_PARTIAL_ENTITY = re.compile(r"&[a-zA-Z#0-9]{0,6}$")
+
+
+def shorten(text: str, limit: int, ellipsis: str = ELLIPSIS, *, escaped: bool = False) -> str:
+    """`text` if it fits in `limit` characters, else cut at a word boundary and marked with `ellipsis`.
+
+    A single word longer than the limit is the one case cut mid-word. With
+    `escaped`, a trailing half entity (`&am`) is dropped too.
+    """
+    if len(text) <= limit:
+        return text
+    if limit <= len(ellipsis):
+        return ellipsis[:limit] if limit > 0 else ""
+    room = limit - len(ellipsis)
+    head = text[:room]
+    if not text[room].isspace():
+        m = _LAST_SPACE.search(head)
+        if m and m.start() > 0:
+            head = head[: m.start()]
+    head = head.rstrip()
+    if escaped:
+        head = _PARTIAL_ENTITY.sub("", head)
+    return head + ellipsis
