@@ -116,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _operator(args: argparse.Namespace, settings: Settings) -> Actor:
-    name = (args.by or settings.operator or "").strip()
+    # `history` has no --by: it reads as the configured operator.
+    name = (getattr(args, "by", None) or settings.operator or "").strip()
     return Actor(Moderator(platform=LOCAL_PLATFORM, user_id=name, name=name))
 
 

@@ -233,7 +233,7 @@ class TalksService:
         quotes = []
         for q in claim.quotes:
             src = self._sources.get(q.source_id) or Source(id=q.source_id)
-            label = src.label or messages.source_label(self._opening_words(q.source_id))
+            label = src.label or messages.source_label(src.opening)
             quotes.append(QuoteView(q.source_id, label, src.outlet, src.title, q.quote, q.start, q.end))
         conflicts = [(c, self._states[c].current_text) for c in claim.conflicts if c in self._states]
         return ClaimView(
@@ -252,10 +252,6 @@ class TalksService:
             source_url=claim.source_url,
             in_curated=state.in_curated,
         )
-
-    def _opening_words(self, source_id: str) -> str | None:
-        seed = self.seeds.get(source_id)
-        return seed.article.opening_words() if seed else None
 
     # ---- moderation ------------------------------------------------------------
 

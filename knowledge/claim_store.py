@@ -46,7 +46,7 @@ class ClaimStore:
 
     async def content_version(self) -> int:
         """Read-only: the one number every process compares before answering."""
-        async with self._db.reading() as conn:
+        async with self._db.reading(snapshot=False) as conn:
             return int(await fetchval(conn, "SELECT version FROM content_version WHERE id = 1", default=0))
 
     async def changes_since(self, version: int) -> Changes:
@@ -82,10 +82,20 @@ class ClaimStore:
         async with self._db.transaction() as conn:
             for source, sha in sources:
                 await conn.execute(
-                    "INSERT INTO sources (id, outlet, title, date, url, dateline, sha256) VALUES (?,?,?,?,?,?,?) "
-                    "ON CONFLICT (id) DO UPDATE SET outlet=excluded.outlet, title=excluded.title, "
-                    "date=excluded.date, url=excluded.url, dateline=excluded.dateline, sha256=excluded.sha256",
-                    (source.id, source.outlet, source.title, source.date, source.url, source.dateline, sha),
+                    "INSERT INTO sources (id, outlet, title, date, url, dateline, sha256, opening) "
+                    "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET outlet=excluded.outlet, "
+                    "title=excluded.title, date=excluded.date, url=excluded.url, dateline=excluded.dateline, "
+                    "sha256=excluded.sha256, opening=excluded.opening",
+                    (
+                        source.id,
+                        source.outlet,
+                        source.title,
+                        source.date,
+                        source.url,
+                        source.dateline,
+                        sha,
+                        source.opening,
+                    ),
                 )
             old = {
                 r[0]: (r[1], bool(r[2]))
@@ -117,8 +127,12 @@ class ClaimStore:
     async def list_sources(self) -> list[Source]:
         """Read-only."""
         async with self._db.reading() as conn:
-            rows = await conn.fetchall("SELECT id, outlet, title, date, url, dateline FROM sources ORDER BY id")
-        return [Source(id=r[0], outlet=r[1], title=r[2], date=r[3], url=r[4], dateline=r[5]) for r in rows]
+            rows = await conn.fetchall(
+                "SELECT id, outlet, title, date, url, dateline, opening FROM sources ORDER BY id"
+            )
+        return [
+            Source(id=r[0], outlet=r[1], title=r[2], date=r[3], url=r[4], dateline=r[5], opening=r[6]) for r in rows
+        ]
 
     async def claim_ids(self) -> list[str]:
         """Read-only: every claim id, sorted."""

@@ -48,8 +48,10 @@ class Database(Protocol):
         """BEGIN … COMMIT as one unit; rolls back and re-raises on any error."""
         ...
 
-    def reading(self) -> AbstractAsyncContextManager[Conn]:
-        """A consistent read-only snapshot that does not wait for the writer."""
+    def reading(self, *, snapshot: bool = True) -> AbstractAsyncContextManager[Conn]:
+        """A read-only connection that does not wait for the writer; with `snapshot`,
+        every statement of the block sees the same committed state (a single
+        statement always does, so one-statement reads may skip it)."""
         ...
 
     async def close(self) -> None: ...

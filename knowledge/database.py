@@ -208,9 +208,12 @@ class SqliteDatabase:
             await self._writer.execute("COMMIT")
 
     @asynccontextmanager
-    async def reading(self) -> AsyncIterator[Conn]:
+    async def reading(self, *, snapshot: bool = True) -> AsyncIterator[Conn]:
         conn = await self._readers.get()
         try:
+            if not snapshot:
+                yield conn
+                return
             # A deferred BEGIN pins one WAL snapshot for every statement of the block.
             await conn.execute("BEGIN")
             try:

@@ -129,6 +129,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [  # (number, name, SQLite DDL)
         3,
         "content version, per-claim change tracking, who acted where, where questions came from",
         """
+        ALTER TABLE sources ADD COLUMN opening TEXT;
         CREATE TABLE content_version (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             version INTEGER NOT NULL

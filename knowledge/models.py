@@ -27,11 +27,13 @@ class Source(BaseModel):
     date: str | None = None
     url: str | None = None
     dateline: str | None = None
+    # The first words of the article's body: how readers recognise an article with no headline.
+    opening: str | None = None
 
     @property
     def label(self) -> str | None:
         """Outlet and headline when the article states them; None when it states neither
-        (the service then names it by its opening words, never by its file hash)."""
+        (renderers then name it by its opening words, never by its file hash)."""
         parts = [p for p in (self.outlet, self.title) if p]
         return " — ".join(parts) if parts else None
 

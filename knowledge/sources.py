@@ -27,5 +27,6 @@ def load_seeds(directory: Path) -> dict[str, Seed]:
     for path in sorted(directory.glob("*.txt")):
         text = path.read_bytes().decode("utf-8")
         fields = meta.get(path.stem, {"id": path.stem})
-        seeds[path.stem] = Seed(Source(**fields), read_article(path.stem, text))
+        article = read_article(path.stem, text)
+        seeds[path.stem] = Seed(Source(**fields, opening=article.opening_words()), article)
     return seeds

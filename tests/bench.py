@@ -54,12 +54,15 @@ from rapidfuzz import fuzz, process  # noqa: E402
 from bot.service import TalksService  # noqa: E402
 from knowledge.build import inputs_digest  # noqa: E402
 from knowledge.curated import load_curated, verify_claims  # noqa: E402
+from knowledge.models import Moderator, Place  # noqa: E402
 from knowledge.paths import curated_claims_file, seeds_dir  # noqa: E402
 from knowledge.sources import load_seeds  # noqa: E402
 from knowledge.store import Store  # noqa: E402
 from tests.bench_data import question_mix, synthetic_claims  # noqa: E402
 
 ROUNDS = 3
+BENCH = Place(platform="bench")
+CURATED_VERSION = 1
 COLD_RUNS = 3
 BASELINE_SUBSET_ABOVE = 20_000
 COLD_QUESTION = "Who is on Trump's negotiating team for Ukraine?"
@@ -100,7 +103,7 @@ async def build_store(scale: int, claims_path: Path, db: Path) -> dict[str, Any]
     sources = [(s.source, hashlib.sha256(s.article.text.encode()).hexdigest()) for s in seeds.values()]
     t0 = time.perf_counter()
     async with Store.open(db) as store:
-        await store.sync_curated(sources, claims, digest, NOW)
+        await store.claims.sync_curated(sources, claims, digest=digest, curated_version=CURATED_VERSION, now=NOW)
     write_s = time.perf_counter() - t0
     return {
         "claims": len(claims),
@@ -117,12 +120,12 @@ async def build_store(scale: int, claims_path: Path, db: Path) -> dict[str, Any]
 async def _time_asks(service: TalksService, questions: list[str]) -> list[float]:
     """Median of ROUNDS timings (ns) per question, after one warm-up pass."""
     for q in questions:
-        await service.ask(q, "bench", log_question=False)
+        await service.ask(q, BENCH, log_question=False)
     runs: list[list[int]] = [[] for _ in questions]
     for _ in range(ROUNDS):
         for i, q in enumerate(questions):
             t0 = time.perf_counter_ns()
-            await service.ask(q, "bench", log_question=False)
+            await service.ask(q, BENCH, log_question=False)
             runs[i].append(time.perf_counter_ns() - t0)
     return [statistics.median(r) for r in runs]
 
@@ -139,10 +142,11 @@ async def serve_store(db: Path) -> dict[str, Any]:
         ours = await _time_asks(service, questions)
         answered: dict[str, list[bool]] = {}
         for kind, q in mix:
-            reply = await service.ask(q, "bench", log_question=False)
+            reply = await service.ask(q, BENCH, log_question=False)
             answered.setdefault(kind, []).append(bool(getattr(reply, "claims", None)))
         rss_mb = _rss_mb()
         claims = await service.all_claims()
+        pickup = await _pickup(service, db, claims[0].claim_id)
     texts = [c.text for c in claims]
     step = 4 if len(texts) > BASELINE_SUBSET_ABOVE else 1
     subset = list(range(0, len(questions), step))
@@ -165,7 +169,36 @@ async def serve_store(db: Path) -> dict[str, Any]:
         "baseline_p50_ms": _ms(baseline_p50),
         "baseline_questions": len(subset),
         "speedup": round(baseline_p50 / ours_subset_p50, 1),
+        **pickup,
     }
+
+
+async def _pickup(service: TalksService, db: Path, claim_id: str) -> dict[str, float]:
+    """Writes `db`: how long this process takes to reflect a change another connection made.
+
+    Another Store (its own connections, as another process would have) corrects
+    one claim, then retracts it; each time the timer runs from the commit to
+    the end of the next `ask` that shows the change (the version check, the
+    reload of what changed and the answer itself). `idle_check_ms` is the cost
+    of the version check alone when nothing changed.
+    """
+    by = Moderator(platform="bench", user_id="bench", name="bench")
+    out: dict[str, float] = {}
+    t0 = time.perf_counter_ns()
+    for _ in range(100):
+        await service.refresh()
+    out["idle_check_ms"] = _ms((time.perf_counter_ns() - t0) / 100)
+    async with Store.open(db) as other:
+        for action, text in (("correct", "A corrected statement."), ("retract", None)):
+            await other.moderation.append_action(claim_id, action, by, NOW, text=text, reason="bench")  # type: ignore[arg-type]
+            t0 = time.perf_counter_ns()
+            await service.ask(COLD_QUESTION, BENCH, log_question=False)
+            state = (await service.claim(claim_id)).claim.status
+            out[f"pickup_{action}_ms"] = _ms(time.perf_counter_ns() - t0)
+            expected = "corrected" if action == "correct" else "retracted"
+            if state != expected or (action == "retract" and claim_id not in service._retracted):
+                sys.exit(f"bench: the {action} was not picked up")
+    return out
 
 
 # ---- the driver ---------------------------------------------------------------------
@@ -252,6 +285,8 @@ def render(scales: dict[str, dict[str, Any]]) -> str:
         ("RSS MB", lambda s, r: f"{r['rss_mb']:.0f}"),
         ("naive p50 ms", lambda s, r: f"{r['baseline_p50_ms']:.1f}"),
         ("speedup", lambda s, r: f"{r['speedup']:.0f}x"),
+        ("pick-up ms", lambda s, r: f"{r['pickup_correct_ms']:.1f}/{r['pickup_retract_ms']:.1f}"),
+        ("idle check ms", lambda s, r: f"{r['idle_check_ms']:.3f}"),
     ]
     table = [[name for name, _ in cols]] + [[fn(s, r) for _, fn in cols] for s, r in scales.items()]
     widths = [max(len(row[i]) for row in table) for i in range(len(cols))]
@@ -264,6 +299,8 @@ def render(scales: dict[str, dict[str, Any]]) -> str:
         "through service.ask after a warm-up; median per question, then p50/p99/max over questions.",
         "build = write the SQLite store (sync_curated) + load it and build the index (service.start). "
         "naive = rapidfuzz process.extract WRatio over every claim text; speedup = naive p50 / ours p50.",
+        "pick-up = from another connection's commit (correct / retract) to the end of the next ask that shows it; "
+        "idle check = the version comparison alone when nothing changed.",
         "answered share by kind: "
         + "; ".join(f"{s}x " + ", ".join(f"{k} {v:.0%}" for k, v in r["answered"].items()) for s, r in scales.items()),
         "targets:",

@@ -37,7 +37,8 @@ def cli(db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
 
 
 def _check_contract(obj: dict, question: str) -> None:  # type: ignore[type-arg]
-    assert set(obj) == {"question", "answered", "answers", "suggestions"}
+    assert set(obj) == {"question", "answered", "answers", "suggestions", "content_version"}
+    assert isinstance(obj["content_version"], int) and obj["content_version"] >= 1
     assert obj["question"] == question
     assert obj["answered"] is bool(obj["answers"])
     assert isinstance(obj["suggestions"], list)
@@ -120,11 +121,34 @@ def test_claim_and_sources(cli) -> None:  # type: ignore[no-untyped-def]
     ],
 )
 def test_errors_exit_2_with_one_line(cli, argv, stdin, needle) -> None:  # type: ignore[no-untyped-def]
+    assert cli("sources")[0] == 0  # a read command builds the database; write commands never do
     code, out, err = cli(*argv, stdin=stdin)
     assert code == 2
     assert out == ""
     assert len(err.strip().splitlines()) == 1, err
     assert err.startswith("talksbot:") and needle in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("correct", "call-length-90-minutes", "--text", "x", "--reason", "y"),
+        ("retract", "call-length-90-minutes", "--reason", "y"),
+        ("restore", "call-length-90-minutes"),
+        ("add-claim", "--text", "x", "--reason", "y", "--url", "https://example.org/x"),
+    ],
+)
+def test_write_commands_refuse_a_missing_database_and_create_none(cli, db_path: Path, argv) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = cli(*argv)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith("talksbot:") and "no talksbot database" in err
+    assert not db_path.exists()
+
+
+def test_unknown_claim_id_names_up_to_three_close_ones(cli) -> None:  # type: ignore[no-untyped-def]
+    code, _out, err = cli("claim", "call-length-90-minute")
+    assert code == 2 and "Did you mean" in err and "call-length-90-minutes" in err
+    assert len(err.split("Did you mean", 1)[1].split(",")) <= 3
 
 
 def test_unusable_database_exits_2_and_is_untouched(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

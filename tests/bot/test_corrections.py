@@ -5,22 +5,21 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from adapters.main import main
-from bot import corrections
 from bot.json_contract import answer_json
+from bot.permissions import Actor
 from bot.service import TalksService
 from knowledge.errors import BadInput, NotFound
 from knowledge.models import Moderator
 from knowledge.store import Store
+from tests.conftest import FakeClock
 
 QUESTION = "Where will Trump and Putin meet?"
-MOD = Moderator(platform="cli", user_id="ana", name="Ana")
-NOW = datetime(2025, 2, 14, 9, 0, tzinfo=UTC)
+OPERATOR = Actor(Moderator(platform="cli", user_id="ana", name="Ana"))
 
 
 @pytest.fixture
@@ -83,6 +82,7 @@ def test_correct_retract_history_and_digest_from_the_cli(cli, db_path: Path) -> 
     history = json.loads(cli("history", claim_id, "--json")[1])
     assert [h["action"] for h in history] == ["correct", "retract"]
     assert [h["by"] for h in history] == ["Ana", "Ben"]
+    assert [(h["platform"], h["community_id"]) for h in history] == [("cli", None), ("cli", None)]
 
     digest = json.loads(cli("digest", "--json")[1])
     assert digest["has_news"]
@@ -120,6 +120,7 @@ def test_bad_moderator_input_exits_2_and_writes_nothing(cli, db_path: Path, argv
 
 
 def test_add_claim_quoting_an_article_or_a_url(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("sources")[0] == 0  # write commands never create the database; a read command does
     code, _, err = cli(
         "add-claim",
         "--text",
@@ -156,34 +157,46 @@ def test_add_claim_quoting_an_article_or_a_url(cli) -> None:  # type: ignore[no-
 
 
 async def test_concurrent_corrections_from_two_tasks_and_two_connections_keep_both(
-    service: TalksService, db_path: Path
+    service: TalksService, store: Store, db_path: Path, clock: FakeClock
 ) -> None:
-    claim_id = (await service.store.claim_ids())[0]
-    async with Store.open(db_path) as other:
+    claim_id = (await store.claims.claim_ids())[0]
+    before = await store.claims.content_version()
+    async with Store.open(db_path) as other_store:
+        other = TalksService(other_store, clock=clock)
+        await other.start()
         await asyncio.gather(
             *(
-                corrections.correct_claim(store, claim_id, f"Statement {i}", f"reason {i}", MOD, NOW)
+                svc.correct(OPERATOR, claim_id, f"Statement {i}", f"reason {i}")
                 for i in range(6)
-                for store in (service.store, other)
+                for svc in (service, other)
             )
         )
-    history = await service.store.history(claim_id)
-    assert len(history) == 12
+    history = await store.moderation.history(claim_id)
+    assert history is not None and len(history) == 12
     assert len({h.text for h in history}) == 6
+    # Every change bumps the one content version, none lost to the race.
+    assert await store.claims.content_version() == before + 12
 
 
-async def test_a_correction_by_another_process_shows_in_the_next_answer(service: TalksService, db_path: Path) -> None:
+async def test_a_correction_by_another_process_shows_in_the_next_answer(
+    service: TalksService, db_path: Path, clock: FakeClock
+) -> None:
     reply = answer_json(await service.ask(QUESTION))
     claim_id = reply["answers"][0]["claim_id"]
-    async with Store.open(db_path) as other:
-        await corrections.correct_claim(other, claim_id, "Corrected elsewhere.", "checked", MOD, NOW)
-    answers = answer_json(await service.ask(QUESTION))["answers"]
+    async with Store.open(db_path) as other_store:
+        other = TalksService(other_store, clock=clock)
+        await other.start(build=False)
+        await other.correct(OPERATOR, claim_id, "Corrected elsewhere.", "checked")
+    after = answer_json(await service.ask(QUESTION))
+    assert after["content_version"] > reply["content_version"]
+    answers = after["answers"]
     assert next(a for a in answers if a["claim_id"] == claim_id)["correction"]["text"] == "Corrected elsewhere."
 
 
-async def test_restore_needs_a_corrected_or_retracted_claim(service: TalksService) -> None:
-    claim_id = (await service.store.claim_ids())[0]
+async def test_restore_needs_a_corrected_or_retracted_claim(service: TalksService, store: Store) -> None:
+    claim_id = (await store.claims.claim_ids())[0]
     with pytest.raises(BadInput, match="nothing to restore"):
-        await corrections.restore_claim(service.store, claim_id, MOD, NOW)
+        await service.restore(OPERATOR, claim_id)
     with pytest.raises(NotFound):
-        await corrections.retract_claim(service.store, "nope", "why", MOD, NOW)
+        await service.retract(OPERATOR, "nope", "why")
+    assert await store.moderation.history(claim_id) == []
