@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from bot import render_text
 from bot.digest import DigestScope, build_digest
-from bot.json_contract import answer_json, claim_json, history_json
+from bot.json_contract import answer_json, claim_json, history_json, queue_item_json
 from bot.permissions import LOCAL_PLATFORM, Actor
 from bot.replies import Reply, SourcesReply
 from bot.service import TalksService
@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="an outside source URL (the claim is marked as added by moderators)")
     p.add_argument("--id", dest="claim_id", help="the new claim id (default: made from the text)")
     p.add_argument("--topic", default="added", help="a topic word (default: added)")
+    p.add_argument("--item", type=int, help="a queue item this claim answers: its question is taught to the claim")
     p.set_defaults(handler=cmd_add_claim)
 
     p = sub.add_parser("history", help="a claim's moderation history, oldest first")
@@ -105,6 +106,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--community", help="the guild or team id whose questions to count")
     p.add_argument("--moderators", action="store_true", help="the moderators' digest (question text, reports)")
     p.set_defaults(handler=cmd_digest)
+
+    p = sub.add_parser("queue", help="moderators: the review queue (unanswered, marked wrong, suggestions)")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--limit", type=int, default=50, help="at most this many items (default 50)")
+    p.set_defaults(handler=cmd_queue)
+
+    p = sub.add_parser("teach", help="moderators: answer a queue item's question (and close variants) with a claim")
+    p.add_argument("item", type=int, help="the queue item number (see `talksbot queue`)")
+    p.add_argument("claim", nargs="?", help="the claim id that answers it")
+    p.add_argument("--undo", action="store_true", help="undo what was taught from this item")
+    p.add_argument("--by", help="who teaches it (default: TALKSBOT_OPERATOR or $USER)")
+    p.set_defaults(handler=cmd_teach)
+
+    p = sub.add_parser("dismiss", help="moderators: close a queue item without changing any fact")
+    p.add_argument("item", type=int, help="the queue item number")
+    p.add_argument("--reason", required=True, help="why: off-topic, not in the articles, abuse…")
+    p.add_argument("--by", help="who dismisses it (default: TALKSBOT_OPERATOR or $USER)")
+    p.set_defaults(handler=cmd_dismiss)
+
+    p = sub.add_parser("accept", help="moderators: accept a suggested correction (credited to its author)")
+    p.add_argument("item", type=int, help="the queue item number of the suggestion")
+    p.add_argument("--reason", help="the reason shown with the correction (default: the suggester's)")
+    p.add_argument("--by", help="who accepts it (default: TALKSBOT_OPERATOR or $USER)")
+    p.set_defaults(handler=cmd_accept)
+
+    p = sub.add_parser("reject", help="moderators: reject a suggested correction")
+    p.add_argument("item", type=int, help="the queue item number of the suggestion")
+    p.add_argument("--reason", required=True, help="why it is rejected")
+    p.add_argument("--by", help="who rejects it (default: TALKSBOT_OPERATOR or $USER)")
+    p.set_defaults(handler=cmd_reject)
 
     p = sub.add_parser("status", help="database, content version, platforms, moderation scope and digest runs")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -234,6 +265,7 @@ async def cmd_add_claim(args: argparse.Namespace, settings: Settings) -> int:
             source_id=args.source,
             quote=args.quote,
             url=args.url,
+            item_id=args.item,
         )
         print(f"Added {state.id}.")
         return 0
@@ -248,6 +280,65 @@ async def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return await _with_service(settings, work)
+
+
+async def cmd_queue(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        items = await service.queue(_operator(args, settings), limit=max(1, args.limit))
+        if args.json:
+            _dump([queue_item_json(i) for i in items])
+        else:
+            print(render_text.render_queue(items))
+        return 0
+
+    return await _with_service(settings, work)
+
+
+async def cmd_teach(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        actor = _operator(args, settings)
+        if args.undo:
+            undone = await service.unteach(actor, args.item)
+            print(f"Undone: “{undone.phrasing}” no longer points to {undone.claim_id}.")
+            return 0
+        if not args.claim:
+            raise BadInput("Give the claim id that answers the item, e.g. talksbot teach 3 call-length-90-minutes.")
+        taught = await service.teach(actor, args.item, args.claim)
+        print(f"Taught: “{taught.phrasing}” and close variants are answered with {taught.claim_id}.")
+        return 0
+
+    return await _with_service(settings, work, writes=True)
+
+
+async def cmd_dismiss(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        item = await service.dismiss(_operator(args, settings), args.item, args.reason)
+        print(f"Dismissed queue item #{item.id}.")
+        return 0
+
+    return await _with_service(settings, work, writes=True)
+
+
+async def cmd_accept(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        decided, _ = await service.decide_suggestion(
+            _operator(args, settings), args.item, accept=True, reason=args.reason
+        )
+        print(f"Accepted suggestion #{decided.id}: {decided.claim_id} is corrected, credited to {decided.by.name}.")
+        return 0
+
+    return await _with_service(settings, work, writes=True)
+
+
+async def cmd_reject(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        decided, _ = await service.decide_suggestion(
+            _operator(args, settings), args.item, accept=False, reason=args.reason
+        )
+        print(f"Rejected suggestion #{decided.id}.")
+        return 0
+
+    return await _with_service(settings, work, writes=True)
 
 
 async def cmd_status(args: argparse.Namespace, settings: Settings) -> int:

@@ -85,14 +85,13 @@ async def build_digest(
                     [DigestItem(text=f"{cid}: marked wrong {n}×", claim_id=cid) for cid, n in wrong[:5]],
                 )
             )
-        waiting = await service.open_suggestion_count()
-        if waiting:
-            sections.append(
-                DigestSection(
-                    "Waiting for moderators",
-                    [DigestItem(text=messages.plural(waiting, "correction suggestion") + " to review.")],
-                )
-            )
+        size, oldest = await service.queue_size()
+        if size:
+            items = [DigestItem(text=messages.plural(size, "item") + " in the review queue.")]
+            items += [
+                DigestItem(text=f"#{i.id} {i.kind}: “{i.text}”", detail=f"since {i.first_at:%Y-%m-%d}") for i in oldest
+            ]
+            sections.append(DigestSection("Review queue (for moderators)", items))
     has_news = bool(sections)
     if not has_news:
         return DigestReply(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.replies import AnswerReply, ClaimView, HistoryReply, NoAnswerReply
+from knowledge.models import QueueItem
 
 
 def claim_json(view: ClaimView) -> dict[str, Any]:
@@ -62,7 +63,22 @@ def history_json(reply: HistoryReply) -> list[dict[str, Any]]:
             "user_id": e.by.user_id,
             "community_id": e.by.community_id,
             "community_name": e.by.community_name,
+            "credit": e.credit,
             "at": e.at.isoformat(),
         }
         for e in reply.entries
     ]
+
+
+def queue_item_json(item: QueueItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "text": item.text,
+        "claim_ids": item.claim_ids,
+        "asked": item.asked,
+        "communities": item.communities,
+        "first_at": item.first_at.isoformat(),
+        "last_at": item.last_at.isoformat(),
+        "status": item.status,
+    }

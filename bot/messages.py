@@ -35,6 +35,9 @@ BAD_VERDICT = "Feedback must be “helpful” or “wrong”."
 FEEDBACK_UNKNOWN = "That answer is no longer known; ask again to give feedback."
 SUGGESTION_STORED = "Thanks: your suggestion #{id} for {claim_id} is waiting for a moderator. It is not shown as fact."
 UNKNOWN_SOURCE = "an article with no headline"
+TEACH_NEEDS_QUESTION = "Only a question can be taught; accept or reject a suggestion instead."
+NOT_A_SUGGESTION = "Queue item #{id} is not a suggestion."
+QUEUE_EMPTY = "The review queue is empty."
 
 
 def too_long(what: str, limit: int) -> str:
@@ -65,3 +68,11 @@ def source_label(opening_words: str | None) -> str:
 
 def questions_summary(total: int, unanswered: int) -> str:
     return f"{plural(total, 'question')}, {unanswered} not answered from the sources."
+
+
+def unknown_item(item_id: int) -> str:
+    return f"There is no queue item #{item_id}."
+
+
+def nothing_taught(item_id: int) -> str:
+    return f"Nothing was taught from queue item #{item_id}."

@@ -16,6 +16,7 @@ from bot.replies import (
     Reply,
     SourcesReply,
 )
+from knowledge.models import QueueItem
 
 
 def render(reply: Reply) -> str:
@@ -47,6 +48,7 @@ def render(reply: Reply) -> str:
                 + (f"\n    text: {e.text}" if e.text else "")
                 + (f"\n    reason: {e.reason}" if e.reason else "")
                 + (f"\n    url: {e.url}" if e.url else "")
+                + (f"\n    suggested by: {e.credit}" if e.credit else "")
                 for e in reply.entries
             )
         case DigestReply():
@@ -101,4 +103,20 @@ def render_status(status: dict[str, Any]) -> str:
         lines.append(
             f"  {sub['platform']} {sub['channel_id']} {sub['audience']} at {sub['post_time']} {sub['timezone']}: {last}"
         )
+    return "\n".join(lines)
+
+
+def render_queue(items: list[QueueItem]) -> str:
+    """The review queue as terminal text, oldest first."""
+    if not items:
+        return messages.QUEUE_EMPTY
+    lines = []
+    for item in items:
+        head = f"#{item.id} {item.kind:<10} asked {item.asked}× since {item.first_at:%Y-%m-%d %H:%M} UTC"
+        lines.append(head)
+        lines.append(f"    “{item.text}”")
+        if item.claim_ids:
+            lines.append(f"    claims: {', '.join(item.claim_ids)}")
+        if item.communities:
+            lines.append(f"    from: {'; '.join(item.communities)}")
     return "\n".join(lines)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,11 +34,14 @@ from knowledge.models import (
     Moderator,
     Place,
     QuestionStats,
+    QueueItem,
     Source,
     Subscription,
     Suggestion,
+    TaughtPhrasing,
 )
 from knowledge.paths import curated_claims_file, seeds_dir
+from knowledge.phrasing import is_close_variant, phrasing_key
 from knowledge.sources import Seed, load_seeds
 from knowledge.store import Store
 
@@ -79,6 +82,7 @@ class TalksService:
         self._seeds: dict[str, Seed] | None = None
         self._retracted: set[str] = set()
         self._fallback: list[str] | None = None
+        self._taught: dict[str, str] = {}
 
     @property
     def location(self) -> str:
@@ -100,6 +104,7 @@ class TalksService:
         self._matcher = Matcher(ClaimIndex.build(states))
         self._retracted = {s.id for s in states if s.status == "retracted"}
         self._fallback = None
+        self._taught = taught_keys(states)
 
     @property
     def content_version(self) -> int:
@@ -128,6 +133,7 @@ class TalksService:
                 self._retracted.discard(state.id)
         self._sources = {s.id: s for s in await self._store.claims.list_sources()}
         self._fallback = None
+        self._taught = taught_keys(self._states.values())
         self._version = changes.version
 
     @property
@@ -151,14 +157,36 @@ class TalksService:
         retracted = self._retracted
         result = self._matcher.find_matches(text, skip=retracted)
         views = [self.view(self._states[m.claim_id], m.score) for m in result.matches]
+        taught = self._taught_claim(text)
+        if taught and taught not in retracted:
+            # A moderator linked this phrasing to a claim: it answers first, whatever the matcher thought.
+            top = max((v.score for v in views), default=1.0)
+            views = [self.view(self._states[taught], top), *(v for v in views if v.claim_id != taught)][:3]
         qid = None
         if log_question:
             shown = [v.claim_id for v in views]
-            qid = await self._store.activity.log_question(text, place, bool(views), shown, self.clock())
+            now = self.clock()
+            qid = await self._store.activity.log_question(text, place, bool(views), shown, now)
+            if not views:
+                await self._store.queue.note(
+                    "unanswered", phrasing_key(text), text, now, community=community_label(place)
+                )
         if views:
             return AnswerReply(question=text, claims=views, question_id=qid, content_version=self._version)
         suggestions = self._suggestions(result.near, retracted)
         return NoAnswerReply(question=text, suggestions=suggestions, question_id=qid, content_version=self._version)
+
+    def _taught_claim(self, question: str) -> str | None:
+        """The claim a moderator taught for this phrasing or a close variant of it."""
+        key = phrasing_key(question)
+        exact = self._taught.get(key)
+        if exact or not self._taught:
+            return exact
+        assert self._matcher is not None
+        postings = self._matcher.index.postings
+        close = [cid for k, cid in self._taught.items() if is_close_variant(key, k, postings.__contains__)]
+        # Two taught claims both close: the phrasing is ambiguous, so the matcher decides.
+        return close[0] if len(set(close)) == 1 else None
 
     def _suggestions(self, near: list[Match], retracted: set[str]) -> list[str]:
         picked = [m.claim_id for m in near if m.coverage >= 0.3 and m.claim_id not in retracted]
@@ -182,10 +210,16 @@ class TalksService:
         """
         if verdict not in ("helpful", "wrong"):
             raise BadInput(messages.BAD_VERDICT)
+        now = self.clock()
         try:
-            await self._store.activity.record_feedback(place, user_id, question_id, claim_id, verdict, self.clock())
+            question = await self._store.activity.record_feedback(place, user_id, question_id, claim_id, verdict, now)
         except NotFound as exc:
             raise NotFound(messages.FEEDBACK_UNKNOWN) from exc
+        if verdict == "wrong":
+            key = f"{claim_id}|{phrasing_key(question)}"
+            await self._store.queue.note(
+                "wrong", key, question, now, community=community_label(place), claim_ids=[claim_id]
+            )
 
     # ---- claims and sources --------------------------------------------------
 
@@ -302,14 +336,18 @@ class TalksService:
         await self.refresh()
         return entry
 
-    async def add_claim(self, actor: Actor, **fields: object) -> ClaimState:
+    async def add_claim(self, actor: Actor, *, item_id: int | None = None, **fields: object) -> ClaimState:
         """Writes: a new claim quoting a seed exactly, or an outside URL (moderators only).
 
         `fields` are those of `corrections.build_claim`; validation runs before any write.
         """
         by = corrections.clean_moderator(self.policy.require_moderator(actor))
         claim, reason = corrections.build_claim(self.seeds, **fields)  # type: ignore[arg-type]
+        item = await self.queue_item(actor, item_id) if item_id is not None else None
         await self._store.moderation.add_claim(claim, by, self.clock(), reason)
+        if item is not None:
+            # "Answer with a new claim": the question that prompted it is answered by it from now on.
+            await self._store.queue.teach(item.id, item.text, phrasing_key(item.text), claim.id, by, self.clock())
         await self.refresh()
         return self._states[claim.id]
 
@@ -349,6 +387,75 @@ class TalksService:
         """Read-only: suggestions waiting for a decision (moderators only)."""
         self.policy.require_moderator(actor)
         return await self._store.suggestions.list("open")
+
+    # ---- the review queue ---------------------------------------------------------
+
+    async def queue(self, actor: Actor, limit: int = 50) -> list[QueueItem]:
+        """Read-only: open review items, oldest first (moderators only: they hold readers' words)."""
+        self.policy.require_moderator(actor)
+        return await self._store.queue.items("open", limit)
+
+    async def queue_item(self, actor: Actor, item_id: int) -> QueueItem:
+        self.policy.require_moderator(actor)
+        item = await self._store.queue.get(item_id)
+        if item is None:
+            raise NotFound(messages.unknown_item(item_id))
+        return item
+
+    async def queue_size(self) -> tuple[int, list[QueueItem]]:
+        """Read-only: how many items are open and the three oldest (for the moderators' digest)."""
+        return await self._store.queue.count_open(), await self._store.queue.items("open", 3)
+
+    async def teach(self, actor: Actor, item_id: int, claim_id: str) -> TaughtPhrasing:
+        """Writes: link a queue item's question to a claim; from then on that phrasing and its
+        close variants are answered with the claim, in every process (content version bump)."""
+        by, cid = await self._moderated(actor, claim_id)
+        item = await self.queue_item(actor, item_id)
+        if item.kind not in ("unanswered", "wrong"):
+            raise BadInput(messages.TEACH_NEEDS_QUESTION)
+        taught, _entry, _version = await self._store.queue.teach(
+            item.id, item.text, phrasing_key(item.text), cid, by, self.clock()
+        )
+        await self.refresh()
+        return taught
+
+    async def unteach(self, actor: Actor, item_id: int) -> TaughtPhrasing:
+        """Writes: undo what was taught from a queue item; the question goes back to the queue."""
+        by = corrections.clean_moderator(self.policy.require_moderator(actor))
+        taught = await self._store.queue.taught_for_item(item_id)
+        if taught is None:
+            raise BadInput(messages.nothing_taught(item_id))
+        undone, _version = await self._store.queue.unteach(taught.id, by, self.clock())
+        await self.refresh()
+        return undone
+
+    async def dismiss(self, actor: Actor, item_id: int, reason: str) -> QueueItem:
+        """Writes: close a queue item without changing any fact (off-topic, not in the articles, abuse)."""
+        by = corrections.clean_moderator(self.policy.require_moderator(actor))
+        why = corrections.clean_text(reason, "reason", messages.MAX_REASON_CHARS)
+        item = await self.queue_item(actor, item_id)
+        if item.kind == "suggestion" and item.suggestion_id is not None:
+            await self._store.suggestions.decide(item.suggestion_id, accept=False, by=by, at=self.clock(), reason=why)
+            return await self.queue_item(actor, item_id)
+        return await self._store.queue.close(item_id, "dismissed", by, self.clock(), why)
+
+    async def decide_suggestion(
+        self, actor: Actor, item_id: int, *, accept: bool, reason: str | None = None
+    ) -> tuple[Suggestion, HistoryEntry | None]:
+        """Writes: accept (a correction by this moderator, crediting the suggester) or reject a suggestion."""
+        by = corrections.clean_moderator(self.policy.require_moderator(actor))
+        why = corrections.clean_text(reason, "reason", messages.MAX_REASON_CHARS, required=not accept)
+        item = await self.queue_item(actor, item_id)
+        if item.kind != "suggestion" or item.suggestion_id is None:
+            raise BadInput(messages.NOT_A_SUGGESTION.format(id=item_id))
+        decided, entry, _version = await self._store.suggestions.decide(
+            item.suggestion_id, accept=accept, by=by, at=self.clock(), reason=why
+        )
+        await self.refresh()
+        return decided, entry
+
+    async def suggestion(self, suggestion_id: int) -> Suggestion | None:
+        return await self._store.suggestions.get(suggestion_id)
 
     # ---- digests -------------------------------------------------------------------
 
@@ -394,9 +501,6 @@ class TalksService:
         """Read-only: (claim id, count) of one community's "wrong" verdicts since `since`."""
         rows = await self._store.activity.feedback_since(since, platform, community_id)
         return [(cid, n) for cid, verdict, n in rows if verdict == "wrong"]
-
-    async def open_suggestion_count(self) -> int:
-        return await self._store.suggestions.count_open()
 
     async def claim_digest_run(
         self, platform: str, channel_id: str, local_date: str, worker: str, lease: timedelta
@@ -446,6 +550,20 @@ class TalksService:
             ],
             "subscriptions": [s.model_dump(mode="json") for s in await self._store.digests.subscriptions()],
         }
+
+
+def taught_keys(states: Iterable[ClaimState]) -> dict[str, str]:
+    """Phrasing key → claim id for every taught phrasing of a claim that can answer."""
+    return {phrasing_key(p): s.id for s in states if s.status != "retracted" for p in s.taught}
+
+
+def community_label(place: Place) -> str:
+    """How the queue names where a question came from (moderators only see it)."""
+    if place.is_private:
+        return f"{place.platform} direct message"
+    if place.community_id is None:
+        return place.platform
+    return f"{place.platform}: {place.community_name or place.community_id}"
 
 
 def clean_question(question: str) -> str:

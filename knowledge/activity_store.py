@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from knowledge.connection import Database, fetchval
+from knowledge.connection import Database
 from knowledge.errors import NotFound
 from knowledge.models import Place, QuestionStats
 
@@ -79,19 +79,18 @@ class ActivityStore:
 
     async def record_feedback(
         self, place: Place, user_id: str, question_id: int, claim_id: str, verdict: str, at: datetime
-    ) -> None:
-        """Writes (or replaces) one reader's verdict on one claim of one answer.
+    ) -> str:
+        """Writes (or replaces) one reader's verdict on one claim of one answer; returns the question.
 
         Raises NotFound when the answer does not exist or did not show that
         claim: a forged button can never vote on something nobody was shown.
         """
         async with self._db.transaction() as conn:
-            shown = await fetchval(
-                conn,
-                "SELECT shown_claims FROM question_log WHERE id = ? AND platform = ?",
+            row = await conn.fetchone(
+                "SELECT shown_claims, question FROM question_log WHERE id = ? AND platform = ?",
                 (question_id, place.platform),
             )
-            if shown is None or claim_id not in json.loads(shown):
+            if row is None or claim_id not in json.loads(row[0]):
                 raise NotFound(claim_id)
             await conn.execute(
                 "INSERT INTO feedback (at, platform, user_id, question_id, claim_id, verdict, community_id) "
@@ -99,6 +98,7 @@ class ActivityStore:
                 "verdict = excluded.verdict, at = excluded.at",
                 (at.isoformat(), place.platform, user_id, question_id, claim_id, verdict, place.community_id),
             )
+        return str(row[1])
 
     async def feedback_since(
         self, since: datetime, platform: str, community_id: str | None

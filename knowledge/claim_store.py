@@ -177,6 +177,12 @@ class ClaimStore:
                 f"SELECT claim_id, other_id FROM conflicts{where.format(col='claim_id')} ORDER BY other_id", args
             ):
                 conflicts[r[0]].append(r[1])
+            taught: dict[str, list[str]] = defaultdict(list)
+            live = where.format(col="claim_id").replace(" WHERE ", " AND ") if where else ""
+            async for r in conn.iterate(
+                f"SELECT claim_id, phrasing FROM taught_phrasings WHERE undone_at IS NULL{live} ORDER BY id", args
+            ):
+                taught[r[0]].append(r[1])
             history: dict[str, list[HistoryEntry]] = defaultdict(list)
             for entry in await select_history(conn, where.format(col="claim_id"), args):
                 history[entry.claim_id].append(entry)
@@ -201,7 +207,9 @@ class ClaimStore:
                 )
                 entries = history.get(r[0])
                 if entries:
-                    states.append(derive_state(claim, entries, in_curated=bool(r[9])))
+                    state = derive_state(claim, entries, in_curated=bool(r[9]))
+                    state.taught = taught.pop(r[0], [])
+                    states.append(state)
                 else:  # what derive_state returns for an empty history
                     states.append(
                         ClaimState.model_construct(
@@ -211,6 +219,7 @@ class ClaimStore:
                             correction=None,
                             retraction_reason=None,
                             in_curated=bool(r[9]),
+                            taught=taught.pop(r[0], []),
                         )
                     )
         return states

@@ -174,6 +174,75 @@ MIGRATIONS: list[tuple[int, str, str]] = [  # (number, name, SQLite DDL)
         CREATE INDEX suggestions_by_status ON suggestions(status, id);
         """,
     ),
+    (
+        4,
+        "review queue, taught phrasings, history actions for teaching and credited suggestions",
+        """
+        CREATE TABLE queue_items (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('unanswered', 'wrong', 'suggestion', 'candidate')),
+            group_key TEXT NOT NULL,
+            text TEXT NOT NULL,
+            claim_ids TEXT NOT NULL DEFAULT '[]',
+            suggestion_id INTEGER REFERENCES suggestions(id) ON DELETE CASCADE,
+            asked INTEGER NOT NULL DEFAULT 1,
+            communities TEXT NOT NULL DEFAULT '[]',
+            first_at TEXT NOT NULL,
+            last_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'taught', 'dismissed', 'accepted', 'rejected')),
+            closed_by TEXT,
+            closed_at TEXT,
+            close_reason TEXT
+        );
+        CREATE UNIQUE INDEX queue_items_open_group ON queue_items(kind, group_key) WHERE status = 'open';
+        CREATE INDEX queue_items_by_status ON queue_items(status, first_at);
+        CREATE TABLE taught_phrasings (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            claim_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            phrasing TEXT NOT NULL,
+            group_key TEXT NOT NULL,
+            item_id INTEGER REFERENCES queue_items(id),
+            taught_by TEXT NOT NULL,
+            taught_at TEXT NOT NULL,
+            undone_at TEXT
+        );
+        CREATE INDEX taught_by_claim ON taught_phrasings(claim_id);
+        DROP TRIGGER corrections_append_only_update;
+        DROP TRIGGER corrections_append_only_delete;
+        CREATE TABLE corrections_v4 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            claim_id TEXT NOT NULL REFERENCES claims(id),
+            action TEXT NOT NULL CHECK (action IN ('correct', 'retract', 'restore', 'add', 'teach', 'unteach')),
+            text TEXT,
+            reason TEXT,
+            url TEXT,
+            by_platform TEXT NOT NULL,
+            by_user_id TEXT NOT NULL,
+            by_name TEXT NOT NULL,
+            at TEXT NOT NULL,
+            by_community_id TEXT,
+            by_community_name TEXT,
+            credit TEXT
+        );
+        INSERT INTO corrections_v4 (id, claim_id, action, text, reason, url, by_platform, by_user_id, by_name, at,
+            by_community_id, by_community_name)
+            SELECT id, claim_id, action, text, reason, url, by_platform, by_user_id, by_name, at,
+            by_community_id, by_community_name FROM corrections;
+        DROP TABLE corrections;
+        ALTER TABLE corrections_v4 RENAME TO corrections;
+        CREATE INDEX corrections_by_claim ON corrections(claim_id, id);
+        CREATE INDEX corrections_by_time ON corrections(at);
+        CREATE TRIGGER corrections_append_only_update BEFORE UPDATE ON corrections
+        BEGIN
+            SELECT RAISE(ABORT, 'corrections are append-only');
+        END;
+        CREATE TRIGGER corrections_append_only_delete BEFORE DELETE ON corrections
+        BEGIN
+            SELECT RAISE(ABORT, 'corrections are append-only');
+        END;
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

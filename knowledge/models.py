@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 ClaimStatus = Literal["active", "corrected", "retracted"]
 ClaimOrigin = Literal["curated", "moderator"]
-Action = Literal["correct", "retract", "restore", "add"]
+Action = Literal["correct", "retract", "restore", "add", "teach", "unteach"]
+QueueKind = Literal["unanswered", "wrong", "suggestion", "candidate"]
+QueueStatus = Literal["open", "taught", "dismissed", "accepted", "rejected"]
 
 
 class Source(BaseModel):
@@ -96,6 +98,8 @@ class HistoryEntry(BaseModel):
     url: str | None
     by: Moderator
     at: datetime
+    # Who proposed it, when a moderator accepted a reader's suggestion.
+    credit: str | None = None
 
 
 class Suggestion(BaseModel):
@@ -131,6 +135,8 @@ class ClaimState(BaseModel):
     correction: Correction | None = None
     retraction_reason: str | None = None
     in_curated: bool = True
+    # Phrasings moderators taught this claim to answer (the review queue's "teach").
+    taught: list[str] = Field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -192,3 +198,30 @@ class DigestRun(BaseModel):
     local_date: str
     claimed_by: str
     since: datetime | None = None
+
+
+class QueueItem(BaseModel):
+    """One thing waiting for moderators: a group of unanswered questions, an answer
+    readers marked wrong, a reader's suggestion, or (later) an ingest candidate."""
+
+    id: int
+    kind: QueueKind
+    text: str
+    claim_ids: list[str] = Field(default_factory=list)
+    suggestion_id: int | None = None
+    asked: int = 1
+    communities: list[str] = Field(default_factory=list)
+    first_at: datetime
+    last_at: datetime
+    status: QueueStatus = "open"
+    closed_by: str | None = None
+    close_reason: str | None = None
+
+
+class TaughtPhrasing(BaseModel):
+    """A phrasing a moderator linked to a claim; `key` groups its close variants."""
+
+    id: int
+    claim_id: str
+    phrasing: str
+    key: str

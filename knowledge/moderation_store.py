@@ -17,7 +17,8 @@ from knowledge.history import derive_state
 from knowledge.models import Action, Claim, HistoryEntry, Moderator
 
 _COLUMNS = (
-    "id, claim_id, action, text, reason, url, by_platform, by_user_id, by_name, at, by_community_id, by_community_name"
+    "id, claim_id, action, text, reason, url, by_platform, by_user_id, by_name, at, by_community_id, "
+    "by_community_name, credit"
 )
 
 
@@ -36,11 +37,12 @@ async def insert_action(
     text: str | None = None,
     reason: str | None = None,
     url: str | None = None,
+    credit: str | None = None,
 ) -> HistoryEntry:
     """Inside a transaction: append one history row."""
     row = await conn.fetchone(
         "INSERT INTO corrections (claim_id, action, text, reason, url, by_platform, by_user_id, by_name, at, "
-        "by_community_id, by_community_name) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        "by_community_id, by_community_name, credit) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
         (
             claim_id,
             action,
@@ -53,10 +55,13 @@ async def insert_action(
             at.isoformat(),
             by.community_id,
             by.community_name,
+            credit,
         ),
     )
     assert row is not None
-    return HistoryEntry(id=row[0], claim_id=claim_id, action=action, text=text, reason=reason, url=url, by=by, at=at)
+    return HistoryEntry(
+        id=row[0], claim_id=claim_id, action=action, text=text, reason=reason, url=url, by=by, at=at, credit=credit
+    )
 
 
 class ModerationStore:
@@ -129,4 +134,5 @@ def _entry(r: Row) -> HistoryEntry:
         url=r[5],
         by=Moderator(platform=r[6], user_id=r[7], name=r[8], community_id=r[10], community_name=r[11]),
         at=datetime.fromisoformat(r[9]),
+        credit=r[12],
     )

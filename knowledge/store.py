@@ -8,7 +8,8 @@ hands the same `Database` to each module:
 - `moderation`: the append-only history and moderator-added claims;
 - `activity`: the question log and readers' feedback;
 - `digests`: subscriptions and digest runs;
-- `suggestions`: readers' proposed corrections, waiting for moderators.
+- `suggestions`: readers' proposed corrections, waiting for moderators;
+- `queue`: the moderators' review queue and taught phrasings.
 
 Only the service (`bot.service`) holds a Store; adapters never see one.
 """
@@ -26,6 +27,7 @@ from knowledge.database import SqliteDatabase
 from knowledge.digest_store import DigestStore
 from knowledge.errors import DatabaseUnusable
 from knowledge.moderation_store import ModerationStore
+from knowledge.queue_store import QueueStore
 from knowledge.suggestion_store import SuggestionStore
 
 
@@ -43,6 +45,7 @@ class Store:
         self.activity = ActivityStore(db)
         self.digests = DigestStore(db)
         self.suggestions = SuggestionStore(db)
+        self.queue = QueueStore(db)
 
     @property
     def location(self) -> str:

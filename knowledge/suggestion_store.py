@@ -6,12 +6,15 @@ rejects it. Nothing here touches claims or the content version.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from knowledge.claim_rows import claim_exists
 from knowledge.connection import Database, Row, fetchval
+from knowledge.content_version import bump_version
 from knowledge.errors import BadInput, NotFound
-from knowledge.models import Moderator, Suggestion
+from knowledge.models import HistoryEntry, Moderator, Suggestion
+from knowledge.moderation_store import insert_action
 
 _COLUMNS = (
     "id, claim_id, text, reason, platform, community_id, community_name, user_id, user_name, at, status, "
@@ -57,8 +60,61 @@ class SuggestionStore:
                     at.isoformat(),
                 ),
             )
-        assert row is not None
+            assert row is not None
+            await conn.execute(
+                "INSERT INTO queue_items (kind, group_key, text, claim_ids, suggestion_id, communities, first_at, "
+                "last_at) VALUES ('suggestion', ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    f"suggestion {row[0]}",
+                    text,
+                    json.dumps([claim_id]),
+                    row[0],
+                    json.dumps([_community(by)]),
+                    at.isoformat(),
+                    at.isoformat(),
+                ),
+            )
         return _suggestion(row)
+
+    async def decide(
+        self, suggestion_id: int, *, accept: bool, by: Moderator, at: datetime, reason: str | None
+    ) -> tuple[Suggestion, HistoryEntry | None, int | None]:
+        """Writes, in one transaction: accept (a correction by `by` crediting the suggester,
+        with a content-version bump) or reject (recorded with `reason`) an open suggestion,
+        and close its queue item."""
+        async with self._db.transaction() as conn:
+            row = await conn.fetchone(f"SELECT {_COLUMNS} FROM suggestions WHERE id = ?", (suggestion_id,))
+            if row is None:
+                raise NotFound(f"There is no suggestion #{suggestion_id}.")
+            suggestion = _suggestion(row)
+            if suggestion.status != "open":
+                raise BadInput(f"Suggestion #{suggestion_id} is already {suggestion.status}.")
+            status = "accepted" if accept else "rejected"
+            await conn.execute(
+                "UPDATE suggestions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ?",
+                (status, by.name, at.isoformat(), reason, suggestion_id),
+            )
+            await conn.execute(
+                "UPDATE queue_items SET status = ?, closed_by = ?, closed_at = ?, close_reason = ? "
+                "WHERE suggestion_id = ? AND status = 'open'",
+                (status, by.name, at.isoformat(), reason, suggestion_id),
+            )
+            entry, version = None, None
+            if accept:
+                credit = f"{suggestion.by.name} ({_community(suggestion.by)}, user {suggestion.by.user_id})"
+                entry = await insert_action(
+                    conn,
+                    suggestion.claim_id,
+                    "correct",
+                    by,
+                    at,
+                    text=suggestion.text,
+                    reason=reason or suggestion.reason,
+                    credit=credit,
+                )
+                version = await bump_version(conn, [suggestion.claim_id])
+        decided = suggestion.model_copy(update={"status": status, "decided_by": by.name, "decided_at": at})
+        return decided, entry, version
 
     async def get(self, suggestion_id: int) -> Suggestion | None:
         """Read-only."""
@@ -76,6 +132,10 @@ class SuggestionStore:
     async def count_open(self) -> int:
         async with self._db.reading() as conn:
             return int(await fetchval(conn, "SELECT count(*) FROM suggestions WHERE status = 'open'", default=0))
+
+
+def _community(by: Moderator) -> str:
+    return f"{by.platform}: {by.community_name or by.community_id}" if by.community_id else by.platform
 
 
 def _suggestion(r: Row) -> Suggestion:

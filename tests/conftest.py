@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.permissions import Actor, ModerationPolicy
 from bot.service import TalksService
+from knowledge.models import HistoryEntry, Moderator
 from knowledge.store import Store
+
+# The local operator (the CLI's "cli" platform is always a moderator): for reading
+# history through the service's own front door in tests.
+OPERATOR = Actor(Moderator(platform="cli", user_id="operator", name="operator"))
 
 
 class FakeClock:
@@ -20,6 +27,15 @@ class FakeClock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the developer's settings or touches the default database in their home."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    for name in list(os.environ):
+        if name.startswith(("TALKSBOT_", "SLACK_", "DISCORD_")):
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture
@@ -39,7 +55,19 @@ async def store(db_path: Path) -> AsyncIterator[Store]:
 
 
 @pytest.fixture
-async def service(store: Store, clock: FakeClock) -> TalksService:
-    svc = TalksService(store, clock=clock)
+def policy() -> ModerationPolicy:
+    """The operator's moderation scope: none by default. Adapter tests override this
+    fixture (or parametrize it) to configure their community or named users."""
+    return ModerationPolicy()
+
+
+@pytest.fixture
+async def service(store: Store, clock: FakeClock, policy: ModerationPolicy) -> TalksService:
+    svc = TalksService(store, policy=policy, clock=clock)
     await svc.start()
     return svc
+
+
+async def history_of(service: TalksService, claim_id: str) -> list[HistoryEntry]:
+    """A claim's moderation history, read as the local operator through the service."""
+    return (await service.history(OPERATOR, claim_id)).entries

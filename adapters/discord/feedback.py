@@ -69,6 +69,9 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
             )
             thanks = dmsg.FEEDBACK_HELPFUL if self.verdict == "helpful" else dmsg.FEEDBACK_WRONG
             await send(interaction, content=thanks, ephemeral=True)
+        except NotFound as exc:
+            # Not the tree's "pick a claim from the list": a button has no list to pick from.
+            await send(interaction, content=str(exc), ephemeral=True)
         except Exception as exc:
             await report_error(interaction, exc)
 

@@ -22,11 +22,15 @@ from aiohttp import web
 
 from adapters.discord.client import TalksClient, make_client
 from adapters.discord.deps import AdapterDeps
+from bot.permissions import ModerationPolicy
 from bot.service import TalksService
 
 APP_ID = 1_100_000_000_000_000_001
 BOT_ID = 1_100_000_000_000_000_002
 GUILD_ID = 1_200_000_000_000_000_001
+GUILD_NAME = "Newsroom"
+# A guild that invited the bot but that the operator never configured.
+OTHER_GUILD_ID = 1_200_000_000_000_000_002
 CHANNEL_ID = 1_300_000_000_000_000_001
 MOD_ROLE_ID = 1_400_000_000_000_000_001
 TOKEN = "fake-bot-token"
@@ -273,6 +277,7 @@ class Payloads:
         permissions: discord.Permissions = EVERYONE_PERMS,
         roles: list[int] | None = None,
         message: dict[str, Any] | None = None,
+        guild_id: int = GUILD_ID,
     ) -> dict[str, Any]:
         interaction_id = next(self._ids)
         payload: dict[str, Any] = {
@@ -283,13 +288,13 @@ class Payloads:
             "token": f"token-{interaction_id}",
             "version": 1,
             "attachment_size_limit": 8_388_608,
-            "guild_id": str(GUILD_ID),
-            "guild": {"id": str(GUILD_ID), "features": [], "locale": "en-US"},
+            "guild_id": str(guild_id),
+            "guild": {"id": str(guild_id), "features": [], "locale": "en-US"},
             "channel_id": str(CHANNEL_ID),
             "channel": {
                 "id": str(CHANNEL_ID),
                 "type": 0,
-                "guild_id": str(GUILD_ID),
+                "guild_id": str(guild_id),
                 "name": "talks",
                 "position": 0,
                 "permission_overwrites": [],
@@ -309,7 +314,7 @@ class Payloads:
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "authorizing_integration_owners": {"0": str(guild_id)},
             "context": 0,
         }
         if message is not None:
@@ -364,7 +369,49 @@ def role_payload(role_id: int, name: str) -> dict[str, Any]:
     }
 
 
+def guild_payload(guild_id: int, name: str, roles: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": str(guild_id),
+        "name": name,
+        "icon": None,
+        "owner_id": "1",
+        "afk_channel_id": None,
+        "afk_timeout": 300,
+        "verification_level": 0,
+        "default_message_notifications": 0,
+        "explicit_content_filter": 0,
+        "roles": roles,
+        "emojis": [],
+        "stickers": [],
+        "features": [],
+        "mfa_level": 0,
+        "system_channel_id": None,
+        "system_channel_flags": 0,
+        "rules_channel_id": None,
+        "vanity_url_code": None,
+        "description": None,
+        "banner": None,
+        "premium_tier": 0,
+        "preferred_locale": "en-US",
+        "public_updates_channel_id": None,
+        "nsfw_level": 0,
+        "premium_progress_bar_enabled": False,
+        "member_count": 2,
+        "channels": [],
+        "members": [],
+        "threads": [],
+    }
+
+
 # ---- fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def policy() -> ModerationPolicy:
+    """The operator configured the test guild (TALKSBOT_MODERATOR_COMMUNITIES=discord:<GUILD_ID>):
+    its members with Manage Messages, Administrator or the moderator role count as moderators.
+    Test modules import this to override the default (nobody configured); trust tests parametrize it."""
+    return ModerationPolicy.of(communities=[("discord", str(GUILD_ID))])
 
 
 @dataclass
@@ -378,6 +425,11 @@ class DiscordHarness:
         """Feed one INTERACTION_CREATE through discord.py's own state; returns the interaction id."""
         self.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
         return int(payload["id"])
+
+    def guild_available(self, guild_id: int, name: str) -> None:
+        """What GUILD_CREATE on the gateway does: the guild (name, roles) enters the client's cache."""
+        roles = [role_payload(guild_id, "@everyone"), role_payload(MOD_ROLE_ID, "Fact Checkers")]
+        self.client._connection._add_guild_from_data(guild_payload(guild_id, name, roles))  # type: ignore[arg-type]
 
     async def response_to(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Dispatch and wait for the interaction callback's body."""

@@ -16,20 +16,27 @@ from discord import app_commands
 
 from adapters.discord import messages as dmsg
 from adapters.discord.commands import ASK_MENU_NAME
+from adapters.discord.feedback import feedback_custom_id
 from adapters.discord.render import limit_problems
 from bot import messages
-from bot.digest import build_digest
+from bot.digest import DigestScope, build_digest
+from bot.replies import AnswerReply
+from knowledge.models import Place
+from knowledge.store import Store
 from tests.adapters.discord_fakes import (
     EPHEMERAL,
+    GUILD_ID,
     MOD_PERMS,
     MOD_ROLE_ID,
     DiscordHarness,
     deps_options,
     discord_bot,
     fake_discord,
+    policy,
 )
+from tests.conftest import history_of
 
-__all__ = ["deps_options", "discord_bot", "fake_discord"]
+__all__ = ["deps_options", "discord_bot", "fake_discord", "policy"]
 
 CALL_LENGTH = "How long was the Trump Putin phone call?"
 CHANNEL_MESSAGE = 4
@@ -150,7 +157,7 @@ async def test_non_moderator_correct_is_refused_and_changes_nothing(discord_bot:
 
     assert body["data"]["content"] == messages.NOT_MODERATOR
     assert body["data"]["flags"] & EPHEMERAL
-    assert await discord_bot.service.store.history("call-length-90-minutes") == []
+    assert await history_of(discord_bot.service, "call-length-90-minutes") == []
     assert discord_bot.fake.find("GET", "/roles")  # the role was looked up before refusing
 
 
@@ -161,8 +168,10 @@ async def test_moderator_correct_changes_the_next_answer(discord_bot: DiscordHar
     assert body["data"]["flags"] & EPHEMERAL
     assert "call-length-90-minutes" in body["data"]["content"]
 
-    history = await discord_bot.service.store.history("call-length-90-minutes")
-    assert [(e.action, e.by.platform, e.by.user_id, e.by.name) for e in history] == [("correct", "discord", "7", "Mod")]
+    history = await history_of(discord_bot.service, "call-length-90-minutes")
+    assert [(e.action, e.by.platform, e.by.community_id, e.by.user_id, e.by.name) for e in history] == [
+        ("correct", "discord", str(GUILD_ID), "7", "Mod")
+    ]
 
     answer = await ask(discord_bot, CALL_LENGTH)
     embeds = embeds_of(answer["data"])
@@ -186,7 +195,7 @@ async def test_member_with_the_moderator_role_may_retract_and_restore(discord_bo
     restore = discord_bot.payloads.command("restore", {"claim": "call-length-90-minutes"}, **who)
     body = await discord_bot.response_to(restore)
     assert "Restored" in body["data"]["content"]
-    actions = [e.action for e in await discord_bot.service.store.history("call-length-90-minutes")]
+    actions = [e.action for e in await history_of(discord_bot.service, "call-length-90-minutes")]
     assert actions == ["retract", "restore"]
 
 
@@ -199,10 +208,12 @@ async def test_moderator_mistakes_come_back_as_one_sentence(discord_bot: Discord
         discord_bot.payloads.command("restore", {"claim": "call-length-90-minutes"}, permissions=MOD_PERMS)
     )
     assert "nothing to restore" in body["data"]["content"]
-    assert await discord_bot.service.store.history("call-length-90-minutes") == []
+    assert await history_of(discord_bot.service, "call-length-90-minutes") == []
 
 
-async def test_feedback_buttons_are_stored_and_wrong_reaches_the_digest(discord_bot: DiscordHarness) -> None:
+async def test_feedback_buttons_are_stored_and_wrong_reaches_the_digest(
+    discord_bot: DiscordHarness, store: Store
+) -> None:
     body = await ask(discord_bot, CALL_LENGTH)
     sent = body["data"]
     helpful, wrong = custom_ids(sent)[:2]
@@ -214,29 +225,56 @@ async def test_feedback_buttons_are_stored_and_wrong_reaches_the_digest(discord_
     assert reply["data"]["content"] == dmsg.FEEDBACK_WRONG
 
     since = discord_bot.service.clock().replace(year=2000)
-    counts = {(cid, verdict): n for cid, verdict, n in await discord_bot.service.store.feedback_since(since)}
+    feedback = await store.activity.feedback_since(since, "discord", str(GUILD_ID))
+    counts = {(cid, verdict): n for cid, verdict, n in feedback}
     claim_id = helpful.rsplit(":", 1)[1]
     assert counts == {(claim_id, "helpful"): 1, (claim_id, "wrong"): 1}
 
-    digest = await build_digest(discord_bot.service, since=None, now=discord_bot.service.clock())
+    now = discord_bot.service.clock()
+    mods = DigestScope("discord", str(GUILD_ID), "moderators")
+    digest = await build_digest(discord_bot.service, since=None, now=now, scope=mods)
     wrong_section = next(s for s in digest.sections if "wrong" in s.title)
     assert wrong_section.items[0].claim_id == claim_id
+    # Readers' reports are for moderators: the channel's public digest does not show them.
+    public = await build_digest(discord_bot.service, since=None, now=now, scope=DigestScope("discord", str(GUILD_ID)))
+    assert not any("wrong" in s.title for s in public.sections)
 
 
-async def test_buttons_of_a_message_sent_before_a_restart_still_work(discord_bot: DiscordHarness) -> None:
-    # No view was registered for this message in this process: only the dynamic item template matches.
-    sent = {
-        "components": [
-            {
-                "type": 1,
-                "components": [
-                    {"type": 2, "style": 2, "label": "Wrong", "custom_id": "tb:fb:w:-:call-date-february-12"}
-                ],
-            }
-        ]
+def _sent_with_button(custom_id: str) -> dict[str, Any]:
+    return {
+        "components": [{"type": 1, "components": [{"type": 2, "style": 2, "label": "Wrong", "custom_id": custom_id}]}]
     }
-    reply = await discord_bot.response_to(discord_bot.payloads.button("tb:fb:w:-:call-date-february-12", sent))
+
+
+async def test_buttons_of_a_message_sent_before_a_restart_still_work(discord_bot: DiscordHarness, store: Store) -> None:
+    # The answer was given by an earlier process: its question is in the database, but no view
+    # was registered for its message in this one; only the dynamic item template matches.
+    place = Place(platform="discord", community_id=str(GUILD_ID), channel_id="1")
+    earlier = await discord_bot.service.ask(CALL_LENGTH, place)
+    assert isinstance(earlier, AnswerReply) and earlier.question_id is not None
+    claim_id = earlier.claims[0].claim_id
+    custom_id = feedback_custom_id("wrong", earlier.question_id, claim_id)
+    reply = await discord_bot.response_to(discord_bot.payloads.button(custom_id, _sent_with_button(custom_id)))
     assert reply["data"]["content"] == dmsg.FEEDBACK_WRONG
+    since = discord_bot.service.clock().replace(year=2000)
+    assert await store.activity.feedback_since(since, "discord", str(GUILD_ID)) == [(claim_id, "wrong", 1)]
+
+
+@pytest.mark.parametrize(
+    "custom_id",
+    [
+        "tb:fb:w:-:call-date-february-12",  # a button from before answers carried their question id
+        "tb:fb:w:999999:call-date-february-12",  # no such answer
+    ],
+)
+async def test_a_button_for_an_unknown_answer_is_refused_and_records_nothing(
+    discord_bot: DiscordHarness, store: Store, custom_id: str
+) -> None:
+    reply = await discord_bot.response_to(discord_bot.payloads.button(custom_id, _sent_with_button(custom_id)))
+    assert reply["data"]["content"] == messages.FEEDBACK_UNKNOWN
+    assert reply["data"]["flags"] & EPHEMERAL
+    since = discord_bot.service.clock().replace(year=2000)
+    assert await store.activity.feedback_since(since, "discord", str(GUILD_ID)) == []
 
 
 async def test_unknown_errors_are_logged_and_answered_calmly(

@@ -7,20 +7,23 @@ from typing import Any
 
 from adapters.discord import messages as dmsg
 from adapters.discord.render import limit_problems
+from bot import messages
 from tests.adapters.discord_fakes import (
     CHANNEL_ID,
     EPHEMERAL,
+    GUILD_ID,
     MANAGER_PERMS,
     MOD_ROLE_ID,
     DiscordHarness,
     deps_options,
     discord_bot,
     fake_discord,
+    policy,
 )
 from tests.adapters.test_discord_commands import embeds_of
 from tests.conftest import FakeClock
 
-__all__ = ["deps_options", "discord_bot", "fake_discord"]
+__all__ = ["deps_options", "discord_bot", "fake_discord", "policy"]
 
 SUBSCRIBE = {"time": "08:30", "timezone": "Europe/Kyiv"}
 
@@ -38,16 +41,17 @@ async def test_timezone_autocomplete(discord_bot: DiscordHarness) -> None:
 
 async def test_subscribing_needs_manage_channels_or_the_moderator_role(discord_bot: DiscordHarness) -> None:
     body = await discord_bot.response_to(discord_bot.payloads.command("digest subscribe", SUBSCRIBE))
-    assert body["data"]["content"] == dmsg.NOT_DIGEST_MANAGER
+    assert body["data"]["content"] == messages.NOT_DIGEST_MANAGER
     assert body["data"]["flags"] & EPHEMERAL
-    assert await discord_bot.service.store.subscriptions("discord") == []
+    assert await discord_bot.service.subscriptions("discord") == []
 
     body = await discord_bot.response_to(
         discord_bot.payloads.command("digest subscribe", SUBSCRIBE, roles=[MOD_ROLE_ID])
     )
     assert body["data"]["content"] == dmsg.subscribed("08:30", "Europe/Kyiv")
-    [sub] = await discord_bot.service.store.subscriptions("discord")
+    [sub] = await discord_bot.service.subscriptions("discord")
     assert (sub.channel_id, sub.post_time, sub.timezone) == (str(CHANNEL_ID), "08:30", "Europe/Kyiv")
+    assert (sub.community_id, sub.audience) == (str(GUILD_ID), "public")
 
 
 async def test_bad_time_is_one_sentence(discord_bot: DiscordHarness) -> None:
@@ -56,7 +60,7 @@ async def test_bad_time_is_one_sentence(discord_bot: DiscordHarness) -> None:
     )
     body = await discord_bot.response_to(payload)
     assert "HH:MM" in body["data"]["content"]
-    assert await discord_bot.service.store.subscriptions("discord") == []
+    assert await discord_bot.service.subscriptions("discord") == []
 
 
 async def test_a_due_digest_is_posted_once_to_the_channel_despite_a_rate_limit(
@@ -97,7 +101,7 @@ async def test_unsubscribe_and_preview(discord_bot: DiscordHarness) -> None:
     )
     body = await discord_bot.response_to(discord_bot.payloads.command("digest unsubscribe", permissions=MANAGER_PERMS))
     assert body["data"]["content"] == dmsg.UNSUBSCRIBED
-    assert await discord_bot.service.store.subscriptions("discord") == []
+    assert await discord_bot.service.subscriptions("discord") == []
 
     body = await discord_bot.response_to(discord_bot.payloads.command("digest preview"))
     assert body["data"]["flags"] & EPHEMERAL

@@ -26,7 +26,7 @@ MODERATOR_COMMANDS = {"correct", "retract", "restore", "history"}
 
 
 def settings(tmp_path: Path, **extra: str) -> Settings:
-    return Settings(db_path=tmp_path / "t.db", discord_token=TOKEN, **extra)  # type: ignore[arg-type]
+    return Settings(db=str(tmp_path / "t.db"), discord_token=TOKEN, **extra)  # type: ignore[arg-type]
 
 
 async def test_guild_sync_publishes_every_command_with_help_and_permissions(
@@ -37,7 +37,7 @@ async def test_guild_sync_publishes_every_command_with_help_and_permissions(
 
     [put] = fake_discord.find("PUT", f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
     commands = {c["name"]: c for c in put.body}
-    assert set(commands) == {"ask", "claim", "sources", "digest", "Ask talksbot", *MODERATOR_COMMANDS}
+    assert set(commands) == {"ask", "claim", "sources", "digest", "suggest", "Ask talksbot", *MODERATOR_COMMANDS}
     assert commands["Ask talksbot"]["type"] == 3
     for name, command in commands.items():
         if command["type"] == 1:
@@ -48,6 +48,11 @@ async def test_guild_sync_publishes_every_command_with_help_and_permissions(
         assert int(commands[name]["default_member_permissions"]) == discord.Permissions(manage_messages=True).value
         assert commands[name]["contexts"] == [0]  # guilds only
     assert commands["ask"]["default_member_permissions"] is None
+    # Everyone may suggest a correction; moderators review it.
+    assert commands["suggest"]["default_member_permissions"] is None
+    suggest = {o["name"]: o for o in commands["suggest"]["options"]}
+    assert [suggest[n]["required"] for n in ("claim", "text", "reason")] == [True, True, True]
+    assert suggest["claim"]["autocomplete"] is True
     assert [o["name"] for o in commands["ask"]["options"]] == ["question"]
     assert commands["claim"]["options"][0] | {"name": "id", "autocomplete": True} == commands["claim"]["options"][0]
     correct = {o["name"]: o for o in commands["correct"]["options"]}
@@ -55,17 +60,19 @@ async def test_guild_sync_publishes_every_command_with_help_and_permissions(
     assert correct["claim"]["autocomplete"] is True
     digest = {o["name"]: o for o in commands["digest"]["options"]}
     assert set(digest) == {"subscribe", "unsubscribe", "preview"}
-    assert [o["name"] for o in digest["subscribe"]["options"]] == ["time", "timezone"]
+    assert [o["name"] for o in digest["subscribe"]["options"]] == ["time", "timezone", "audience"]
     assert digest["subscribe"]["options"][1]["autocomplete"] is True
+    audience = digest["subscribe"]["options"][2]
+    assert not audience.get("required") and {c["value"] for c in audience["choices"]} == {"public", "moderators"}
 
-    assert lines[0].startswith("Synced 9 commands to guild")
+    assert lines[0].startswith("Synced 10 commands to guild")
     assert "scope=bot+applications.commands" in lines[1]
     assert f"permissions={INVITE_PERMISSIONS.value}" in lines[1]
 
 
 async def test_global_sync(fake_discord: FakeDiscord, tmp_path: Path) -> None:
     assert await sync_commands(settings(tmp_path), guild_id=None, echo=lambda _: None) == 0
-    assert len(fake_discord.find("PUT", f"/applications/{APP_ID}/commands")[0].body) == 9
+    assert len(fake_discord.find("PUT", f"/applications/{APP_ID}/commands")[0].body) == 10
     assert not fake_discord.find("PUT", "/guilds/")
 
 

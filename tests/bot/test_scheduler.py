@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.permissions import Actor
 from bot.replies import DigestReply
 from bot.scheduler import DigestScheduler, due_local_date
 from bot.service import TalksService
-from bot.subscriptions import subscribe, timezone_choices, unsubscribe
+from bot.subscriptions import timezone_choices
 from knowledge.errors import BadInput
-from knowledge.models import Subscription
+from knowledge.models import Moderator, Place, Subscription
 from knowledge.store import Store
 from tests.conftest import FakeClock
 
@@ -39,8 +40,18 @@ def _scheduler(service: TalksService, poster: RecordingPoster, clock: FakeClock,
     return DigestScheduler(service, "test", poster, clock=clock, worker=worker, sleep=_no_sleep, attempts=3)
 
 
-async def _subscribe(service: TalksService, clock: FakeClock, at: str = "08:00", tz: str = "Europe/Kyiv") -> None:
-    await subscribe(service.store, "test", "C1", at, tz, "ana", clock())
+OPERATOR = Actor(Moderator(platform="cli", user_id="ana", name="ana"))
+
+
+def _place(channel_id: str = "C1") -> Place:
+    return Place(platform="test", community_id="T1", channel_id=channel_id)
+
+
+async def _subscribe(
+    service: TalksService, clock: FakeClock, at: str = "08:00", tz: str = "Europe/Kyiv", channel_id: str = "C1"
+) -> None:
+    sub = await service.subscribe(OPERATOR, _place(channel_id), at, tz)
+    assert (sub.platform, sub.channel_id, sub.community_id, sub.created_at) == ("test", channel_id, "T1", clock())
 
 
 async def test_nothing_is_posted_before_the_local_time(service: TalksService, clock: FakeClock) -> None:
@@ -65,7 +76,7 @@ async def test_two_schedulers_on_one_database_post_once(service: TalksService, c
         clock.now += timedelta(hours=3)
         await asyncio.gather(first.run_due(), second.run_due())
     assert len(poster.posts) == 1
-    assert await service.store.digest_runs("test", "C1") == [("2025-02-14", "posted", 1)]
+    assert await service.digest_runs("test", "C1") == [("2025-02-14", "posted", 1)]
 
 
 async def test_a_restart_after_a_missed_time_posts_once_the_same_day(
@@ -95,10 +106,11 @@ async def test_a_crash_between_claim_and_post_is_retried_on_the_next_start(
     clock.now = datetime(2025, 2, 14, 7, 0, tzinfo=UTC)
     await _subscribe(service, clock)
     # The first process claims the run and dies before posting.
-    run = await service.store.claim_digest_run("test", "C1", "2025-02-14", "crashed", clock(), clock())
-    assert run is not None
     poster = RecordingPoster()
     restarted = _scheduler(service, poster, clock, "new")
+    run = await service.claim_digest_run("test", "C1", "2025-02-14", "crashed", restarted.lease)
+    assert run is not None
+    assert await service.claim_digest_run("test", "C1", "2025-02-14", "other", restarted.lease) is None
     assert await restarted.run_due() == []  # still within the dead process's lease
     clock.now += restarted.lease + timedelta(seconds=1)
     outcomes = await restarted.run_due()
@@ -120,17 +132,17 @@ async def test_a_failed_post_is_retried_with_backoff_then_recorded(
     sched = DigestScheduler(service, "test", flaky, clock=clock, sleep=record_sleep, attempts=3, backoff=2.0)
     assert [o.posted for o in await sched.run_due()] == [True]
     assert delays == [2.0, 4.0]
-    assert await service.store.digest_runs("test", "C1") == [("2025-02-14", "posted", 3)]
+    assert await service.digest_runs("test", "C1") == [("2025-02-14", "posted", 3)]
 
-    await unsubscribe(service.store, "test", "C1")
-    await subscribe(service.store, "test", "C2", "08:00", "Europe/Kyiv", "ana", clock())
+    await service.unsubscribe(OPERATOR, _place("C1"))
+    await _subscribe(service, clock, channel_id="C2")
     dead = RecordingPoster(fail_times=99)
     sched = DigestScheduler(service, "test", dead, clock=clock, sleep=record_sleep, attempts=3, backoff=2.0)
     with caplog.at_level(logging.ERROR):
         outcomes = await sched.run_due()
     assert [(o.posted, o.attempts) for o in outcomes] == [(False, 3)]
     assert "failed after 3 attempts" in caplog.text
-    assert await service.store.digest_runs("test", "C2") == [("2025-02-14", "failed", 3)]
+    assert await service.digest_runs("test", "C2") == [("2025-02-14", "failed", 3)]
     assert await sched.run_due() == []  # a final failure is not retried forever
 
 
@@ -192,44 +204,58 @@ async def test_dst_change_days_post_exactly_once(
 async def test_subscription_input_is_validated(service: TalksService, clock: FakeClock) -> None:
     for bad_time in ("25:00", "8", "noon", ""):
         with pytest.raises(BadInput, match="HH:MM"):
-            await subscribe(service.store, "test", "C1", bad_time, "Europe/Kyiv", "a", clock())
+            await service.subscribe(OPERATOR, _place(), bad_time, "Europe/Kyiv")
     for bad_tz in ("Mars/Olympus", "", "../etc/passwd", "UTC+3"):
         with pytest.raises(BadInput, match="timezone"):
-            await subscribe(service.store, "test", "C1", "08:00", bad_tz, "a", clock())
-    assert await service.store.subscriptions("test") == []
+            await service.subscribe(OPERATOR, _place(), "08:00", bad_tz)
+    with pytest.raises(BadInput, match="not in direct messages"):
+        await service.subscribe(OPERATOR, Place(platform="test", channel_id="D1", is_private=True), "08:00", "UTC")
+    assert await service.subscriptions("test") == []
     with pytest.raises(BadInput):
-        await unsubscribe(service.store, "test", "C1")
+        await service.unsubscribe(OPERATOR, _place())
     assert "Europe/Kyiv" in timezone_choices("kyiv")
     assert len(timezone_choices("")) == 25
 
 
 async def test_a_digest_with_nothing_new_says_so(service: TalksService, clock: FakeClock) -> None:
-    from bot.digest import build_digest
+    from bot.digest import DigestScope, build_digest
 
-    quiet = await build_digest(service, since=clock() - timedelta(hours=1), now=clock())
+    cli = DigestScope("cli")
+    quiet = await build_digest(service, since=clock() - timedelta(hours=1), now=clock(), scope=cli)
     assert not quiet.has_news and "Nothing new" in quiet.sections[0].items[0].text
     await service.ask("Who is Marc Fogel?")
     await service.ask("tell me a joke")
-    busy = await build_digest(service, since=clock() - timedelta(hours=1), now=clock() + timedelta(minutes=1))
+    later = clock() + timedelta(minutes=1)
+    busy = await build_digest(service, since=clock() - timedelta(hours=1), now=later, scope=cli)
     titles = [s.title for s in busy.sections]
-    assert busy.has_news and "Most-asked questions" in titles and "Key claims" in titles
+    assert busy.has_news and "Questions asked here" in titles and "Key claims" in titles
     assert "Sources disagree" in titles
-    asked = next(s for s in busy.sections if s.title == "Most-asked questions")
-    assert any("1 not answered" in i.text for i in asked.items)
+    asked = next(s for s in busy.sections if s.title == "Questions asked here")
+    assert [i.text for i in asked.items] == ["2 questions, 1 not answered from the sources."]
+    # The moderators' digest of the same community also names the questions.
+    mods = await build_digest(
+        service, since=clock() - timedelta(hours=1), now=later, scope=DigestScope("cli", audience="moderators")
+    )
+    asked = next(s for s in mods.sections if s.title == "Questions asked here")
+    assert any("tell me a joke" in i.text for i in asked.items)
 
 
 async def test_wrong_feedback_feeds_the_moderators_digest(service: TalksService, clock: FakeClock) -> None:
-    from bot.digest import build_digest
+    from bot.digest import DigestScope, build_digest
     from bot.replies import AnswerReply
+    from bot.service import CLI
 
     reply = await service.ask("Who is Marc Fogel?")
-    assert isinstance(reply, AnswerReply)
+    assert isinstance(reply, AnswerReply) and reply.question_id is not None
     claim_id = reply.claims[0].claim_id
-    await service.record_feedback("test", "U1", reply.question_id, claim_id, "wrong")
-    await service.record_feedback("test", "U1", reply.question_id, claim_id, "wrong")  # one vote per reader
-    await service.record_feedback("test", "U2", reply.question_id, claim_id, "helpful")
-    digest = await build_digest(service, since=clock() - timedelta(hours=1), now=clock() + timedelta(minutes=1))
+    await service.record_feedback(CLI, "U1", reply.question_id, claim_id, "wrong")
+    await service.record_feedback(CLI, "U1", reply.question_id, claim_id, "wrong")  # one vote per reader
+    await service.record_feedback(CLI, "U2", reply.question_id, claim_id, "helpful")
+    since, now = clock() - timedelta(hours=1), clock() + timedelta(minutes=1)
+    digest = await build_digest(service, since=since, now=now, scope=DigestScope("cli", audience="moderators"))
     wrong = next(s for s in digest.sections if s.title.startswith("Answers readers marked wrong"))
     assert [i.text for i in wrong.items] == [f"{claim_id}: marked wrong 1×"]
+    public = await build_digest(service, since=since, now=now, scope=DigestScope("cli"))
+    assert not any(s.title.startswith("Answers readers marked wrong") for s in public.sections)
     with pytest.raises(BadInput):
-        await service.record_feedback("test", "U3", reply.question_id, claim_id, "meh")
+        await service.record_feedback(CLI, "U3", reply.question_id, claim_id, "meh")
