@@ -12,6 +12,7 @@ from adapters.discord.commands import TalksTree, register
 from adapters.discord.deps import PLATFORM, AdapterDeps
 from adapters.discord.feedback import FeedbackButton
 from adapters.discord.poster import ChannelPoster
+from adapters.discord.queue import QueueButton
 from adapters.discord.respond import NO_PINGS
 from bot.scheduler import DigestScheduler
 from knowledge.errors import BadInput
@@ -67,7 +68,7 @@ class _TalksClientMixin:
 
     async def setup_hook(self) -> None:
         # Registering the item class (not a view per message) is what makes old buttons work after a restart.
-        self.add_dynamic_items(FeedbackButton)  # type: ignore[attr-defined]
+        self.add_dynamic_items(FeedbackButton, QueueButton)  # type: ignore[attr-defined]
         if self.schedule_digests:
             self._digest_task = asyncio.create_task(self.scheduler.run_forever(), name="talksbot-digests")
 

@@ -17,6 +17,7 @@ from adapters.discord import messages as dmsg
 from adapters.discord.deps import PLATFORM, AdapterDeps
 from adapters.discord.feedback import feedback_view
 from adapters.discord.permissions import actor_of, place_of
+from adapters.discord.queue import build_queue_group
 from adapters.discord.render import (
     answer_embeds,
     choice_name,
@@ -246,7 +247,8 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         card = await service.claim(claim_id)
         await send(interaction, content=dmsg.done(action, claim_id), embeds=[claim_card_embed(card)], ephemeral=True)
 
-    return [ask, ask_menu, claim, sources, digest, suggest, correct, retract, restore, history]
+    queue = build_queue_group(deps, claim_ids)
+    return [ask, ask_menu, claim, sources, digest, suggest, correct, retract, restore, history, queue]
 
 
 async def send_answer(interaction: discord.Interaction, reply: AnswerReply | NoAnswerReply) -> None:

@@ -20,6 +20,7 @@ SOURCES_TITLE = "The articles I quote"
 HISTORY_TITLE = "Moderation history of {claim_id}"
 NO_HISTORY = "No moderator has changed this claim."
 UNKNOWN = "unknown"
+MORE_ITEMS = "…and {count} more: `/queue dismiss` and `/queue teach` list them all as you type."
 HELPFUL_LABEL = "Helpful"
 WRONG_LABEL = "Wrong"
 
@@ -31,3 +32,16 @@ def subscribed(post_time: str, timezone: str, audience: str = "public") -> str:
 
 def done(action: str, claim_id: str) -> str:
     return f"{action} `{claim_id}`. It shows that way in every answer from now on."
+
+
+def queue_done(action: str, item_id: int) -> str:
+    done = {"dismiss": "Dismissed", "accept": "Accepted", "reject": "Rejected"}[action]
+    return f"{done} queue item #{item_id}."
+
+
+def taught(phrasing: str, claim_id: str) -> str:
+    return f"Taught: that question and its close variants are answered with `{claim_id}` from now on."
+
+
+def untaught(phrasing: str, claim_id: str) -> str:
+    return f"Undone: that question no longer points to `{claim_id}`; it is back in the queue."

@@ -220,13 +220,15 @@ def history_embed(reply: HistoryReply) -> discord.Embed:
         return embed
     blocks = []
     for e in reply.entries:
-        lines = [f"**{e.at:%Y-%m-%d %H:%M} UTC · {e.action}** by {escape(e.by.name)} ({e.by.platform})"]
+        lines = [f"**{e.at:%Y-%m-%d %H:%M} UTC · {e.action}** by {escape(e.by.name)} ({escape(e.by.where)})"]
         if e.text:
             lines.append(f"Text: {escape(e.text)}")
         if e.reason:
             lines.append(f"Reason: {escape(e.reason)}")
         if e.url:
             lines.append(f"Link: <{e.url}>")
+        if e.credit:
+            lines.append(f"Suggested by: {escape(e.credit)}")
         blocks.append("\n".join(lines))
     embed.description = _fill(blocks, min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(embed)))
     return embed

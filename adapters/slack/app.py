@@ -195,6 +195,25 @@ class SlackHandlers:
             case "history":
                 actor = await self._actor(user_id, command.get("user_name"), place)
                 return blocks.render(await self.service.history(actor, cmd.claim_id or "")), False
+            case "queue":
+                actor = await self._actor(user_id, command.get("user_name"), place)
+                return [blocks.queue_message(await self.service.queue(actor))], False
+            case "teach":
+                actor = await self._actor(user_id, command.get("user_name"), place)
+                taught = await self.service.teach(actor, int(cmd.args[0]), cmd.claim_id or "")
+                return [
+                    blocks.text_message(slack_messages.TAUGHT.format(claim_id=taught.claim_id), escaped=True)
+                ], False
+            case "undo":
+                actor = await self._actor(user_id, command.get("user_name"), place)
+                undone = await self.service.unteach(actor, int(cmd.args[0]))
+                return [
+                    blocks.text_message(slack_messages.UNTAUGHT.format(claim_id=undone.claim_id), escaped=True)
+                ], False
+            case "dismiss" | "accept" | "reject":
+                actor = await self._actor(user_id, command.get("user_name"), place)
+                await self._queue_action(actor, cmd.kind, int(cmd.args[0]), cmd.text or None)
+                return [blocks.text_message(slack_messages.QUEUE_DONE[cmd.kind].format(id=cmd.args[0]))], False
             case "suggest":
                 actor = await self._actor(user_id, command.get("user_name"), place)
                 stored = await self.service.suggest(actor, cmd.claim_id or "", cmd.text, cmd.args[0])
@@ -259,6 +278,34 @@ class SlackHandlers:
                 )
             except Exception:
                 log.exception("could not confirm a correction to its moderator")
+
+    async def _queue_action(self, actor: Actor, action: str, item_id: int, reason: str | None) -> None:
+        if action == "dismiss":
+            await self.service.dismiss(actor, item_id, reason or "")
+        else:
+            await self.service.decide_suggestion(actor, item_id, accept=action == "accept", reason=reason)
+
+    # ---- queue buttons (moderators; the core re-checks on every press) -----------------------
+
+    async def on_queue_button(
+        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        try:
+            what = str(action.get("action_id", "")).removeprefix("queue_")
+            item_id = blocks.parse_item_value(str(action.get("value") or ""))
+            if item_id is None or what not in slack_messages.QUEUE_DONE:
+                raise BadInput(slack_messages.FEEDBACK_STALE)
+            user = body.get("user") or {}
+            team = body.get("team") or {}
+            place = Place(platform=PLATFORM, community_id=team.get("id") or user.get("team_id") or None)
+            actor = await self._actor(user.get("id", ""), user.get("name") or user.get("username"), place)
+            reason = {"dismiss": "not in the articles", "reject": "rejected from the queue listing"}.get(what)
+            await self._queue_action(actor, what, item_id, reason)
+            text = slack_messages.QUEUE_DONE[what].format(id=item_id)
+        except Exception as exc:
+            text = user_sentence(exc)
+        await _send(respond, [blocks.text_message(text)], in_channel=False)
 
     # ---- feedback buttons ----------------------------------------------------------------
 
@@ -366,6 +413,7 @@ def build_app(
     app.options(modal.CLAIM_ACTION)(handlers.on_claim_options)
     app.view(modal.CALLBACK_ID)(handlers.on_correction_submitted)
     app.action(blocks.FEEDBACK_ACTION)(handlers.on_feedback)
+    app.action(blocks.QUEUE_ACTION)(handlers.on_queue_button)
     app.event("app_mention")(handlers.on_mention)
     app.event("message")(handlers.on_message)
     return app

@@ -29,6 +29,7 @@ from bot.replies import (
     SourcesReply,
 )
 from bot.shorten import shorten
+from knowledge.models import QueueItem
 
 Block = dict[str, Any]
 
@@ -232,13 +233,15 @@ def history_messages(reply: HistoryReply) -> list[SlackMessage]:
         return [text_message(slack_messages.NO_HISTORY.format(claim_id=reply.claim_id), escaped=True)]
     blocks = [_section(f"*History of* `{reply.claim_id}`")]
     for e in reply.entries:
-        lines = [f"*{e.action}* by {escape(e.by.name)} ({escape(e.by.platform)}), {e.at:%Y-%m-%d %H:%M} UTC"]
+        lines = [f"*{e.action}* by {escape(e.by.name)} ({escape(e.by.where)}), {e.at:%Y-%m-%d %H:%M} UTC"]
         if e.text:
             lines.append(f"Text: {escape(e.text)}")
         if e.reason:
             lines.append(f"Reason: {escape(e.reason)}")
         if e.url:
             lines.append(f"URL: {escape(e.url)}")
+        if e.credit:
+            lines.append(f"Suggested by: {escape(e.credit)}")
         blocks.append(_section("\n".join(lines)))
     return _split(blocks, f"History of {reply.claim_id}")
 
@@ -308,3 +311,50 @@ def _split(blocks: list[Block], title: str) -> list[SlackMessage]:
         part = slack_messages.CONTINUED.format(part=n, total=len(chunks))
         out.append(SlackMessage(_plain(f"{title} {part}"), [*chunk, _context(part)]))
     return out
+
+
+# ---- the review queue (moderators only, always ephemeral) --------------------------
+
+QUEUE_ACTION = re.compile(r"^queue_(dismiss|accept|reject)$")
+QUEUE_ITEMS_SHOWN = 10
+QUEUE_TEXT_CHARS = 300
+
+
+def queue_message(items: list[QueueItem]) -> SlackMessage:
+    """The open items, oldest first, each with its buttons."""
+    if not items:
+        return text_message(messages.QUEUE_EMPTY)
+    blocks: list[Block] = []
+    for item in items[:QUEUE_ITEMS_SHOWN]:
+        lines = [f"*#{item.id} · {item.kind}* · asked {item.asked}× · since {item.first_at:%Y-%m-%d}"]
+        lines.append("> " + escape(shorten(item.text, QUEUE_TEXT_CHARS)))
+        if item.claim_ids:
+            lines.append("Claims: " + ", ".join(f"`{c}`" for c in item.claim_ids))
+        if item.communities:
+            lines.append("From: " + escape("; ".join(item.communities)))
+        blocks.append(_section("\n".join(lines)))
+        actions = ["accept", "reject"] if item.kind == "suggestion" else ["dismiss"]
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"queue_{item.id}",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": f"queue_{action}",
+                        "text": {"type": "plain_text", "text": f"{action.title()} #{item.id}", "emoji": False},
+                        "value": str(item.id),
+                        **({"style": "danger"} if action != "accept" else {"style": "primary"}),
+                    }
+                    for action in actions
+                ],
+            }
+        )
+    if len(items) > QUEUE_ITEMS_SHOWN:
+        blocks.append(_context(escape(slack_messages.more_items(len(items) - QUEUE_ITEMS_SHOWN))))
+    return SlackMessage(_plain(f"{len(items)} review items"), _cap(blocks))
+
+
+def parse_item_value(value: str) -> int | None:
+    """A queue button's item id, or None when the value is not one of ours."""
+    return int(value) if value.isdigit() and len(value) <= 18 else None

@@ -28,6 +28,12 @@ Kind = Literal[
     "restore",
     "history",
     "suggest",
+    "queue",
+    "teach",
+    "undo",
+    "dismiss",
+    "accept",
+    "reject",
 ]
 
 # (form, one-line help); the order is the order `/talks help` shows them in.
@@ -47,9 +53,17 @@ HELP: dict[str, tuple[str, str]] = {
     "retract": ("retract ID reason", "moderators: retract a claim so it is no longer given as an answer"),
     "restore": ("restore ID [reason]", "moderators: return a corrected or retracted claim to the article's wording"),
     "history": ("history ID", "moderators: a claim's moderation history, oldest first"),
+    "queue": ("queue", "moderators: the review queue, oldest first, with buttons"),
+    "teach": ("teach ITEM CLAIM-ID", "moderators: answer a queued question (and close variants) with a claim"),
+    "undo": ("undo ITEM", "moderators: undo what was taught from a queue item"),
+    "dismiss": ("dismiss ITEM reason", "moderators: close a queue item without changing any fact"),
+    "accept": ("accept ITEM [reason]", "moderators: accept a suggested correction, credited to its author"),
+    "reject": ("reject ITEM reason", "moderators: reject a suggested correction"),
 }
 
-MODERATOR_ONLY: frozenset[str] = frozenset({"correct", "retract", "restore", "history"})
+MODERATOR_ONLY: frozenset[str] = frozenset(
+    {"correct", "retract", "restore", "history", "queue", "teach", "undo", "dismiss", "accept", "reject"}
+)
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,23 @@ def parse_command(text: str) -> Command:
         if head == "retract" and not reason:
             raise _usage("retract")
         return Command(head, claim_id=rest[0].lower(), text=reason)  # type: ignore[arg-type]
+    if head == "queue" and not rest:
+        return Command("queue")
+    if head in ("teach", "undo", "dismiss", "accept", "reject"):
+        # Always commands: a moderator's slip must get a usage line, never a public question.
+        item = rest[0].lstrip("#") if rest else ""
+        if not item.isdigit() or len(item) > 18:
+            raise _usage(head)
+        tail = rest[1:]
+        if head == "teach":
+            if len(tail) != 1:
+                raise _usage("teach")
+            return Command("teach", claim_id=tail[0].lower(), args=[item])
+        if head in ("dismiss", "reject") and not tail:
+            raise _usage(head)
+        if head == "undo" and tail:
+            raise _usage("undo")
+        return Command(head, text=" ".join(tail), args=[item])  # type: ignore[arg-type]
     if head == "suggest":
         body = " ".join(rest[1:])
         statement, bar, reason = body.partition("|")

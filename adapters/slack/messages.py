@@ -40,3 +40,16 @@ def usage(subcommand: str, form: str) -> str:
 def subscribed(who: str, time: str, zone: str, audience: str) -> str:
     which = "the moderators' digest" if audience == "moderators" else "a daily digest"
     return f"{who} subscribed this channel to {which} at {time} ({zone}). In a private channel, invite me first."
+
+
+def more_items(count: int) -> str:
+    return f"…and {count} more: `/talks queue` lists the oldest first."
+
+
+QUEUE_DONE = {
+    "dismiss": "Dismissed queue item #{id}.",
+    "accept": "Accepted suggestion #{id}.",
+    "reject": "Rejected suggestion #{id}.",
+}
+TAUGHT = "Taught: that question and its close variants are answered with `{claim_id}` from now on."
+UNTAUGHT = "Undone: that question no longer points to `{claim_id}`; it is back in the queue."

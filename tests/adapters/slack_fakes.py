@@ -11,19 +11,38 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
+import pytest
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.app import build_app
+from adapters.slack.runner import make_client
+from adapters.slack.server import EVENTS_PATH, start_http_server
+from bot.permissions import ModerationPolicy
+from bot.replies import AnswerReply
+from bot.service import TalksService
+from bot.settings import Settings
+from tests.conftest import FakeClock
 
 BOT_USER_ID = "UBOT000001"
 TEAM_ID = "T0000TEST"
+TEAM_DOMAIN = "newsroom"
+# A workspace that installed the app but that the operator never configured.
+OTHER_TEAM_ID = "T0000OTHR"
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
+
+MODERATOR = "UMOD000001"  # named by the operator (TALKSBOT_MODERATOR_USERS=slack:UMOD000001)
+ADMIN = "UADMIN0001"  # a workspace admin, per users.info
+ASKER = "UASKER001"
+QUESTION = "How long was the Trump-Putin call?"
 
 
 @dataclass
@@ -211,3 +230,59 @@ class SlackSender:
         }
         headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
         return await self.post(json.dumps(body), "application/json", headers=headers)
+
+
+# ---- the app under test ------------------------------------------------------------------------
+
+
+@dataclass
+class Slack:
+    fake: FakeSlackApi
+    sender: SlackSender
+    service: TalksService
+    client: AsyncWebClient
+    clock: FakeClock
+    top: str  # the claim the store ranks first for QUESTION
+
+    async def command(self, text: str, *, user_id: str = ASKER, name: str = "cmd", **extra: Any) -> ApiCall:
+        """Runs `/talks text`; returns what the bot posted to the command's response_url.
+
+        `extra` overrides form fields (team_id, team_domain, channel_id, user_name, …).
+        """
+        before = len(self.fake.calls_to(f"response:{name}"))
+        status, body = await self.sender.command(
+            text, user_id=user_id, response_url=self.fake.response_url(name), **extra
+        )
+        assert status == 200 and body == ""
+        return (await self.fake.wait_for(f"response:{name}", before + 1))[-1]
+
+
+@pytest.fixture
+def policy() -> ModerationPolicy:
+    """The operator configured the test workspace (its admins count) and named MODERATOR.
+    Test modules import this to override the default (nobody configured)."""
+    return ModerationPolicy.of(communities=[("slack", TEAM_ID)], users=[("slack", MODERATOR)])
+
+
+@pytest.fixture
+async def slack(service: TalksService, clock: FakeClock) -> AsyncIterator[Slack]:
+    fake = FakeSlackApi()
+    fake.admins.add(ADMIN)
+    await fake.start()
+    settings = Settings(
+        db=service.location,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake.base_url,
+    )
+    client = make_client(settings)
+    runner, port = await start_http_server(build_app(settings, service, client), "127.0.0.1", 0)
+    first = await service.ask(QUESTION, log_question=False)
+    assert isinstance(first, AnswerReply)
+    try:
+        yield Slack(
+            fake, SlackSender(f"http://127.0.0.1:{port}{EVENTS_PATH}"), service, client, clock, first.claims[0].claim_id
+        )
+    finally:
+        await runner.cleanup()
+        await fake.stop()

@@ -10,77 +10,34 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import modal
-from adapters.slack.app import build_app
 from adapters.slack.blocks import escape
 from adapters.slack.poster import SlackDigestPoster
-from adapters.slack.runner import make_client
-from adapters.slack.server import EVENTS_PATH, start_http_server
 from bot import messages
-from bot.replies import AnswerReply
+from bot.replies import AnswerReply, NoAnswerReply
 from bot.scheduler import DigestScheduler
-from bot.service import TalksService
-from bot.settings import Settings
-from tests.adapters.slack_fakes import BOT_TOKEN, BOT_USER_ID, SIGNING_SECRET, ApiCall, FakeSlackApi, SlackSender
-from tests.conftest import FakeClock
+from knowledge.models import Place
+from knowledge.store import Store
+from tests.adapters.slack_fakes import (
+    ADMIN,
+    ASKER,
+    BOT_TOKEN,
+    BOT_USER_ID,
+    MODERATOR,
+    QUESTION,
+    TEAM_ID,
+    Slack,
+    policy,
+    slack,
+)
+from tests.conftest import history_of
 
-MODERATOR = "UMOD000001"
-ADMIN = "UADMIN0001"
-ASKER = "UASKER001"
-QUESTION = "How long was the Trump-Putin call?"
-
-
-@dataclass
-class Slack:
-    fake: FakeSlackApi
-    sender: SlackSender
-    service: TalksService
-    client: AsyncWebClient
-    clock: FakeClock
-    top: str  # the claim the store ranks first for QUESTION
-
-    async def command(self, text: str, *, user_id: str = ASKER, name: str = "cmd") -> ApiCall:
-        """Runs `/talks text`; returns what the bot posted to the command's response_url."""
-        before = len(self.fake.calls_to(f"response:{name}"))
-        started = time.monotonic()
-        status, body = await self.sender.command(text, user_id=user_id, response_url=self.fake.response_url(name))
-        assert status == 200 and body == ""
-        assert time.monotonic() - started < 3, "the command was not acknowledged within 3 s"
-        return (await self.fake.wait_for(f"response:{name}", before + 1))[-1]
-
-
-@pytest.fixture
-async def slack(service: TalksService, clock: FakeClock) -> AsyncIterator[Slack]:
-    fake = FakeSlackApi()
-    fake.admins.add(ADMIN)
-    await fake.start()
-    settings = Settings(
-        db_path=service.store.path,
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=fake.base_url,
-        slack_moderators=[MODERATOR],
-        slack_admins_are_moderators=True,
-    )
-    client = make_client(settings)
-    runner, port = await start_http_server(build_app(settings, service, client), "127.0.0.1", 0)
-    first = await service.ask(QUESTION, log_question=False)
-    assert isinstance(first, AnswerReply)
-    try:
-        yield Slack(
-            fake, SlackSender(f"http://127.0.0.1:{port}{EVENTS_PATH}"), service, client, clock, first.claims[0].claim_id
-        )
-    finally:
-        await runner.cleanup()
-        await fake.stop()
+__all__ = ["policy", "slack"]
 
 
 def _texts(blocks: list[dict[str, Any]], kind: str | None = None) -> list[str]:
@@ -125,19 +82,20 @@ async def test_question_answered_in_channel_with_quotes(slack: Slack) -> None:
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "shown_to"),
     [
-        "<!channel> how long was the Trump-Putin call? <@U0123ABCD>",
-        "<!here> &lt;!everyone&gt; what is the capital of France?",
+        ("<!channel> how long was the Trump-Putin call? <@U0123ABCD>", "in_channel"),
+        # "Not in my sources" goes only to the asker, as on Discord.
+        ("<!here> &lt;!everyone&gt; what is the capital of France?", "ephemeral"),
     ],
 )
-async def test_pings_in_a_question_come_back_inert(slack: Slack, question: str) -> None:
+async def test_pings_in_a_question_come_back_inert(slack: Slack, question: str, shown_to: str) -> None:
     sent = await slack.command(question)
     dumped = json.dumps(sent.data)
     for ping in ("<!channel>", "<!here>", "<!everyone>", "<@U0123ABCD>"):
         assert ping not in dumped
     assert "&lt;!" in dumped
-    assert sent.data["response_type"] == "in_channel"
+    assert sent.data["response_type"] == shown_to
 
 
 async def test_wrong_signature_or_stale_timestamp_is_refused(slack: Slack) -> None:
@@ -359,7 +317,7 @@ async def test_correction_modal_field_errors(slack: Slack) -> None:
     assert set(json.loads(body)["errors"]) == {modal.CLAIM_BLOCK}
     _, body = await slack.sender.interaction(_submission(ASKER, slack.top, "New.", "because", None))
     assert json.loads(body)["errors"] == {modal.CLAIM_BLOCK: messages.NOT_MODERATOR}
-    assert (await slack.service.store.history(slack.top)) == []
+    assert await history_of(slack.service, slack.top) == []
 
 
 async def test_correction_submitted_changes_the_next_answer(slack: Slack) -> None:
@@ -386,7 +344,7 @@ async def test_correction_submitted_changes_the_next_answer(slack: Slack) -> Non
 # ---- feedback and digests ---------------------------------------------------------------------
 
 
-async def test_feedback_buttons_are_recorded(slack: Slack) -> None:
+async def test_feedback_buttons_are_recorded(slack: Slack, store: Store) -> None:
     answer = await slack.command(QUESTION)
     actions = next(b for b in answer.data["blocks"] if b["type"] == "actions")
     wrong = next(e for e in actions["elements"] if e["action_id"].startswith("feedback_wrong"))
@@ -404,12 +362,73 @@ async def test_feedback_buttons_are_recorded(slack: Slack) -> None:
     [thanks] = await slack.fake.wait_for("response:feedback")
     assert thanks.data["response_type"] == "ephemeral" and thanks.data["replace_original"] is False
     since = slack.clock.now - timedelta(days=1)
-    assert await slack.service.store.feedback_since(since) == [(slack.top, "wrong", 1)]
+    assert await store.activity.feedback_since(since, "slack", TEAM_ID) == [(slack.top, "wrong", 1)]
+
+
+@pytest.mark.parametrize("claim", ["call-date-february-12", "no-such-claim"])
+async def test_feedback_on_a_claim_the_answer_did_not_show_is_refused(slack: Slack, store: Store, claim: str) -> None:
+    answer = await slack.command(QUESTION)
+    actions = next(b for b in answer.data["blocks"] if b["type"] == "actions")
+    wrong = next(e for e in actions["elements"] if e["action_id"].startswith("feedback_wrong"))
+    shown = _claim_ids(answer.data["blocks"])
+    assert claim not in shown
+    forged = {**wrong, "value": json.dumps({"q": json.loads(wrong["value"])["q"], "c": claim})}
+    payload = {
+        "type": "block_actions",
+        "user": {"id": ASKER, "name": "asker"},
+        "channel": {"id": "C0000TEST"},
+        "response_url": slack.fake.response_url("forged"),
+        "trigger_id": "9.9.9",
+        "actions": [{**forged, "block_id": actions["block_id"], "action_ts": "1700000001.0"}],
+    }
+    assert (await slack.sender.interaction(payload))[0] == 200
+    [refused] = await slack.fake.wait_for("response:forged")
+    assert refused.data["response_type"] == "ephemeral"
+    assert refused.data["text"] == messages.FEEDBACK_UNKNOWN
+    assert await store.activity.feedback_since(slack.clock.now - timedelta(days=1), "slack", TEAM_ID) == []
+
+
+async def test_command_is_acknowledged_before_the_answer_is_worked_out(
+    slack: Slack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The answer is held until the HTTP acknowledgement has come back: if the app answered
+    # before acknowledging, the request would never complete (no clock involved).
+    release = asyncio.Event()
+    ask = slack.service.ask
+
+    async def held_ask(question: str, place: Place) -> AnswerReply | NoAnswerReply:
+        await release.wait()
+        return await ask(question, place)
+
+    monkeypatch.setattr(slack.service, "ask", held_ask)
+    status, body = await slack.sender.command(QUESTION, response_url=slack.fake.response_url("held"))
+    assert (status, body) == (200, "")
+    assert slack.fake.calls_to("response:held") == []
+    release.set()
+    [answer] = await slack.fake.wait_for("response:held")
+    assert answer.data["response_type"] == "in_channel"
+
+
+async def test_a_mention_with_no_answer_is_shown_only_to_the_asker(slack: Slack) -> None:
+    event = {
+        "type": "app_mention",
+        "user": ASKER,
+        "text": f"<@{BOT_USER_ID}> what is the capital of France?",
+        "ts": "1700000600.000100",
+        "channel": "C0000TEST",
+        "team": TEAM_ID,
+    }
+    assert (await slack.sender.event(event, "Ev0600"))[0] == 200
+    [private] = await slack.fake.wait_for("chat.postEphemeral")
+    assert (private.data["channel"], private.data["user"]) == ("C0000TEST", ASKER)
+    assert messages.NO_ANSWER in json.dumps(private.data, ensure_ascii=False)
+    # It went to the asker alone: the channel got no message for this event.
+    assert slack.fake.calls_to("chat.postMessage") == []
 
 
 async def test_due_digest_is_posted_once(slack: Slack) -> None:
     # 09:00 UTC is 11:00 in Kyiv, so a 10:30 digest is due today.
-    sub = await slack.command("digest subscribe 10:30 Europe/Kyiv")
+    sub = await slack.command("digest subscribe 10:30 Europe/Kyiv", user_id=ADMIN)
     assert sub.data["response_type"] == "in_channel" and "10:30" in sub.data["text"]
     await slack.command(QUESTION)
     sleeps: list[float] = []
@@ -429,5 +448,5 @@ async def test_due_digest_is_posted_once(slack: Slack) -> None:
     slack.clock.now += timedelta(hours=3)
     assert await scheduler.run_due() == []
     assert len(slack.fake.calls_to("chat.postMessage")) == len(posts)
-    gone = await slack.command("digest unsubscribe")
+    gone = await slack.command("digest unsubscribe", user_id=ADMIN)
     assert "stopped" in gone.data["text"]

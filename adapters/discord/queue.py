@@ -1,0 +1,170 @@
+"""The moderators' review queue on Discord: `/queue …` commands and a button per item.
+
+Everything here answers ephemerally: queue items hold readers' own words, which
+never go to a channel. Who counts as a moderator is the core's decision; the
+buttons re-check it on every press, because anyone who can see a message could
+forge a press.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord import messages as dmsg
+from adapters.discord.deps import AdapterDeps, deps_of
+from adapters.discord.permissions import actor_of
+from adapters.discord.render import choice_name, escape, shorten
+from adapters.discord.respond import Refused, report_error, send
+from bot import messages
+from knowledge.models import QueueItem
+
+MAX_CHOICES = 25
+ITEMS_SHOWN = 5
+ITEM_TEXT_CHARS = 300
+DISMISS_REASON = "not in the articles"
+REJECT_REASON = "rejected from the queue listing"
+TEMPLATE = r"tb:q:(?P<action>[dar]):(?P<item>\d{1,18})"
+ACTIONS = {"d": "dismiss", "a": "accept", "r": "reject"}
+LABELS = {"dismiss": "Dismiss", "accept": "Accept", "reject": "Reject"}
+
+
+def queue_text(items: list[QueueItem]) -> str:
+    """The open items, oldest first, as one ephemeral message."""
+    if not items:
+        return messages.QUEUE_EMPTY
+    lines = []
+    for item in items[:ITEMS_SHOWN]:
+        head = f"**#{item.id} · {item.kind}** · asked {item.asked}× · since {item.first_at:%Y-%m-%d}"
+        lines.append(head)
+        lines.append(f"> {escape(shorten(item.text, ITEM_TEXT_CHARS))}")
+        if item.claim_ids:
+            lines.append("Claims: " + ", ".join(f"`{c}`" for c in item.claim_ids))
+        if item.communities:
+            lines.append("From: " + escape(shorten("; ".join(item.communities), 200)))
+    if len(items) > ITEMS_SHOWN:
+        lines.append(dmsg.MORE_ITEMS.format(count=len(items) - ITEMS_SHOWN))
+    return shorten("\n".join(lines), 2000)
+
+
+class QueueButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=TEMPLATE):
+    """Dismiss an item, or accept / reject a suggestion, from the queue listing."""
+
+    def __init__(self, action: str, item_id: int) -> None:
+        self.action = action
+        self.item_id = item_id
+        code = next(k for k, v in ACTIONS.items() if v == action)
+        super().__init__(
+            discord.ui.Button(
+                label=f"#{item_id} {LABELS[action]}",
+                style=discord.ButtonStyle.danger if action != "accept" else discord.ButtonStyle.success,
+                custom_id=f"tb:q:{code}:{item_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> QueueButton:
+        return cls(ACTIONS[match["action"]], int(match["item"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        # Errors here bypass the command tree's handler, so they are reported the same way by hand.
+        try:
+            deps = deps_of(interaction)
+            actor = await actor_of(interaction, deps.moderator_role)
+            service = deps.service
+            if self.action == "dismiss":
+                await service.dismiss(actor, self.item_id, DISMISS_REASON)
+            else:
+                accept = self.action == "accept"
+                reason = None if accept else REJECT_REASON
+                await service.decide_suggestion(actor, self.item_id, accept=accept, reason=reason)
+            await send(interaction, content=dmsg.queue_done(self.action, self.item_id), ephemeral=True)
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+
+def queue_view(items: list[QueueItem]) -> discord.ui.View | None:
+    view = discord.ui.View(timeout=None)
+    for row, item in enumerate(items[:ITEMS_SHOWN]):
+        actions = ["accept", "reject"] if item.kind == "suggestion" else ["dismiss"]
+        for action in actions:
+            button = QueueButton(action, item.id)
+            button.row = row
+            view.add_item(button)
+    return view if view.children else None
+
+
+def build_queue_group(deps: AdapterDeps, claim_ids: Any) -> app_commands.Group:
+    """`/queue list|teach|undo|dismiss|accept|reject`, moderators only."""
+    service = deps.service
+    group = app_commands.Group(
+        name="queue",
+        description="Moderators: questions I could not answer, answers marked wrong, suggested corrections",
+        default_permissions=discord.Permissions(manage_messages=True),
+    )
+
+    async def actor(interaction: discord.Interaction) -> Any:
+        found = await actor_of(interaction, deps.moderator_role)
+        if not service.may_moderate(found):
+            raise Refused(messages.NOT_MODERATOR)
+        return found
+
+    async def items(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        found = await actor_of(interaction, deps.moderator_role)
+        if not service.may_moderate(found):
+            return []  # the picker must not show readers' words to non-moderators either
+        needle = current.strip().lstrip("#").lower()
+        return [
+            app_commands.Choice(name=choice_name(f"#{i.id} {i.kind}: {i.text}"), value=i.id)
+            for i in await service.queue(found)
+            if not needle or needle in str(i.id) or needle in i.text.lower()
+        ][:MAX_CHOICES]
+
+    @group.command(name="list", description="Moderators: the oldest open review items, with buttons")
+    async def list_items(interaction: discord.Interaction) -> None:
+        found = await service.queue(await actor(interaction))
+        view = queue_view(found)
+        await send(interaction, content=queue_text(found), view=view, ephemeral=True)
+
+    @group.command(name="teach", description="Moderators: answer this question (and close variants) with a claim")
+    @app_commands.describe(item="The queue item (pick from the list)", claim="The claim that answers it")
+    @app_commands.autocomplete(item=items, claim=claim_ids)
+    async def teach(interaction: discord.Interaction, item: int, claim: str) -> None:
+        taught = await service.teach(await actor(interaction), item, claim)
+        await send(interaction, content=dmsg.taught(taught.phrasing, taught.claim_id), ephemeral=True)
+
+    @group.command(name="undo", description="Moderators: undo what was taught from a queue item")
+    @app_commands.describe(item="The queue item number")
+    async def undo(interaction: discord.Interaction, item: int) -> None:
+        undone = await service.unteach(await actor(interaction), item)
+        await send(interaction, content=dmsg.untaught(undone.phrasing, undone.claim_id), ephemeral=True)
+
+    @group.command(name="dismiss", description="Moderators: close an item without changing any fact")
+    @app_commands.describe(item="The queue item (pick from the list)", reason="Off-topic, not in the articles, abuse…")
+    @app_commands.autocomplete(item=items)
+    async def dismiss(interaction: discord.Interaction, item: int, reason: app_commands.Range[str, 1, 500]) -> None:
+        await service.dismiss(await actor(interaction), item, reason)
+        await send(interaction, content=dmsg.queue_done("dismiss", item), ephemeral=True)
+
+    @group.command(name="accept", description="Moderators: accept a suggested correction (credited to its author)")
+    @app_commands.describe(item="The suggestion (pick from the list)", reason="Optional: the reason to show")
+    @app_commands.autocomplete(item=items)
+    async def accept(
+        interaction: discord.Interaction, item: int, reason: app_commands.Range[str, 1, 500] | None = None
+    ) -> None:
+        await service.decide_suggestion(await actor(interaction), item, accept=True, reason=reason)
+        await send(interaction, content=dmsg.queue_done("accept", item), ephemeral=True)
+
+    @group.command(name="reject", description="Moderators: reject a suggested correction")
+    @app_commands.describe(item="The suggestion (pick from the list)", reason="Why it is rejected")
+    @app_commands.autocomplete(item=items)
+    async def reject(interaction: discord.Interaction, item: int, reason: app_commands.Range[str, 1, 500]) -> None:
+        await service.decide_suggestion(await actor(interaction), item, accept=False, reason=reason)
+        await send(interaction, content=dmsg.queue_done("reject", item), ephemeral=True)
+
+    return group
