@@ -199,8 +199,6 @@ def _bag(state: ClaimState, surface: dict[str, str], seen: dict[str, list[str]] 
     ]
     if state.correction:
         parts.append((state.correction.text, FIELD_WEIGHTS["text"], False))
-    # Taught phrasings count like keywords: evidence of how readers ask for this claim.
-    parts += [(t, FIELD_WEIGHTS["keywords"], False) for t in state.taught]
     bag: Counter[str] = Counter()
     for text, weight, short in parts:
         pairs = memo.get(text) if short else None

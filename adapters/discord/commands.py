@@ -35,6 +35,7 @@ from bot import messages
 from bot.digest import DigestScope, build_digest
 from bot.replies import AnswerReply, NoAnswerReply
 from bot.subscriptions import timezone_choices
+from knowledge.models import DigestAudience
 
 T = TypeVar("T")
 
@@ -133,14 +134,11 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         perms = interaction.app_permissions
         if not (perms.send_messages and perms.embed_links):
             raise Refused(dmsg.BOT_MISSING_PERMISSIONS.format(permissions="Send Messages, Embed Links"))
-        actor = await actor_of(interaction, deps.moderator_role, for_digest=True)
-        sub = await service.subscribe(
-            actor,
-            place_of(interaction),
-            post_time,
-            timezone,
-            "moderators" if audience == "moderators" else "public",
-        )
+        kind: DigestAudience = "moderators" if audience == "moderators" else "public"
+        # The moderators' digest shows readers' own words: Manage Channels is not enough for it,
+        # only what makes someone a moderator here (Manage Messages, Administrator, the role).
+        actor = await actor_of(interaction, deps.moderator_role, for_digest=kind == "public")
+        sub = await service.subscribe(actor, place_of(interaction), post_time, timezone, kind)
         await send(interaction, content=dmsg.subscribed(sub.post_time, sub.timezone, sub.audience))
 
     @digest.command(name="unsubscribe", description="Stop the daily digest in this channel (Manage Channels)")

@@ -1,0 +1,282 @@
+"""Who may change facts from Discord: the operator's configuration, never a guild's admin bit.
+
+Facts are global, so a guild's own moderators count only in a guild the
+operator configured (TALKSBOT_MODERATOR_COMMUNITIES); users the operator named
+(TALKSBOT_MODERATOR_USERS) count anywhere. Everyone else may suggest, and a
+suggestion is never shown as fact. Everything runs through the real discord.py
+against the fake REST API, on a real SQLite file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+
+from bot import messages
+from bot.permissions import ModerationPolicy
+from bot.replies import AnswerReply
+from bot.service import SUGGESTIONS_PER_HOUR, TalksService
+from bot.settings import Settings
+from bot.wiring import policy_of
+from knowledge.store import Store
+from tests.adapters.discord_fakes import (
+    EPHEMERAL,
+    EVERYONE_PERMS,
+    GUILD_ID,
+    GUILD_NAME,
+    MANAGER_PERMS,
+    MOD_PERMS,
+    MOD_ROLE_ID,
+    OTHER_GUILD_ID,
+    DiscordHarness,
+    deps_options,
+    discord_bot,
+    fake_discord,
+    policy,
+)
+from tests.conftest import OPERATOR, FakeClock, history_of
+
+__all__ = ["deps_options", "discord_bot", "fake_discord", "policy"]
+
+CLAIM = "call-length-90-minutes"
+QUESTION = "How long was the Trump Putin phone call?"
+NEW_TEXT = "The call lasted about an hour and a half, by both sides' accounts."
+ADMIN_PERMS = EVERYONE_PERMS | discord.Permissions(administrator=True)
+
+# What the platform says about a user in a guild: each of these makes them a moderator *there*.
+GUILD_MODERATORS = {
+    "manage-messages": {"permissions": MOD_PERMS},
+    "administrator": {"permissions": ADMIN_PERMS},
+    "moderator-role": {"roles": [MOD_ROLE_ID]},
+}
+
+WRITES = {
+    "correct": ("correct", {"claim": CLAIM, "text": NEW_TEXT, "reason": "both sides said so"}),
+    "retract": ("retract", {"claim": CLAIM, "reason": "not supported"}),
+}
+
+
+async def shown_text(bot: DiscordHarness, claim_id: str = CLAIM) -> str:
+    """The wording the next answer gives for `claim_id` (through the service, as any process would)."""
+    reply = await bot.service.ask(QUESTION, log_question=False)
+    assert isinstance(reply, AnswerReply)
+    return next(c.text for c in reply.claims if c.claim_id == claim_id)
+
+
+async def original_text(service: TalksService, claim_id: str = CLAIM) -> str:
+    return (await service.claim(claim_id)).claim.original_text
+
+
+@pytest.mark.parametrize("who", list(GUILD_MODERATORS.values()), ids=list(GUILD_MODERATORS))
+@pytest.mark.parametrize("write", list(WRITES.values()), ids=list(WRITES))
+async def test_a_moderator_of_an_unconfigured_guild_is_refused_and_nothing_is_written(
+    discord_bot: DiscordHarness, store: Store, who: dict[str, Any], write: tuple[str, dict[str, str]]
+) -> None:
+    command, options = write
+    before_text = await shown_text(discord_bot)
+    before_version = await store.claims.content_version()
+    payload = discord_bot.payloads.command(
+        command, options, user_id=66, user_name="ElsewhereAdmin", guild_id=OTHER_GUILD_ID, **who
+    )
+    body = await discord_bot.response_to(payload)
+
+    assert body["data"]["content"] == messages.NOT_MODERATOR
+    assert body["data"]["flags"] & EPHEMERAL
+    assert await history_of(discord_bot.service, CLAIM) == []
+    assert await store.claims.content_version() == before_version
+    assert await shown_text(discord_bot) == before_text == await original_text(discord_bot.service)
+
+
+async def test_the_same_rights_in_the_configured_guild_succeed_and_history_says_where_and_who(
+    discord_bot: DiscordHarness, db_path: Path
+) -> None:
+    discord_bot.guild_available(GUILD_ID, GUILD_NAME)
+    payload = discord_bot.payloads.command("correct", WRITES["correct"][1], user_id=7, user_name="Mod", **{
+        "permissions": MOD_PERMS
+    })
+    body = await discord_bot.response_to(payload)
+    assert body["data"]["flags"] & EPHEMERAL and CLAIM in body["data"]["content"]
+    assert await shown_text(discord_bot) == NEW_TEXT
+
+    [entry] = await history_of(discord_bot.service, CLAIM)
+    assert (entry.action, entry.by.platform, entry.by.community_id, entry.by.community_name) == (
+        "correct",
+        "discord",
+        str(GUILD_ID),
+        GUILD_NAME,
+    )
+    assert (entry.by.user_id, entry.by.name) == ("7", "Mod")
+
+    # /history shows the same, to the moderator only.
+    shown = await discord_bot.response_to(
+        discord_bot.payloads.command("history", {"claim": CLAIM}, user_id=7, user_name="Mod", permissions=MOD_PERMS)
+    )
+    assert shown["data"]["flags"] & EPHEMERAL
+    description = shown["data"]["embeds"][0]["description"]
+    assert f"by Mod (discord, {GUILD_NAME} ({GUILD_ID}))" in description
+
+    # Another process (the operator's CLI) reads the same file and sees the same record.
+    exe = Path(sys.executable).with_name("talksbot")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TALKSBOT_")}
+    proc = subprocess.run(
+        [str(exe), "history", CLAIM, "--json"],
+        env={**env, "TALKSBOT_DB": str(db_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    [row] = json.loads(proc.stdout)
+    assert {k: row[k] for k in ("action", "platform", "community_id", "community_name", "user_id", "by")} == {
+        "action": "correct",
+        "platform": "discord",
+        "community_id": str(GUILD_ID),
+        "community_name": GUILD_NAME,
+        "user_id": "7",
+        "by": "Mod",
+    }
+
+
+async def test_an_ordinary_member_of_the_configured_guild_is_refused(discord_bot: DiscordHarness) -> None:
+    body = await discord_bot.response_to(
+        discord_bot.payloads.command("retract", WRITES["retract"][1], user_id=42, permissions=MANAGER_PERMS)
+    )
+    assert body["data"]["content"] == messages.NOT_MODERATOR
+    assert await history_of(discord_bot.service, CLAIM) == []
+
+
+NAMED = policy_of(
+    Settings.from_env(
+        {"TALKSBOT_MODERATOR_COMMUNITIES": f"discord:{GUILD_ID}", "TALKSBOT_MODERATOR_USERS": "discord:9, slack:U1"}
+    )
+)
+
+
+@pytest.mark.parametrize("policy", [NAMED])
+async def test_a_named_user_may_moderate_from_an_unconfigured_guild(
+    discord_bot: DiscordHarness, policy: ModerationPolicy
+) -> None:
+    assert ("discord", "9") in policy.users
+    # An admin of that guild who is not named is still refused there ...
+    refused = await discord_bot.response_to(
+        discord_bot.payloads.command(
+            "retract", WRITES["retract"][1], user_id=66, guild_id=OTHER_GUILD_ID, permissions=ADMIN_PERMS
+        )
+    )
+    assert refused["data"]["content"] == messages.NOT_MODERATOR
+    assert await history_of(discord_bot.service, CLAIM) == []
+
+    # ... while the named user, with no rights at all in it, may.
+    body = await discord_bot.response_to(
+        discord_bot.payloads.command(
+            "correct", WRITES["correct"][1], user_id=9, user_name="Named", guild_id=OTHER_GUILD_ID
+        )
+    )
+    assert CLAIM in body["data"]["content"]
+    [entry] = await history_of(discord_bot.service, CLAIM)
+    assert (entry.by.platform, entry.by.community_id, entry.by.user_id, entry.by.name) == (
+        "discord",
+        str(OTHER_GUILD_ID),
+        "9",
+        "Named",
+    )
+    assert await shown_text(discord_bot) == NEW_TEXT
+
+
+# ---- suggestions ---------------------------------------------------------------------------------
+
+
+def suggestion(text: str, reason: str = "I read it elsewhere") -> dict[str, str]:
+    return {"claim": CLAIM, "text": text, "reason": reason}
+
+
+async def test_a_suggestion_is_stored_answered_privately_limited_and_never_shown_as_fact(
+    discord_bot: DiscordHarness, store: Store, clock: FakeClock
+) -> None:
+    before_version = await store.claims.content_version()
+    for n in range(1, SUGGESTIONS_PER_HOUR + 1):
+        body = await discord_bot.response_to(
+            discord_bot.payloads.command("suggest", suggestion(f"The call lasted {n} hours."), user_id=42)
+        )
+        assert body["data"]["flags"] & EPHEMERAL
+        assert body["data"]["content"] == messages.SUGGESTION_STORED.format(id=n, claim_id=CLAIM)
+
+    # The sixth within the hour is refused, ephemerally, and not stored.
+    sixth = await discord_bot.response_to(
+        discord_bot.payloads.command("suggest", suggestion("One too many."), user_id=42)
+    )
+    assert sixth["data"]["flags"] & EPHEMERAL
+    assert "suggestions recently" in sixth["data"]["content"]
+    waiting = await discord_bot.service.open_suggestions(OPERATOR)
+    assert [s.text for s in waiting] == [f"The call lasted {n} hours." for n in range(1, SUGGESTIONS_PER_HOUR + 1)]
+    assert {(s.by.platform, s.by.community_id, s.by.user_id) for s in waiting} == {("discord", str(GUILD_ID), "42")}
+
+    # The limit is per user: someone else may still suggest.
+    other = await discord_bot.response_to(
+        discord_bot.payloads.command("suggest", suggestion("Someone else's view."), user_id=43)
+    )
+    assert other["data"]["content"].startswith("Thanks")
+
+    # Not a fact: no history, no content change, and the next answer keeps the article's wording.
+    assert await history_of(discord_bot.service, CLAIM) == []
+    assert await store.claims.content_version() == before_version
+    assert await shown_text(discord_bot) == await original_text(discord_bot.service)
+
+    # An hour later the first user may suggest again.
+    clock.now += timedelta(hours=1, minutes=1)
+    later = await discord_bot.response_to(
+        discord_bot.payloads.command("suggest", suggestion("After the hour."), user_id=42)
+    )
+    assert later["data"]["content"].startswith("Thanks")
+
+
+async def test_a_suggestion_for_an_unknown_claim_names_close_ones(discord_bot: DiscordHarness) -> None:
+    body = await discord_bot.response_to(
+        discord_bot.payloads.command("suggest", {**suggestion("x"), "claim": "call-length-90-minute"}, user_id=42)
+    )
+    assert body["data"]["flags"] & EPHEMERAL
+    assert "Did you mean" in body["data"]["content"] and CLAIM in body["data"]["content"]
+    assert await discord_bot.service.open_suggestions(OPERATOR) == []
+
+
+# ---- the moderators' digest ---------------------------------------------------------------------------
+
+
+MODERATORS_DIGEST = {"time": "08:30", "timezone": "Europe/Kyiv", "audience": "moderators"}
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        {"permissions": EVERYONE_PERMS},
+        # Manage Channels is enough for this channel's public digest, not for the moderators' one.
+        {"permissions": MANAGER_PERMS},
+        # A moderator of a guild the operator never configured.
+        {"permissions": MOD_PERMS, "guild_id": OTHER_GUILD_ID},
+    ],
+    ids=["member", "channel-manager", "unconfigured-guild-moderator"],
+)
+async def test_a_non_moderator_cannot_subscribe_the_moderators_digest(
+    discord_bot: DiscordHarness, who: dict[str, Any]
+) -> None:
+    body = await discord_bot.response_to(discord_bot.payloads.command("digest subscribe", MODERATORS_DIGEST, **who))
+    assert body["data"]["flags"] & EPHEMERAL
+    assert body["data"]["content"] == messages.NOT_MODERATOR
+    assert await discord_bot.service.subscriptions("discord") == []
+
+
+async def test_a_configured_moderator_subscribes_the_moderators_digest(discord_bot: DiscordHarness) -> None:
+    body = await discord_bot.response_to(
+        discord_bot.payloads.command("digest subscribe", MODERATORS_DIGEST, permissions=MOD_PERMS)
+    )
+    assert "moderators' digest" in body["data"]["content"]
+    [sub] = await discord_bot.service.subscriptions("discord")
+    assert (sub.community_id, sub.audience) == (str(GUILD_ID), "moderators")
