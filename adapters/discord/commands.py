@@ -152,7 +152,11 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
     async def digest_preview(interaction: discord.Interaction) -> None:
         place = place_of(interaction)
         sub = await service.subscription(PLATFORM, place.channel_id or "")
-        scope = DigestScope(PLATFORM, place.community_id, sub.audience if sub else "public")
+        audience: DigestAudience = sub.audience if sub else "public"
+        # Question text is for moderators only, even in a preview of their channel's digest.
+        if audience == "moderators" and not service.may_moderate(await actor_of(interaction, deps.moderator_role)):
+            audience = "public"
+        scope = DigestScope(PLATFORM, place.community_id, audience)
         reply = await run(
             interaction, build_digest(service, since=None, now=service.clock(), scope=scope), ephemeral=True
         )

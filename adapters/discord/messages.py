@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.messages import plural
+
 GUILD_ONLY = "Use this command in a server channel, not in a direct message."
 EMPTY_MESSAGE = "That message has no text I can look up."
 PICK_FROM_LIST = "Pick a claim from the list that appears as you type."
@@ -13,7 +15,6 @@ INVALID_VALUE = "“{option}” is not a value I can use there; pick one from th
 COOLDOWN = "Slow down a little: try again in {seconds:.0f} seconds."
 BOT_MISSING_PERMISSIONS = "I need these permissions in this channel: {permissions}."
 TRUNCATED = "…"
-MORE_QUOTES = "…and {count} more quotes: /claim id:{claim_id}"
 QUOTE_SOURCE = "— {label}"
 NUMBERED_FOOTER = "{number} · {claim_id}"
 SOURCES_TITLE = "The articles I quote"
@@ -45,3 +46,7 @@ def taught(phrasing: str, claim_id: str) -> str:
 
 def untaught(phrasing: str, claim_id: str) -> str:
     return f"Undone: that question no longer points to `{claim_id}`; it is back in the queue."
+
+
+def more_quotes(count: int, claim_id: str) -> str:
+    return f"…and {plural(count, 'more quote')}: /claim id:{claim_id}"

@@ -118,11 +118,11 @@ def _quote_blocks(view: ClaimView, budget: int) -> str:
     for i, quote in enumerate(view.quotes):
         gap = len(BLOCK_GAP) if out else 0
         left = len(view.quotes) - i
-        more = dmsg.MORE_QUOTES.format(count=left - 1, claim_id=view.claim_id) if left > 1 else ""
+        more = dmsg.more_quotes(left - 1, view.claim_id) if left > 1 else ""
         reserve = len(BLOCK_GAP) + len(more) if more else 0
         block = quote_block(quote, budget - used - gap - reserve)
         if block is None:
-            tail = dmsg.MORE_QUOTES.format(count=left, claim_id=view.claim_id)
+            tail = dmsg.more_quotes(left, view.claim_id)
             if used + gap + len(tail) <= budget:
                 out.append(tail)
             break

@@ -133,7 +133,7 @@ def claim_blocks(
     for q in quotes:
         blocks += _quote(q)
     if len(quotes) < len(view.quotes):
-        more = slack_messages.MORE_QUOTES.format(count=len(view.quotes) - len(quotes), claim_id=view.claim_id)
+        more = slack_messages.more_quotes(len(view.quotes) - len(quotes), view.claim_id)
         blocks.append(_context(more))
     if view.conflicts:
         lines = [f"*:warning: {escape(messages.SOURCES_DISAGREE)}:*"]

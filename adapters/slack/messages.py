@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from bot.messages import plural
+
 FEEDBACK_THANKS = "Thanks, your feedback is recorded."
 FEEDBACK_STALE = "That button belongs to an answer I can no longer match; ask again to give feedback."
 SOURCE_LINE = "— {label}"
-MORE_QUOTES = "{count} more quote(s): `/talks claim {claim_id}`"
 ASKED = "{asker} asked: “{question}”"
 CONTINUED = "(continued, part {part} of {total})"
 HELPFUL = "Helpful"
@@ -53,3 +54,7 @@ QUEUE_DONE = {
 }
 TAUGHT = "Taught: that question and its close variants are answered with `{claim_id}` from now on."
 UNTAUGHT = "Undone: that question no longer points to `{claim_id}`; it is back in the queue."
+
+
+def more_quotes(count: int, claim_id: str) -> str:
+    return f"{plural(count, 'more quote')}: `/talks claim {claim_id}`"

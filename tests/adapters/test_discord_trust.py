@@ -280,3 +280,24 @@ async def test_a_configured_moderator_subscribes_the_moderators_digest(discord_b
     assert "moderators' digest" in body["data"]["content"]
     [sub] = await discord_bot.service.subscriptions("discord")
     assert (sub.community_id, sub.audience) == (str(GUILD_ID), "moderators")
+
+
+async def test_only_a_moderator_previews_the_moderators_digest_with_question_text(discord_bot: DiscordHarness) -> None:
+    await discord_bot.response_to(
+        discord_bot.payloads.command("digest subscribe", MODERATORS_DIGEST, permissions=MOD_PERMS)
+    )
+    asked = await discord_bot.response_to(
+        discord_bot.payloads.command("ask", {"question": "What is the best borscht recipe?"})
+    )
+    assert asked["data"]["flags"] & EPHEMERAL  # not answered
+
+    def digest_text(body: dict[str, Any]) -> str:
+        return json.dumps(body["data"]["embeds"], ensure_ascii=False).lower()
+
+    member = await discord_bot.response_to(discord_bot.payloads.command("digest preview", user_id=42))
+    assert member["data"]["flags"] & EPHEMERAL
+    assert "borscht" not in digest_text(member)
+    moderator = await discord_bot.response_to(
+        discord_bot.payloads.command("digest preview", user_id=7, permissions=MOD_PERMS)
+    )
+    assert "borscht" in digest_text(moderator)
