@@ -76,3 +76,17 @@ def unknown_item(item_id: int) -> str:
 
 def nothing_taught(item_id: int) -> str:
     return f"Nothing was taught from queue item #{item_id}."
+
+
+# ---- updates of messages already posted (issue 13) ----------------------------------
+
+NOTE_CORRECTED = "Corrected {date}: {reason} The claim `{claim_id}` above now reads: “{text}”"
+NOTE_RETRACTED = "Retracted {date}: {reason} The claim `{claim_id}` above (“{text}”) no longer holds."
+NOTE_RESTORED = "Restored {date}: the claim `{claim_id}` above is back to what the article said: “{text}”"
+
+
+def reach_sentence(count: int) -> str:
+    """What a moderator is told after a change: how many posted messages it reaches."""
+    if count == 0:
+        return "No posted message shows this claim."
+    return f"{plural(count, 'posted message')} will be updated."

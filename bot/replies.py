@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from knowledge.models import ClaimStatus, Correction, HistoryEntry, Source
+from knowledge.posted import Reach
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,11 @@ class SourcesReply:
 
 @dataclass(frozen=True)
 class HistoryReply:
+    """A claim's history; `reach` says, per change id, how far its updates of posted messages went."""
+
     claim_id: str
     entries: list[HistoryEntry]
+    reach: dict[int, Reach] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

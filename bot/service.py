@@ -20,7 +20,15 @@ from rapidfuzz import process
 
 from bot import corrections, messages, subscriptions
 from bot.permissions import Actor, ModerationPolicy
-from bot.replies import AnswerReply, ClaimCardReply, ClaimView, HistoryReply, NoAnswerReply, QuoteView
+from bot.replies import (
+    AnswerReply,
+    ClaimCardReply,
+    ClaimView,
+    DigestReply,
+    HistoryReply,
+    NoAnswerReply,
+    QuoteView,
+)
 from bot.shorten import shorten
 from knowledge.build import ensure_built
 from knowledge.errors import BadInput, NotFound, PermissionDenied
@@ -42,6 +50,7 @@ from knowledge.models import (
 )
 from knowledge.paths import curated_claims_file, seeds_dir
 from knowledge.phrasing import is_close_variant, phrasing_key
+from knowledge.posted import AfterExpiry, EditVia, OutboxItem, OutboxStatus, PostedKind, PostedMessage, Reach
 from knowledge.sources import Seed, load_seeds
 from knowledge.store import Store
 
@@ -52,6 +61,7 @@ Clock = Callable[[], datetime]
 CLI = Place(platform="cli")
 SUGGESTIONS_PER_HOUR = 5
 DID_YOU_MEAN = 3
+POSTED_RETENTION = timedelta(days=30)
 
 
 def utc_now() -> datetime:
@@ -69,8 +79,10 @@ class TalksService:
         clock: Clock = utc_now,
         seeds_path: Path | None = None,
         curated_path: Path | None = None,
+        posted_retention: timedelta = POSTED_RETENTION,
     ) -> None:
         self._store = store
+        self.posted_retention = posted_retention
         self.policy = policy or ModerationPolicy()
         self.clock = clock
         self.seeds_path = seeds_path or seeds_dir()
@@ -357,7 +369,8 @@ class TalksService:
         entries = await self._store.moderation.history(claim_id.strip())
         if entries is None:
             raise self.unknown_claim(claim_id)
-        return HistoryReply(claim_id.strip(), entries)
+        reach = await self._store.outbox.reach([e.id for e in entries if e.action in REACHING_ACTIONS])
+        return HistoryReply(claim_id.strip(), entries, reach)
 
     async def changes_since(self, since: datetime, until: datetime) -> list[HistoryEntry]:
         """Read-only: every moderator change in [since, until] (public facts: shown everywhere)."""
@@ -520,6 +533,129 @@ class TalksService:
     async def digest_runs(self, platform: str, channel_id: str) -> list[tuple[str, str, int]]:
         return await self._store.digests.runs(platform, channel_id)
 
+    # ---- posted messages and their updates (the outbox) ---------------------------------
+
+    async def remember_post(
+        self,
+        place: Place,
+        reply: AnswerReply | ClaimCardReply | DigestReply,
+        *,
+        message_id: str | None,
+        thread_id: str | None = None,
+        edit_via: EditVia = "none",
+        token: str | None = None,
+        token_lifetime: timedelta | None = None,
+        token_uses: int | None = None,
+        after_expiry: AfterExpiry = "none",
+        render: dict[str, Any] | None = None,
+    ) -> int | None:
+        """Writes: remember a message the adapter just posted, so later corrections reach it.
+
+        `edit_via` and `token*` say how it can be edited and until when; `after_expiry`
+        what is left once that lapses (a bot edit, a threaded note, nothing). Returns
+        the row id, or None when the reply shows no claim or the place has no channel.
+        """
+        claim_ids = shown_claims(reply)
+        if not claim_ids or not place.channel_id:
+            return None
+        now = self.clock()
+        kind: PostedKind = (
+            "answer" if isinstance(reply, AnswerReply) else "claim" if isinstance(reply, ClaimCardReply) else "digest"
+        )
+        posted = PostedMessage(
+            platform=place.platform,
+            community_id=place.community_id,
+            channel_id=place.channel_id,
+            message_id=message_id,
+            thread_id=thread_id,
+            kind=kind,
+            claim_ids=claim_ids,
+            question_id=reply.question_id if isinstance(reply, AnswerReply) else None,
+            render=render or {},
+            content_version=reply.content_version if isinstance(reply, AnswerReply) else self._version,
+            edit_via=edit_via,
+            edit_token=token,
+            edit_until=now + token_lifetime if token_lifetime else None,
+            edit_uses=token_uses,
+            after_expiry=after_expiry,
+            is_private=place.is_private,
+            posted_at=now,
+        )
+        return await self._store.posted.record(posted)
+
+    async def posted_message(self, posted_id: int) -> PostedMessage | None:
+        """Read-only: one remembered message."""
+        return await self._store.posted.get(posted_id)
+
+    async def current_reply(self, posted: PostedMessage) -> AnswerReply | ClaimCardReply | None:
+        """Read-only: the answer or claim card as it reads now, rebuilt from the current claim
+        states (retracted claims included, so they show struck out); None for a digest."""
+        await self.refresh()
+        views = [self.view(self._states[c]) for c in posted.claim_ids if c in self._states]
+        if not views or posted.kind == "digest":
+            return None
+        if posted.kind == "claim":
+            return ClaimCardReply(views[0])
+        question = str(posted.render.get("question") or "")
+        if posted.question_id is not None:
+            question = await self._store.posted.question_text(posted.question_id) or question
+        return AnswerReply(
+            question=question, claims=views, question_id=posted.question_id, content_version=self._version
+        )
+
+    async def change_note(self, item: OutboxItem) -> str:
+        """Read-only: the one short note posted under a message that can no longer be edited."""
+        entries = await self._store.moderation.history(item.claim_id) or []
+        entry = next((e for e in entries if e.id == item.change_id), None)
+        state = self._states.get(item.claim_id)
+        if entry is None or state is None:
+            return messages.NOTE_CORRECTED.format(date="", reason="", claim_id=item.claim_id, text="")
+        date = f"{entry.at:%Y-%m-%d}"
+        reason = (entry.reason or "").rstrip(".") + "." if entry.reason else ""
+        if entry.action == "retract":
+            return messages.NOTE_RETRACTED.format(
+                date=date, reason=reason, claim_id=entry.claim_id, text=state.claim.text
+            )
+        if entry.action == "restore":
+            return messages.NOTE_RESTORED.format(date=date, claim_id=entry.claim_id, text=state.claim.text)
+        return messages.NOTE_CORRECTED.format(date=date, reason=reason, claim_id=entry.claim_id, text=entry.text or "")
+
+    async def reach(self, change_id: int) -> Reach:
+        """Read-only: how many posted messages one change reaches, and how their updates ended."""
+        return (await self._store.outbox.reach([change_id]))[change_id]
+
+    async def claim_outbox(self, platform: str, worker: str, lease: timedelta, limit: int) -> list[OutboxItem]:
+        """Writes: take due updates of `platform` for `worker` (at most one per channel)."""
+        now = self.clock()
+        return await self._store.outbox.claim(platform, worker, now, now - lease, limit)
+
+    async def finish_outbox(
+        self,
+        item: OutboxItem,
+        status: OutboxStatus,
+        *,
+        error: str | None = None,
+        version: int | None = None,
+        used_token: bool = False,
+    ) -> bool:
+        """Writes: one update's outcome; False when this worker no longer holds it."""
+        return await self._store.outbox.finish(
+            item, status, self.clock(), error=error, version=version, used_token=used_token
+        )
+
+    async def retry_outbox(self, item: OutboxItem, after: float, error: str, *, used_token: bool = False) -> bool:
+        """Writes: hand an update back to be tried again in `after` seconds (its channel waits too)."""
+        return await self._store.outbox.retry_later(
+            item, self.clock() + timedelta(seconds=after), error, used_token=used_token
+        )
+
+    async def outbox_next_due(self, platform: str) -> datetime | None:
+        return await self._store.outbox.next_due(platform)
+
+    async def prune_posted(self) -> int:
+        """Writes: forget posted messages older than the retention setting (their updates delivered)."""
+        return await self._store.posted.prune(self.clock() - self.posted_retention)
+
     # ---- status ----------------------------------------------------------------------
 
     async def status(self) -> dict[str, Any]:
@@ -549,7 +685,27 @@ class TalksService:
                 for p, c, d, st, a in await self._store.digests.last_runs()
             ],
             "subscriptions": [s.model_dump(mode="json") for s in await self._store.digests.subscriptions()],
+            "posted_messages": await self._store.posted.count(),
+            "outbox": await self._store.outbox.counts(),
+            "outbox_failures": [
+                {"id": i, "platform": p, "claim_id": c, "error": e}
+                for i, p, c, e in await self._store.outbox.failures()
+            ],
         }
+
+
+REACHING_ACTIONS = ("correct", "retract", "restore")
+
+
+def shown_claims(reply: AnswerReply | ClaimCardReply | DigestReply) -> list[str]:
+    """The claim ids a reply shows, in order, once each."""
+    if isinstance(reply, AnswerReply):
+        ids = [v.claim_id for v in reply.claims]
+    elif isinstance(reply, ClaimCardReply):
+        ids = [reply.claim.claim_id]
+    else:
+        ids = [i.claim_id for s in reply.sections for i in s.items if i.claim_id]
+    return list(dict.fromkeys(ids))
 
 
 def taught_keys(states: Iterable[ClaimState]) -> dict[str, str]:

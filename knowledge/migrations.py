@@ -243,6 +243,62 @@ MIGRATIONS: list[tuple[int, str, str]] = [  # (number, name, SQLite DDL)
         END;
         """,
     ),
+    (
+        5,
+        "posted messages and the outbox of updates to them",
+        """
+        CREATE TABLE posted_messages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            platform TEXT NOT NULL,
+            community_id TEXT,
+            channel_id TEXT NOT NULL,
+            message_id TEXT,
+            thread_id TEXT,
+            kind TEXT NOT NULL CHECK (kind IN ('answer', 'claim', 'digest')),
+            claim_ids TEXT NOT NULL DEFAULT '[]',
+            question_id INTEGER,
+            render TEXT NOT NULL DEFAULT '{}',
+            content_version INTEGER NOT NULL,
+            edit_via TEXT NOT NULL CHECK (edit_via IN ('bot', 'interaction', 'response_url', 'none')),
+            edit_token TEXT,
+            edit_until TEXT,
+            edit_uses INTEGER,
+            after_expiry TEXT NOT NULL DEFAULT 'none' CHECK (after_expiry IN ('bot', 'note', 'none')),
+            is_private INTEGER NOT NULL DEFAULT 0,
+            posted_at TEXT NOT NULL,
+            gone_at TEXT
+        );
+        CREATE INDEX posted_messages_by_time ON posted_messages(posted_at);
+        CREATE TABLE posted_claims (
+            posted_id INTEGER NOT NULL REFERENCES posted_messages(id) ON DELETE CASCADE,
+            claim_id TEXT NOT NULL,
+            PRIMARY KEY (claim_id, posted_id)
+        );
+        CREATE INDEX posted_claims_by_message ON posted_claims(posted_id);
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            posted_id INTEGER NOT NULL REFERENCES posted_messages(id) ON DELETE CASCADE,
+            platform TEXT NOT NULL,
+            channel_key TEXT NOT NULL,
+            change_id INTEGER NOT NULL,
+            claim_id TEXT NOT NULL,
+            content_version INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'claimed', 'updated', 'noted', 'skipped', 'gone', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            not_before TEXT,
+            claimed_by TEXT,
+            claimed_at TEXT,
+            done_at TEXT,
+            last_error TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX outbox_open ON outbox(platform, status, id);
+        CREATE INDEX outbox_by_channel ON outbox(channel_key, status, id);
+        CREATE INDEX outbox_by_change ON outbox(change_id, status);
+        CREATE INDEX outbox_by_message ON outbox(posted_id);
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

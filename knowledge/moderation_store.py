@@ -15,6 +15,7 @@ from knowledge.content_version import bump_version
 from knowledge.errors import BadInput, NotFound
 from knowledge.history import derive_state
 from knowledge.models import Action, Claim, HistoryEntry, Moderator
+from knowledge.outbox_store import enqueue_for_change
 
 _COLUMNS = (
     "id, claim_id, action, text, reason, url, by_platform, by_user_id, by_name, at, by_community_id, "
@@ -94,7 +95,8 @@ class ModerationStore:
         url: str | None = None,
         allowed_from: tuple[str, ...] | None = None,
     ) -> tuple[HistoryEntry, int]:
-        """Writes one history row and bumps the content version; returns both.
+        """Writes one history row, bumps the content version and queues one outbox update per
+        posted message showing the claim, in one transaction; returns the row and the version.
 
         The claim's current status is re-checked inside the transaction
         (`allowed_from`), so two racing moderators cannot both restore or
@@ -110,6 +112,9 @@ class ModerationStore:
                     raise BadInput(f"Claim “{claim_id}” is {status}; nothing to {action}.")
             entry = await insert_action(conn, claim_id, action, by, at, text, reason, url)
             version = await bump_version(conn, [claim_id])
+            # Same transaction: the change and the updates of messages already showing the claim
+            # are committed together, so no posted message can miss a committed change.
+            await enqueue_for_change(conn, claim_id, entry.id, version, at)
         return entry, version
 
     async def add_claim(self, claim: Claim, by: Moderator, at: datetime, reason: str) -> tuple[HistoryEntry, int]:

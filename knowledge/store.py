@@ -9,7 +9,9 @@ hands the same `Database` to each module:
 - `activity`: the question log and readers' feedback;
 - `digests`: subscriptions and digest runs;
 - `suggestions`: readers' proposed corrections, waiting for moderators;
-- `queue`: the moderators' review queue and taught phrasings.
+- `queue`: the moderators' review queue and taught phrasings;
+- `posted`: messages the bot posted, and how each can still be changed;
+- `outbox`: queued updates of posted messages after a moderator change.
 
 Only the service (`bot.service`) holds a Store; adapters never see one.
 """
@@ -27,6 +29,8 @@ from knowledge.database import SqliteDatabase
 from knowledge.digest_store import DigestStore
 from knowledge.errors import DatabaseUnusable
 from knowledge.moderation_store import ModerationStore
+from knowledge.outbox_store import OutboxStore
+from knowledge.posted_store import PostedStore
 from knowledge.queue_store import QueueStore
 from knowledge.suggestion_store import SuggestionStore
 
@@ -46,6 +50,8 @@ class Store:
         self.digests = DigestStore(db)
         self.suggestions = SuggestionStore(db)
         self.queue = QueueStore(db)
+        self.posted = PostedStore(db)
+        self.outbox = OutboxStore(db)
 
     @property
     def location(self) -> str:

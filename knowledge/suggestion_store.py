@@ -15,6 +15,7 @@ from knowledge.content_version import bump_version
 from knowledge.errors import BadInput, NotFound
 from knowledge.models import HistoryEntry, Moderator, Suggestion
 from knowledge.moderation_store import insert_action
+from knowledge.outbox_store import enqueue_for_change
 
 _COLUMNS = (
     "id, claim_id, text, reason, platform, community_id, community_name, user_id, user_name, at, status, "
@@ -80,8 +81,8 @@ class SuggestionStore:
         self, suggestion_id: int, *, accept: bool, by: Moderator, at: datetime, reason: str | None
     ) -> tuple[Suggestion, HistoryEntry | None, int | None]:
         """Writes, in one transaction: accept (a correction by `by` crediting the suggester,
-        with a content-version bump) or reject (recorded with `reason`) an open suggestion,
-        and close its queue item."""
+        with a content-version bump and outbox updates for posted messages) or reject
+        (recorded with `reason`) an open suggestion, and close its queue item."""
         async with self._db.transaction() as conn:
             row = await conn.fetchone(f"SELECT {_COLUMNS} FROM suggestions WHERE id = ?", (suggestion_id,))
             if row is None:
@@ -113,6 +114,7 @@ class SuggestionStore:
                     credit=credit,
                 )
                 version = await bump_version(conn, [suggestion.claim_id])
+                await enqueue_for_change(conn, suggestion.claim_id, entry.id, version, at)
         decided = suggestion.model_copy(update={"status": status, "decided_by": by.name, "decided_at": at})
         return decided, entry, version
 

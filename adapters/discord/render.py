@@ -139,6 +139,9 @@ def claim_embed(
     `number` matches the embed to its row of feedback buttons when an answer has several claims.
     """
     title = shorten(view.text, TITLE_LIMIT)
+    if view.status == "retracted":
+        # Struck out, so a reader of an old answer sees at a glance that it no longer holds.
+        title = f"~~{shorten(view.text, TITLE_LIMIT - 4)}~~"
     embed = discord.Embed(title=title, colour=COLOURS.get(view.status, discord.Colour.blurple()))
     footer = dmsg.NUMBERED_FOOTER.format(number=number, claim_id=view.claim_id) if number else view.claim_id
     embed.set_footer(text=shorten(footer, FOOTER_LIMIT))
@@ -147,7 +150,7 @@ def claim_embed(
         lines = [f"• {escape(shorten(text, CONFLICT_CHARS))} (`{cid}`)" for cid, text in view.conflicts]
         embed.add_field(name=f"⚖️ {messages.SOURCES_DISAGREE}", value=_lines(lines, room), inline=False)
     room = min(DESCRIPTION_LIMIT, budget - len(embed))
-    blocks = [] if title == view.text else [f"**{escape(view.text)}**"]
+    blocks = [] if title in (view.text, f"~~{view.text}~~") else [f"**{escape(view.text)}**"]
     # Quotes are the point of an answer: notices may take at most half the room they would need.
     wanted = _quote_blocks(view, DESCRIPTION_LIMIT)
     head_room = room if not wanted else max(room // 2, room - len(wanted) - len(BLOCK_GAP))

@@ -114,7 +114,8 @@ def claim_blocks(
 ) -> list[Block]:
     """One claim: statement, status notes, quotes with sources, disagreements, feedback buttons."""
     head = f"{number}. " if number else ""
-    blocks = [_section(f"*{head}{escape(view.text)}*\n`{view.claim_id}`")]
+    statement = f"~{escape(view.text)}~" if view.status == "retracted" else escape(view.text)
+    blocks = [_section(f"*{head}{statement}*\n`{view.claim_id}`")]
     if view.status == "retracted":
         reason = view.retraction_reason or "no reason given"
         blocks.append(_context(":no_entry: " + escape(messages.RETRACTED.format(reason=reason))))
