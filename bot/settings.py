@@ -37,6 +37,11 @@ class Settings(BaseModel):
         description="TALKSBOT_OPERATOR: the name the CLI records for moderator actions when --by is not given.",
     )
     log_level: str = Field(default="INFO", description="TALKSBOT_LOG_LEVEL: logging level.")
+    posted_retention_days: int = Field(
+        default=30,
+        ge=1,
+        description="TALKSBOT_POSTED_RETENTION_DAYS: days posted messages are remembered for corrections.",
+    )
     discord_token: str | None = Field(default=None, description="DISCORD_TOKEN: the Discord bot token.")
     discord_moderator_role: str | None = Field(
         default=None, description="TALKSBOT_DISCORD_MODERATOR_ROLE: a role name whose members are moderators."
@@ -70,6 +75,7 @@ class Settings(BaseModel):
             "TALKSBOT_DB": "db",
             "TALKSBOT_OPERATOR": "operator",
             "TALKSBOT_LOG_LEVEL": "log_level",
+            "TALKSBOT_POSTED_RETENTION_DAYS": "posted_retention_days",
             "DISCORD_TOKEN": "discord_token",
             "TALKSBOT_DISCORD_MODERATOR_ROLE": "discord_moderator_role",
             "TALKSBOT_DISCORD_SHARDED": "discord_sharded",

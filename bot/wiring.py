@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from bot.permissions import ModerationPolicy
 from bot.service import TalksService
@@ -32,7 +33,9 @@ async def open_service(settings: Settings, *, create: bool = True, build: bool =
     making a new one. `build=False` skips the curated reload (pure readers).
     """
     async with Store.open(settings.db, create=create) as store:
-        service = TalksService(store, policy=policy_of(settings))
+        service = TalksService(
+            store, policy=policy_of(settings), posted_retention=timedelta(days=settings.posted_retention_days)
+        )
         await service.start(build=build)
         yield service
 

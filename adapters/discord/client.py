@@ -10,10 +10,12 @@ import discord
 
 from adapters.discord.commands import TalksTree, register
 from adapters.discord.deps import PLATFORM, AdapterDeps
+from adapters.discord.editor import DiscordEditor
 from adapters.discord.feedback import FeedbackButton
 from adapters.discord.poster import ChannelPoster
 from adapters.discord.queue import QueueButton
 from adapters.discord.respond import NO_PINGS
+from bot.outbox import OutboxWorker
 from bot.scheduler import DigestScheduler
 from knowledge.errors import BadInput
 
@@ -21,6 +23,8 @@ log = logging.getLogger(__name__)
 
 # Discord's own advice is to shard well before the hard limit of 2,500 guilds per connection.
 SHARD_FROM_GUILDS = 2000
+# The smallest value discord.py accepts for max_ratelimit_timeout.
+RATE_LIMIT_WAIT = 30.0
 
 # What the invite URL asks for: View Channels, Send Messages, Send Messages in
 # Threads and Embed Links. Slash command replies need none of these (they are
@@ -55,9 +59,14 @@ def is_sharded(value: str | None) -> bool:
 class _TalksClientMixin:
     """Shared by the plain and the auto-sharded client (discord.py makes them separate classes)."""
 
-    def __init__(self, deps: AdapterDeps, *, schedule_digests: bool = True, **options: Any) -> None:
+    def __init__(
+        self, deps: AdapterDeps, *, schedule_digests: bool = True, deliver_updates: bool | None = None, **options: Any
+    ) -> None:
         options.setdefault("intents", intents())
         options.setdefault("allowed_mentions", NO_PINGS)
+        # discord.py waits out a 429 itself up to this many seconds; a longer wait raises
+        # discord.RateLimited, which the outbox worker turns into a rescheduled row.
+        options.setdefault("max_ratelimit_timeout", RATE_LIMIT_WAIT)
         super().__init__(**options)
         self.deps = deps
         self.tree = TalksTree(self)  # type: ignore[arg-type]
@@ -65,18 +74,24 @@ class _TalksClientMixin:
         self.scheduler = DigestScheduler(deps.service, PLATFORM, ChannelPoster(self))  # type: ignore[arg-type]
         self.schedule_digests = schedule_digests
         self._digest_task: asyncio.Task[None] | None = None
+        self.outbox = OutboxWorker(deps.service, PLATFORM, DiscordEditor(self))  # type: ignore[arg-type]
+        self.deliver_updates = schedule_digests if deliver_updates is None else deliver_updates
+        self._outbox_task: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         # Registering the item class (not a view per message) is what makes old buttons work after a restart.
         self.add_dynamic_items(FeedbackButton, QueueButton)  # type: ignore[attr-defined]
         if self.schedule_digests:
             self._digest_task = asyncio.create_task(self.scheduler.run_forever(), name="talksbot-digests")
+        if self.deliver_updates:
+            self._outbox_task = asyncio.create_task(self.outbox.run_forever(), name="talksbot-outbox")
 
     async def close(self) -> None:
-        if self._digest_task is not None:
-            self._digest_task.cancel()
-            await asyncio.gather(self._digest_task, return_exceptions=True)
-            self._digest_task = None
+        for task in (self._digest_task, self._outbox_task):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        self._digest_task = self._outbox_task = None
         await super().close()  # type: ignore[misc]
 
     async def on_ready(self) -> None:
@@ -93,7 +108,13 @@ class ShardedTalksClient(_TalksClientMixin, discord.AutoShardedClient):
 
 
 def make_client(
-    deps: AdapterDeps, *, sharded: bool = False, schedule_digests: bool = True, **options: Any
+    deps: AdapterDeps,
+    *,
+    sharded: bool = False,
+    schedule_digests: bool = True,
+    deliver_updates: bool | None = None,
+    **options: Any,
 ) -> TalksClient | ShardedTalksClient:
+    """`deliver_updates` (default: as `schedule_digests`) runs the outbox worker that edits old answers."""
     cls = ShardedTalksClient if sharded else TalksClient
-    return cls(deps, schedule_digests=schedule_digests, **options)
+    return cls(deps, schedule_digests=schedule_digests, deliver_updates=deliver_updates, **options)

@@ -15,6 +15,7 @@ from discord import app_commands
 
 from adapters.discord import messages as dmsg
 from adapters.discord.deps import PLATFORM, AdapterDeps
+from adapters.discord.editor import remember
 from adapters.discord.feedback import feedback_view
 from adapters.discord.permissions import actor_of, place_of
 from adapters.discord.queue import build_queue_group
@@ -35,7 +36,7 @@ from bot import messages
 from bot.digest import DigestScope, build_digest
 from bot.replies import AnswerReply, NoAnswerReply
 from bot.subscriptions import timezone_choices
-from knowledge.models import DigestAudience
+from knowledge.models import DigestAudience, HistoryEntry
 
 T = TypeVar("T")
 
@@ -98,7 +99,7 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
     @app_commands.autocomplete(claim_id=claim_ids)
     async def claim(interaction: discord.Interaction, claim_id: str) -> None:
         card = await run(interaction, service.claim(claim_id), ephemeral=False)
-        await send(interaction, embeds=[claim_card_embed(card)])
+        await remember(interaction, card, await send(interaction, embeds=[claim_card_embed(card)]))
 
     @app_commands.command(name="sources", description="List the news articles my answers quote")
     async def sources(interaction: discord.Interaction) -> None:
@@ -209,7 +210,7 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
     ) -> None:
         actor = await actor_of(interaction, deps.moderator_role)
         entry = await service.correct(actor, claim, text, reason, url)
-        await confirm_moderated(interaction, "Corrected", entry.claim_id)
+        await confirm_moderated(interaction, "Corrected", entry)
 
     @app_commands.command(name="retract", description="Moderators: withdraw a claim so answers stop using it")
     @app_commands.describe(
@@ -221,7 +222,7 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
     @app_commands.check(moderators_only)
     async def retract(interaction: discord.Interaction, claim: str, reason: app_commands.Range[str, 1, 500]) -> None:
         entry = await service.retract(await actor_of(interaction, deps.moderator_role), claim, reason)
-        await confirm_moderated(interaction, "Retracted", entry.claim_id)
+        await confirm_moderated(interaction, "Retracted", entry)
 
     @app_commands.command(name="restore", description="Moderators: return a claim to the article's wording")
     @app_commands.describe(claim="The corrected or retracted claim to restore", reason="Optional: why")
@@ -233,7 +234,7 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         interaction: discord.Interaction, claim: str, reason: app_commands.Range[str, 1, 500] | None = None
     ) -> None:
         entry = await service.restore(await actor_of(interaction, deps.moderator_role), claim, reason)
-        await confirm_moderated(interaction, "Restored", entry.claim_id)
+        await confirm_moderated(interaction, "Restored", entry)
 
     @app_commands.command(name="history", description="Moderators: every correction, retraction and restore of a claim")
     @app_commands.describe(claim="The claim (start typing its id or words)")
@@ -245,9 +246,12 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         reply = await service.history(await actor_of(interaction, deps.moderator_role), claim)
         await send(interaction, embeds=[history_embed(reply)], ephemeral=True)
 
-    async def confirm_moderated(interaction: discord.Interaction, action: str, claim_id: str) -> None:
-        card = await service.claim(claim_id)
-        await send(interaction, content=dmsg.done(action, claim_id), embeds=[claim_card_embed(card)], ephemeral=True)
+    async def confirm_moderated(interaction: discord.Interaction, action: str, entry: HistoryEntry) -> None:
+        card = await service.claim(entry.claim_id)
+        # The moderator sees the reach of the change: how many posted messages the outbox will update.
+        reach = await service.reach(entry.id)
+        text = f"{dmsg.done(action, entry.claim_id)} {messages.reach_sentence(reach.queued)}"
+        await send(interaction, content=text, embeds=[claim_card_embed(card)], ephemeral=True)
 
     queue = build_queue_group(deps, claim_ids)
     return [ask, ask_menu, claim, sources, digest, suggest, correct, retract, restore, history, queue]
@@ -261,7 +265,8 @@ async def send_answer(interaction: discord.Interaction, reply: AnswerReply | NoA
     embeds = answer_embeds(reply)
     # The question is echoed so the channel sees what was asked; AllowedMentions.none() keeps it inert.
     asked = content(f"**Q:** {escape(shorten(reply.question, QUESTION_ECHO_CHARS))}")
-    await send(interaction, content=asked, embeds=embeds, view=feedback_view(reply, len(embeds)))
+    sent = await send(interaction, content=asked, embeds=embeds, view=feedback_view(reply, len(embeds)))
+    await remember(interaction, reply, sent)
 
 
 def _channel_id(interaction: discord.Interaction) -> str:

@@ -34,8 +34,12 @@ async def send(
     embeds: list[discord.Embed] | None = None,
     view: discord.ui.View | None = None,
     ephemeral: bool = False,
-) -> None:
-    """The first response if none was given yet, else a follow-up (after a defer)."""
+) -> int | None:
+    """The first response if none was given yet, else a follow-up (after a defer).
+
+    Returns the sent message's id when Discord reports it (it does for both paths),
+    so the caller can remember the message for later corrections.
+    """
     kwargs: dict[str, Any] = {"allowed_mentions": NO_PINGS, "ephemeral": ephemeral}
     if content is not None:
         kwargs["content"] = content
@@ -44,9 +48,10 @@ async def send(
     if view is not None:
         kwargs["view"] = view
     if interaction.response.is_done():
-        await interaction.followup.send(**kwargs)
-    else:
-        await interaction.response.send_message(**kwargs)
+        sent = await interaction.followup.send(**kwargs, wait=True)
+        return sent.id
+    callback = await interaction.response.send_message(**kwargs)
+    return callback.message_id if callback is not None else None
 
 
 async def within_deadline(
