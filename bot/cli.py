@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
-from bot import render_text
+from bot import messages, render_text
 from bot.digest import DigestScope, build_digest
 from bot.json_contract import answer_json, claim_json, history_json, queue_item_json
 from bot.permissions import LOCAL_PLATFORM, Actor
@@ -161,6 +161,11 @@ async def _with_service(
         return await work(service)
 
 
+async def _reach(service: TalksService, change_id: int) -> str:
+    """How many posted messages the change will update (the bots' outbox workers do it)."""
+    return messages.reach_sentence((await service.reach(change_id)).queued)
+
+
 def _print(reply: Reply) -> None:
     print(render_text.render(reply))
 
@@ -230,7 +235,7 @@ async def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_correct(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
         entry = await service.correct(_operator(args, settings), args.id, args.text, args.reason, args.url)
-        print(f"Corrected {entry.claim_id}.")
+        print(f"Corrected {entry.claim_id}. {await _reach(service, entry.id)}")
         return 0
 
     return await _with_service(settings, work, writes=True)
@@ -239,7 +244,7 @@ async def cmd_correct(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_retract(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
         entry = await service.retract(_operator(args, settings), args.id, args.reason)
-        print(f"Retracted {entry.claim_id}.")
+        print(f"Retracted {entry.claim_id}. {await _reach(service, entry.id)}")
         return 0
 
     return await _with_service(settings, work, writes=True)
@@ -248,7 +253,7 @@ async def cmd_retract(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
         entry = await service.restore(_operator(args, settings), args.id, args.reason)
-        print(f"Restored {entry.claim_id}.")
+        print(f"Restored {entry.claim_id}. {await _reach(service, entry.id)}")
         return 0
 
     return await _with_service(settings, work, writes=True)
@@ -321,10 +326,12 @@ async def cmd_dismiss(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_accept(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
-        decided, _ = await service.decide_suggestion(
+        decided, entry = await service.decide_suggestion(
             _operator(args, settings), args.item, accept=True, reason=args.reason
         )
-        print(f"Accepted suggestion #{decided.id}: {decided.claim_id} is corrected, credited to {decided.by.name}.")
+        reach = await _reach(service, entry.id) if entry else ""
+        credit = f"credited to {decided.by.name}"
+        print(f"Accepted suggestion #{decided.id}: {decided.claim_id} is corrected, {credit}. {reach}")
         return 0
 
     return await _with_service(settings, work, writes=True)

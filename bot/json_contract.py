@@ -65,6 +65,8 @@ def history_json(reply: HistoryReply) -> list[dict[str, Any]]:
             "community_name": e.by.community_name,
             "credit": e.credit,
             "at": e.at.isoformat(),
+            # Posted messages this change reached: queued, then how each update ended.
+            "posted_updates": reply.reach[e.id].model_dump() if e.id in reply.reach else None,
         }
         for e in reply.entries
     ]

@@ -17,6 +17,7 @@ from bot.replies import (
     SourcesReply,
 )
 from knowledge.models import QueueItem
+from knowledge.posted import Reach
 
 
 def render(reply: Reply) -> str:
@@ -49,6 +50,7 @@ def render(reply: Reply) -> str:
                 + (f"\n    reason: {e.reason}" if e.reason else "")
                 + (f"\n    url: {e.url}" if e.url else "")
                 + (f"\n    suggested by: {e.credit}" if e.credit else "")
+                + (f"\n    posted messages: {reach_line(reply.reach[e.id])}" if e.id in reply.reach else "")
                 for e in reply.entries
             )
         case DigestReply():
@@ -91,9 +93,27 @@ def _claim(view: ClaimView, number: int | None, full: bool = False) -> str:
     return "\n".join(lines)
 
 
+def reach_line(reach: Reach) -> str:
+    """ "3 queued: 2 updated, 1 noted, 0 skipped, 0 failed" (gone and waiting only when there are any)."""
+    parts = [f"{reach.updated} updated", f"{reach.noted} noted", f"{reach.skipped} skipped", f"{reach.failed} failed"]
+    if reach.gone:
+        parts.append(f"{reach.gone} deleted by their channel")
+    if reach.pending:
+        parts.append(f"{reach.pending} waiting")
+    return f"{reach.queued} queued: " + ", ".join(parts)
+
+
 def render_status(status: dict[str, Any]) -> str:
     """`talksbot status` as terminal text."""
-    lines = [f"{key}: {value}" for key, value in status.items() if key not in ("digests", "subscriptions")]
+    hidden = ("digests", "subscriptions", "outbox", "outbox_failures")
+    lines = [f"{key}: {value}" for key, value in status.items() if key not in hidden]
+    for platform, counts in sorted((status.get("outbox") or {}).items()):
+        shown = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
+        lines.append(f"updates of posted messages on {platform}: {shown}")
+    for failure in status.get("outbox_failures") or []:
+        lines.append(
+            f"  failed update #{failure['id']} ({failure['platform']}, {failure['claim_id']}): {failure['error']}"
+        )
     subs = status.get("subscriptions") or []
     runs = {(r["platform"], r["channel_id"]): r for r in status.get("digests") or []}
     lines.append(f"digest subscriptions: {len(subs)}")

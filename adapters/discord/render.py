@@ -13,6 +13,7 @@ import discord
 
 from adapters.discord import messages as dmsg
 from bot import messages
+from bot.render_text import reach_line
 from bot.replies import (
     AnswerReply,
     ClaimCardReply,
@@ -232,6 +233,8 @@ def history_embed(reply: HistoryReply) -> discord.Embed:
             lines.append(f"Link: <{e.url}>")
         if e.credit:
             lines.append(f"Suggested by: {escape(e.credit)}")
+        if e.id in reply.reach:
+            lines.append(f"Posted messages: {reach_line(reply.reach[e.id])}")
         blocks.append("\n".join(lines))
     embed.description = _fill(blocks, min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(embed)))
     return embed

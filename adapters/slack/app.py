@@ -26,11 +26,12 @@ from adapters.slack import blocks, modal
 from adapters.slack import messages as slack_messages
 from adapters.slack.blocks import SlackMessage
 from adapters.slack.commands import MODERATOR_ONLY, Command, help_lines, parse_command
+from adapters.slack.editor import RESPONSE_URL_LIFETIME, RESPONSE_URL_USES
 from adapters.slack.permissions import WorkspaceRoles
 from bot import messages
 from bot.digest import DigestScope, build_digest
 from bot.permissions import Actor
-from bot.replies import AnswerReply, SourcesReply
+from bot.replies import AnswerReply, ClaimCardReply, SourcesReply
 from bot.service import TalksService
 from bot.settings import Settings
 from knowledge.errors import BadInput, NotFound, PermissionDenied, TalksbotError
@@ -39,6 +40,8 @@ from knowledge.models import DigestAudience, Moderator, Place
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
+# What a channel reply shows that a later correction may need to reach.
+Shown = AnswerReply | ClaimCardReply
 COMMAND = "/talks"
 
 
@@ -138,26 +141,31 @@ class SlackHandlers:
             if cmd.kind == "correct":
                 await self._open_correction(cmd, command, client)
                 return
-            items, in_channel = await self._run(cmd, command)
+            items, in_channel, shown = await self._run(cmd, command)
             await _send(respond, items, in_channel=in_channel)
+            if in_channel and shown is not None and len(items) == 1:
+                await self._remember_response(command, shown)
         except Exception as exc:
             await _send(respond, [blocks.text_message(user_sentence(exc))], in_channel=False)
 
-    async def _run(self, cmd: Command, command: dict[str, Any]) -> tuple[list[SlackMessage], bool]:
-        """(messages, whether the channel sees them) for every subcommand but `correct`."""
+    async def _run(self, cmd: Command, command: dict[str, Any]) -> tuple[list[SlackMessage], bool, Shown | None]:
+        """(messages, whether the channel sees them, the answer or card they show) for every
+        subcommand but `correct`."""
         user_id = command.get("user_id", "")
         place = self._place(command)
         match cmd.kind:
             case "ask":
                 reply = await self.service.ask(cmd.text, place)
                 # Like Discord: "not in my sources" goes only to the asker.
-                return blocks.render(reply, asker=user_id), isinstance(reply, AnswerReply)
+                shown = reply if isinstance(reply, AnswerReply) else None
+                return blocks.render(reply, asker=user_id), shown is not None, shown
             case "claim":
-                return blocks.render(await self.service.claim(cmd.claim_id or ""), asker=user_id), True
+                card = await self.service.claim(cmd.claim_id or "")
+                return blocks.render(card, asker=user_id), True, card
             case "sources":
-                return blocks.render(SourcesReply(await self.service.sources())), False
+                return blocks.render(SourcesReply(await self.service.sources())), False, None
             case "help":
-                return [blocks.help_message(help_lines(), slack_messages.HELP_TITLE)], False
+                return [blocks.help_message(help_lines(), slack_messages.HELP_TITLE)], False, None
             case "subscribe":
                 post_time, zone, *rest = cmd.args
                 actor = await self._actor(user_id, command.get("user_name"), place)
@@ -166,12 +174,18 @@ class SlackHandlers:
                 text = slack_messages.subscribed(
                     blocks.mention(user_id), sub.post_time, blocks.escape(sub.timezone), sub.audience
                 )
-                return [blocks.text_message(text, escaped=True)], True
+                return [blocks.text_message(text, escaped=True)], True, None
             case "unsubscribe":
                 await self.service.unsubscribe(await self._actor(user_id, command.get("user_name"), place), place)
-                return [
-                    blocks.text_message(slack_messages.UNSUBSCRIBED.format(who=blocks.mention(user_id)), escaped=True)
-                ], True
+                return (
+                    [
+                        blocks.text_message(
+                            slack_messages.UNSUBSCRIBED.format(who=blocks.mention(user_id)), escaped=True
+                        )
+                    ],
+                    True,
+                    None,
+                )
             case "preview":
                 current = await self.service.subscription(PLATFORM, place.channel_id or "")
                 actor = await self._actor(user_id, command.get("user_name"), place)
@@ -179,47 +193,84 @@ class SlackHandlers:
                 for_mods = for_mods and self.service.may_moderate(actor)
                 scope = DigestScope(PLATFORM, place.community_id, "moderators" if for_mods else "public")
                 digest = await build_digest(self.service, since=None, now=self.service.clock(), scope=scope)
-                return blocks.render(digest), False
+                return blocks.render(digest), False, None
             case "retract":
                 actor = await self._actor(user_id, command.get("user_name"), place)
                 entry = await self.service.retract(actor, cmd.claim_id or "", cmd.text)
-                return [
-                    blocks.text_message(slack_messages.RETRACTED_OK.format(claim_id=entry.claim_id), escaped=True)
-                ], False
+                return (
+                    [
+                        blocks.text_message(
+                            slack_messages.RETRACTED_OK.format(claim_id=entry.claim_id) + await self._reach(entry.id),
+                            escaped=True,
+                        )
+                    ],
+                    False,
+                    None,
+                )
             case "restore":
                 actor = await self._actor(user_id, command.get("user_name"), place)
                 entry = await self.service.restore(actor, cmd.claim_id or "", cmd.text or None)
-                return [
-                    blocks.text_message(slack_messages.RESTORED_OK.format(claim_id=entry.claim_id), escaped=True)
-                ], False
+                return (
+                    [
+                        blocks.text_message(
+                            slack_messages.RESTORED_OK.format(claim_id=entry.claim_id) + await self._reach(entry.id),
+                            escaped=True,
+                        )
+                    ],
+                    False,
+                    None,
+                )
             case "history":
                 actor = await self._actor(user_id, command.get("user_name"), place)
-                return blocks.render(await self.service.history(actor, cmd.claim_id or "")), False
+                return blocks.render(await self.service.history(actor, cmd.claim_id or "")), False, None
             case "queue":
                 actor = await self._actor(user_id, command.get("user_name"), place)
-                return [blocks.queue_message(await self.service.queue(actor))], False
+                return [blocks.queue_message(await self.service.queue(actor))], False, None
             case "teach":
                 actor = await self._actor(user_id, command.get("user_name"), place)
                 taught = await self.service.teach(actor, int(cmd.args[0]), cmd.claim_id or "")
-                return [
-                    blocks.text_message(slack_messages.TAUGHT.format(claim_id=taught.claim_id), escaped=True)
-                ], False
+                return (
+                    [blocks.text_message(slack_messages.TAUGHT.format(claim_id=taught.claim_id), escaped=True)],
+                    False,
+                    None,
+                )
             case "undo":
                 actor = await self._actor(user_id, command.get("user_name"), place)
                 undone = await self.service.unteach(actor, int(cmd.args[0]))
-                return [
-                    blocks.text_message(slack_messages.UNTAUGHT.format(claim_id=undone.claim_id), escaped=True)
-                ], False
+                return (
+                    [blocks.text_message(slack_messages.UNTAUGHT.format(claim_id=undone.claim_id), escaped=True)],
+                    False,
+                    None,
+                )
             case "dismiss" | "accept" | "reject":
                 actor = await self._actor(user_id, command.get("user_name"), place)
                 await self._queue_action(actor, cmd.kind, int(cmd.args[0]), cmd.text or None)
-                return [blocks.text_message(slack_messages.QUEUE_DONE[cmd.kind].format(id=cmd.args[0]))], False
+                return [blocks.text_message(slack_messages.QUEUE_DONE[cmd.kind].format(id=cmd.args[0]))], False, None
             case "suggest":
                 actor = await self._actor(user_id, command.get("user_name"), place)
                 stored = await self.service.suggest(actor, cmd.claim_id or "", cmd.text, cmd.args[0])
                 text = messages.SUGGESTION_STORED.format(id=stored.id, claim_id=stored.claim_id)
-                return [blocks.text_message(text)], False
+                return [blocks.text_message(text)], False, None
         raise BadInput(f"Unknown subcommand {cmd.kind}.")
+
+    async def _reach(self, change_id: int) -> str:
+        """ " 3 posted messages will be updated.": the moderator sees how far a change goes."""
+        return " " + messages.reach_sentence((await self.service.reach(change_id)).queued)
+
+    async def _remember_response(self, command: dict[str, Any], shown: AnswerReply | ClaimCardReply) -> None:
+        """Record a channel answer posted through the command's response_url, so a correction
+        within its 30 minutes (and 4 remaining uses) replaces it. Slack does not tell us its ts,
+        so after that it cannot be reached."""
+        await self.service.remember_post(
+            self._place(command),
+            shown,
+            message_id=None,
+            edit_via="response_url",
+            token=command.get("response_url"),
+            token_lifetime=RESPONSE_URL_LIFETIME,
+            token_uses=RESPONSE_URL_USES - 1,
+            render={"asker": command.get("user_id", "")},
+        )
 
     async def _open_correction(self, cmd: Command, command: dict[str, Any], client: AsyncWebClient) -> None:
         claim = None
@@ -257,10 +308,12 @@ class SlackHandlers:
         actor = await self._actor(user_id, user.get("name") or user.get("username"), place)
         if not self.service.may_moderate(actor):
             errors = {modal.CLAIM_BLOCK: messages.NOT_MODERATOR}
+        reach = ""
         if not errors:
             assert form.claim_id is not None
             try:
-                await self.service.correct(actor, form.claim_id, form.text, form.reason, form.url)
+                entry = await self.service.correct(actor, form.claim_id, form.text, form.reason, form.url)
+                reach = await self._reach(entry.id)
             except NotFound as exc:
                 errors = {modal.CLAIM_BLOCK: str(exc)}
             except Exception as exc:
@@ -271,7 +324,9 @@ class SlackHandlers:
         await ack()
         context = modal.ModalContext.load(view.get("private_metadata"))
         if context.response_url:
-            text = slack_messages.CORRECTED.format(claim_id=form.claim_id, text=blocks.escape(form.text.strip()))
+            text = (
+                slack_messages.CORRECTED.format(claim_id=form.claim_id, text=blocks.escape(form.text.strip())) + reach
+            )
             try:
                 await AsyncWebhookClient(context.response_url).send(
                     **blocks.text_message(text, escaped=True).payload(), response_type="ephemeral"
@@ -373,9 +428,14 @@ class SlackHandlers:
         user = str(event.get("user") or "")
         for item in items:
             if public or place.is_private or not user:
-                await client.chat_postMessage(
+                posted = await client.chat_postMessage(
                     channel=channel, thread_ts=thread_ts, **item.payload(), unfurl_links=False, unfurl_media=False
                 )
+                if public and len(items) == 1 and isinstance(reply, AnswerReply) and posted.get("ts"):
+                    # The bot's own message: chat.update can correct it for as long as it exists.
+                    await self.service.remember_post(
+                        place, reply, message_id=str(posted["ts"]), thread_id=thread_ts, edit_via="bot"
+                    )
             else:  # "not in my sources" and errors go only to the person who asked, as on Discord
                 await client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, **item.payload())
 

@@ -17,6 +17,7 @@ from typing import Any
 from adapters.slack import messages as slack_messages
 from bot import messages
 from bot.corrections import MAX_CLAIM_ID
+from bot.render_text import reach_line
 from bot.replies import (
     AnswerReply,
     ClaimCardReply,
@@ -243,6 +244,8 @@ def history_messages(reply: HistoryReply) -> list[SlackMessage]:
             lines.append(f"URL: {escape(e.url)}")
         if e.credit:
             lines.append(f"Suggested by: {escape(e.credit)}")
+        if e.id in reply.reach:
+            lines.append(f"Posted messages: {reach_line(reply.reach[e.id])}")
         blocks.append(_section("\n".join(lines)))
     return _split(blocks, f"History of {reply.claim_id}")
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import digest_messages
 from bot.replies import DigestReply
+from bot.service import TalksService
+from knowledge.models import Place
 
 MIN_INTERVAL = 1.0
 
@@ -30,8 +33,11 @@ class SlackDigestPoster:
         interval: float = MIN_INTERVAL,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
+        service: TalksService | None = None,
     ) -> None:
         self.client = client
+        # With a service, each digest's first part is remembered: a later correction is noted in its thread.
+        self.service = service
         self.interval = interval
         self._sleep = sleep
         self._monotonic = monotonic
@@ -41,14 +47,19 @@ class SlackDigestPoster:
     async def post_digest(self, channel_id: str, digest: DigestReply) -> None:
         """Posts every part of `digest` to `channel_id`, in order."""
         async with self._locks.setdefault(channel_id, asyncio.Lock()):
+            first_ts: str | None = None
             for message in digest_messages(digest):
                 await self._wait_turn(channel_id)
                 try:
-                    await self.client.chat_postMessage(
+                    sent = await self.client.chat_postMessage(
                         channel=channel_id, **message.payload(), unfurl_links=False, unfurl_media=False
                     )
+                    first_ts = first_ts or _ts(sent)
                 finally:
                     self._last_post[channel_id] = self._monotonic()
+            if self.service is not None and first_ts:
+                place = Place(platform="slack", channel_id=channel_id)
+                await self.service.remember_post(place, digest, message_id=first_ts, after_expiry="note")
 
     async def _wait_turn(self, channel_id: str) -> None:
         last = self._last_post.get(channel_id)
@@ -57,3 +68,8 @@ class SlackDigestPoster:
         wait = self.interval - (self._monotonic() - last)
         if wait > 0:
             await self._sleep(wait)
+
+
+def _ts(sent: Any) -> str | None:
+    ts = sent.get("ts") if hasattr(sent, "get") else None
+    return str(ts) if ts else None

@@ -21,8 +21,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import build_app
+from adapters.slack.editor import SlackEditor, editor_client
 from adapters.slack.poster import SlackDigestPoster
 from adapters.slack.server import EVENTS_PATH, start_http_server
+from bot.outbox import OutboxWorker
 from bot.scheduler import DigestScheduler
 from bot.settings import Settings
 from bot.wiring import log_moderation_scope, open_service
@@ -79,10 +81,12 @@ async def run_slack(settings: Settings, http: bool, host: str, port: int) -> int
     async with open_service(settings) as service:
         client = make_client(settings)
         app = build_app(settings, service, client)
-        scheduler = DigestScheduler(service, "slack", SlackDigestPoster(client))
+        scheduler = DigestScheduler(service, "slack", SlackDigestPoster(client, service=service))
+        outbox = OutboxWorker(service, "slack", SlackEditor(editor_client(settings.slack_bot_token, client.base_url)))
         stop = asyncio.Event()
         _stop_on_signals(stop)
         digests = asyncio.create_task(scheduler.run_forever(), name="slack-digests")
+        updates = asyncio.create_task(outbox.run_forever(), name="slack-outbox")
         try:
             if http:
                 runner, bound = await start_http_server(app, host, port)
@@ -102,8 +106,9 @@ async def run_slack(settings: Settings, http: bool, host: str, port: int) -> int
                 finally:
                     await handler.close_async()
         finally:
-            digests.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await digests
+            for task in (digests, updates):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
     log.info("talksbot Slack app stopped")
     return 0
