@@ -45,6 +45,10 @@ class Settings(BaseModel):
         default=None,
         description="TALKSBOT_DISCORD_SHARDED: 1 (or a guild count over 2,000) to use AutoShardedClient.",
     )
+    discord_shards: str | None = Field(
+        default=None,
+        description="TALKSBOT_DISCORD_SHARDS: the shards this process runs, e.g. 0-3/8 (shards 0 to 3 of 8).",
+    )
     slack_bot_token: str | None = Field(default=None, description="SLACK_BOT_TOKEN: the Slack bot token (xoxb-…).")
     slack_app_token: str | None = Field(
         default=None, description="SLACK_APP_TOKEN: an app-level token (xapp-…); selects Socket Mode."
@@ -73,6 +77,7 @@ class Settings(BaseModel):
             "DISCORD_TOKEN": "discord_token",
             "TALKSBOT_DISCORD_MODERATOR_ROLE": "discord_moderator_role",
             "TALKSBOT_DISCORD_SHARDED": "discord_sharded",
+            "TALKSBOT_DISCORD_SHARDS": "discord_shards",
             "SLACK_BOT_TOKEN": "slack_bot_token",
             "SLACK_APP_TOKEN": "slack_app_token",
             "SLACK_SIGNING_SECRET": "slack_signing_secret",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,3 +73,20 @@ async def service(store: Store, clock: FakeClock, policy: ModerationPolicy) -> T
 async def history_of(service: TalksService, claim_id: str) -> list[HistoryEntry]:
     """A claim's moderation history, read as the local operator through the service."""
     return (await service.history(OPERATOR, claim_id)).entries
+
+
+async def talksbot_cli(db_path: Path, *argv: str) -> tuple[int, str, str]:
+    """Run the installed `talksbot` console script in another process on `db_path`:
+    (exit code, stdout, stderr). The event loop keeps serving while it runs."""
+    exe = Path(sys.executable).with_name("talksbot")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TALKSBOT_")}
+    proc = await asyncio.create_subprocess_exec(
+        str(exe),
+        *argv,
+        env={**env, "TALKSBOT_DB": str(db_path)},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await proc.communicate()
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()

@@ -14,6 +14,7 @@ import discord
 
 from adapters.discord.client import INVITE_PERMISSIONS, INVITE_SCOPES, is_sharded, make_client
 from adapters.discord.deps import AdapterDeps
+from adapters.discord.shards import ShardPlan
 from bot.settings import Settings
 from bot.wiring import log_moderation_scope, open_service
 from knowledge.errors import BadInput
@@ -28,10 +29,13 @@ async def run_discord(settings: Settings) -> int:
     settings.require("discord_token")
     assert settings.discord_token is not None
     sharded = is_sharded(settings.discord_sharded)
+    shards = ShardPlan.parse(settings.discord_shards) if settings.discord_shards else None
     log_moderation_scope(settings)
+    if shards is not None:
+        log.info("running Discord shards %s of %d", ",".join(map(str, shards.ids)), shards.count)
     async with open_service(settings) as service:
         deps = AdapterDeps(service=service, moderator_role=settings.discord_moderator_role)
-        async with make_client(deps, sharded=sharded, schedule_digests=True) as client:
+        async with make_client(deps, sharded=sharded, shards=shards, schedule_digests=True) as client:
             try:
                 await client.start(settings.discord_token)
             except discord.LoginFailure as exc:
