@@ -17,7 +17,7 @@ from datetime import datetime
 
 from knowledge.claim_rows import claim_digest, write_claims, write_conflicts
 from knowledge.connection import Database, fetchval
-from knowledge.content_version import Changes, bump_version
+from knowledge.content_version import Changes, bump_version, lock_content
 from knowledge.history import derive_state
 from knowledge.models import Claim, ClaimState, HistoryEntry, Quote, Source
 from knowledge.moderation_store import select_history
@@ -80,6 +80,8 @@ class ClaimStore:
         history is removed.
         """
         async with self._db.transaction() as conn:
+            # Two processes starting at once must not both decide what is dirty.
+            await lock_content(conn)
             for source, sha in sources:
                 await conn.execute(
                     "INSERT INTO sources (id, outlet, title, date, url, dateline, sha256) VALUES (?,?,?,?,?,?,?) "

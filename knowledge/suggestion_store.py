@@ -32,6 +32,12 @@ class SuggestionStore:
         quick presses cannot both slip under it.
         """
         async with self._db.transaction() as conn:
+            if conn.dialect == "postgresql":
+                # SQLite's BEGIN IMMEDIATE serialises count-then-insert; here one
+                # lock per user does, without holding up anyone else.
+                await conn.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext(?))", (f"suggest:{by.platform}:{by.user_id}",)
+                )
             if not await claim_exists(conn, claim_id):
                 raise NotFound(claim_id)
             recent = await fetchval(
