@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.postgres_server import PostgresServer, ServerUnavailable
-
 from bot.service import TalksService
 from knowledge.store import Store
+from tests.postgres_server import PostgresServer, ServerUnavailable
 
 
 class FakeClock:
