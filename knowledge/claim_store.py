@@ -140,6 +140,11 @@ class ClaimStore:
         model and one copy of each repeated short string (topic, names, source
         ids): a store of 150,000 claims then fits the memory target.
         """
+        if claim_ids is not None and len(claim_ids) > _IDS_PER_QUERY:
+            # Both backends cap bound parameters (PostgreSQL at 32,767); a
+            # curated reload at scale can change more claims than that.
+            chunks = [claim_ids[i : i + _IDS_PER_QUERY] for i in range(0, len(claim_ids), _IDS_PER_QUERY)]
+            return [state for chunk in chunks for state in await self.load_states(chunk)]
         where, args = "", tuple[str, ...]()
         if claim_ids is not None:
             if not claim_ids:
@@ -203,6 +208,8 @@ class ClaimStore:
                     )
         return states
 
+
+_IDS_PER_QUERY = 10_000
 
 # One fields-set per model for `model_construct` (every field is set, so
 # assigning a field later adds nothing to it; Quote is frozen).

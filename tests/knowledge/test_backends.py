@@ -256,3 +256,11 @@ async def test_a_lost_listener_never_skips_the_compare_before_answering(pg_built
 def test_notify_channel_name_is_stable() -> None:
     # Other tools (and older workers during a rolling deploy) listen on this name.
     assert NOTIFY_CHANNEL == "talksbot_content"
+
+
+async def test_loading_more_claims_than_one_query_may_bind(built: str) -> None:
+    async with Store.open(built) as store:
+        ids = await store.claims.claim_ids()
+        # Unknown ids pad the list past both backends' parameter limits.
+        padded = ids + [f"missing-{i}" for i in range(40_000)]
+        assert sorted(s.id for s in await store.claims.load_states(padded)) == ids
