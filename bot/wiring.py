@@ -34,7 +34,10 @@ async def open_service(settings: Settings, *, create: bool = True, build: bool =
     async with Store.open(settings.db, create=create) as store:
         service = TalksService(store, policy=policy_of(settings))
         await service.start(build=build)
-        yield service
+        try:
+            yield service
+        finally:
+            await service.stop()
 
 
 def log_moderation_scope(settings: Settings) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from knowledge.connection import Conn, Dialect, SqliteConn
+from knowledge.connection import Conn, Dialect, SqliteConn, VersionCallback
 from knowledge.errors import DatabaseUnusable
 from knowledge.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
@@ -122,16 +122,16 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
                 "CREATE TABLE schema_migrations "
                 "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
-        for version, name, sql in MIGRATIONS:
-            if version <= current:
+        for migration in MIGRATIONS:
+            if migration.number <= current:
                 continue
-            for statement in _statements(sql):
+            for statement in _statements(migration.sqlite):
                 await conn.execute(statement)
             await conn.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                (version, name, datetime.now(UTC).isoformat()),
+                (migration.number, migration.name, datetime.now(UTC).isoformat()),
             )
-            await conn.execute(f"PRAGMA user_version = {version}")
+            await conn.execute(f"PRAGMA user_version = {migration.number}")
         await conn.execute("COMMIT")
     except BaseException:
         await conn.execute("ROLLBACK")
@@ -195,6 +195,10 @@ class SqliteDatabase:
 
     async def schema_version(self) -> int:
         return await schema_version(self._writer.raw)
+
+    async def listen(self, on_version: VersionCallback) -> bool:
+        """SQLite cannot notify other processes; readers compare the version before answering."""
+        return False
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Conn]:
