@@ -41,9 +41,9 @@ class Store:
 
     @classmethod
     @asynccontextmanager
-    async def open(cls, path: Path) -> AsyncIterator[Store]:
-        """Open (creating and migrating if needed) the database at `path`."""
-        conn = await connect(path)
+    async def open(cls, path: Path, *, create: bool = True) -> AsyncIterator[Store]:
+        """Open (migrating if needed) the database at `path`; with `create`, build a missing one."""
+        conn = await connect(path, create=create)
         try:
             yield cls(conn, path)
         finally:

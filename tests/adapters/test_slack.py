@@ -71,7 +71,8 @@ async def slack(service: TalksService, clock: FakeClock) -> AsyncIterator[Slack]
         slack_admins_are_moderators=True,
     )
     client = make_client(settings)
-    runner, port = await start_http_server(build_app(settings, service, client), "127.0.0.1", 0)
+    app = build_app(settings, service, client)
+    runner, port = await start_http_server(app, "127.0.0.1", 0, signing_secret=SIGNING_SECRET)
     first = await service.ask(QUESTION, log_question=False)
     assert isinstance(first, AnswerReply)
     try:

@@ -120,6 +120,7 @@ def test_bad_moderator_input_exits_2_and_writes_nothing(cli, db_path: Path, argv
 
 
 def test_add_claim_quoting_an_article_or_a_url(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("claims")[0] == 0  # a read command builds the database; write commands never do
     code, _, err = cli(
         "add-claim",
         "--text",
