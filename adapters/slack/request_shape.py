@@ -41,6 +41,8 @@ def check_request(body: str, content_type: str | None) -> None:
         data: Any = parse_body(body, content_type)
     except ValueError as exc:  # json.JSONDecodeError is a ValueError
         raise MalformedRequest("the body is not valid JSON") from exc
+    except RecursionError as exc:  # "[[[[…" nested deeper than the parser's stack
+        raise MalformedRequest("the body is nested too deeply") from exc
     if not isinstance(data, dict):
         raise MalformedRequest("the body is not a JSON object")
     if not data:
