@@ -60,8 +60,11 @@ def check_settings(settings: Settings, *, http: bool) -> None:
     raise BadInput(f"{names} {verb} not set; export {'it' if len(missing) == 1 else 'them'} before starting{hint}.")
 
 
-def make_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
-    """The Web API client: bot token (or `token`), optional base URL, retries on 429 and dropped connections."""
+def make_client(settings: Settings, token: str | None = None, *, retries: bool = True) -> AsyncWebClient:
+    """The Web API client: bot token (or `token`), optional base URL, retries on 429 and dropped connections.
+
+    `retries=False` for the start-up checks, which retry (and log) on their own.
+    """
     base_url = settings.slack_api_url or DEFAULT_API_URL
     if not base_url.endswith("/"):
         base_url += "/"
@@ -71,7 +74,9 @@ def make_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(),
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
-        ],
+        ]
+        if retries
+        else [],
     )
 
 
@@ -119,8 +124,9 @@ async def _serve(settings: Settings, http: bool, host: str, port: int, stop: asy
             secret = reveal(settings.slack_signing_secret)
             runner, bound = await start_http_server(app, host, port, signing_secret=secret)
         try:
+            checker = make_client(settings, retries=False)
             await retrying(
-                lambda: check_token(client, "SLACK_BOT_TOKEN"), stop=stop, what="Slack", transient=is_transient
+                lambda: check_token(checker, "SLACK_BOT_TOKEN"), stop=stop, what="Slack", transient=is_transient
             )
             scheduler = DigestScheduler(service, "slack", SlackDigestPoster(client))
             digests = asyncio.create_task(scheduler.run_forever(), name="slack-digests")
@@ -145,7 +151,7 @@ async def _socket_mode(settings: Settings, app: AsyncApp, stop: asyncio.Event) -
     app_token = reveal(settings.slack_app_token)
     # The SDK's own connect loop retries a rejected token forever, logging a traceback each
     # time: the token and the network are checked here first, one line per attempt.
-    opener = make_client(settings, token=app_token)
+    opener = make_client(settings, token=app_token, retries=False)
     opened = await retrying(
         lambda: check_token(opener, "SLACK_APP_TOKEN", "apps.connections.open"),
         stop=stop,

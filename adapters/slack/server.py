@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import os
 import socket
 import time
 
@@ -114,9 +115,12 @@ async def start_http_server(
         await site.start()
     except (OSError, OverflowError) as exc:
         await runner.cleanup()
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         if isinstance(exc, socket.gaierror):
             reason = f"cannot resolve {host}"
+        elif isinstance(exc, OSError) and exc.errno:
+            reason = os.strerror(exc.errno)  # aiohttp's own wording repeats the address
+        else:
+            reason = str(exc)
         raise BadInput(f"cannot listen on {host}:{port}: {one_line(reason)}.") from None
     bound = next((addr[1] for addr in runner.addresses if isinstance(addr, tuple)), port)
     return runner, int(bound)

@@ -41,6 +41,8 @@ class FakeSlackApi:
         self.admins: set[str] = set()
         # method → HTTP statuses to answer before succeeding (e.g. [429] for one rate limit)
         self.failures: dict[str, list[int]] = {}
+        # method → a Slack error code answered (HTTP 200, ok false) every time, e.g. "invalid_auth"
+        self.errors: dict[str, str] = {}
         self.port = 0
         self._runner: web.AppRunner | None = None
         self._ts = 1700000000
@@ -108,6 +110,8 @@ class FakeSlackApi:
             status = pending.pop(0)
             headers = {"Retry-After": "0"} if status == 429 else {}
             return web.json_response({"ok": False, "error": "ratelimited"}, status=status, headers=headers)
+        if method in self.errors:
+            return web.json_response({"ok": False, "error": self.errors[method]})
         return web.json_response(self._answer(method, data))
 
     def _answer(self, method: str, data: dict[str, Any]) -> dict[str, Any]:
