@@ -94,10 +94,20 @@ async def retrying(
 
 
 class NoTraceback(logging.Filter):
-    """Platform libraries log each failed reconnect with a traceback; the message already names the error."""
+    """Platform libraries log each failed reconnect with a traceback; the message already names the error.
+
+    With `prefixes`, only records whose message starts with one of them lose their traceback.
+    """
+
+    def __init__(self, *prefixes: str) -> None:
+        super().__init__()
+        self.prefixes = prefixes
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and record.levelno < logging.CRITICAL:
+        if record.exc_info and (not self.prefixes or str(record.msg).startswith(self.prefixes)):
+            reason = record.exc_info[1]
+            record.msg = f"{record.getMessage()} ({describe(reason) if reason else 'no detail'})"
+            record.args = None
             record.exc_info = None
             record.exc_text = None
         return True

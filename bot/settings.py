@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
+from bot.cli_input import is_valid_text
 from bot.moderation_scope import Entry, ModerationScope, is_slack_user_id, parse_communities, parse_users, split_list
 from knowledge.errors import BadInput
 
@@ -123,6 +124,22 @@ class Settings(BaseSettings):
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @field_validator(
+        "operator",
+        "discord_moderator_role",
+        "discord_token",
+        "slack_bot_token",
+        "slack_app_token",
+        "slack_signing_secret",
+        mode="before",
+    )
+    @classmethod
+    def _utf8(cls, value: Any) -> Any:
+        # Undecodable environment bytes arrive as lone surrogates and would fail later, deep in a library.
+        if isinstance(value, str) and not is_valid_text(value):
+            raise ValueError("is not valid UTF-8 text")
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

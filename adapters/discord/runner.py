@@ -47,11 +47,11 @@ def use_api_url(settings: Settings) -> None:
 
 
 def _quiet_reconnects() -> None:
-    # discord.py logs every reconnect attempt with a full traceback; its message already says why.
+    # discord.py logs every reconnect attempt with a full traceback: one line says as much.
     for name in ("discord.client", "discord.shard"):
         logger = logging.getLogger(name)
         if not any(isinstance(f, NoTraceback) for f in logger.filters):
-            logger.addFilter(NoTraceback())
+            logger.addFilter(NoTraceback("Attempting a reconnect"))
 
 
 async def run_discord(settings: Settings) -> int:
@@ -62,7 +62,7 @@ async def run_discord(settings: Settings) -> int:
     use_api_url(settings)
     _quiet_reconnects()
     stop = asyncio.Event()
-    stop_on_signals(stop)
+    stop_on_signals(stop)  # before the database opens, so a signal at any point is a clean stop
     async with Store.open(settings.db_path) as store:
         service = TalksService(store)
         await service.start()

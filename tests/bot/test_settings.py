@@ -65,6 +65,8 @@ def test_env_example_names_only_known_variables() -> None:
         ("TALKSBOT_MODERATOR_COMMUNITIES", "discord:123456789012345678901"),  # 21 digits
         ("TALKSBOT_MODERATOR_COMMUNITIES", SECRET),  # a token pasted into the wrong variable
         ("TALKSBOT_SLACK_MODERATORS", SECRET),
+        ("TALKSBOT_OPERATOR", "news\udcffdesk"),  # undecodable bytes in the environment
+        ("DISCORD_TOKEN", "SECRET\udcff"),
     ],
 )
 def test_a_bad_value_exits_2_naming_the_variable_not_the_value(
