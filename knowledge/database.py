@@ -34,6 +34,8 @@ def check_path(path: Path, *, create: bool = True) -> None:
     if path.is_dir():
         raise DatabaseUnusable(f"{path} is a directory, not a database file.")
     if path.exists():
+        if not path.is_file():  # a FIFO would block the read below forever; a device is no database
+            raise DatabaseUnusable(f"{path} is not a regular file.")
         if not os.access(path, os.R_OK | os.W_OK):
             raise DatabaseUnusable(f"{path} is read-only; talksbot needs to write to it.")
         wal = path.with_name(path.name + "-wal")

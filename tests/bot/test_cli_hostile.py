@@ -160,6 +160,16 @@ def test_a_directory_given_as_the_file_is_refused(tmp_path: Path) -> None:
     assert _siblings(folder) == {"folder.db"}
 
 
+@pytest.mark.parametrize("special", ["fifo", "device"])
+def test_a_special_file_is_refused(tmp_path: Path, special: str) -> None:
+    path = tmp_path / "pipe.db"
+    if special == "fifo":
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+    _refused(_run(path, "claims"), "is not a regular file")
+
+
 def _talksbot_db(path: Path) -> None:
     assert _run(path, "claims").returncode == 0
     for extra in ("-wal", "-shm"):
