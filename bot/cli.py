@@ -308,9 +308,9 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser) -> int:
     except TalksbotError as exc:
         return _fail(str(exc))
     except sqlite3.DatabaseError as exc:
-        # Damage found past the opening checks (a torn or overwritten page): bad input, not a crash.
+        # Damage found past the opening checks (a torn page), or a lock held too long: bad input, not a crash.
         log.debug("database error", exc_info=exc)
-        return _fail(f"the database cannot be used ({exc}); it may be damaged.")
+        return _fail(f"the database cannot be used ({exc}).")
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
