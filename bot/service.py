@@ -505,6 +505,7 @@ class TalksService:
 
     async def suggestion(self, suggestion_id: int) -> Suggestion | None:
         return await self._store.suggestions.get(suggestion_id)
+
     # ---- at most once across processes --------------------------------------------
 
     async def first_time(self, key: str, ttl: timedelta = EVENT_TTL) -> bool:

@@ -20,8 +20,9 @@ log = logging.getLogger(__name__)
 
 
 def policy_of(settings: Settings) -> ModerationPolicy:
-    """The operator's moderation scope, from settings."""
-    return ModerationPolicy.of(settings.moderator_communities, settings.moderator_users)
+    """The operator's moderation scope, from settings (legacy TALKSBOT_SLACK_MODERATORS included)."""
+    scope = settings.moderation_scope()
+    return ModerationPolicy.of(scope.communities, scope.users)
 
 
 @asynccontextmanager

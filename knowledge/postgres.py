@@ -156,9 +156,7 @@ async def _migrate(conn: asyncpg.Connection, location: str, *, create: bool) -> 
     """
     current = await _inspect(conn, location)
     if current == 0 and not create:
-        raise DatabaseUnusable(
-            f"There is no talksbot database at {location}; a read command such as `talksbot ask` creates one."
-        )
+        raise DatabaseUnusable(f"no talksbot database at {location}; read commands create one.")
     while current < LATEST_VERSION:
         async with conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", APPLICATION_ID)

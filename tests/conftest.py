@@ -100,6 +100,8 @@ async def talksbot_cli(db_path: Path, *argv: str) -> tuple[int, str, str]:
     out, err = await proc.communicate()
     assert proc.returncode is not None
     return proc.returncode, out.decode(), err.decode()
+
+
 BACKENDS = ["sqlite", "postgresql"]
 
 
