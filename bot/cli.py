@@ -31,6 +31,8 @@ from knowledge.models import Moderator
 
 log = logging.getLogger("talksbot")
 
+LONG_RUNNING = frozenset({"run"})
+
 Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
 
@@ -417,7 +419,11 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
-        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # One-shot commands print their result, so their routine INFO lines (a curated reload)
+        # would only clutter stderr; the bots log at INFO unless TALKSBOT_LOG_LEVEL says otherwise.
+        quiet = getattr(args, "command", "") not in LONG_RUNNING and "log_level" not in settings.model_fields_set
+        level = "WARNING" if quiet else settings.log_level
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         handler: Handler = args.handler
         return asyncio.run(handler(args, settings))
     except TalksbotError as exc:

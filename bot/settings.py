@@ -212,7 +212,7 @@ class Settings(BaseSettings):
     def from_env(cls, env_file: Path | None = Path(".env")) -> Settings:
         """Read the environment (and `env_file` when it exists). Raises BadInput naming one variable."""
         try:
-            return cls(_env_file=env_file)
+            return cls(_env_file=env_file)  # type: ignore[call-arg]
         except ValidationError as exc:
             raise BadInput(_first_problem(exc)) from None
         except SettingsError:

@@ -105,7 +105,7 @@ class Endpoint:
             return response.status, await response.text()
 
     def questions_logged(self) -> int:
-        con = sqlite3.connect(self.service.store.path)
+        con = sqlite3.connect(self.service.location)
         try:
             return int(con.execute("SELECT count(*) FROM question_log").fetchone()[0])
         finally:
@@ -117,7 +117,7 @@ async def endpoint(service: TalksService) -> AsyncIterator[Endpoint]:
     fake = FakeSlackApi()
     await fake.start()
     settings = Settings(
-        db_path=service.store.path,
+        db=service.location,
         slack_bot_token=BOT_TOKEN,  # type: ignore[arg-type]
         slack_signing_secret=SIGNING_SECRET,  # type: ignore[arg-type]
         slack_api_url=fake.base_url,
