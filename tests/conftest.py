@@ -46,7 +46,7 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     """No test reads the developer's settings or touches the default database in their home."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     for name in list(os.environ):
-        if name.startswith(("TALKSBOT_", "SLACK_", "DISCORD_")):
+        if name.startswith(("TALKSBOT_", "SLACK_", "DISCORD_")) and not name.startswith("TALKSBOT_TEST_"):
             monkeypatch.delenv(name)
 
 

@@ -114,8 +114,7 @@ def test_claim_and_sources(cli) -> None:  # type: ignore[no-untyped-def]
         (("ask",), None, "question"),
         (("claim", "no-such-claim"), None, "no-such-claim"),
         (("history", "no-such-claim"), None, "no-such-claim"),
-        # Write commands never create a database; this test's database does not exist yet.
-        (("correct", "no-such-claim", "--text", "x", "--reason", "y"), None, "no talksbot database"),
+        (("correct", "no-such-claim", "--text", "x", "--reason", "y"), None, "no-such-claim"),
         (("ask", "--bogus"), None, "unrecognized"),
         (("digest", "--since", "yesterday"), None, "ISO date"),
         (("frobnicate",), None, "invalid choice"),
