@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 
 
 def policy_of(settings: Settings) -> ModerationPolicy:
-    """The operator's moderation scope, from settings."""
-    return ModerationPolicy.of(settings.moderator_communities, settings.moderator_users)
+    """The operator's moderation scope, from settings (legacy TALKSBOT_SLACK_MODERATORS included)."""
+    scope = settings.moderation_scope()
+    return ModerationPolicy.of(scope.communities, scope.users)
 
 
 @asynccontextmanager
@@ -37,7 +38,10 @@ async def open_service(settings: Settings, *, create: bool = True, build: bool =
             store, policy=policy_of(settings), posted_retention=timedelta(days=settings.posted_retention_days)
         )
         await service.start(build=build)
-        yield service
+        try:
+            yield service
+        finally:
+            await service.stop()
 
 
 def log_moderation_scope(settings: Settings) -> None:

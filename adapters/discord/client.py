@@ -15,6 +15,7 @@ from adapters.discord.feedback import FeedbackButton
 from adapters.discord.poster import ChannelPoster
 from adapters.discord.queue import QueueButton
 from adapters.discord.respond import NO_PINGS
+from adapters.discord.shards import ShardPlan
 from bot.outbox import OutboxWorker
 from bot.scheduler import DigestScheduler
 from knowledge.errors import BadInput
@@ -60,18 +61,34 @@ class _TalksClientMixin:
     """Shared by the plain and the auto-sharded client (discord.py makes them separate classes)."""
 
     def __init__(
-        self, deps: AdapterDeps, *, schedule_digests: bool = True, deliver_updates: bool | None = None, **options: Any
+        self,
+        deps: AdapterDeps,
+        *,
+        schedule_digests: bool = True,
+        shards: ShardPlan | None = None,
+        deliver_updates: bool | None = None,
+        **options: Any,
     ) -> None:
         options.setdefault("intents", intents())
         options.setdefault("allowed_mentions", NO_PINGS)
         # discord.py waits out a 429 itself up to this many seconds; a longer wait raises
         # discord.RateLimited, which the outbox worker turns into a rescheduled row.
         options.setdefault("max_ratelimit_timeout", RATE_LIMIT_WAIT)
+        if shards is not None:
+            options.update(shard_ids=list(shards.ids), shard_count=shards.count)
         super().__init__(**options)
         self.deps = deps
+        self.shards_plan = shards
         self.tree = TalksTree(self)  # type: ignore[arg-type]
         register(self.tree, deps)
-        self.scheduler = DigestScheduler(deps.service, PLATFORM, ChannelPoster(self))  # type: ignore[arg-type]
+        # A guild's digest is posted by the process that holds the guild's shard.
+        owns = (lambda sub: shards.owns(sub.community_id)) if shards is not None else None
+        self.scheduler = DigestScheduler(
+            deps.service,
+            PLATFORM,
+            ChannelPoster(self),  # type: ignore[arg-type]
+            owns=owns,
+        )
         self.schedule_digests = schedule_digests
         self._digest_task: asyncio.Task[None] | None = None
         self.outbox = OutboxWorker(deps.service, PLATFORM, DiscordEditor(self))  # type: ignore[arg-type]
@@ -111,10 +128,19 @@ def make_client(
     deps: AdapterDeps,
     *,
     sharded: bool = False,
+    shards: ShardPlan | None = None,
     schedule_digests: bool = True,
     deliver_updates: bool | None = None,
     **options: Any,
 ) -> TalksClient | ShardedTalksClient:
-    """`deliver_updates` (default: as `schedule_digests`) runs the outbox worker that edits old answers."""
+    """A plain client, an auto-sharded one, or one running exactly the `shards` given (several hosts).
+
+    `deliver_updates` (default: as `schedule_digests`) runs the outbox worker that edits old
+    answers; every process may run it (edits go over REST, whatever shard holds the guild).
+    """
+    if shards is not None:
+        return ShardedTalksClient(
+            deps, schedule_digests=schedule_digests, shards=shards, deliver_updates=deliver_updates, **options
+        )
     cls = ShardedTalksClient if sharded else TalksClient
     return cls(deps, schedule_digests=schedule_digests, deliver_updates=deliver_updates, **options)

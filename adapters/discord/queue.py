@@ -106,6 +106,7 @@ def build_queue_group(deps: AdapterDeps, claim_ids: Any) -> app_commands.Group:
         name="queue",
         description="Moderators: questions I could not answer, answers marked wrong, suggested corrections",
         default_permissions=discord.Permissions(manage_messages=True),
+        allowed_contexts=app_commands.AppCommandContext(guild=True),
     )
 
     async def actor(interaction: discord.Interaction) -> Any:

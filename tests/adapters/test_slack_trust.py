@@ -1,0 +1,207 @@
+"""Who may change facts and digests from Slack: the operator's configuration decides.
+
+A workspace admin counts only in a workspace the operator configured
+(TALKSBOT_MODERATOR_COMMUNITIES=slack:<team>); a user the operator named counts
+in any workspace. Everyone else may suggest. The real slack-bolt app is driven
+by signed requests; the Web API is a fake on 127.0.0.1; the database is a real file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot import messages
+from bot.replies import AnswerReply
+from bot.service import SUGGESTIONS_PER_HOUR
+from knowledge.store import Store
+from tests.adapters.slack_fakes import (
+    ADMIN,
+    ASKER,
+    MODERATOR,
+    OTHER_TEAM_ID,
+    QUESTION,
+    TEAM_DOMAIN,
+    TEAM_ID,
+    ApiCall,
+    Slack,
+    policy,
+    slack,
+)
+from tests.conftest import OPERATOR, history_of, talksbot_cli
+
+__all__ = ["policy", "slack"]
+
+ELSEWHERE = {"team_id": OTHER_TEAM_ID, "team_domain": "elsewhere"}
+
+
+async def shown_text(slack: Slack, claim_id: str) -> str:
+    """The wording the next answer gives for `claim_id`."""
+    reply = await slack.service.ask(QUESTION, log_question=False)
+    assert isinstance(reply, AnswerReply)
+    return next(c.text for c in reply.claims if c.claim_id == claim_id)
+
+
+async def original_text(slack: Slack, claim_id: str) -> str:
+    return (await slack.service.claim(claim_id)).claim.original_text
+
+
+def responses(slack: Slack) -> list[ApiCall]:
+    return [c for c in slack.fake.calls if c.method.startswith("response:")]
+
+
+# ---- moderation ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["retract {top} not supported", "restore {top}", "history {top}"])
+async def test_a_workspace_admin_of_an_unconfigured_team_is_refused_and_nothing_is_written(
+    slack: Slack, store: Store, text: str
+) -> None:
+    before_version = await store.claims.content_version()
+    before_text = await shown_text(slack, slack.top)
+    sent = await slack.command(text.format(top=slack.top), user_id=ADMIN, **ELSEWHERE)
+
+    assert sent.data["response_type"] == "ephemeral"
+    assert sent.data["text"] == messages.NOT_MODERATOR
+    assert slack.fake.calls_to("users.info"), "the admin bit was looked up, and did not count"
+    assert await history_of(slack.service, slack.top) == []
+    assert await store.claims.content_version() == before_version
+    assert await shown_text(slack, slack.top) == before_text == await original_text(slack, slack.top)
+
+
+async def test_the_correction_form_does_not_open_for_an_unconfigured_teams_admin(slack: Slack) -> None:
+    refused = await slack.command(f"correct {slack.top}", user_id=ADMIN, **ELSEWHERE)
+    assert (refused.data["response_type"], refused.data["text"]) == ("ephemeral", messages.NOT_MODERATOR)
+    assert slack.fake.calls_to("views.open") == []
+
+
+async def test_a_configured_teams_admin_retracts_and_history_says_where_and_who(slack: Slack, db_path: Path) -> None:
+    done = await slack.command(
+        f"retract {slack.top} not supported", user_id=ADMIN, user_name="ada", team_domain=TEAM_DOMAIN
+    )
+    assert done.data["response_type"] == "ephemeral" and "Retracted" in done.data["text"]
+    answer = await slack.service.ask(QUESTION, log_question=False)
+    assert slack.top not in [c.claim_id for c in getattr(answer, "claims", [])]
+
+    [entry] = await history_of(slack.service, slack.top)
+    assert (entry.action, entry.by.platform, entry.by.community_id, entry.by.community_name) == (
+        "retract",
+        "slack",
+        TEAM_ID,
+        TEAM_DOMAIN,
+    )
+    assert (entry.by.user_id, entry.by.name) == (ADMIN, "ada")
+
+    shown = await slack.command(f"history {slack.top}", user_id=ADMIN, team_domain=TEAM_DOMAIN)
+    assert shown.data["response_type"] == "ephemeral"
+    assert f"by ada (slack, {TEAM_DOMAIN} ({TEAM_ID}))" in json.dumps(shown.data)
+
+    # The operator's CLI, another process on the same file, sees the same record.
+    code, out, err = await talksbot_cli(db_path, "history", slack.top, "--json")
+    assert code == 0, err
+    [row] = json.loads(out)
+    assert {k: row[k] for k in ("action", "platform", "community_id", "community_name", "user_id", "by")} == {
+        "action": "retract",
+        "platform": "slack",
+        "community_id": TEAM_ID,
+        "community_name": TEAM_DOMAIN,
+        "user_id": ADMIN,
+        "by": "ada",
+    }
+
+
+async def test_a_named_user_may_moderate_from_an_unconfigured_team(slack: Slack) -> None:
+    # MODERATOR is no admin anywhere (users.info says so); the operator named them.
+    done = await slack.command(f"retract {slack.top} not supported", user_id=MODERATOR, **ELSEWHERE)
+    assert "Retracted" in done.data["text"]
+    [entry] = await history_of(slack.service, slack.top)
+    assert (entry.by.platform, entry.by.community_id, entry.by.user_id) == ("slack", OTHER_TEAM_ID, MODERATOR)
+
+
+async def test_retracting_an_unknown_id_is_a_private_error_with_did_you_mean(slack: Slack) -> None:
+    mistyped = slack.top[:-1]
+    sent = await slack.command(f"retract {mistyped} not supported", user_id=MODERATOR)
+    assert sent.data["response_type"] == "ephemeral"
+    assert "Did you mean" in sent.data["text"] and slack.top in sent.data["text"]
+    # Never taken for a question and answered in the channel.
+    assert all(c.data.get("response_type") != "in_channel" for c in responses(slack))
+    assert await history_of(slack.service, slack.top) == []
+
+
+async def test_a_no_answer_reply_goes_only_to_the_asker(slack: Slack) -> None:
+    sent = await slack.command("What is the best recipe for borscht?")
+    assert sent.data["response_type"] == "ephemeral"
+    assert sent.data["text"].startswith(messages.NO_ANSWER)
+
+
+# ---- suggestions ---------------------------------------------------------------------------------------
+
+
+async def test_a_suggestion_is_stored_answered_privately_limited_and_never_shown_as_fact(
+    slack: Slack, store: Store
+) -> None:
+    before_version = await store.claims.content_version()
+    for n in range(1, SUGGESTIONS_PER_HOUR + 1):
+        sent = await slack.command(f"suggest {slack.top} The call lasted {n} hours. | I read it elsewhere")
+        assert sent.data["response_type"] == "ephemeral"
+        assert sent.data["text"] == messages.SUGGESTION_STORED.format(id=n, claim_id=slack.top)
+
+    sixth = await slack.command(f"suggest {slack.top} One too many. | again")
+    assert sixth.data["response_type"] == "ephemeral"
+    assert "suggestions recently" in sixth.data["text"]
+
+    waiting = await slack.service.open_suggestions(OPERATOR)
+    assert [(s.claim_id, s.text, s.reason) for s in waiting] == [
+        (slack.top, f"The call lasted {n} hours.", "I read it elsewhere") for n in range(1, SUGGESTIONS_PER_HOUR + 1)
+    ]
+    assert {(s.by.platform, s.by.community_id, s.by.user_id) for s in waiting} == {("slack", TEAM_ID, ASKER)}
+    assert all(c.data.get("response_type") != "in_channel" for c in responses(slack))
+
+    assert await history_of(slack.service, slack.top) == []
+    assert await store.claims.content_version() == before_version
+    assert await shown_text(slack, slack.top) == await original_text(slack, slack.top)
+
+
+# ---- digests -----------------------------------------------------------------------------------------------
+
+
+async def test_managing_a_digest_needs_an_admin_or_a_configured_moderator(slack: Slack) -> None:
+    refused = await slack.command("digest subscribe 08:30 Europe/Kyiv", user_id=ASKER)
+    assert (refused.data["response_type"], refused.data["text"]) == ("ephemeral", messages.NOT_DIGEST_MANAGER)
+    assert await slack.service.subscriptions("slack") == []
+
+    done = await slack.command("digest subscribe 08:30 Europe/Kyiv", user_id=ADMIN)
+    assert done.data["response_type"] == "in_channel" and "08:30" in done.data["text"]
+    [sub] = await slack.service.subscriptions("slack")
+    assert (sub.community_id, sub.audience) == (TEAM_ID, "public")
+
+    refused = await slack.command("digest unsubscribe", user_id=ASKER)
+    assert (refused.data["response_type"], refused.data["text"]) == ("ephemeral", messages.NOT_DIGEST_MANAGER)
+    assert len(await slack.service.subscriptions("slack")) == 1
+
+    gone = await slack.command("digest unsubscribe", user_id=MODERATOR)
+    assert "stopped" in gone.data["text"]
+    assert await slack.service.subscriptions("slack") == []
+
+
+@pytest.mark.parametrize(
+    ("user_id", "where"),
+    [(ASKER, {}), (ADMIN, ELSEWHERE)],
+    ids=["member", "unconfigured-team-admin"],
+)
+async def test_a_non_moderator_cannot_subscribe_the_moderators_digest(
+    slack: Slack, user_id: str, where: dict[str, str]
+) -> None:
+    refused = await slack.command("digest subscribe 08:30 Europe/Kyiv moderators", user_id=user_id, **where)
+    assert refused.data["response_type"] == "ephemeral"
+    assert refused.data["text"] == messages.NOT_MODERATOR
+    assert await slack.service.subscriptions("slack") == []
+
+
+async def test_a_configured_admin_subscribes_the_moderators_digest(slack: Slack) -> None:
+    done = await slack.command("digest subscribe 08:30 Europe/Kyiv moderators", user_id=ADMIN)
+    assert "moderators' digest" in done.data["text"]
+    [sub] = await slack.service.subscriptions("slack")
+    assert sub.audience == "moderators"
