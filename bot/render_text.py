@@ -100,6 +100,8 @@ def _claim(view: ClaimView, number: int | None, full: bool = False) -> str:
 
 def reach_line(reach: Reach) -> str:
     """ "3 queued: 2 updated, 1 noted, 0 skipped, 0 failed" (gone and waiting only when there are any)."""
+    if reach.queued == 0:
+        return "none showed this claim"
     parts = [f"{reach.updated} updated", f"{reach.noted} noted", f"{reach.skipped} skipped", f"{reach.failed} failed"]
     if reach.gone:
         parts.append(f"{reach.gone} deleted by their channel")
