@@ -158,8 +158,9 @@ def build_queue_group(deps: AdapterDeps, claim_ids: Any) -> app_commands.Group:
     async def accept(
         interaction: discord.Interaction, item: int, reason: app_commands.Range[str, 1, 500] | None = None
     ) -> None:
-        await service.decide_suggestion(await actor(interaction), item, accept=True, reason=reason)
-        await send(interaction, content=dmsg.queue_done("accept", item), ephemeral=True)
+        _, entry = await service.decide_suggestion(await actor(interaction), item, accept=True, reason=reason)
+        reach = messages.reach_sentence((await service.reach(entry.id)).queued) if entry else ""
+        await send(interaction, content=f"{dmsg.queue_done('accept', item)} {reach}".strip(), ephemeral=True)
 
     @group.command(name="reject", description="Moderators: reject a suggested correction")
     @app_commands.describe(item="The suggestion (pick from the list)", reason="Why it is rejected")
