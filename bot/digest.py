@@ -85,11 +85,17 @@ async def build_digest(
                     [DigestItem(text=f"{cid}: marked wrong {n}×", claim_id=cid) for cid, n in wrong[:5]],
                 )
             )
-        size, _oldest = await service.queue_size()
+        size, oldest = await service.queue_size()
         if size:
             # The queue holds readers' words from every community and from DMs: a channel's
             # digest says only how many wait; their text is for `/queue`, shown to one moderator.
             items = [DigestItem(text=messages.plural(size, "item") + " in the review queue.")]
+            # The oldest by number, kind and age only: their words may come from other
+            # communities, so the text stays in the moderators' own queue view.
+            items += [
+                DigestItem(text=f"#{i.id} {i.kind}, asked {i.asked}×", detail=f"waiting since {i.first_at:%Y-%m-%d}")
+                for i in oldest
+            ]
             sections.append(DigestSection("Review queue (for moderators)", items))
     has_news = bool(sections)
     if not has_news:

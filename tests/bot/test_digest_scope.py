@@ -118,10 +118,12 @@ async def test_the_moderators_digest_shows_its_own_communitys_questions_reports_
     assert _section(mods, "Answers readers marked wrong") == [f"{wrong_here}: marked wrong 1×"]
     # The suggestion waits in the review queue, which the digest counts but never quotes:
     # the queue holds readers' words from every community.
-    [waiting] = _section(mods, "Review queue")
+    waiting, *oldest = _section(mods, "Review queue")
     assert waiting.endswith("items in the review queue.")
     queue = await service.queue(OPERATOR)
     assert int(waiting.split()[0]) == len(queue)
+    # The oldest items by number and kind only.
+    assert oldest == [f"#{i.id} {i.kind}, asked {i.asked}×" for i in queue[:3]]
     assert any(item.kind == "suggestion" and "two hours" in item.text for item in queue)
     assert "two hours" not in dumped
 
