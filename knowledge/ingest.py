@@ -46,6 +46,7 @@ MIN_CONTENT_WORDS = 5
 # A quote that keeps less than this share of its sentence (cut at a footnote) is dropped.
 MIN_KEPT_SHARE = 0.5
 MAX_TEXT_CHARS = 500
+MAX_SLUG_CHARS = 70
 NEW_TOPIC = "ingested"
 
 # Words that open a sentence but belong to the sentence before it.
@@ -296,3 +297,14 @@ def draft_text(sentence: str) -> str:
     if len(text) > MAX_TEXT_CHARS:
         text = text[: MAX_TEXT_CHARS - 1].rsplit(" ", 1)[0] + "…"
     return text
+
+
+def claim_slug(text: str) -> str:
+    """A readable claim id from a claim's first words ("kremlin-confirmed-the-call-lasted…")."""
+    found = re.findall(r"[a-z0-9]+", fold(text).lower())
+    slug = ""
+    for word in found[:8]:
+        if len(slug) + len(word) + 1 > MAX_SLUG_CHARS:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug or "ingested-claim"

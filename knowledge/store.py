@@ -9,7 +9,8 @@ hands the same `Database` to each module:
 - `activity`: the question log and readers' feedback;
 - `digests`: subscriptions and digest runs;
 - `suggestions`: readers' proposed corrections, waiting for moderators;
-- `queue`: the moderators' review queue and taught phrasings.
+- `queue`: the moderators' review queue and taught phrasings;
+- `candidates`: ingested articles and the claims proposed from them.
 
 Only the service (`bot.service`) holds a Store; adapters never see one.
 """
@@ -21,6 +22,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from knowledge.activity_store import ActivityStore
+from knowledge.candidate_store import CandidateStore
 from knowledge.claim_store import ClaimStore
 from knowledge.connection import Database
 from knowledge.database import SqliteDatabase
@@ -46,6 +48,7 @@ class Store:
         self.digests = DigestStore(db)
         self.suggestions = SuggestionStore(db)
         self.queue = QueueStore(db)
+        self.candidates = CandidateStore(db)
 
     @property
     def location(self) -> str:
