@@ -99,9 +99,9 @@ async def test_the_same_rights_in_the_configured_guild_succeed_and_history_says_
     discord_bot: DiscordHarness, db_path: Path
 ) -> None:
     discord_bot.guild_available(GUILD_ID, GUILD_NAME)
-    payload = discord_bot.payloads.command(
-        "correct", WRITES["correct"][1], user_id=7, user_name="Mod", **{"permissions": MOD_PERMS}
-    )
+    payload = discord_bot.payloads.command("correct", WRITES["correct"][1], user_id=7, user_name="Mod", **{
+        "permissions": MOD_PERMS
+    })
     body = await discord_bot.response_to(payload)
     assert body["data"]["flags"] & EPHEMERAL and CLAIM in body["data"]["content"]
     assert await shown_text(discord_bot) == NEW_TEXT

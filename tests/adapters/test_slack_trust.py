@@ -80,7 +80,9 @@ async def test_the_correction_form_does_not_open_for_an_unconfigured_teams_admin
     assert slack.fake.calls_to("views.open") == []
 
 
-async def test_a_configured_teams_admin_retracts_and_history_says_where_and_who(slack: Slack, db_path: Path) -> None:
+async def test_a_configured_teams_admin_retracts_and_history_says_where_and_who(
+    slack: Slack, db_path: Path
+) -> None:
     done = await slack.command(
         f"retract {slack.top} not supported", user_id=ADMIN, user_name="ada", team_domain=TEAM_DOMAIN
     )

@@ -53,9 +53,7 @@ def policy() -> ModerationPolicy:
 
 
 def member(community: str | None, *, local_moderator: bool = False, user: str = "42") -> Actor:
-    return Actor(
-        Moderator(platform="discord", user_id=user, name=f"user {user}", community_id=community), local_moderator
-    )
+    return Actor(Moderator(platform="discord", user_id=user, name=f"user {user}", community_id=community), local_moderator)
 
 
 async def _activity(service: TalksService) -> str:
@@ -84,9 +82,7 @@ def _section(reply: DigestReply, prefix: str) -> list[str]:
 
 
 async def _digest(service: TalksService, clock: FakeClock, scope: DigestScope) -> DigestReply:
-    return await build_digest(
-        service, since=clock() - timedelta(hours=1), now=clock() + timedelta(minutes=1), scope=scope
-    )
+    return await build_digest(service, since=clock() - timedelta(hours=1), now=clock() + timedelta(minutes=1), scope=scope)
 
 
 async def test_a_public_digest_counts_only_its_communitys_public_questions_and_shows_no_text(
