@@ -402,11 +402,7 @@ async def cmd_export_claims(args: argparse.Namespace, settings: Settings) -> int
     async def work(service: TalksService) -> int:
         toml, articles = await service.export_claims(_operator(args, settings))
         if args.articles:
-            folder = Path(args.articles)
-            folder.mkdir(parents=True, exist_ok=True)
-            for source_id, text in articles:
-                # Byte for byte as ingested: the quotes' offsets count this text's characters.
-                (folder / f"{source_id}.txt").write_bytes(text.encode("utf-8"))
+            write_articles(Path(args.articles), articles)
         sys.stdout.write(toml)
         return 0
 
@@ -424,6 +420,13 @@ async def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return await _with_service(settings, work)
+
+
+def write_articles(folder: Path, articles: list[tuple[str, str]]) -> None:
+    """Writes `<source>.txt` files byte for byte as ingested: the quotes' offsets count their characters."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for source_id, text in articles:
+        (folder / f"{source_id}.txt").write_bytes(text.encode("utf-8"))
 
 
 def configured_platforms(settings: Settings) -> dict[str, str]:

@@ -36,11 +36,16 @@ from knowledge.text import fold, terms
 
 ProposalKind = Literal["supports", "conflicts", "new"]
 
-# A support needs both directions of overlap; a conflict only the same subject.
+# A support needs both directions of overlap.
 SUPPORT_SIMILARITY = 0.4
-SUBJECT_SIMILARITY = 0.3
+# How much of a claim's statement (its figures left out) a sentence must repeat to be about
+# the same thing. Durations are rare in the articles (a call's length), so a lower bar finds
+# "two hours" against "90 minutes"; counts and dates are common and need more in common.
+SUBJECT_SIMILARITY = {"duration": 0.3, "date": 0.5, "count": 0.5}
+# A new claim takes the topic of a claim at least this close.
+TOPIC_SIMILARITY = 0.3
 # How many of the closest claims are checked for a disagreeing figure.
-CONFLICT_CANDIDATES = 3
+CONFLICT_CANDIDATES = 5
 # Sentences shorter than this (in content words) say too little to be a claim.
 MIN_CONTENT_WORDS = 5
 # A quote that keeps less than this share of its sentence (cut at a footnote) is dropped.
@@ -199,6 +204,15 @@ def similarity(sentence: set[str], known: _ClaimTerms, idf: _Idf) -> float:
     return math.sqrt(of_sentence * of_claim)
 
 
+def same_subject(sentence: set[str], known: _ClaimTerms, idf: _Idf) -> float:
+    """How much of the claim's statement, its figures left out, the sentence repeats:
+    a sentence giving another figure for the same thing differs exactly there."""
+    rest = known.statement - set(terms(" ".join(v for values in known.figures.values() for v in values)))
+    if not rest:
+        return 0.0
+    return idf.mass(sentence & rest) / idf.mass(rest)
+
+
 def _classify(quote: Quote, known: list[_ClaimTerms], idf: _Idf) -> Proposal:
     sentence = set(terms(quote.quote))
     ranked = sorted(((similarity(sentence, k, idf), k) for k in known), key=lambda sk: -sk[0])
@@ -209,17 +223,20 @@ def _classify(quote: Quote, known: list[_ClaimTerms], idf: _Idf) -> Proposal:
         return Proposal("new", quote, draft, None, 0.0, NEW_TOPIC, entities, speaker)
     best_score, best = ranked[0]
     mine = figures(quote.quote)
+    # A close claim that states the same figure is the best evidence there is: a support.
     for score, other in ranked[:CONFLICT_CANDIDATES]:
-        if score < SUBJECT_SIMILARITY:
-            break
-        if disagree(mine, other.figures):
+        if score >= SUPPORT_SIMILARITY and agreeing(mine, other.figures):
+            return Proposal("supports", quote, other.claim.text, other.claim.id, round(score, 3), other.claim.topic)
+    for score, other in ranked[:CONFLICT_CANDIDATES]:
+        kinds = disagreeing(mine, other.figures)
+        if kinds and same_subject(sentence, other, idf) >= min(SUBJECT_SIMILARITY[k] for k in kinds):
             # Same subject, another figure: proposed as its own claim, linked as a conflict.
             return Proposal(
                 "conflicts", quote, draft, other.claim.id, round(score, 3), other.claim.topic, entities, speaker
             )
     if best_score >= SUPPORT_SIMILARITY:
         return Proposal("supports", quote, best.claim.text, best.claim.id, round(best_score, 3), best.claim.topic)
-    topic = best.claim.topic if best_score >= SUBJECT_SIMILARITY else NEW_TOPIC
+    topic = best.claim.topic if best_score >= TOPIC_SIMILARITY else NEW_TOPIC
     return Proposal("new", quote, draft, None, round(best_score, 3), topic, entities, speaker)
 
 
@@ -230,7 +247,8 @@ def figures(text: str) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     numbers = {t.replace(",", "") for t in tokens if t[0].isdigit()} | {t for t in tokens if t in _COUNT_WORDS}
     if any(t in _DURATION_UNITS for t in tokens):
-        found["duration"] = numbers | {t.rstrip("s") for t in tokens if t in _DURATION_UNITS}
+        # "an hour" states one hour; the unit alone is no value to compare.
+        found["duration"] = numbers or {"1"}
     dates = {t for t in tokens if t in _MONTHS or t in _WEEKDAYS}
     if dates:
         found["date"] = dates | {t for t in tokens if t.isdigit() and len(t) <= 2}
@@ -239,9 +257,14 @@ def figures(text: str) -> dict[str, set[str]]:
     return {k: v for k, v in found.items() if v}
 
 
-def disagree(mine: dict[str, set[str]], theirs: dict[str, set[str]]) -> bool:
-    """Whether two statements give figures of one kind with no value in common."""
-    return any(kind in theirs and not values & theirs[kind] for kind, values in mine.items())
+def agreeing(mine: dict[str, set[str]], theirs: dict[str, set[str]]) -> bool:
+    """Whether two statements give a figure of one kind with a value in common."""
+    return any(kind in theirs and values & theirs[kind] for kind, values in mine.items())
+
+
+def disagreeing(mine: dict[str, set[str]], theirs: dict[str, set[str]]) -> list[str]:
+    """The kinds of figure two statements both give with no value in common."""
+    return [kind for kind, values in mine.items() if kind in theirs and not values & theirs[kind]]
 
 
 def names_in(text: str) -> list[str]:

@@ -38,6 +38,7 @@ from knowledge.text import fold
 class FoldResult:
     source_id: str
     proposals: int
+    conflict_proposals: int
     supportable: int
     supported: int
     leaving: int
@@ -118,6 +119,7 @@ def evaluate_fold(source_id: str, seeds: dict[str, Seed], claims: list[Claim]) -
     return FoldResult(
         source_id,
         len(proposals),
+        sum(p.kind == "conflicts" for p in proposals),
         supportable,
         supported,
         leaving,
@@ -162,7 +164,7 @@ def table(results: list[FoldResult]) -> str:
     """The leave-one-article-out table, as Markdown."""
     head = (
         "| held-out article | proposals | supports of the right claim | proposed as new | conflicts found "
-        "| support precision | boilerplate/duplicates |\n|---|---|---|---|---|---|---|"
+        "| conflict proposals | support precision | boilerplate/duplicates |\n|---|---|---|---|---|---|---|---|"
     )
     rows = [head]
 
@@ -172,7 +174,7 @@ def table(results: list[FoldResult]) -> str:
     for r in [*results, _total(results)]:
         rows.append(
             f"| {r.source_id} | {r.proposals} | {share(r.supported, r.supportable)} "
-            f"| {share(r.proposed_new, r.leaving)} | {share(r.links_found, r.links)} "
+            f"| {share(r.proposed_new, r.leaving)} | {share(r.links_found, r.links)} | {r.conflict_proposals} "
             f"| {share(r.supports_right, r.supports_on_quoted)} | {r.bad} |"
         )
     return "\n".join(rows)
@@ -185,6 +187,7 @@ def _total(results: list[FoldResult]) -> FoldResult:
     return FoldResult(
         "all five",
         s("proposals"),
+        s("conflict_proposals"),
         s("supportable"),
         s("supported"),
         s("leaving"),
