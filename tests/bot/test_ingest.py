@@ -72,7 +72,7 @@ def article(tmp_path: Path) -> Path:
 
 
 async def ingest(service: TalksService, path: Path) -> list[QueueItem]:
-    await service.ingest(OPERATOR, path.read_bytes(), path.name, outlet="Test Wire")
+    await service.ingest(OPERATOR, ARTICLE.encode("utf-8"), path.name, outlet="Test Wire")
     return await service.candidates(OPERATOR)
 
 
