@@ -22,8 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run the bot on a platform: discord or slack")
     p.add_argument("platform", choices=["discord", "slack"], help="which platform to connect to")
     p.add_argument("--http", action="store_true", help="slack: serve /slack/events over HTTP instead of Socket Mode")
-    p.add_argument("--host", default="127.0.0.1", help="slack --http: address to bind (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=3000, help="slack --http: port (default 3000)")
+    p.add_argument("--host", help="slack --http: address to bind (default TALKSBOT_HOST, or 127.0.0.1)")
+    p.add_argument("--port", type=_port, help="slack --http: port (default TALKSBOT_PORT, or 3000)")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("discord", help="Discord administration")
@@ -34,6 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _port(text: str) -> int:
+    """argparse type for --port: argparse turns the ValueError into its one-line usage error."""
+    if not text.strip().isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError("must be a port number from 1 to 65535")
+    return int(text)
+
+
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if args.platform == "discord":
         from adapters.discord.runner import run_discord
@@ -41,7 +48,9 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         return await run_discord(settings)
     from adapters.slack.runner import run_slack
 
-    return await run_slack(settings, http=args.http, host=args.host, port=args.port)
+    host = settings.host if args.host is None else args.host
+    port = settings.port if args.port is None else args.port
+    return await run_slack(settings, http=args.http, host=host, port=port)
 
 
 async def cmd_discord_sync(args: argparse.Namespace, settings: Settings) -> int:

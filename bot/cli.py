@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, datetime
@@ -17,17 +18,21 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from bot import article_input, messages, render_text
+from bot.cli_input import BadLine, check_arguments, read_lines
 from bot.digest import DigestScope, build_digest
 from bot.json_contract import answer_json, claim_json, history_json, queue_item_json
 from bot.permissions import LOCAL_PLATFORM, Actor
 from bot.replies import Reply, SourcesReply
 from bot.service import TalksService
 from bot.settings import Settings
+from bot.terminal_text import one_line, terminal_safe
 from bot.wiring import open_service
 from knowledge.errors import BadInput, TalksbotError
 from knowledge.models import Moderator
 
 log = logging.getLogger("talksbot")
+
+LONG_RUNNING = frozenset({"run"})
 
 Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
@@ -36,7 +41,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors in one line and exits 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"talksbot: {message} (see `{self.prog} --help`)\n")
+        # argparse quotes the offending argument back: keep that to one inert line.
+        self.exit(2, f"talksbot: {one_line(message)} (see `{self.prog} --help`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,10 +212,14 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             reply = await service.ask(question)
             _dump(answer_json(reply)) if args.json else _print(reply)
             return 0
-        for line in sys.stdin:
-            if not line.strip():
+        for line in read_lines(sys.stdin):
+            if isinstance(line, BadLine):
+                # One object per input line keeps the output aligned with the input.
+                _dump({"question": None, "answered": False, "answers": [], "suggestions": [], "error": line.message})
+            elif not line.strip():
                 continue  # blank lines are not questions; documented in the README
-            _dump(answer_json(await service.ask(line)))
+            else:
+                _dump(answer_json(await service.ask(line)))
             sys.stdout.flush()
         return 0
 
@@ -223,7 +233,7 @@ async def cmd_claims(args: argparse.Namespace, settings: Settings) -> int:
             _dump([claim_json(v) for v in views])
         else:
             for v in views:
-                print(f"{v.claim_id:<48} {v.status:<9} {v.text}")
+                print(terminal_safe(f"{v.claim_id:<48} {v.status:<9} {v.text}"))
         return 0
 
     return await _with_service(settings, work)
@@ -476,15 +486,27 @@ async def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        check_arguments(argv)  # before argparse, which would echo the broken text back
+    except BadInput as exc:
+        return _fail(str(exc))
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
-        logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # One-shot commands print their result, so their routine INFO lines (a curated reload)
+        # would only clutter stderr; the bots log at INFO unless TALKSBOT_LOG_LEVEL says otherwise.
+        quiet = getattr(args, "command", "") not in LONG_RUNNING and "log_level" not in settings.model_fields_set
+        level = "WARNING" if quiet else settings.log_level
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         handler: Handler = args.handler
         return asyncio.run(handler(args, settings))
     except TalksbotError as exc:
-        print(f"talksbot: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
+    except sqlite3.DatabaseError as exc:
+        # Damage found past the opening checks (a torn page), or a lock held too long: bad input, not a crash.
+        log.debug("database error", exc_info=exc)
+        return _fail(f"the database cannot be used ({exc}).")
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -493,6 +515,12 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser) -> int:
         log.exception("unexpected error")
         print("talksbot: unexpected error; see the log above.", file=sys.stderr)
         return 1
+
+
+def _fail(message: str) -> int:
+    """One line on stderr, exit code 2."""
+    print(f"talksbot: {one_line(message)}", file=sys.stderr)
+    return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:

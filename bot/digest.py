@@ -85,12 +85,11 @@ async def build_digest(
                     [DigestItem(text=f"{cid}: marked wrong {n}×", claim_id=cid) for cid, n in wrong[:5]],
                 )
             )
-        size, oldest = await service.queue_size()
+        size, _oldest = await service.queue_size()
         if size:
+            # The queue holds readers' words from every community and from DMs: a channel's
+            # digest says only how many wait; their text is for `/queue`, shown to one moderator.
             items = [DigestItem(text=messages.plural(size, "item") + " in the review queue.")]
-            items += [
-                DigestItem(text=f"#{i.id} {i.kind}: “{i.text}”", detail=f"since {i.first_at:%Y-%m-%d}") for i in oldest
-            ]
             sections.append(DigestSection("Review queue (for moderators)", items))
     has_news = bool(sections)
     if not has_news:

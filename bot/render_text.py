@@ -16,11 +16,16 @@ from bot.replies import (
     Reply,
     SourcesReply,
 )
+from bot.terminal_text import terminal_safe
 from knowledge.models import QueueItem
 
 
 def render(reply: Reply) -> str:
-    """The reply as terminal text."""
+    """The reply as terminal text: stored text comes from chat users, so escapes and controls are removed."""
+    return terminal_safe(_render(reply))
+
+
+def _render(reply: Reply) -> str:
     match reply:
         case AnswerReply():
             return "\n\n".join(_claim(v, i + 1) for i, v in enumerate(reply.claims))

@@ -4,11 +4,16 @@ One instance per process, built by the composition root (`bot.wiring`) with
 its store and moderation policy. It keeps the claim index in memory and, before
 answering, compares the store's content version (one cheap read) and applies
 whatever changed since: new wording, new claims, retracted or removed claims.
+On PostgreSQL it is also told of every bump as it commits (LISTEN/NOTIFY) and
+refreshes in the background, so the compare before answering usually finds
+nothing to do; it still always runs, because a notification can be lost.
 Everything the adapters need goes through here; none of them sees the store.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import heapq
 import logging
@@ -58,6 +63,9 @@ Clock = Callable[[], datetime]
 CLI = Place(platform="cli")
 SUGGESTIONS_PER_HOUR = 5
 DID_YOU_MEAN = 3
+# How long `first_time` remembers a key. Slack retries an event three times
+# within about five minutes; an hour leaves room for slow retries and clock skew.
+EVENT_TTL = timedelta(hours=1)
 
 
 def utc_now() -> datetime:
@@ -110,6 +118,11 @@ class TalksService:
         self._retracted: set[str] = set()
         self._fallback: list[str] | None = None
         self._taught: dict[str, str] = {}
+        # One refresh at a time: a background refresh (after a notification)
+        # and one before answering must not apply changes out of order.
+        self._refresh_lock = asyncio.Lock()
+        self._refresh_wanted = False
+        self._background: asyncio.Task[None] | None = None
 
     @property
     def location(self) -> str:
@@ -122,6 +135,38 @@ class TalksService:
         if build:
             await ensure_built(self._store, self.seeds_path, self.curated_path, self.clock())
         await self._load_all()
+        # A no-op on SQLite; on PostgreSQL other processes' changes arrive within a second.
+        await self._store.db.listen(self.on_version_change)
+
+    def on_version_change(self, version: int | None) -> None:
+        """Hook for the store's change notifications: schedule a background refresh.
+
+        `version` is the newly committed content version, or None when
+        notifications may have been missed. Never blocks; at most one
+        background refresh runs, and one more follows if news arrived meanwhile.
+        """
+        if version is not None and version <= self._version:
+            return  # our own change, already applied
+        self._refresh_wanted = True
+        if self._background is None or self._background.done():
+            self._background = asyncio.get_running_loop().create_task(self._refresh_while_wanted())
+
+    async def _refresh_while_wanted(self) -> None:
+        while self._refresh_wanted:
+            self._refresh_wanted = False
+            try:
+                await self.refresh()
+            except Exception:
+                # The next answer compares the version again, so nothing is lost.
+                log.exception("background refresh failed")
+
+    async def stop(self) -> None:
+        """Cancel a background refresh (before the store closes)."""
+        if self._background is not None:
+            self._background.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._background
+            self._background = None
 
     async def _load_all(self) -> None:
         self._version = await self._store.claims.content_version()
@@ -140,6 +185,10 @@ class TalksService:
 
     async def refresh(self) -> None:
         """Bring the index up to the store's content version. One read when nothing changed."""
+        async with self._refresh_lock:
+            await self._refresh()
+
+    async def _refresh(self) -> None:
         if self._matcher is None:
             await self._load_all()
             return
@@ -603,6 +652,17 @@ class TalksService:
         used = {q.source_id for c in claims for q in c.quotes}
         articles = [(sid, text) for sid, text in await self._store.candidates.ingested_articles() if sid in used]
         return claims_toml(claims), articles
+
+    # ---- at most once across processes --------------------------------------------
+
+    async def first_time(self, key: str, ttl: timedelta = EVENT_TTL) -> bool:
+        """Writes: True for the first caller to present `key` within `ttl`, in any process.
+
+        Adapters use it for platform deliveries that may repeat (a Slack
+        event id retried onto another worker): handle the event only when
+        this returns True. Keys are shared by every process on the database.
+        """
+        return await self._store.events.claim_event_once(key, self.clock(), ttl)
 
     # ---- digests -------------------------------------------------------------------
 

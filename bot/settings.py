@@ -1,17 +1,30 @@
-"""One typed settings model, read from the environment.
+"""One typed settings model, read from the environment and an optional `.env` file.
 
-Every field has a default and a help text; `talksbot` never reads a secret
-from a tracked file. See the README's settings table (generated from this).
+Every field has a default and a help text; the README's settings table is
+`settings_table()` (a test keeps them equal; `python -m bot.settings` prints
+it). The environment wins over `.env` in the working directory. A bad value
+stops start-up with one sentence naming its variable and never the value:
+the value may be a secret pasted into the wrong variable.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
+from bot.cli_input import is_valid_text
+from bot.moderation_scope import Entry, ModerationScope, is_slack_user_id, parse_communities, parse_users, split_list
 from knowledge.errors import BadInput
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 
 
 def default_db_path() -> Path:
@@ -19,96 +32,235 @@ def default_db_path() -> Path:
     return Path(base) / "talksbot" / "talksbot.db"
 
 
-class Settings(BaseModel):
-    db: str = Field(
-        default_factory=lambda: str(default_db_path()),
-        description="TALKSBOT_DB: the SQLite database file (or a postgresql:// URL).",
-    )
-    moderator_communities: list[tuple[str, str]] = Field(
-        default_factory=list,
-        description="TALKSBOT_MODERATOR_COMMUNITIES: discord:<guild id> and slack:<team id> entries, comma-separated.",
-    )
-    moderator_users: list[tuple[str, str]] = Field(
-        default_factory=list,
-        description="TALKSBOT_MODERATOR_USERS: discord:<user id> and slack:<user id> entries, comma-separated.",
-    )
-    operator: str = Field(
-        default_factory=lambda: os.environ.get("USER") or "operator",
-        description="TALKSBOT_OPERATOR: the name the CLI records for moderator actions when --by is not given.",
-    )
-    log_level: str = Field(default="INFO", description="TALKSBOT_LOG_LEVEL: logging level.")
-    discord_token: str | None = Field(default=None, description="DISCORD_TOKEN: the Discord bot token.")
-    discord_moderator_role: str | None = Field(
-        default=None, description="TALKSBOT_DISCORD_MODERATOR_ROLE: a role name whose members are moderators."
-    )
-    discord_sharded: str | None = Field(
-        default=None,
-        description="TALKSBOT_DISCORD_SHARDED: 1 (or a guild count over 2,000) to use AutoShardedClient.",
-    )
-    slack_bot_token: str | None = Field(default=None, description="SLACK_BOT_TOKEN: the Slack bot token (xoxb-…).")
-    slack_app_token: str | None = Field(
-        default=None, description="SLACK_APP_TOKEN: an app-level token (xapp-…); selects Socket Mode."
-    )
-    slack_signing_secret: str | None = Field(
-        default=None, description="SLACK_SIGNING_SECRET: verifies HTTP requests from Slack (HTTP mode)."
-    )
-    slack_api_url: str | None = Field(
-        default=None, description="TALKSBOT_SLACK_API_URL: overrides the Slack Web API base URL."
-    )
-    slack_moderators: list[str] = Field(
-        default_factory=list, description="TALKSBOT_SLACK_MODERATORS: comma-separated Slack user ids."
-    )
-    slack_admins_are_moderators: bool = Field(
-        default=False, description="TALKSBOT_SLACK_ADMINS_ARE_MODERATORS: 1 to treat workspace admins as moderators."
+def _default_operator() -> str:
+    return os.environ.get("USER") or "operator"
+
+
+def reveal(secret: SecretStr | None) -> str | None:
+    """The secret's text, for the one place that hands it to a platform library."""
+    return secret.get_secret_value() if secret is not None else None
+
+
+def _env(
+    name: str, help_text: str, *, default: Any = None, default_factory: Any = None, shown: str | None = None
+) -> Any:
+    """A field read from variable `name`, documented by `help_text` (and `shown` as its README default)."""
+    extra: dict[str, Any] = {"shown_default": shown} if shown is not None else {}
+    if default_factory is not None:
+        return Field(
+            default_factory=default_factory, validation_alias=name, description=help_text, json_schema_extra=extra
+        )
+    return Field(default=default, validation_alias=name, description=help_text, json_schema_extra=extra)
+
+
+class Settings(BaseSettings):
+    """Everything talksbot reads from its environment."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,  # `DISCORD_TOKEN=` as in .env.example means "not set"
+        extra="ignore",
+        populate_by_name=True,
+        hide_input_in_errors=True,
     )
 
+    db: str = _env(
+        "TALKSBOT_DB",
+        "the SQLite database file, or a `postgresql://` URL (see Running at scale)",
+        default_factory=lambda: str(default_db_path()),
+        shown="`~/.local/share/talksbot/talksbot.db`",
+    )
+    operator: str = _env(
+        "TALKSBOT_OPERATOR",
+        "the CLI operator's name in moderation history (when `--by` is not given)",
+        default_factory=_default_operator,
+        shown="`$USER`",
+    )
+    log_level: str = _env("TALKSBOT_LOG_LEVEL", "logging level: " + ", ".join(LOG_LEVELS), default="INFO")
+    moderator_communities: Annotated[frozenset[Entry], NoDecode] = _env(
+        "TALKSBOT_MODERATOR_COMMUNITIES",
+        "comma-separated `discord:<server id>` / `slack:<team id>`: communities whose own moderators may change facts",
+        default=frozenset(),
+    )
+    moderator_users: Annotated[frozenset[Entry], NoDecode] = _env(
+        "TALKSBOT_MODERATOR_USERS",
+        "comma-separated `discord:<user id>` / `slack:<user id>`: moderators in any community",
+        default=frozenset(),
+    )
+    discord_token: SecretStr | None = _env("DISCORD_TOKEN", "Discord bot token (`talksbot run discord`)")
+    discord_moderator_role: str | None = _env(
+        "TALKSBOT_DISCORD_MODERATOR_ROLE", "a role whose members are moderators (besides Manage Messages)"
+    )
+    discord_sharded: str | None = _env(
+        "TALKSBOT_DISCORD_SHARDED", "`1` (or a guild count over 2,000) selects `AutoShardedClient`"
+    )
+    discord_shards: str | None = _env(
+        "TALKSBOT_DISCORD_SHARDS",
+        "the shards this process runs, e.g. `0-3/8` (shards 0 to 3 of 8; see Running at scale)",
+    )
+    discord_api_url: str | None = _env(
+        "TALKSBOT_DISCORD_API_URL", "Discord REST base URL override (tests, proxies)", shown="Discord's"
+    )
+    slack_bot_token: SecretStr | None = _env("SLACK_BOT_TOKEN", "Slack bot token, `xoxb-…`")
+    slack_app_token: SecretStr | None = _env("SLACK_APP_TOKEN", "app-level token `xapp-…`: selects Socket Mode")
+    slack_signing_secret: SecretStr | None = _env("SLACK_SIGNING_SECRET", "verifies Slack's HTTP requests (`--http`)")
+    slack_api_url: str | None = _env(
+        "TALKSBOT_SLACK_API_URL", "Web API base URL override (tests, proxies)", shown="Slack's"
+    )
+    slack_moderators: Annotated[list[str], NoDecode] = _env(
+        "TALKSBOT_SLACK_MODERATORS",
+        "deprecated: comma-separated Slack user ids; same as `slack:<id>` entries in `TALKSBOT_MODERATOR_USERS`",
+        default_factory=list,
+    )
+    host: str = _env("TALKSBOT_HOST", "address `talksbot run slack --http` binds", default="127.0.0.1")
+    port: int = _env("TALKSBOT_PORT", "port `talksbot run slack --http` listens on", default=3000)
+
+    # ---- validation: each message completes "<VARIABLE> …" and never quotes the value ----
+
+    @field_validator("db", mode="after")
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
-        env = dict(os.environ if env is None else env)
-        values: dict[str, object] = {}
-        mapping = {
-            "TALKSBOT_DB": "db",
-            "TALKSBOT_OPERATOR": "operator",
-            "TALKSBOT_LOG_LEVEL": "log_level",
-            "DISCORD_TOKEN": "discord_token",
-            "TALKSBOT_DISCORD_MODERATOR_ROLE": "discord_moderator_role",
-            "TALKSBOT_DISCORD_SHARDED": "discord_sharded",
-            "SLACK_BOT_TOKEN": "slack_bot_token",
-            "SLACK_APP_TOKEN": "slack_app_token",
-            "SLACK_SIGNING_SECRET": "slack_signing_secret",
-            "TALKSBOT_SLACK_API_URL": "slack_api_url",
-        }
-        for var, name in mapping.items():
-            if env.get(var, "").strip():
-                values[name] = env[var].strip()
-        mods = env.get("TALKSBOT_SLACK_MODERATORS", "")
-        values["slack_moderators"] = [m.strip() for m in mods.split(",") if m.strip()]
-        values["slack_admins_are_moderators"] = env.get("TALKSBOT_SLACK_ADMINS_ARE_MODERATORS", "").lower() in (
-            "1",
-            "true",
-            "yes",
-        )
-        if "db" in values and "://" not in str(values["db"]):
-            values["db"] = str(Path(str(values["db"])).expanduser())
-        for var, name in (
-            ("TALKSBOT_MODERATOR_COMMUNITIES", "moderator_communities"),
-            ("TALKSBOT_MODERATOR_USERS", "moderator_users"),
-        ):
-            pairs = []
-            for item in env.get(var, "").split(","):
-                platform, _, ident = item.strip().partition(":")
-                if not item.strip():
-                    continue
-                if platform not in ("discord", "slack") or not ident:
-                    raise BadInput(f"{var} entries look like discord:<id> or slack:<id>, not “{item.strip()}”.")
-                pairs.append((platform, ident))
-            values[name] = pairs
-        values["moderator_users"] = [*pairs, *(("slack", u) for u in mods.split(",") if u.strip())]
-        return cls(**values)  # type: ignore[arg-type]
+    def _expand(cls, value: str) -> str:
+        if value.startswith(("postgresql://", "postgres://")):
+            return value
+        return str(Path(value).expanduser())
+
+    @field_validator(
+        "operator",
+        "discord_moderator_role",
+        "discord_token",
+        "slack_bot_token",
+        "slack_app_token",
+        "slack_signing_secret",
+        mode="before",
+    )
+    @classmethod
+    def _utf8(cls, value: Any) -> Any:
+        # Undecodable environment bytes arrive as lone surrogates and would fail later, deep in a library.
+        if isinstance(value, str) and not is_valid_text(value):
+            raise ValueError("is not valid UTF-8 text")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: Any) -> str:
+        text = str(value).strip().upper()
+        if text not in LOG_LEVELS:
+            raise ValueError("must be one of " + ", ".join(LOG_LEVELS))
+        return text
+
+    @field_validator("discord_sharded", mode="before")
+    @classmethod
+    def _sharded(cls, value: Any) -> str | None:
+        text = str(value).strip().lower() if value is not None else ""
+        if text and text not in _TRUE + _FALSE and not text.isdigit():
+            raise ValueError("must be 1, 0 or a guild count")
+        return text or None
+
+    @field_validator("moderator_communities", mode="before")
+    @classmethod
+    def _communities(cls, value: Any) -> frozenset[Entry]:
+        if isinstance(value, frozenset | set) and all(isinstance(v, tuple) for v in value):
+            value = [f"{p}:{i}" for p, i in value]
+        return parse_communities(split_list(value))
+
+    @field_validator("moderator_users", mode="before")
+    @classmethod
+    def _users(cls, value: Any) -> frozenset[Entry]:
+        if isinstance(value, frozenset | set) and all(isinstance(v, tuple) for v in value):
+            value = [f"{p}:{i}" for p, i in value]
+        return parse_users(split_list(value))
+
+    @field_validator("slack_moderators", mode="before")
+    @classmethod
+    def _slack_moderators(cls, value: Any) -> list[str]:
+        ids = split_list(value)
+        for position, ident in enumerate(ids, start=1):
+            if not is_slack_user_id(ident):
+                raise ValueError(f"entry {position} is not a Slack user id (U… or W…)")
+        return ids
+
+    @field_validator("discord_api_url", "slack_api_url", mode="before")
+    @classmethod
+    def _url(cls, value: Any) -> str | None:
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            return None
+        if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", text):
+            raise ValueError("must be an http:// or https:// URL")
+        return text
+
+    @field_validator("host", mode="before")
+    @classmethod
+    def _host(cls, value: Any) -> str:
+        text = str(value).strip()
+        if not text or len(text) > 253 or _CONTROL.search(text):
+            raise ValueError("must be a host name or IP address")
+        return text
+
+    @field_validator("port", mode="before")
+    @classmethod
+    def _port(cls, value: Any) -> int:
+        text = str(value).strip()
+        if not text.isdigit() or not 1 <= int(text) <= 65535:
+            raise ValueError("must be a port number from 1 to 65535")
+        return int(text)
+
+    # ---- reading ---------------------------------------------------------------------
+
+    @classmethod
+    def from_env(cls, env_file: Path | None = Path(".env")) -> Settings:
+        """Read the environment (and `env_file` when it exists). Raises BadInput naming one variable."""
+        try:
+            return cls(_env_file=env_file)  # type: ignore[call-arg]
+        except ValidationError as exc:
+            raise BadInput(_first_problem(exc)) from None
+        except SettingsError:
+            raise BadInput("a setting could not be read; check the environment and .env.") from None
+        except (OSError, UnicodeDecodeError):
+            raise BadInput(f"{env_file} cannot be read as UTF-8 text.") from None
 
     def require(self, *fields: str) -> None:
         """Raise BadInput naming the first missing environment variable."""
         for name in fields:
             if not getattr(self, name):
-                var = (type(self).model_fields[name].description or name).split(":")[0]
-                raise BadInput(f"{var} is not set; export it before starting this bot.")
+                raise BadInput(f"{variable(name)} is not set; export it before starting this bot.")
+
+    def moderation_scope(self) -> ModerationScope:
+        """The operator's moderation scope; TALKSBOT_SLACK_MODERATORS count as slack users."""
+        legacy = {("slack", user) for user in self.slack_moderators}
+        return ModerationScope(communities=self.moderator_communities, users=self.moderator_users | legacy)
+
+
+def variable(field: str) -> str:
+    """The environment variable behind a field."""
+    alias = Settings.model_fields[field].validation_alias
+    return alias if isinstance(alias, str) else field.upper()
+
+
+def _first_problem(exc: ValidationError) -> str:
+    error = exc.errors(include_input=False, include_url=False)[0]
+    where = str(error["loc"][0]) if error["loc"] else ""
+    name = where if where.isupper() else variable(where) if where in Settings.model_fields else where
+    if error["type"] == "value_error":
+        reason = str(error["ctx"]["error"]) if "ctx" in error else "has an invalid value"
+    else:
+        reason = "has an invalid value"
+    return f"{name} {reason}."
+
+
+def settings_table() -> str:
+    """The README's settings table, made from the model."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        shown = extra.get("shown_default")
+        if shown is None:
+            plain = field.default_factory is None and field.default not in (None, frozenset())
+            shown = f"`{field.default}`" if plain else "—"
+        rows.append(f"| `{variable(name)}` | {shown} | {field.description} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(settings_table())

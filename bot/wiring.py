@@ -20,8 +20,9 @@ log = logging.getLogger(__name__)
 
 
 def policy_of(settings: Settings) -> ModerationPolicy:
-    """The operator's moderation scope, from settings."""
-    return ModerationPolicy.of(settings.moderator_communities, settings.moderator_users)
+    """The operator's moderation scope, from settings (legacy TALKSBOT_SLACK_MODERATORS included)."""
+    scope = settings.moderation_scope()
+    return ModerationPolicy.of(scope.communities, scope.users)
 
 
 @asynccontextmanager
@@ -34,7 +35,10 @@ async def open_service(settings: Settings, *, create: bool = True, build: bool =
     async with Store.open(settings.db, create=create) as store:
         service = TalksService(store, policy=policy_of(settings))
         await service.start(build=build)
-        yield service
+        try:
+            yield service
+        finally:
+            await service.stop()
 
 
 def log_moderation_scope(settings: Settings) -> None:

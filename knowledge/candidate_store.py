@@ -18,7 +18,7 @@ from datetime import datetime
 from knowledge.articles import read_article
 from knowledge.claim_rows import claim_exists, write_claims, write_conflicts
 from knowledge.connection import Conn, Database, Row
-from knowledge.content_version import bump_version
+from knowledge.content_version import bump_version, lock_content
 from knowledge.curated import quote_problems
 from knowledge.errors import BadInput, NotFound
 from knowledge.ingest import Proposal
@@ -71,6 +71,8 @@ class CandidateStore:
         proposal. Raises DuplicateArticle when the same text is already a source. If the
         source id is taken by another text, the id gets the text's hash appended."""
         async with self._db.transaction() as conn:
+            # Serialises ingests on PostgreSQL too, so the same text cannot slip in twice at once.
+            await lock_content(conn)
             same = await conn.fetchone("SELECT id FROM sources WHERE sha256 = ? ORDER BY id", (sha256,))
             if same is not None:
                 raise DuplicateArticle(same[0])
@@ -131,6 +133,7 @@ class CandidateStore:
         `claim` (new, or linked both ways as a conflict); the 'add' history row by `by`, the
         queue item closed as accepted, and a content-version bump."""
         async with self._db.transaction() as conn:
+            await lock_content(conn)
             row = await conn.fetchone(f"SELECT {_COLUMNS} FROM candidates WHERE item_id = ?", (item_id,))
             if row is None:
                 raise NotFound(f"Queue item #{item_id} is not an ingest candidate.")
@@ -171,6 +174,7 @@ class CandidateStore:
     async def reject(self, item_id: int, by: Moderator, at: datetime, reason: str) -> None:
         """Writes: close a candidate's item as rejected, recording who and why. Nothing else changes."""
         async with self._db.transaction() as conn:
+            await lock_content(conn)
             if await conn.fetchone("SELECT 1 FROM candidates WHERE item_id = ?", (item_id,)) is None:
                 raise NotFound(f"Queue item #{item_id} is not an ingest candidate.")
             await close_item(conn, item_id, "rejected", by, at, reason)

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from knowledge.claim_rows import claim_digest, write_claims, write_conflicts
 from knowledge.connection import Database, fetchval
-from knowledge.content_version import Changes, bump_version
+from knowledge.content_version import Changes, bump_version, lock_content
 from knowledge.history import derive_state
 from knowledge.models import Claim, ClaimState, HistoryEntry, Quote, Source
 from knowledge.moderation_store import select_history
@@ -80,6 +80,8 @@ class ClaimStore:
         history is removed.
         """
         async with self._db.transaction() as conn:
+            # Two processes starting at once must not both decide what is dirty.
+            await lock_content(conn)
             for source, sha in sources:
                 await conn.execute(
                     "INSERT INTO sources (id, outlet, title, date, url, dateline, sha256, opening) "
@@ -153,6 +155,11 @@ class ClaimStore:
         model and one copy of each repeated short string (topic, names, source
         ids): a store of 150,000 claims then fits the memory target.
         """
+        if claim_ids is not None and len(claim_ids) > _IDS_PER_QUERY:
+            # Both backends cap bound parameters (PostgreSQL at 32,767); a
+            # curated reload at scale can change more claims than that.
+            chunks = [claim_ids[i : i + _IDS_PER_QUERY] for i in range(0, len(claim_ids), _IDS_PER_QUERY)]
+            return [state for chunk in chunks for state in await self.load_states(chunk)]
         where, args = "", tuple[str, ...]()
         if claim_ids is not None:
             if not claim_ids:
@@ -225,6 +232,8 @@ class ClaimStore:
                     )
         return states
 
+
+_IDS_PER_QUERY = 10_000
 
 # One fields-set per model for `model_construct` (every field is set, so
 # assigning a field later adds nothing to it; Quote is frozen).

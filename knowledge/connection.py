@@ -8,7 +8,7 @@ module keeps both statements side by side and picks one by `conn.dialect`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal, Protocol
 
@@ -16,6 +16,9 @@ import aiosqlite
 
 Dialect = Literal["sqlite", "postgresql"]
 Row = Sequence[Any]
+# Called with the new content version, or None when notifications may have
+# been missed (the listen connection was lost and came back): re-read it.
+VersionCallback = Callable[[int | None], None]
 
 
 class Conn(Protocol):
@@ -57,6 +60,15 @@ class Database(Protocol):
     async def close(self) -> None: ...
 
     async def schema_version(self) -> int: ...
+
+    async def listen(self, on_version: VersionCallback) -> bool:
+        """Call `on_version` whenever any process commits a content-version bump.
+
+        Returns False when the backend cannot push changes (SQLite): callers
+        then rely on comparing the version before answering, which they must
+        do anyway, since a push can always be missed.
+        """
+        ...
 
 
 async def fetchval(conn: Conn, sql: str, args: Sequence[Any] = (), default: Any = None) -> Any:

@@ -7,6 +7,7 @@ talksbot database (or comes from a newer talksbot) is never modified.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,31 +16,66 @@ from pathlib import Path
 
 import aiosqlite
 
-from knowledge.connection import Conn, Dialect, SqliteConn
+from knowledge.connection import Conn, Dialect, SqliteConn, VersionCallback
 from knowledge.errors import DatabaseUnusable
 from knowledge.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
+_HEADER_SIZE = 100
 BUSY_TIMEOUT_MS = 15_000
 # Readers per process: answering, digests and pickers read at once; more buys nothing on SQLite.
 READERS = 2
 
 
-def inspect_file(path: Path) -> bool:
-    """Return True when `path` is (or may become) a talksbot database; raise otherwise.
+def check_path(path: Path, *, create: bool = True) -> None:
+    """Raise DatabaseUnusable when talksbot cannot use `path`; read-only, it never creates anything.
 
-    Read-only. A missing or zero-byte file, or an empty SQLite file, is fine.
+    Caught here rather than by SQLite, whose errors ("unable to open database
+    file") name neither the path nor the fix, and which would leave `-wal` and
+    `-shm` files beside a file it then fails to use.
     """
-    if not path.exists() or path.stat().st_size == 0:
-        return True
     if path.is_dir():
         raise DatabaseUnusable(f"{path} is a directory, not a database file.")
+    if path.exists():
+        if not path.is_file():  # a FIFO would block the read below forever; a device is no database
+            raise DatabaseUnusable(f"{path} is not a regular file.")
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise DatabaseUnusable(f"{path} is read-only; talksbot needs to write to it.")
+        wal = path.with_name(path.name + "-wal")
+        if not wal.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+            raise DatabaseUnusable(f"{path.parent} is not writable; talksbot keeps {wal.name} beside the database.")
+        return
+    if not create:
+        raise DatabaseUnusable(f"no talksbot database at {path}; read commands create one.")
+    ancestor = path.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise DatabaseUnusable(f"cannot create {path}: {ancestor} is a file, not a directory.")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise DatabaseUnusable(f"cannot create {path}: {ancestor} is not writable.")
+
+
+def inspect_file(path: Path) -> bool:
+    """True when `path` is a talksbot database, False when it may become one (missing or empty); raise otherwise.
+
+    Read-only, and creates no `-wal`/`-shm` files beside a file it refuses.
+    """
+    if path.is_dir():
+        raise DatabaseUnusable(f"{path} is a directory, not a database file.")
+    if not path.exists() or path.stat().st_size == 0:
+        return False
     with path.open("rb") as fh:
-        header = fh.read(len(_SQLITE_HEADER))
-    if header != _SQLITE_HEADER:
+        header = fh.read(_HEADER_SIZE)
+    if not header.startswith(_SQLITE_HEADER):
         raise DatabaseUnusable(f"{path} is not a talksbot database (not an SQLite file); it was left untouched.")
+    if len(header) < _HEADER_SIZE:
+        raise DatabaseUnusable(f"{path} is damaged (shorter than an SQLite header); it was left untouched.")
+    # Opening a WAL-mode file, even read-only, creates -wal and -shm beside it. With no
+    # -wal present the main file holds everything, so it can be read as immutable.
+    immutable = "" if path.with_name(path.name + "-wal").exists() else "&immutable=1"
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{immutable}", uri=True)
         try:
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             version = con.execute("PRAGMA user_version").fetchone()[0]
@@ -56,24 +92,24 @@ def inspect_file(path: Path) -> bool:
             )
         return True
     if app_id == 0 and tables == 0:
-        return True
+        return False
     raise DatabaseUnusable(f"{path} is not a talksbot database; it was left untouched.")
 
 
 async def connect(path: Path, *, create: bool = True) -> aiosqlite.Connection:
-    """Open `path`, creating and migrating it as needed. Writes only talksbot files.
+    """Open `path`, migrating it as needed; with `create`, build a missing or empty one.
 
-    With `create=False` a missing or empty file is refused (write commands use
-    this, so a mistyped path never records a change in a fresh database).
+    Writes only talksbot files: anything it refuses is left as it was.
     """
-    if not create and not _has_content(path):
-        raise DatabaseUnusable(
-            f"There is no talksbot database at {path}; a read command such as `talksbot ask` creates one."
-        )
-    inspect_file(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # isolation_level=None: we issue BEGIN IMMEDIATE ourselves (see SqliteDatabase).
-    conn = await aiosqlite.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    check_path(path, create=create)
+    if not inspect_file(path) and not create:
+        raise DatabaseUnusable(f"no talksbot database at {path}; read commands create one.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves (see Transactions).
+        conn = await aiosqlite.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    except (OSError, sqlite3.DatabaseError) as exc:
+        raise DatabaseUnusable(f"{path} cannot be opened ({exc}).") from exc
     try:
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await conn.execute("PRAGMA journal_mode = WAL")
@@ -87,10 +123,6 @@ async def connect(path: Path, *, create: bool = True) -> aiosqlite.Connection:
         await conn.close()
         raise
     return conn
-
-
-def _has_content(path: Path) -> bool:
-    return path.is_file() and path.stat().st_size > 0
 
 
 async def _open_reader(path: Path) -> aiosqlite.Connection:
@@ -122,16 +154,16 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
                 "CREATE TABLE schema_migrations "
                 "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
-        for version, name, sql in MIGRATIONS:
-            if version <= current:
+        for migration in MIGRATIONS:
+            if migration.number <= current:
                 continue
-            for statement in _statements(sql):
+            for statement in _statements(migration.sqlite):
                 await conn.execute(statement)
             await conn.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                (version, name, datetime.now(UTC).isoformat()),
+                (migration.number, migration.name, datetime.now(UTC).isoformat()),
             )
-            await conn.execute(f"PRAGMA user_version = {version}")
+            await conn.execute(f"PRAGMA user_version = {migration.number}")
         await conn.execute("COMMIT")
     except BaseException:
         await conn.execute("ROLLBACK")
@@ -195,6 +227,10 @@ class SqliteDatabase:
 
     async def schema_version(self) -> int:
         return await schema_version(self._writer.raw)
+
+    async def listen(self, on_version: VersionCallback) -> bool:
+        """SQLite cannot notify other processes; readers compare the version before answering."""
+        return False
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Conn]:

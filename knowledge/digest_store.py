@@ -2,15 +2,27 @@
 
 A run is keyed by (platform, channel, local date): claiming it is what makes
 one post per channel per day hold across processes. Its claimant holds a
-lease; every later write checks that the claimant still owns it.
+lease; every later write checks that the claimant still owns it. On
+PostgreSQL, workers claim with `FOR UPDATE SKIP LOCKED`, so N schedulers
+looking at the same due run never queue behind each other and exactly one
+gets it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from knowledge.connection import Database, Row
+from knowledge.connection import Database, Dialect, Row
 from knowledge.models import DigestRun, Subscription
+
+_RUN_WHERE = "FROM digest_runs WHERE platform = ? AND channel_id = ? AND local_date = ?"
+_SELECT_RUN: dict[Dialect, str] = {
+    # BEGIN IMMEDIATE already makes each claim wait for the one before it.
+    "sqlite": f"SELECT status, claimed_at {_RUN_WHERE}",
+    # N workers: a row another worker is claiming is skipped rather than
+    # waited for; that worker holds it (or its lease logic hands it over later).
+    "postgresql": f"SELECT status, claimed_at {_RUN_WHERE} FOR UPDATE SKIP LOCKED",
+}
 
 
 class DigestStore:
@@ -74,16 +86,17 @@ class DigestStore:
         """
         key = (platform, channel_id, local_date)
         async with self._db.transaction() as conn:
-            row = await conn.fetchone(
-                "SELECT status, claimed_at FROM digest_runs WHERE platform = ? AND channel_id = ? AND local_date = ?",
-                key,
-            )
+            row = await conn.fetchone(_SELECT_RUN[conn.dialect], key)
             if row is None:
-                await conn.execute(
+                # Absent, or (PostgreSQL) locked by a worker claiming it right now:
+                # the insert wins only when nobody has the row, otherwise it is taken.
+                inserted = await conn.execute(
                     "INSERT INTO digest_runs (platform, channel_id, local_date, claimed_at, claimed_by, status) "
-                    "VALUES (?,?,?,?,?, 'claimed')",
+                    "VALUES (?,?,?,?,?, 'claimed') ON CONFLICT (platform, channel_id, local_date) DO NOTHING",
                     (*key, now.isoformat(), worker),
                 )
+                if inserted == 0:
+                    return None
             elif row[0] == "claimed" and datetime.fromisoformat(row[1]) < lease_expired_before:
                 await conn.execute(
                     "UPDATE digest_runs SET claimed_at = ?, claimed_by = ? "

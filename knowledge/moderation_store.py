@@ -11,7 +11,7 @@ from datetime import datetime
 
 from knowledge.claim_rows import claim_exists, write_claims, write_conflicts
 from knowledge.connection import Conn, Database, Row
-from knowledge.content_version import bump_version
+from knowledge.content_version import bump_version, lock_content
 from knowledge.errors import BadInput, NotFound
 from knowledge.history import derive_state
 from knowledge.models import Action, Claim, HistoryEntry, Moderator
@@ -101,6 +101,7 @@ class ModerationStore:
         retract from a state that no longer holds.
         """
         async with self._db.transaction() as conn:
+            await lock_content(conn)  # the status check below must still hold at commit
             if not await claim_exists(conn, claim_id):
                 raise NotFound(claim_id)
             if allowed_from is not None:
@@ -115,6 +116,7 @@ class ModerationStore:
     async def add_claim(self, claim: Claim, by: Moderator, at: datetime, reason: str) -> tuple[HistoryEntry, int]:
         """Writes the new claim, its quotes and its 'add' history row in one transaction."""
         async with self._db.transaction() as conn:
+            await lock_content(conn)
             if await claim_exists(conn, claim.id):
                 raise BadInput(f"A claim with id “{claim.id}” already exists.")
             await write_claims(conn, [claim], at)

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from knowledge.claim_rows import claim_exists
 from knowledge.connection import Conn, Database, Row, fetchval
-from knowledge.content_version import bump_version
+from knowledge.content_version import bump_version, lock_content
 from knowledge.errors import BadInput, NotFound
 from knowledge.models import HistoryEntry, Moderator, QueueItem, QueueKind, TaughtPhrasing
 from knowledge.moderation_store import insert_action
@@ -40,6 +40,7 @@ class QueueStore:
     ) -> int:
         """Writes: add to the open item of this kind and key (count + 1), or open one. Returns its id."""
         async with self._db.transaction() as conn:
+            await lock_content(conn)  # PostgreSQL: two workers noting one group must not both insert
             row = await conn.fetchone(
                 "SELECT id, communities, claim_ids FROM queue_items "
                 "WHERE kind = ? AND group_key = ? AND status = 'open'",
@@ -93,6 +94,7 @@ class QueueStore:
     async def close(self, item_id: int, status: str, by: Moderator, at: datetime, reason: str | None) -> QueueItem:
         """Writes: close an open item (dismissed, rejected…); BadInput when it is already closed."""
         async with self._db.transaction() as conn:
+            await lock_content(conn)
             await close_item(conn, item_id, status, by, at, reason)
         item = await self.get(item_id)
         assert item is not None
@@ -104,6 +106,7 @@ class QueueStore:
         """Writes, in one transaction: the taught phrasing, the claim's 'teach' history row,
         the item closed as taught (when there is one), and a content-version bump."""
         async with self._db.transaction() as conn:
+            await lock_content(conn)
             if not await claim_exists(conn, claim_id):
                 raise NotFound(claim_id)
             if item_id:
@@ -121,6 +124,7 @@ class QueueStore:
     async def unteach(self, taught_id: int, by: Moderator, at: datetime) -> tuple[TaughtPhrasing, int]:
         """Writes: undo one taught phrasing (kept, marked undone), with history and a version bump."""
         async with self._db.transaction() as conn:
+            await lock_content(conn)
             row = await conn.fetchone(
                 "SELECT id, claim_id, phrasing, group_key, item_id FROM taught_phrasings "
                 "WHERE id = ? AND undone_at IS NULL",

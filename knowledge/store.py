@@ -1,8 +1,8 @@
 """The store: one database and the modules that own its SQL, one per concern.
 
-`Store.open(location)` picks the backend (a path means SQLite; PostgreSQL
-URLs are handled by `knowledge.postgres` when that backend is installed) and
-hands the same `Database` to each module:
+`Store.open(location)` picks the backend (a path means SQLite; a
+`postgresql://` URL means `knowledge.postgres`) and hands the same `Database`
+to each module:
 
 - `claims`: claims, quotes, sources, the curated sync, the content version;
 - `moderation`: the append-only history and moderator-added claims;
@@ -10,7 +10,8 @@ hands the same `Database` to each module:
 - `digests`: subscriptions and digest runs;
 - `suggestions`: readers' proposed corrections, waiting for moderators;
 - `queue`: the moderators' review queue and taught phrasings;
-- `candidates`: ingested articles and the claims proposed from them.
+- `candidates`: ingested articles and the claims proposed from them;
+- `events`: platform events handled at most once across processes.
 
 Only the service (`bot.service`) holds a Store; adapters never see one.
 """
@@ -27,7 +28,7 @@ from knowledge.claim_store import ClaimStore
 from knowledge.connection import Database
 from knowledge.database import SqliteDatabase
 from knowledge.digest_store import DigestStore
-from knowledge.errors import DatabaseUnusable
+from knowledge.event_store import EventStore
 from knowledge.moderation_store import ModerationStore
 from knowledge.queue_store import QueueStore
 from knowledge.suggestion_store import SuggestionStore
@@ -49,6 +50,7 @@ class Store:
         self.suggestions = SuggestionStore(db)
         self.queue = QueueStore(db)
         self.candidates = CandidateStore(db)
+        self.events = EventStore(db)
 
     @property
     def location(self) -> str:
@@ -66,6 +68,10 @@ class Store:
 
 
 async def open_database(location: str | Path, *, create: bool = True) -> Database:
+    """Open the backend `location` names; refuses (DatabaseUnusable) a foreign or newer database."""
     if is_postgres_url(location):
-        raise DatabaseUnusable("This talksbot has no PostgreSQL backend; TALKSBOT_DB must be a file path.")
+        # Imported here: SQLite-only processes (the CLI's default) skip loading asyncpg.
+        from knowledge.postgres import PostgresDatabase
+
+        return await PostgresDatabase.open(str(location), create=create)
     return await SqliteDatabase.open(Path(location), create=create)

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from knowledge.claim_rows import claim_exists
 from knowledge.connection import Database, Row, fetchval
-from knowledge.content_version import bump_version
+from knowledge.content_version import bump_version, lock_content
 from knowledge.errors import BadInput, NotFound
 from knowledge.models import HistoryEntry, Moderator, Suggestion
 from knowledge.moderation_store import insert_action
@@ -35,6 +35,12 @@ class SuggestionStore:
         quick presses cannot both slip under it.
         """
         async with self._db.transaction() as conn:
+            if conn.dialect == "postgresql":
+                # SQLite's BEGIN IMMEDIATE serialises count-then-insert; here one
+                # lock per user does, without holding up anyone else.
+                await conn.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext(?))", (f"suggest:{by.platform}:{by.user_id}",)
+                )
             if not await claim_exists(conn, claim_id):
                 raise NotFound(claim_id)
             recent = await fetchval(
@@ -83,6 +89,7 @@ class SuggestionStore:
         with a content-version bump) or reject (recorded with `reason`) an open suggestion,
         and close its queue item."""
         async with self._db.transaction() as conn:
+            await lock_content(conn)  # two moderators deciding at once: the second sees it decided
             row = await conn.fetchone(f"SELECT {_COLUMNS} FROM suggestions WHERE id = ?", (suggestion_id,))
             if row is None:
                 raise NotFound(f"There is no suggestion #{suggestion_id}.")

@@ -14,6 +14,7 @@ from adapters.discord.feedback import FeedbackButton
 from adapters.discord.poster import ChannelPoster
 from adapters.discord.queue import QueueButton
 from adapters.discord.respond import NO_PINGS
+from adapters.discord.shards import ShardPlan
 from bot.scheduler import DigestScheduler
 from knowledge.errors import BadInput
 
@@ -55,14 +56,26 @@ def is_sharded(value: str | None) -> bool:
 class _TalksClientMixin:
     """Shared by the plain and the auto-sharded client (discord.py makes them separate classes)."""
 
-    def __init__(self, deps: AdapterDeps, *, schedule_digests: bool = True, **options: Any) -> None:
+    def __init__(
+        self, deps: AdapterDeps, *, schedule_digests: bool = True, shards: ShardPlan | None = None, **options: Any
+    ) -> None:
         options.setdefault("intents", intents())
         options.setdefault("allowed_mentions", NO_PINGS)
+        if shards is not None:
+            options.update(shard_ids=list(shards.ids), shard_count=shards.count)
         super().__init__(**options)
         self.deps = deps
+        self.shards_plan = shards
         self.tree = TalksTree(self)  # type: ignore[arg-type]
         register(self.tree, deps)
-        self.scheduler = DigestScheduler(deps.service, PLATFORM, ChannelPoster(self))  # type: ignore[arg-type]
+        # A guild's digest is posted by the process that holds the guild's shard.
+        owns = (lambda sub: shards.owns(sub.community_id)) if shards is not None else None
+        self.scheduler = DigestScheduler(
+            deps.service,
+            PLATFORM,
+            ChannelPoster(self),  # type: ignore[arg-type]
+            owns=owns,
+        )
         self.schedule_digests = schedule_digests
         self._digest_task: asyncio.Task[None] | None = None
 
@@ -93,7 +106,15 @@ class ShardedTalksClient(_TalksClientMixin, discord.AutoShardedClient):
 
 
 def make_client(
-    deps: AdapterDeps, *, sharded: bool = False, schedule_digests: bool = True, **options: Any
+    deps: AdapterDeps,
+    *,
+    sharded: bool = False,
+    shards: ShardPlan | None = None,
+    schedule_digests: bool = True,
+    **options: Any,
 ) -> TalksClient | ShardedTalksClient:
+    """A plain client, an auto-sharded one, or one running exactly the `shards` given (several hosts)."""
+    if shards is not None:
+        return ShardedTalksClient(deps, schedule_digests=schedule_digests, shards=shards, **options)
     cls = ShardedTalksClient if sharded else TalksClient
     return cls(deps, schedule_digests=schedule_digests, **options)

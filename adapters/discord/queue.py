@@ -109,6 +109,7 @@ def build_queue_group(deps: AdapterDeps, claim_ids: Any) -> app_commands.Group:
         name="queue",
         description="Moderators: unanswered questions, answers marked wrong, suggestions, ingest candidates",
         default_permissions=discord.Permissions(manage_messages=True),
+        allowed_contexts=app_commands.AppCommandContext(guild=True),
     )
 
     async def actor(interaction: discord.Interaction) -> Any:

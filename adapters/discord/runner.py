@@ -3,18 +3,28 @@
 `talksbot run discord` and `talksbot discord sync` (wired in adapters.main)
 land here. Commands are published only by `sync`, never on connect: syncing is
 rate-limited by Discord and only needed when the command definitions change.
+
+While Discord cannot be reached (DNS failure, refused connection, 5xx) the
+login is retried with capped backoff, one log line per attempt; once
+connected, discord.py reconnects by itself. A rejected token ends the run
+with exit 2. SIGINT and SIGTERM stop it at any point.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 
+import aiohttp
 import discord
 
 from adapters.discord.client import INVITE_PERMISSIONS, INVITE_SCOPES, is_sharded, make_client
 from adapters.discord.deps import AdapterDeps
-from bot.settings import Settings
+from adapters.discord.shards import ShardPlan
+from adapters.lifecycle import NoTraceback, Stopped, retrying, stop_on_signals, unless_stopped
+from bot.settings import Settings, reveal
 from bot.wiring import log_moderation_scope, open_service
 from knowledge.errors import BadInput
 
@@ -23,34 +33,79 @@ log = logging.getLogger(__name__)
 TOKEN_REJECTED = "Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal."
 
 
+def is_transient(exc: BaseException) -> bool:
+    """Worth retrying: the network, a timeout, or Discord answering 5xx."""
+    return isinstance(
+        exc, aiohttp.ClientError | OSError | asyncio.TimeoutError | discord.DiscordServerError | discord.GatewayNotFound
+    )
+
+
+def use_api_url(settings: Settings) -> None:
+    """Point discord.py's REST calls at TALKSBOT_DISCORD_API_URL (a proxy, or a test's loopback fake)."""
+    if settings.discord_api_url:
+        discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
+
+
+def _quiet_reconnects() -> None:
+    # discord.py logs every reconnect attempt with a full traceback: one line says as much.
+    for name in ("discord.client", "discord.shard"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, NoTraceback) for f in logger.filters):
+            logger.addFilter(NoTraceback("Attempting a reconnect"))
+
+
 async def run_discord(settings: Settings) -> int:
     """Connect and serve until stopped. Writes: builds the database on first use."""
     settings.require("discord_token")
-    assert settings.discord_token is not None
+    token = reveal(settings.discord_token) or ""
     sharded = is_sharded(settings.discord_sharded)
+    shards = ShardPlan.parse(settings.discord_shards) if settings.discord_shards else None
+    use_api_url(settings)
+    _quiet_reconnects()
     log_moderation_scope(settings)
+    if shards is not None:
+        log.info("running Discord shards %s of %d", ",".join(map(str, shards.ids)), shards.count)
+    stop = asyncio.Event()
+    stop_on_signals(stop)  # before the database opens, so a signal at any point is a clean stop
     async with open_service(settings) as service:
         deps = AdapterDeps(service=service, moderator_role=settings.discord_moderator_role)
-        async with make_client(deps, sharded=sharded, schedule_digests=True) as client:
+        with contextlib.suppress(Stopped):  # a signal while connecting or retrying: a normal stop
+            await _serve(deps, token, sharded=sharded, shards=shards, stop=stop)
+    log.info("talksbot Discord bot stopped")
+    return 0
+
+
+async def _serve(
+    deps: AdapterDeps, token: str, *, sharded: bool, shards: ShardPlan | None, stop: asyncio.Event
+) -> None:
+    async def connect() -> None:
+        # A fresh client per attempt: a failed login leaves discord.py's HTTP session half set up.
+        async with make_client(deps, sharded=sharded, shards=shards, schedule_digests=True) as client:
             try:
-                await client.start(settings.discord_token)
+                await client.login(token)
             except discord.LoginFailure as exc:
                 raise BadInput(TOKEN_REJECTED) from exc
-    return 0
+            # connect() returns only when closed; once connected it reconnects by itself.
+            await unless_stopped(client.connect(reconnect=True), stop)
+
+    await retrying(connect, stop=stop, what="Discord", transient=is_transient)
 
 
 async def sync_commands(settings: Settings, guild_id: int | None = None, *, echo: Callable[[str], None] = print) -> int:
     """Publish the command definitions globally, or to one guild (instant there, handy while testing)."""
     settings.require("discord_token")
-    assert settings.discord_token is not None
+    token = reveal(settings.discord_token) or ""
+    use_api_url(settings)
     async with open_service(settings, build=False) as service:
         # Syncing sends definitions only; the service is never asked anything here.
         deps = AdapterDeps(service=service, moderator_role=settings.discord_moderator_role)
         async with make_client(deps, schedule_digests=False) as client:
             try:
-                await client.login(settings.discord_token)
+                await client.login(token)
             except discord.LoginFailure as exc:
                 raise BadInput(TOKEN_REJECTED) from exc
+            except (TimeoutError, aiohttp.ClientError, OSError, discord.DiscordServerError) as exc:
+                raise BadInput("Discord cannot be reached; check the network and try again.") from exc
             if guild_id is None:
                 synced = await client.tree.sync()
                 where = "globally (Discord may take up to an hour to show changes)"

@@ -32,7 +32,7 @@ from bot.digest import DigestScope, build_digest
 from bot.permissions import Actor
 from bot.replies import AnswerReply, SourcesReply
 from bot.service import TalksService
-from bot.settings import Settings
+from bot.settings import Settings, reveal
 from knowledge.errors import BadInput, NotFound, PermissionDenied, TalksbotError
 from knowledge.models import DigestAudience, Moderator, Place
 
@@ -394,7 +394,7 @@ def build_app(
     """An AsyncApp with every talksbot listener registered; the caller serves it (HTTP or Socket Mode)."""
     app = AsyncApp(
         client=client,
-        signing_secret=settings.slack_signing_secret,
+        signing_secret=reveal(settings.slack_signing_secret),
         request_verification_enabled=bool(settings.slack_signing_secret),
         process_before_response=False,
     )

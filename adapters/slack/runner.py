@@ -3,8 +3,10 @@
 `talksbot run slack` connects over Socket Mode (SLACK_APP_TOKEN; no public
 URL needed); `talksbot run slack --http` serves POST /slack/events and
 verifies requests with SLACK_SIGNING_SECRET. SLACK_BOT_TOKEN is always needed.
-It runs until SIGINT or SIGTERM, then stops the server and the scheduler and
-closes the database.
+At start the tokens are checked with Slack (a rejected one ends the run with
+exit 2); while Slack cannot be reached it retries with capped backoff. It runs
+until SIGINT or SIGTERM, then stops the server and the scheduler and closes
+the database.
 """
 
 from __future__ import annotations
@@ -12,19 +14,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 
+import aiohttp
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from adapters.lifecycle import NoTraceback, Stopped, retrying, stop_on_signals, unless_stopped
 from adapters.slack.app import build_app
 from adapters.slack.poster import SlackDigestPoster
 from adapters.slack.server import EVENTS_PATH, start_http_server
 from bot.scheduler import DigestScheduler
-from bot.settings import Settings
+from bot.settings import Settings, reveal
+from bot.terminal_text import one_line
 from bot.wiring import log_moderation_scope, open_service
 from knowledge.errors import BadInput
 
@@ -32,6 +39,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
 RATE_LIMIT_RETRIES = 3
+# auth.test / apps.connections.open errors that mean the token itself is wrong: retrying cannot help.
+REJECTED = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"})
 
 
 def check_settings(settings: Settings, *, http: bool) -> None:
@@ -50,60 +59,111 @@ def check_settings(settings: Settings, *, http: bool) -> None:
     raise BadInput(f"{names} {verb} not set; export {'it' if len(missing) == 1 else 'them'} before starting{hint}.")
 
 
-def make_client(settings: Settings) -> AsyncWebClient:
-    """The Web API client: bot token, optional base URL override, and retries on 429 and dropped connections."""
+def make_client(settings: Settings, token: str | None = None, *, retries: bool = True) -> AsyncWebClient:
+    """The Web API client: bot token (or `token`), optional base URL, retries on 429 and dropped connections.
+
+    `retries=False` for the start-up checks, which retry (and log) on their own.
+    """
     base_url = settings.slack_api_url or DEFAULT_API_URL
     if not base_url.endswith("/"):
         base_url += "/"
     return AsyncWebClient(
-        token=settings.slack_bot_token,
+        token=token or reveal(settings.slack_bot_token),
         base_url=base_url,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(),
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
-        ],
+        ]
+        if retries
+        else [],
     )
 
 
-def _stop_on_signals(stop: asyncio.Event) -> None:
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):  # platforms without signal handlers in the loop
-            loop.add_signal_handler(sig, stop.set)
+def is_transient(exc: BaseException) -> bool:
+    """Worth retrying: the network, a timeout, or Slack answering 5xx / 429."""
+    if isinstance(exc, SlackApiError):
+        status = getattr(exc.response, "status_code", 0) or 0
+        return status >= 500 or status == 429
+    return isinstance(exc, aiohttp.ClientError | OSError | asyncio.TimeoutError)
+
+
+async def check_token(client: AsyncWebClient, variable: str, method: str = "auth.test") -> AsyncSlackResponse:
+    """Ask Slack whether it accepts the client's token; BadInput naming `variable` when it does not."""
+    try:
+        return await client.api_call(method)
+    except SlackApiError as exc:
+        if is_transient(exc):
+            raise
+        error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+        if error in REJECTED:
+            raise BadInput(f"Slack rejected {variable} ({error}); copy it again from the app's settings.") from None
+        raise BadInput(f"Slack refused {method} with {variable} ({one_line(str(error))}).") from None
 
 
 async def run_slack(settings: Settings, http: bool, host: str, port: int) -> int:
     """Run the Slack bot until SIGINT/SIGTERM; returns the exit code."""
     check_settings(settings, http=http)
     log_moderation_scope(settings)
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    with contextlib.suppress(Stopped):  # a signal while connecting or retrying: a normal stop
+        await _serve(settings, http, host, port, stop)
+    log.info("talksbot Slack app stopped")
+    return 0
+
+
+async def _serve(settings: Settings, http: bool, host: str, port: int, stop: asyncio.Event) -> None:
     async with open_service(settings) as service:
         client = make_client(settings)
         app = build_app(settings, service, client)
-        scheduler = DigestScheduler(service, "slack", SlackDigestPoster(client))
-        stop = asyncio.Event()
-        _stop_on_signals(stop)
-        digests = asyncio.create_task(scheduler.run_forever(), name="slack-digests")
+        runner = None
+        if http:
+            # Bind first: a port in use or an unknown host is a start-up error, found before any waiting.
+            secret = reveal(settings.slack_signing_secret)
+            runner, bound = await start_http_server(app, host, port, signing_secret=secret)
         try:
-            if http:
-                runner, bound = await start_http_server(app, host, port)
-                log.info("talksbot Slack app listening on http://%s:%d%s", host, bound, EVENTS_PATH)
-                try:
+            checker = make_client(settings, retries=False)
+            await retrying(
+                lambda: check_token(checker, "SLACK_BOT_TOKEN"), stop=stop, what="Slack", transient=is_transient
+            )
+            scheduler = DigestScheduler(service, "slack", SlackDigestPoster(client))
+            digests = asyncio.create_task(scheduler.run_forever(), name="slack-digests")
+            try:
+                if runner is not None:
+                    log.info("talksbot Slack app listening on http://%s:%d%s", host, bound, EVENTS_PATH)
                     await stop.wait()
-                finally:
-                    await runner.cleanup()
-            else:
-                from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-                handler = AsyncSocketModeHandler(app, settings.slack_app_token)
-                await handler.connect_async()
-                log.info("talksbot Slack app connected over Socket Mode")
-                try:
-                    await stop.wait()
-                finally:
-                    await handler.close_async()
+                else:
+                    await _socket_mode(settings, app, stop)
+            finally:
+                digests.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await digests
         finally:
-            digests.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await digests
-    log.info("talksbot Slack app stopped")
-    return 0
+            if runner is not None:
+                await runner.cleanup()
+
+
+async def _socket_mode(settings: Settings, app: AsyncApp, stop: asyncio.Event) -> None:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    app_token = reveal(settings.slack_app_token)
+    # The SDK's own connect loop retries a rejected token forever, logging a traceback each
+    # time: the token and the network are checked here first, one line per attempt.
+    opener = make_client(settings, token=app_token, retries=False)
+    opened = await retrying(
+        lambda: check_token(opener, "SLACK_APP_TOKEN", "apps.connections.open"),
+        stop=stop,
+        what="Slack",
+        transient=is_transient,
+    )
+    quiet = logging.getLogger("talksbot.slack.socket_mode")
+    quiet.addFilter(NoTraceback())
+    handler = AsyncSocketModeHandler(app, app_token, logger=quiet)
+    # The URL just issued is used for the first connection; the SDK asks for new ones on reconnects.
+    handler.client.wss_uri = opened.get("url")
+    try:
+        await unless_stopped(handler.connect_async(), stop)
+        log.info("talksbot Slack app connected over Socket Mode")
+        await stop.wait()
+    finally:
+        await handler.close_async()

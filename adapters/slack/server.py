@@ -1,32 +1,126 @@
 """Serving the AsyncApp over HTTP with aiohttp: one route, `POST /slack/events`.
 
-Bolt's own aiohttp translators turn the request into a BoltRequest and the
-BoltResponse back; signature and timestamp checks happen inside the app.
+Order of trust: the signature is checked on the raw bytes before anything is
+parsed; then the body must be UTF-8 and shaped like a Slack request; only then
+does bolt see it. Anything refused gets a 4xx and one log line, never a 500 or
+a traceback, so hostile traffic cannot fill the log with stack traces.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
+import os
+import socket
+import time
+
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+from adapters.slack.request_shape import MalformedRequest, check_request
+from bot.terminal_text import one_line
+from knowledge.errors import BadInput
+
+log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+MAX_LOGGED = 200
+MAX_AGE_SECONDS = 60 * 5  # as slack_sdk's SignatureVerifier
 
 
-def make_web_app(app: AsyncApp, path: str = EVENTS_PATH) -> web.Application:
+class FirstLineOnly(logging.Filter):
+    """Bolt logs an unhandled request as a multi-line suggestion quoting the whole body: keep one short line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if "\n" in text or len(text) > MAX_LOGGED:
+            first = one_line(text.split("\n", 1)[0])
+            record.msg = first if len(first) <= MAX_LOGGED else first[: MAX_LOGGED - 1] + "…"
+            record.args = None
+        return True
+
+
+def _signature_problem(verifier: SignatureVerifier, secret: str, raw: bytes, request: web.Request) -> str | None:
+    timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+    signature = request.headers.get("X-Slack-Signature", "")
+    if not timestamp or not signature:
+        return "no signature"
+    if not timestamp.isdigit():  # the SDK would raise on int(timestamp)
+        return "the timestamp is not a number"
+    try:
+        valid = verifier.is_valid(body=raw, timestamp=timestamp, signature=signature)
+    except UnicodeDecodeError:
+        # The SDK decodes the body first; Slack signs bytes, so check those the same way.
+        fresh = abs(time.time() - int(timestamp)) <= MAX_AGE_SECONDS
+        expected = (
+            "v0=" + hmac.new(secret.encode(), b"v0:" + timestamp.encode() + b":" + raw, hashlib.sha256).hexdigest()
+        )
+        valid = fresh and hmac.compare_digest(expected, signature)
+    return None if valid else "bad signature or a timestamp older than 5 minutes"
+
+
+def _refuse(status: int, reason: str, request: web.Request) -> web.Response:
+    log.warning("refused a request to %s from %s: %s (%d)", request.path, request.remote, reason, status)
+    return web.Response(status=status, text=f"{reason}\n")
+
+
+def make_web_app(app: AsyncApp, signing_secret: str | None, path: str = EVENTS_PATH) -> web.Application:
+    """The aiohttp application. Without a signing secret requests are not verified (tests of the shape only)."""
+    verifier = SignatureVerifier(signing_secret) if signing_secret else None
+    secret = signing_secret or ""
+    if not any(isinstance(f, FirstLineOnly) for f in app.logger.filters):
+        app.logger.addFilter(FirstLineOnly())
+
     async def handle(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+        raw = await request.read()
+        if verifier is not None:
+            problem = _signature_problem(verifier, secret, raw, request)
+            if problem:
+                return _refuse(401, problem, request)
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return _refuse(400, "the body is not UTF-8", request)
+        try:
+            check_request(body, request.content_type)
+        except MalformedRequest as exc:
+            return _refuse(400, str(exc), request)
+        bolt_request = AsyncBoltRequest(
+            body=body,
+            query=request.query_string,
+            headers=request.headers,  # type: ignore[arg-type]
+        )
+        return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
     web_app = web.Application()
     web_app.router.add_post(path, handle)
     return web_app
 
 
-async def start_http_server(app: AsyncApp, host: str, port: int) -> tuple[web.AppRunner, int]:
-    """Starts serving; returns the runner (call `cleanup()` to stop) and the bound port (useful with port 0)."""
-    runner = web.AppRunner(make_web_app(app), access_log=None)
+async def start_http_server(
+    app: AsyncApp, host: str, port: int, *, signing_secret: str | None
+) -> tuple[web.AppRunner, int]:
+    """Starts serving; returns the runner (call `cleanup()` to stop) and the bound port (useful with port 0).
+
+    Raises BadInput when the address cannot be bound (port in use, unknown host, no permission).
+    """
+    runner = web.AppRunner(make_web_app(app, signing_secret), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
+    try:
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+    except (OSError, OverflowError) as exc:
+        await runner.cleanup()
+        if isinstance(exc, socket.gaierror):
+            reason = f"cannot resolve {host}"
+        elif isinstance(exc, OSError) and exc.errno:
+            reason = os.strerror(exc.errno)  # aiohttp's own wording repeats the address
+        else:
+            reason = str(exc)
+        raise BadInput(f"cannot listen on {host}:{port}: {one_line(reason)}.") from None
     bound = next((addr[1] for addr in runner.addresses if isinstance(addr, tuple)), port)
     return runner, int(bound)

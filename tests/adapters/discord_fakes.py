@@ -138,10 +138,19 @@ class FakeDiscord:
                     "resume_gateway_url": self.gateway_url,
                     "application": {"id": str(APP_ID), "flags": 0},
                 }
+                if "shard" in frame["d"]:
+                    ready["shard"] = frame["d"]["shard"]
                 await self.gateway_dispatch("READY", ready)
+            elif frame["op"] == 6:  # RESUME: replay nothing, confirm the session goes on
+                await self.gateway_dispatch("RESUMED", {})
             elif frame["op"] == 1:
                 await ws.send_str(json.dumps({"op": 11}))
         return ws
+
+    async def request_reconnect(self) -> None:
+        """Gateway op 7: Discord asks the client to reconnect and resume (as during its own deploys)."""
+        assert self._socket is not None, "no client connected to the fake gateway"
+        await self._socket.send_str(json.dumps({"op": 7, "d": None}))
 
     async def gateway_dispatch(self, event: str, data: dict[str, Any]) -> None:
         assert self._socket is not None, "no client connected to the fake gateway"

@@ -60,6 +60,8 @@ class FakeSlackApi:
         self.admins: set[str] = set()
         # method → HTTP statuses to answer before succeeding (e.g. [429] for one rate limit)
         self.failures: dict[str, list[int]] = {}
+        # method → a Slack error code answered (HTTP 200, ok false) every time, e.g. "invalid_auth"
+        self.errors: dict[str, str] = {}
         self.port = 0
         self._runner: web.AppRunner | None = None
         self._ts = 1700000000
@@ -127,6 +129,8 @@ class FakeSlackApi:
             status = pending.pop(0)
             headers = {"Retry-After": "0"} if status == 429 else {}
             return web.json_response({"ok": False, "error": "ratelimited"}, status=status, headers=headers)
+        if method in self.errors:
+            return web.json_response({"ok": False, "error": self.errors[method]})
         return web.json_response(self._answer(method, data))
 
     def _answer(self, method: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -276,7 +280,8 @@ async def slack(service: TalksService, clock: FakeClock) -> AsyncIterator[Slack]
         slack_api_url=fake.base_url,
     )
     client = make_client(settings)
-    runner, port = await start_http_server(build_app(settings, service, client), "127.0.0.1", 0)
+    app = build_app(settings, service, client)
+    runner, port = await start_http_server(app, "127.0.0.1", 0, signing_secret=SIGNING_SECRET)
     first = await service.ask(QUESTION, log_question=False)
     assert isinstance(first, AnswerReply)
     try:

@@ -22,7 +22,7 @@ from tests.adapters.discord_fakes import APP_ID, GUILD_ID, TOKEN, FakeDiscord, P
 
 __all__ = ["fake_discord"]
 
-MODERATOR_COMMANDS = {"correct", "retract", "restore", "history"}
+MODERATOR_COMMANDS = {"correct", "retract", "restore", "history", "queue"}
 
 
 def settings(tmp_path: Path, **extra: str) -> Settings:
@@ -65,14 +65,14 @@ async def test_guild_sync_publishes_every_command_with_help_and_permissions(
     audience = digest["subscribe"]["options"][2]
     assert not audience.get("required") and {c["value"] for c in audience["choices"]} == {"public", "moderators"}
 
-    assert lines[0].startswith("Synced 10 commands to guild")
+    assert lines[0].startswith("Synced 11 commands to guild")
     assert "scope=bot+applications.commands" in lines[1]
     assert f"permissions={INVITE_PERMISSIONS.value}" in lines[1]
 
 
 async def test_global_sync(fake_discord: FakeDiscord, tmp_path: Path) -> None:
     assert await sync_commands(settings(tmp_path), guild_id=None, echo=lambda _: None) == 0
-    assert len(fake_discord.find("PUT", f"/applications/{APP_ID}/commands")[0].body) == 10
+    assert len(fake_discord.find("PUT", f"/applications/{APP_ID}/commands")[0].body) == 11
     assert not fake_discord.find("PUT", "/guilds/")
 
 

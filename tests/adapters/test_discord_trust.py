@@ -10,9 +10,6 @@ against the fake REST API, on a real SQLite file.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -42,7 +39,7 @@ from tests.adapters.discord_fakes import (
     fake_discord,
     policy,
 )
-from tests.conftest import OPERATOR, FakeClock, history_of
+from tests.conftest import OPERATOR, FakeClock, history_of, talksbot_cli
 
 __all__ = ["deps_options", "discord_bot", "fake_discord", "policy"]
 
@@ -99,9 +96,9 @@ async def test_the_same_rights_in_the_configured_guild_succeed_and_history_says_
     discord_bot: DiscordHarness, db_path: Path
 ) -> None:
     discord_bot.guild_available(GUILD_ID, GUILD_NAME)
-    payload = discord_bot.payloads.command("correct", WRITES["correct"][1], user_id=7, user_name="Mod", **{
-        "permissions": MOD_PERMS
-    })
+    payload = discord_bot.payloads.command(
+        "correct", WRITES["correct"][1], user_id=7, user_name="Mod", **{"permissions": MOD_PERMS}
+    )
     body = await discord_bot.response_to(payload)
     assert body["data"]["flags"] & EPHEMERAL and CLAIM in body["data"]["content"]
     assert await shown_text(discord_bot) == NEW_TEXT
@@ -124,17 +121,9 @@ async def test_the_same_rights_in_the_configured_guild_succeed_and_history_says_
     assert f"by Mod (discord, {GUILD_NAME} ({GUILD_ID}))" in description
 
     # Another process (the operator's CLI) reads the same file and sees the same record.
-    exe = Path(sys.executable).with_name("talksbot")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TALKSBOT_")}
-    proc = subprocess.run(
-        [str(exe), "history", CLAIM, "--json"],
-        env={**env, "TALKSBOT_DB": str(db_path)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    [row] = json.loads(proc.stdout)
+    code, out, err = await talksbot_cli(db_path, "history", CLAIM, "--json")
+    assert code == 0, err
+    [row] = json.loads(out)
     assert {k: row[k] for k in ("action", "platform", "community_id", "community_name", "user_id", "by")} == {
         "action": "correct",
         "platform": "discord",

@@ -9,9 +9,6 @@ by signed requests; the Web API is a fake on 127.0.0.1; the database is a real f
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -33,7 +30,7 @@ from tests.adapters.slack_fakes import (
     policy,
     slack,
 )
-from tests.conftest import OPERATOR, history_of
+from tests.conftest import OPERATOR, history_of, talksbot_cli
 
 __all__ = ["policy", "slack"]
 
@@ -80,9 +77,7 @@ async def test_the_correction_form_does_not_open_for_an_unconfigured_teams_admin
     assert slack.fake.calls_to("views.open") == []
 
 
-async def test_a_configured_teams_admin_retracts_and_history_says_where_and_who(
-    slack: Slack, db_path: Path
-) -> None:
+async def test_a_configured_teams_admin_retracts_and_history_says_where_and_who(slack: Slack, db_path: Path) -> None:
     done = await slack.command(
         f"retract {slack.top} not supported", user_id=ADMIN, user_name="ada", team_domain=TEAM_DOMAIN
     )
@@ -104,17 +99,9 @@ async def test_a_configured_teams_admin_retracts_and_history_says_where_and_who(
     assert f"by ada (slack, {TEAM_DOMAIN} ({TEAM_ID}))" in json.dumps(shown.data)
 
     # The operator's CLI, another process on the same file, sees the same record.
-    exe = Path(sys.executable).with_name("talksbot")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TALKSBOT_")}
-    proc = subprocess.run(
-        [str(exe), "history", slack.top, "--json"],
-        env={**env, "TALKSBOT_DB": str(db_path)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    [row] = json.loads(proc.stdout)
+    code, out, err = await talksbot_cli(db_path, "history", slack.top, "--json")
+    assert code == 0, err
+    [row] = json.loads(out)
     assert {k: row[k] for k in ("action", "platform", "community_id", "community_name", "user_id", "by")} == {
         "action": "retract",
         "platform": "slack",
