@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -50,25 +49,17 @@ def user_sentence(exc: BaseException) -> str:
     return messages.UNKNOWN_ERROR
 
 
-class EventDeduplicator:
-    """Remembers recent Events API ids so a Slack retry is acknowledged but not answered twice.
-
-    In memory: Slack retries within minutes, and one process serves a workspace.
-    """
-
-    def __init__(self, size: int = 5000) -> None:
-        self.size = size
-        self._seen: OrderedDict[str, None] = OrderedDict()
-
-    def is_duplicate(self, event_id: str) -> bool:
-        """Records `event_id`; True when it was already seen."""
-        if event_id in self._seen:
-            self._seen.move_to_end(event_id)
-            return True
-        self._seen[event_id] = None
-        if len(self._seen) > self.size:
-            self._seen.popitem(last=False)
-        return False
+def delivery_key(body: dict[str, Any]) -> str | None:
+    """What identifies one Slack delivery across retries: the Events API's event id, or a
+    slash command's trigger id. Interactions are left alone: a modal's acknowledgement
+    carries its validation errors, so a repeat must be answered, not swallowed."""
+    event_id = body.get("event_id")
+    if isinstance(event_id, str) and event_id:
+        return f"slack:event:{event_id}"
+    trigger = body.get("trigger_id")
+    if body.get("command") and isinstance(trigger, str) and trigger:
+        return f"slack:command:{trigger}"
+    return None
 
 
 async def _send(respond: AsyncRespond, items: list[SlackMessage], *, in_channel: bool) -> None:
@@ -389,7 +380,6 @@ def build_app(
     client: AsyncWebClient,
     *,
     roles: WorkspaceRoles | None = None,
-    deduplicator: EventDeduplicator | None = None,
 ) -> AsyncApp:
     """An AsyncApp with every talksbot listener registered; the caller serves it (HTTP or Socket Mode)."""
     app = AsyncApp(
@@ -398,15 +388,15 @@ def build_app(
         request_verification_enabled=bool(settings.slack_signing_secret),
         process_before_response=False,
     )
-    seen = deduplicator or EventDeduplicator()
     handlers = SlackHandlers(service, roles or WorkspaceRoles(client))
 
     async def skip_retried_events(
         body: dict[str, Any], response: BoltResponse, next: Callable[[], Awaitable[None]]
     ) -> BoltResponse:
-        event_id = body.get("event_id")
-        if isinstance(event_id, str) and seen.is_duplicate(event_id):
-            log.info("event %s already handled; acknowledging Slack's retry without answering", event_id)
+        # Behind a load balancer a retry may land on another worker: the database decides, once.
+        key = delivery_key(body)
+        if key is not None and not await service.first_time(key):
+            log.info("%s already handled; acknowledging Slack's retry without answering", key)
             return BoltResponse(status=200, body="")
         await next()
         return response

@@ -9,6 +9,7 @@ call. SlackSender signs requests exactly as Slack does, with the real
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import time
 from collections.abc import AsyncIterator, Callable
@@ -43,6 +44,8 @@ MODERATOR = "UMOD000001"  # named by the operator (TALKSBOT_MODERATOR_USERS=slac
 ADMIN = "UADMIN0001"  # a workspace admin, per users.info
 ASKER = "UASKER001"
 QUESTION = "How long was the Trump-Putin call?"
+
+_TRIGGERS = itertools.count(1)
 
 
 @dataclass
@@ -210,7 +213,8 @@ class SlackSender:
             "command": "/talks",
             "text": text,
             "response_url": response_url,
-            "trigger_id": "1337.42.trigger",
+            # Slack issues a new trigger id with every invocation; retries of one carry the same.
+            "trigger_id": extra.pop("trigger_id", f"1337.{next(_TRIGGERS)}.trigger"),
             **extra,
         }
         return await self.post(urlencode(form), "application/x-www-form-urlencoded")

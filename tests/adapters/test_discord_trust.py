@@ -142,9 +142,14 @@ async def test_an_ordinary_member_of_the_configured_guild_is_refused(discord_bot
     assert await history_of(discord_bot.service, CLAIM) == []
 
 
+NAMED_USER = 1_700_000_000_000_000_009
+# As the operator writes it: TALKSBOT_MODERATOR_USERS=discord:<user id>,… (the environment is not read here).
 NAMED = policy_of(
-    Settings.from_env(
-        {"TALKSBOT_MODERATOR_COMMUNITIES": f"discord:{GUILD_ID}", "TALKSBOT_MODERATOR_USERS": "discord:9, slack:U1"}
+    Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        TALKSBOT_MODERATOR_COMMUNITIES=f"discord:{GUILD_ID}",
+        TALKSBOT_MODERATOR_USERS=f"discord:{NAMED_USER}, slack:U0000NAMED",
+        TALKSBOT_SLACK_MODERATORS="",
     )
 )
 
@@ -153,7 +158,7 @@ NAMED = policy_of(
 async def test_a_named_user_may_moderate_from_an_unconfigured_guild(
     discord_bot: DiscordHarness, policy: ModerationPolicy
 ) -> None:
-    assert ("discord", "9") in policy.users
+    assert ("discord", str(NAMED_USER)) in policy.users
     # An admin of that guild who is not named is still refused there ...
     refused = await discord_bot.response_to(
         discord_bot.payloads.command(
@@ -166,7 +171,7 @@ async def test_a_named_user_may_moderate_from_an_unconfigured_guild(
     # ... while the named user, with no rights at all in it, may.
     body = await discord_bot.response_to(
         discord_bot.payloads.command(
-            "correct", WRITES["correct"][1], user_id=9, user_name="Named", guild_id=OTHER_GUILD_ID
+            "correct", WRITES["correct"][1], user_id=NAMED_USER, user_name="Named", guild_id=OTHER_GUILD_ID
         )
     )
     assert CLAIM in body["data"]["content"]
@@ -174,7 +179,7 @@ async def test_a_named_user_may_moderate_from_an_unconfigured_guild(
     assert (entry.by.platform, entry.by.community_id, entry.by.user_id, entry.by.name) == (
         "discord",
         str(OTHER_GUILD_ID),
-        "9",
+        str(NAMED_USER),
         "Named",
     )
     assert await shown_text(discord_bot) == NEW_TEXT
