@@ -14,9 +14,10 @@ import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, NoReturn
 
-from bot import messages, render_text
+from bot import article_input, messages, render_text
 from bot.cli_input import BadLine, check_arguments, read_lines
 from bot.digest import DigestScope, build_digest
 from bot.json_contract import answer_json, claim_json, history_json, queue_item_json
@@ -131,17 +132,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", help="who dismisses it (default: TALKSBOT_OPERATOR or $USER)")
     p.set_defaults(handler=cmd_dismiss)
 
-    p = sub.add_parser("accept", help="moderators: accept a suggested correction (credited to its author)")
-    p.add_argument("item", type=int, help="the queue item number of the suggestion")
-    p.add_argument("--reason", help="the reason shown with the correction (default: the suggester's)")
+    p = sub.add_parser(
+        "accept", help="moderators: accept a suggested correction (credited to its author) or an ingest candidate"
+    )
+    p.add_argument("item", type=int, help="the queue item number of the suggestion or candidate")
+    p.add_argument("--reason", help="a suggestion: the reason shown with the correction (default: the suggester's)")
+    p.add_argument("--text", help="a candidate: the claim text to use instead of the drafted one")
     p.add_argument("--by", help="who accepts it (default: TALKSBOT_OPERATOR or $USER)")
     p.set_defaults(handler=cmd_accept)
 
-    p = sub.add_parser("reject", help="moderators: reject a suggested correction")
-    p.add_argument("item", type=int, help="the queue item number of the suggestion")
+    p = sub.add_parser("reject", help="moderators: reject a suggested correction or an ingest candidate")
+    p.add_argument("item", type=int, help="the queue item number of the suggestion or candidate")
     p.add_argument("--reason", required=True, help="why it is rejected")
     p.add_argument("--by", help="who rejects it (default: TALKSBOT_OPERATOR or $USER)")
     p.set_defaults(handler=cmd_reject)
+
+    p = sub.add_parser("ingest", help="moderators: store a new article and queue the claims it proposes for review")
+    p.add_argument("file", help="the article as a UTF-8 text file (2 MB at most); its name becomes the source id")
+    p.add_argument("--outlet", help="the outlet, if known (otherwise unknown)")
+    p.add_argument("--headline", help="the headline, if known (otherwise unknown)")
+    p.add_argument("--date", help="the publication date as YYYY-MM-DD, if known (otherwise unknown)")
+    p.add_argument("--url", help="the article's URL, if known (otherwise unknown)")
+    p.add_argument("--by", help="who ingests it (default: TALKSBOT_OPERATOR or $USER)")
+    p.set_defaults(handler=cmd_ingest)
+
+    p = sub.add_parser("candidates", help="moderators: claims proposed from ingested articles, waiting for review")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.set_defaults(handler=cmd_candidates)
+
+    p = sub.add_parser(
+        "export-claims", help="moderators: print claims accepted from ingested articles in the curated TOML format"
+    )
+    p.add_argument("--articles", help="also write their ingested articles into this directory as <source>.txt")
+    p.set_defaults(handler=cmd_export_claims)
 
     p = sub.add_parser("status", help="database, content version, platforms, moderation scope and digest runs")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -336,12 +359,15 @@ async def cmd_dismiss(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_accept(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
-        decided, entry = await service.decide_suggestion(
-            _operator(args, settings), args.item, accept=True, reason=args.reason
+        done = await service.decide(
+            _operator(args, settings), args.item, accept=True, reason=args.reason, text=args.text
         )
-        reach = await _reach(service, entry.id) if entry else ""
-        credit = f"credited to {decided.by.name}"
-        print(f"Accepted suggestion #{decided.id}: {decided.claim_id} is corrected, {credit}. {reach}")
+        if done.kind == "suggestion":
+            reach = await _reach(service, done.change_id) if done.change_id else ""
+            credit = f"credited to {done.credit}"
+            print(f"Accepted queue item #{done.item_id}: {done.claim_id} is corrected, {credit}. {reach}".strip())
+        else:
+            print(f"Accepted queue item #{done.item_id}: {done.claim_id} now answers questions with its quote.")
         return 0
 
     return await _with_service(settings, work, writes=True)
@@ -349,13 +375,55 @@ async def cmd_accept(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_reject(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
-        decided, _ = await service.decide_suggestion(
-            _operator(args, settings), args.item, accept=False, reason=args.reason
-        )
-        print(f"Rejected suggestion #{decided.id}.")
+        done = await service.decide(_operator(args, settings), args.item, accept=False, reason=args.reason)
+        print(f"Rejected queue item #{done.item_id}.")
         return 0
 
     return await _with_service(settings, work, writes=True)
+
+
+async def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    # Read (and refuse) the file before opening the database: bad input writes nothing.
+    raw = article_input.read_article_file(Path(args.file))
+    article_input.decode_article(raw)
+
+    async def work(service: TalksService) -> int:
+        result = await service.ingest(
+            _operator(args, settings),
+            raw,
+            Path(args.file).name,
+            outlet=args.outlet,
+            headline=args.headline,
+            date=args.date,
+            url=args.url,
+        )
+        print(messages.ingested(result.source.id, result.counts))
+        return 0
+
+    return await _with_service(settings, work, writes=True)
+
+
+async def cmd_candidates(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        items = await service.candidates(_operator(args, settings))
+        if args.json:
+            _dump([queue_item_json(i) for i in items])
+        else:
+            print(render_text.render_queue(items))
+        return 0
+
+    return await _with_service(settings, work)
+
+
+async def cmd_export_claims(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        toml, articles = await service.export_claims(_operator(args, settings))
+        if args.articles:
+            write_articles(Path(args.articles), articles)
+        sys.stdout.write(toml)
+        return 0
+
+    return await _with_service(settings, work)
 
 
 async def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -369,6 +437,13 @@ async def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return await _with_service(settings, work)
+
+
+def write_articles(folder: Path, articles: list[tuple[str, str]]) -> None:
+    """Writes `<source>.txt` files byte for byte as ingested: the quotes' offsets count their characters."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for source_id, text in articles:
+        (folder / f"{source_id}.txt").write_bytes(text.encode("utf-8"))
 
 
 def configured_platforms(settings: Settings) -> dict[str, str]:

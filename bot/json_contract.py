@@ -83,4 +83,5 @@ def queue_item_json(item: QueueItem) -> dict[str, Any]:
         "first_at": item.first_at.isoformat(),
         "last_at": item.last_at.isoformat(),
         "status": item.status,
+        "candidate": item.candidate.model_dump(mode="json") if item.candidate else None,
     }

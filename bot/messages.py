@@ -90,3 +90,47 @@ def reach_sentence(count: int) -> str:
     if count == 0:
         return "No posted message shows this claim."
     return f"{plural(count, 'posted message')} will be updated."
+
+
+ARTICLE_EMPTY = "The article is empty; nothing was written."
+ARTICLE_BINARY = "The file is not text (it looks binary); give a plain UTF-8 text article. Nothing was written."
+ARTICLE_NO_SENTENCES = "The article has no sentences to propose as claims; nothing was written."
+BAD_ARTICLE_DATE = "--date must be an ISO date such as 2025-02-20."
+NOT_DECIDABLE = "Queue item #{id} is neither a suggestion nor an ingest candidate; dismiss or teach it instead."
+TEXT_ONLY_FOR_CANDIDATES = "A new text applies to ingest candidates only; a suggestion is accepted as it was made."
+
+
+def no_article_file(path: str) -> str:
+    return f"There is no file at {path}."
+
+
+def article_too_large(limit: int) -> str:
+    return f"The article is too large: {limit // 1_000_000} MB at most. Nothing was written."
+
+
+def article_not_utf8(position: int) -> str:
+    return f"The article is not UTF-8 text (byte {position} is not); save it as UTF-8. Nothing was written."
+
+
+def ingested(source_id: str, counts: dict[str, int]) -> str:
+    """`talksbot ingest`'s summary line."""
+    parts = [
+        plural(counts.get("supports", 0), "supporting quote"),
+        plural(counts.get("conflicts", 0), "conflicting claim"),
+        plural(counts.get("new", 0), "new claim"),
+    ]
+    return (
+        f"Stored the article as source {source_id} and queued {', '.join(parts)} for review "
+        "(`talksbot candidates`). Nothing answers until a moderator accepts it."
+    )
+
+
+def candidate_line(proposal: str, claim_id: str | None, similarity: float, source_id: str) -> str:
+    """What an ingest candidate proposes, in one line, for every queue listing."""
+    if proposal == "supports":
+        what = f"supports {claim_id} (similarity {similarity:.2f})"
+    elif proposal == "conflicts":
+        what = f"new claim conflicting with {claim_id} (similarity {similarity:.2f})"
+    else:
+        what = "new claim"
+    return f"Proposed: {what}; quote from {source_id}"

@@ -142,6 +142,11 @@ def render_queue(items: list[QueueItem]) -> str:
         head = f"#{item.id} {item.kind:<10} asked {item.asked}× since {item.first_at:%Y-%m-%d %H:%M} UTC"
         lines.append(head)
         lines.append(f"    “{item.text}”")
+        if item.candidate:
+            c = item.candidate
+            lines.append(f"    {messages.candidate_line(c.proposal, c.claim_id, c.similarity, c.source_id)}")
+            if c.proposal != "supports":
+                lines.append(f"    quote: “{c.quote.quote}”")
         if item.claim_ids:
             lines.append(f"    claims: {', '.join(item.claim_ids)}")
         if item.communities:

@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import heapq
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from rapidfuzz import process
 
-from bot import corrections, messages, subscriptions
+from bot import article_input, corrections, messages, subscriptions
 from bot.permissions import Actor, ModerationPolicy
 from bot.replies import (
     AnswerReply,
@@ -35,11 +37,15 @@ from bot.replies import (
     QuoteView,
 )
 from bot.shorten import shorten
+from knowledge.articles import read_article
 from knowledge.build import ensure_built
 from knowledge.errors import BadInput, NotFound, PermissionDenied
+from knowledge.export import claims_toml
 from knowledge.index import ClaimIndex
+from knowledge.ingest import claim_slug, propose
 from knowledge.matcher import Match, Matcher
 from knowledge.models import (
+    Claim,
     ClaimState,
     DigestAudience,
     DigestRun,
@@ -74,6 +80,29 @@ EVENT_TTL = timedelta(hours=1)
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What `ingest` stored: the source, its queue items, and how many of each proposal."""
+
+    source: Source
+    item_ids: list[int]
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A moderator's accept or reject of a suggestion or an ingest candidate."""
+
+    item_id: int
+    kind: str
+    accepted: bool
+    claim_id: str | None
+    # For an accepted suggestion: who suggested it (credited in the history).
+    credit: str | None = None
+    # The history row an accepted suggestion wrote: its reach is what the moderator is told.
+    change_id: int | None = None
 
 
 class TalksService:
@@ -455,14 +484,14 @@ class TalksService:
     async def queue(self, actor: Actor, limit: int = 50) -> list[QueueItem]:
         """Read-only: open review items, oldest first (moderators only: they hold readers' words)."""
         self.policy.require_moderator(actor)
-        return await self._store.queue.items("open", limit)
+        return await self._with_candidates(await self._store.queue.items("open", limit))
 
     async def queue_item(self, actor: Actor, item_id: int) -> QueueItem:
         self.policy.require_moderator(actor)
         item = await self._store.queue.get(item_id)
         if item is None:
             raise NotFound(messages.unknown_item(item_id))
-        return item
+        return (await self._with_candidates([item]))[0]
 
     async def queue_size(self) -> tuple[int, list[QueueItem]]:
         """Read-only: how many items are open and the three oldest (for the moderators' digest)."""
@@ -516,8 +545,129 @@ class TalksService:
         await self.refresh()
         return decided, entry
 
+    async def decide(
+        self, actor: Actor, item_id: int, *, accept: bool, reason: str | None = None, text: str | None = None
+    ) -> Decision:
+        """Writes: accept or reject a suggestion or an ingest candidate (moderators only).
+
+        For a suggestion `reason` is the reason shown (required to reject). For a
+        candidate `text` replaces the drafted claim text (edit-and-accept; on a
+        supporting quote it makes the quote a new claim of its own); a reject
+        records `reason`.
+        """
+        item = await self.queue_item(actor, item_id)
+        if item.kind == "suggestion":
+            if text and text.strip():
+                raise BadInput(messages.TEXT_ONLY_FOR_CANDIDATES)
+            decided, entry = await self.decide_suggestion(actor, item_id, accept=accept, reason=reason)
+            credit = decided.by.name if accept else None
+            return Decision(item_id, item.kind, accept, decided.claim_id, credit, entry.id if entry else None)
+        if item.kind != "candidate":
+            raise BadInput(messages.NOT_DECIDABLE.format(id=item_id))
+        if accept:
+            return await self._accept_candidate(actor, item_id, text)
+        by = corrections.clean_moderator(self.policy.require_moderator(actor))
+        why = corrections.clean_text(reason, "reason", messages.MAX_REASON_CHARS)
+        assert why is not None
+        await self._store.candidates.reject(item_id, by, self.clock(), why)
+        return Decision(item_id, item.kind, False, item.claim_ids[0] if item.claim_ids else None)
+
+    async def accept_from_chat(self, actor: Actor, item_id: int, words: str | None = None) -> Decision:
+        """Writes: chat's "accept ITEM [words]". The words are the reason shown for a
+        suggestion, or the claim text to use instead of the draft for an ingest candidate."""
+        item = await self.queue_item(actor, item_id)
+        if item.kind == "candidate":
+            return await self.decide(actor, item_id, accept=True, text=words)
+        return await self.decide(actor, item_id, accept=True, reason=words)
+
     async def suggestion(self, suggestion_id: int) -> Suggestion | None:
         return await self._store.suggestions.get(suggestion_id)
+
+    # ---- ingesting articles -----------------------------------------------------------
+
+    async def ingest(
+        self,
+        actor: Actor,
+        raw: bytes,
+        filename: str,
+        *,
+        outlet: str | None = None,
+        headline: str | None = None,
+        date: str | None = None,
+        url: str | None = None,
+    ) -> IngestResult:
+        """Writes (moderators only): store an article as a new source, its raw text byte for
+        byte, with only the metadata given (unknown otherwise), and queue one candidate per
+        substantive sentence. Nothing answers questions until a moderator accepts one, so
+        the content version does not move. Refuses bad input and a duplicate (same text)
+        before anything is written."""
+        by = corrections.clean_moderator(self.policy.require_moderator(actor))
+        text = article_input.decode_article(raw)
+        meta = article_input.clean_metadata(outlet, headline, date, url)
+        source_id = article_input.source_id_for(filename)
+        article = read_article(source_id, text)
+        await self.refresh()
+        claims = [s.claim for s in self._states.values() if s.status != "retracted"]
+        proposals = propose(article, claims)
+        if not proposals:
+            raise BadInput(messages.ARTICLE_NO_SENTENCES)
+        source = Source(
+            id=source_id,
+            outlet=meta["outlet"],
+            title=meta["title"],
+            date=meta["date"],
+            url=meta["url"],
+            opening=article.opening_words(),
+        )
+        sha = hashlib.sha256(raw).hexdigest()
+        stored, items = await self._store.candidates.add_article(source, text, sha, proposals, by, self.clock())
+        counts = {kind: sum(p.kind == kind for p in proposals) for kind in ("supports", "conflicts", "new")}
+        return IngestResult(stored, items, counts)
+
+    async def candidates(self, actor: Actor, limit: int = 200) -> list[QueueItem]:
+        """Read-only: open ingest candidates, oldest first, each with its proposal (moderators only)."""
+        items = await self.queue(actor, limit=10_000)
+        return [i for i in items if i.kind == "candidate"][:limit]
+
+    async def _with_candidates(self, items: list[QueueItem]) -> list[QueueItem]:
+        found = await self._store.candidates.for_items([i.id for i in items if i.kind == "candidate"])
+        return [i.model_copy(update={"candidate": found[i.id]}) if i.id in found else i for i in items]
+
+    async def _accept_candidate(self, actor: Actor, item_id: int, text: str | None) -> Decision:
+        by = corrections.clean_moderator(self.policy.require_moderator(actor))
+        statement = corrections.clean_text(text, "claim text", messages.MAX_STATEMENT_CHARS, required=False)
+        cand = await self._store.candidates.get(item_id)
+        if cand is None:
+            raise NotFound(messages.unknown_item(item_id))
+        claim = None
+        if cand.proposal != "supports" or statement is not None:
+            wording = statement or cand.text
+            linked = [cand.claim_id] if cand.proposal == "conflicts" and cand.claim_id else []
+            claim = Claim(
+                id=claim_slug(wording),
+                text=wording,
+                topic=cand.topic,
+                entities=cand.entities,
+                said_by=cand.said_by,
+                importance=2,
+                conflicts=linked,
+                quotes=[cand.quote],
+                origin="moderator",
+            )
+        accepted = await self._store.candidates.accept(item_id, claim, by, self.clock())
+        await self.refresh()
+        return Decision(item_id, "candidate", True, accepted.claim_id)
+
+    async def export_claims(self, actor: Actor) -> tuple[str, list[tuple[str, str]]]:
+        """Read-only (moderators only): the claims that hold something accepted from an
+        ingested article, in the curated file's TOML format, and the (source id, text) of
+        the ingested articles their quotes come from."""
+        self.policy.require_moderator(actor)
+        states = await self._store.claims.load_states(await self._store.candidates.exported_claim_ids())
+        claims = [s.claim for s in states]
+        used = {q.source_id for c in claims for q in c.quotes}
+        articles = [(sid, text) for sid, text in await self._store.candidates.ingested_articles() if sid in used]
+        return claims_toml(claims), articles
 
     # ---- at most once across processes --------------------------------------------
 

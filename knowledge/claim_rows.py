@@ -46,7 +46,9 @@ async def write_claims(conn: Conn, claims: Sequence[Claim], now: datetime) -> No
             for c in claims
         ],
     )
-    await conn.executemany("DELETE FROM quotes WHERE claim_id = ?", [(c.id,) for c in claims])
+    # Quotes a moderator accepted from an ingested article (item_id set) are not the
+    # curated file's to replace: a curated reload keeps them.
+    await conn.executemany("DELETE FROM quotes WHERE claim_id = ? AND item_id IS NULL", [(c.id,) for c in claims])
     await conn.executemany(
         'INSERT INTO quotes (claim_id, position, source_id, start, "end", quote) VALUES (?,?,?,?,?,?)',
         [(c.id, i, q.source_id, q.start, q.end, q.quote) for c in claims for i, q in enumerate(c.quotes)],
@@ -54,7 +56,11 @@ async def write_claims(conn: Conn, claims: Sequence[Claim], now: datetime) -> No
 
 
 async def write_conflicts(conn: Conn, claims: Sequence[Claim]) -> None:
-    await conn.executemany("DELETE FROM conflicts WHERE claim_id = ?", [(c.id,) for c in claims])
+    # Links to claims outside the curated file (accepted from an ingested article) survive a reload.
+    await conn.executemany(
+        "DELETE FROM conflicts WHERE claim_id = ? AND other_id IN (SELECT id FROM claims WHERE origin = 'curated')",
+        [(c.id,) for c in claims],
+    )
     await conn.executemany(
         "INSERT INTO conflicts (claim_id, other_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
         [(c.id, o) for c in claims for o in c.conflicts],

@@ -130,10 +130,11 @@ class ClaimStore:
         """Read-only."""
         async with self._db.reading() as conn:
             rows = await conn.fetchall(
-                "SELECT id, outlet, title, date, url, dateline, opening FROM sources ORDER BY id"
+                "SELECT id, outlet, title, date, url, dateline, opening, origin FROM sources ORDER BY id"
             )
         return [
-            Source(id=r[0], outlet=r[1], title=r[2], date=r[3], url=r[4], dateline=r[5], opening=r[6]) for r in rows
+            Source(id=r[0], outlet=r[1], title=r[2], date=r[3], url=r[4], dateline=r[5], opening=r[6], origin=r[7])
+            for r in rows
         ]
 
     async def claim_ids(self) -> list[str]:

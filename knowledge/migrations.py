@@ -582,6 +582,60 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX outbox_by_message ON outbox(posted_id);
         """,
     ),
+    Migration(
+        7,
+        "ingested articles, ingest candidates, accepted quotes that survive curated reloads",
+        # Accepted claims use origin 'moderator' (migration 1's CHECK): rebuilding `claims`
+        # on SQLite would cascade-delete quotes and links, and the history says who accepted.
+        sqlite="""
+        ALTER TABLE sources ADD COLUMN body TEXT;
+        ALTER TABLE sources ADD COLUMN origin TEXT NOT NULL DEFAULT 'seed' CHECK (origin IN ('seed', 'ingested'));
+        ALTER TABLE sources ADD COLUMN added_by TEXT;
+        ALTER TABLE sources ADD COLUMN added_at TEXT;
+        CREATE INDEX sources_by_sha256 ON sources(sha256);
+        ALTER TABLE quotes ADD COLUMN item_id INTEGER;
+        CREATE TABLE candidates (
+            item_id INTEGER PRIMARY KEY REFERENCES queue_items(id),
+            source_id TEXT NOT NULL REFERENCES sources(id),
+            proposal TEXT NOT NULL CHECK (proposal IN ('supports', 'conflicts', 'new')),
+            claim_id TEXT,
+            text TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            entities TEXT NOT NULL DEFAULT '[]',
+            said_by TEXT,
+            quote_start INTEGER NOT NULL CHECK (quote_start >= 0),
+            quote_end INTEGER NOT NULL CHECK (quote_end > quote_start),
+            quote TEXT NOT NULL,
+            similarity REAL NOT NULL,
+            accepted_claim_id TEXT
+        );
+        CREATE INDEX candidates_by_source ON candidates(source_id);
+        """,
+        postgresql="""
+        ALTER TABLE sources ADD COLUMN body TEXT;
+        ALTER TABLE sources ADD COLUMN origin TEXT NOT NULL DEFAULT 'seed' CHECK (origin IN ('seed', 'ingested'));
+        ALTER TABLE sources ADD COLUMN added_by TEXT;
+        ALTER TABLE sources ADD COLUMN added_at TEXT;
+        CREATE INDEX sources_by_sha256 ON sources(sha256);
+        ALTER TABLE quotes ADD COLUMN item_id BIGINT;
+        CREATE TABLE candidates (
+            item_id BIGINT PRIMARY KEY REFERENCES queue_items(id),
+            source_id TEXT NOT NULL REFERENCES sources(id),
+            proposal TEXT NOT NULL CHECK (proposal IN ('supports', 'conflicts', 'new')),
+            claim_id TEXT,
+            text TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            entities TEXT NOT NULL DEFAULT '[]',
+            said_by TEXT,
+            quote_start INTEGER NOT NULL CHECK (quote_start >= 0),
+            quote_end INTEGER NOT NULL CHECK (quote_end > quote_start),
+            quote TEXT NOT NULL,
+            similarity DOUBLE PRECISION NOT NULL,
+            accepted_claim_id TEXT
+        );
+        CREATE INDEX candidates_by_source ON candidates(source_id);
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].number

@@ -29,6 +29,8 @@ class Source(BaseModel):
     date: str | None = None
     url: str | None = None
     dateline: str | None = None
+    # "ingested": added with `talksbot ingest`, its text kept in the database.
+    origin: Literal["seed", "ingested"] = "seed"
     # The first words of the article's body: how readers recognise an article with no headline.
     opening: str | None = None
 
@@ -200,9 +202,32 @@ class DigestRun(BaseModel):
     since: datetime | None = None
 
 
+ProposalKind = Literal["supports", "conflicts", "new"]
+
+
+class Candidate(BaseModel):
+    """A claim proposed from an ingested article, waiting in the review queue; never an answer.
+
+    `quote` is verbatim from the stored article at its offsets. `claim_id` is the
+    existing claim it supports or conflicts with; `similarity` is what led there.
+    """
+
+    item_id: int
+    source_id: str
+    proposal: ProposalKind
+    quote: Quote
+    text: str
+    topic: str
+    entities: list[str] = Field(default_factory=list)
+    said_by: str | None = None
+    claim_id: str | None = None
+    similarity: float = 0.0
+    accepted_claim_id: str | None = None
+
+
 class QueueItem(BaseModel):
     """One thing waiting for moderators: a group of unanswered questions, an answer
-    readers marked wrong, a reader's suggestion, or (later) an ingest candidate."""
+    readers marked wrong, a reader's suggestion, or a claim proposed from an ingested article."""
 
     id: int
     kind: QueueKind
@@ -216,6 +241,8 @@ class QueueItem(BaseModel):
     status: QueueStatus = "open"
     closed_by: str | None = None
     close_reason: str | None = None
+    # Filled in for ingest candidates (kind "candidate"): what is proposed, from which quote.
+    candidate: Candidate | None = None
 
 
 class TaughtPhrasing(BaseModel):

@@ -95,7 +95,7 @@ class QueueStore:
         """Writes: close an open item (dismissed, rejected…); BadInput when it is already closed."""
         async with self._db.transaction() as conn:
             await lock_content(conn)
-            await _close(conn, item_id, status, by, at, reason)
+            await close_item(conn, item_id, status, by, at, reason)
         item = await self.get(item_id)
         assert item is not None
         return item
@@ -110,7 +110,7 @@ class QueueStore:
             if not await claim_exists(conn, claim_id):
                 raise NotFound(claim_id)
             if item_id:
-                await _close(conn, item_id, "taught", by, at, f"taught {claim_id}")
+                await close_item(conn, item_id, "taught", by, at, f"taught {claim_id}")
             row = await conn.fetchone(
                 "INSERT INTO taught_phrasings (claim_id, phrasing, group_key, item_id, taught_by, taught_at) "
                 "VALUES (?,?,?,?,?,?) RETURNING id",
@@ -163,7 +163,8 @@ class QueueStore:
         return TaughtPhrasing(id=row[0], claim_id=row[1], phrasing=row[2], key=row[3]) if row else None
 
 
-async def _close(conn: Conn, item_id: int, status: str, by: Moderator, at: datetime, reason: str | None) -> None:
+async def close_item(conn: Conn, item_id: int, status: str, by: Moderator, at: datetime, reason: str | None) -> None:
+    """Inside a transaction: close an open item; NotFound or BadInput when it is not open."""
     n = await conn.execute(
         "UPDATE queue_items SET status = ?, closed_by = ?, closed_at = ?, close_reason = ? "
         "WHERE id = ? AND status = 'open'",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from knowledge.articles import Article, read_article
 from knowledge.models import Source
@@ -19,7 +20,7 @@ class Seed:
 def load_seeds(directory: Path) -> dict[str, Seed]:
     """Every `*.txt` article in `directory` with its metadata, keyed by source id."""
     meta_path = directory / "sources.toml"
-    meta: dict[str, dict[str, str]] = {}
+    meta: dict[str, dict[str, Any]] = {}
     if meta_path.exists():
         with meta_path.open("rb") as fh:
             meta = {m["id"]: m for m in tomllib.load(fh).get("sources", [])}

@@ -12,6 +12,7 @@ to each module:
 - `queue`: the moderators' review queue and taught phrasings;
 - `posted`: messages the bot posted, and how each can still be changed;
 - `outbox`: queued updates of posted messages after a moderator change;
+- `candidates`: ingested articles and the claims proposed from them;
 - `events`: platform events handled at most once across processes.
 
 Only the service (`bot.service`) holds a Store; adapters never see one.
@@ -24,6 +25,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from knowledge.activity_store import ActivityStore
+from knowledge.candidate_store import CandidateStore
 from knowledge.claim_store import ClaimStore
 from knowledge.connection import Database
 from knowledge.database import SqliteDatabase
@@ -53,6 +55,7 @@ class Store:
         self.queue = QueueStore(db)
         self.posted = PostedStore(db)
         self.outbox = OutboxStore(db)
+        self.candidates = CandidateStore(db)
         self.events = EventStore(db)
 
     @property

@@ -41,6 +41,9 @@ def queue_text(items: list[QueueItem]) -> str:
         head = f"**#{item.id} · {item.kind}** · asked {item.asked}× · since {item.first_at:%Y-%m-%d}"
         lines.append(head)
         lines.append(f"> {escape(shorten(item.text, ITEM_TEXT_CHARS))}")
+        if item.candidate:
+            c = item.candidate
+            lines.append(escape(messages.candidate_line(c.proposal, c.claim_id, c.similarity, c.source_id)))
         if item.claim_ids:
             lines.append("Claims: " + ", ".join(f"`{c}`" for c in item.claim_ids))
         if item.communities:
@@ -51,7 +54,7 @@ def queue_text(items: list[QueueItem]) -> str:
 
 
 class QueueButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=TEMPLATE):
-    """Dismiss an item, or accept / reject a suggestion, from the queue listing."""
+    """Dismiss an item, or accept / reject a suggestion or an ingest candidate, from the queue listing."""
 
     def __init__(self, action: str, item_id: int) -> None:
         self.action = action
@@ -82,7 +85,7 @@ class QueueButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], te
             else:
                 accept = self.action == "accept"
                 reason = None if accept else REJECT_REASON
-                await service.decide_suggestion(actor, self.item_id, accept=accept, reason=reason)
+                await service.decide(actor, self.item_id, accept=accept, reason=reason)
             await send(interaction, content=dmsg.queue_done(self.action, self.item_id), ephemeral=True)
         except Exception as exc:
             await report_error(interaction, exc)
@@ -91,7 +94,7 @@ class QueueButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], te
 def queue_view(items: list[QueueItem]) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     for row, item in enumerate(items[:ITEMS_SHOWN]):
-        actions = ["accept", "reject"] if item.kind == "suggestion" else ["dismiss"]
+        actions = ["accept", "reject"] if item.kind in ("suggestion", "candidate") else ["dismiss"]
         for action in actions:
             button = QueueButton(action, item.id)
             button.row = row
@@ -104,7 +107,7 @@ def build_queue_group(deps: AdapterDeps, claim_ids: Any) -> app_commands.Group:
     service = deps.service
     group = app_commands.Group(
         name="queue",
-        description="Moderators: questions I could not answer, answers marked wrong, suggested corrections",
+        description="Moderators: unanswered questions, answers marked wrong, suggestions, ingest candidates",
         default_permissions=discord.Permissions(manage_messages=True),
         allowed_contexts=app_commands.AppCommandContext(guild=True),
     )
@@ -152,21 +155,28 @@ def build_queue_group(deps: AdapterDeps, claim_ids: Any) -> app_commands.Group:
         await service.dismiss(await actor(interaction), item, reason)
         await send(interaction, content=dmsg.queue_done("dismiss", item), ephemeral=True)
 
-    @group.command(name="accept", description="Moderators: accept a suggested correction (credited to its author)")
-    @app_commands.describe(item="The suggestion (pick from the list)", reason="Optional: the reason to show")
+    @group.command(name="accept", description="Moderators: accept a suggested correction or an ingest candidate")
+    @app_commands.describe(
+        item="The suggestion or candidate (pick from the list)",
+        reason="Optional, suggestions: the reason to show",
+        text="Optional, candidates: the claim text to use instead of the draft",
+    )
     @app_commands.autocomplete(item=items)
     async def accept(
-        interaction: discord.Interaction, item: int, reason: app_commands.Range[str, 1, 500] | None = None
+        interaction: discord.Interaction,
+        item: int,
+        reason: app_commands.Range[str, 1, 500] | None = None,
+        text: app_commands.Range[str, 1, 500] | None = None,
     ) -> None:
-        _, entry = await service.decide_suggestion(await actor(interaction), item, accept=True, reason=reason)
-        reach = messages.reach_sentence((await service.reach(entry.id)).queued) if entry else ""
+        done = await service.decide(await actor(interaction), item, accept=True, reason=reason, text=text)
+        reach = messages.reach_sentence((await service.reach(done.change_id)).queued) if done.change_id else ""
         await send(interaction, content=f"{dmsg.queue_done('accept', item)} {reach}".strip(), ephemeral=True)
 
-    @group.command(name="reject", description="Moderators: reject a suggested correction")
-    @app_commands.describe(item="The suggestion (pick from the list)", reason="Why it is rejected")
+    @group.command(name="reject", description="Moderators: reject a suggested correction or an ingest candidate")
+    @app_commands.describe(item="The suggestion or candidate (pick from the list)", reason="Why it is rejected")
     @app_commands.autocomplete(item=items)
     async def reject(interaction: discord.Interaction, item: int, reason: app_commands.Range[str, 1, 500]) -> None:
-        await service.decide_suggestion(await actor(interaction), item, accept=False, reason=reason)
+        await service.decide(await actor(interaction), item, accept=False, reason=reason)
         await send(interaction, content=dmsg.queue_done("reject", item), ephemeral=True)
 
     return group

@@ -325,11 +325,14 @@ class SlackHandlers:
             except Exception:
                 log.exception("could not confirm a correction to its moderator")
 
-    async def _queue_action(self, actor: Actor, action: str, item_id: int, reason: str | None) -> None:
+    async def _queue_action(self, actor: Actor, action: str, item_id: int, words: str | None) -> None:
         if action == "dismiss":
-            await self.service.dismiss(actor, item_id, reason or "")
+            await self.service.dismiss(actor, item_id, words or "")
+        elif action == "accept":
+            # The words after the item: a suggestion's reason, or a candidate's new claim text.
+            await self.service.accept_from_chat(actor, item_id, words)
         else:
-            await self.service.decide_suggestion(actor, item_id, accept=action == "accept", reason=reason)
+            await self.service.decide(actor, item_id, accept=False, reason=words)
 
     # ---- queue buttons (moderators; the core re-checks on every press) -----------------------
 

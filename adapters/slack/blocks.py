@@ -332,12 +332,15 @@ def queue_message(items: list[QueueItem]) -> SlackMessage:
     for item in items[:QUEUE_ITEMS_SHOWN]:
         lines = [f"*#{item.id} · {item.kind}* · asked {item.asked}× · since {item.first_at:%Y-%m-%d}"]
         lines.append("> " + escape(shorten(item.text, QUEUE_TEXT_CHARS)))
+        if item.candidate:
+            c = item.candidate
+            lines.append(escape(messages.candidate_line(c.proposal, c.claim_id, c.similarity, c.source_id)))
         if item.claim_ids:
             lines.append("Claims: " + ", ".join(f"`{c}`" for c in item.claim_ids))
         if item.communities:
             lines.append("From: " + escape("; ".join(item.communities)))
         blocks.append(_section("\n".join(lines)))
-        actions = ["accept", "reject"] if item.kind == "suggestion" else ["dismiss"]
+        actions = ["accept", "reject"] if item.kind in ("suggestion", "candidate") else ["dismiss"]
         blocks.append(
             {
                 "type": "actions",

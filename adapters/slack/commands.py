@@ -57,8 +57,12 @@ HELP: dict[str, tuple[str, str]] = {
     "teach": ("teach ITEM CLAIM-ID", "moderators: answer a queued question (and close variants) with a claim"),
     "undo": ("undo ITEM", "moderators: undo what was taught from a queue item"),
     "dismiss": ("dismiss ITEM reason", "moderators: close a queue item without changing any fact"),
-    "accept": ("accept ITEM [reason]", "moderators: accept a suggested correction, credited to its author"),
-    "reject": ("reject ITEM reason", "moderators: reject a suggested correction"),
+    "accept": (
+        "accept ITEM [reason | new text]",
+        "moderators: accept a suggested correction (credited to its author) or an ingest candidate "
+        "(words after the item replace its drafted text)",
+    ),
+    "reject": ("reject ITEM reason", "moderators: reject a suggested correction or an ingest candidate"),
 }
 
 MODERATOR_ONLY: frozenset[str] = frozenset(
