@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from knowledge.aliases import RELATED
+from knowledge.chat_words import fold_chat
 from knowledge.index import ClaimIndex
 from knowledge.text import STOPWORDS, capitalised_words, stem, words
 
@@ -124,7 +125,7 @@ class Matcher:
         return result
 
     def _query_terms(self, question: str) -> list[QueryTerm]:
-        question = _CHAT_MARKUP.sub(" ", question)
+        question = fold_chat(_CHAT_MARKUP.sub(" ", question))
         names = capitalised_words(question)
         rare = self.index.rare_idf()
         seen: set[str] = set()

@@ -47,7 +47,8 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-cased surface words after folding and phrase aliases (no stemming)."""
-    low = fold(text).lower()
+    # Aliases may leave double spaces; phrases are matched with single ones.
+    low = " ".join(fold(text).lower().split())
     low = _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], low)
     out = []
     for w in _WORD.findall(low):
