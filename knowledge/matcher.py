@@ -23,6 +23,8 @@ from rapidfuzz.distance import OSA, Levenshtein
 from knowledge.aliases import RELATED
 from knowledge.chat_words import fold_chat
 from knowledge.index import ClaimIndex
+from knowledge.question_kind import asked_kind, states_answer
+from knowledge.specific_words import is_specific
 from knowledge.text import STOPWORDS, capitalised_words, stem, words
 
 # Mentions and links pasted from chat (<@U123>, <@&42>, <#C9>, <!here>, @everyone) say
@@ -36,6 +38,10 @@ MIN_RELATIVE_SCORE = 0.45
 MAX_POSTINGS = 3000
 UNKNOWN_NAME_WEIGHT = 2.0
 UNKNOWN_WORD_WEIGHT = 0.6
+# A claim that leaves out a name the question uses loses that name's mass twice:
+# "Germany's defence spending" is not answered by a claim about NATO spending
+# that never names Germany. Covering a name earns only its own mass.
+ENTITY_WEIGHT = 2.0
 
 
 @dataclass
@@ -44,6 +50,13 @@ class QueryTerm:
     alternatives: list[tuple[str, float]]
     mass: float
     known: bool
+    # A person, place or body: an answer that leaves it out is about someone else.
+    entity: bool = False
+
+    @property
+    def missing_penalty(self) -> float:
+        """What leaving this term out costs a claim's coverage, beyond its mass."""
+        return self.mass * (ENTITY_WEIGHT - 1.0) if self.entity else 0.0
 
 
 @dataclass
@@ -86,13 +99,16 @@ class Matcher:
         `matches` is empty when the matcher abstains; `near` then holds the
         closest partial matches, for suggestions.
         """
+        question = fold_chat(_CHAT_MARKUP.sub(" ", question))
         terms = self._query_terms(question)
         result = MatchResult(terms=terms)
         total_mass = sum(t.mass for t in terms)
+        penalties = sum(t.missing_penalty for t in terms)
         if not terms or total_mass <= 0:
             return result
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}
+        spared: dict[int, float] = {}
         for term in terms:
             best: dict[int, float] = {}
             for alt, weight in term.alternatives:
@@ -106,26 +122,38 @@ class Matcher:
             for doc, s in best.items():
                 scores[doc] = scores.get(doc, 0.0) + s
                 covered[doc] = covered.get(doc, 0.0) + term.mass
+                if term.missing_penalty:
+                    spared[doc] = spared.get(doc, 0.0) + term.missing_penalty
         priors = self.index.priors
         ranked = heapq.nlargest(limit * 4 + 8, ((d, s * priors[d]) for d, s in scores.items()), key=lambda kv: kv[1])
         candidates = [
-            Match(self.index.claim_ids[d], round(s, 4), covered[d] / total_mass)
+            Match(self.index.claim_ids[d], round(s, 4), covered[d] / (total_mass + penalties - spared.get(d, 0.0)))
             for d, s in ranked
             if self.index.claim_ids[d] not in skip
         ]
         if not candidates:
             return result
-        top = candidates[0]
-        if top.coverage < MIN_COVERAGE:
+        # Claims that state what is asked (a date for "when", a count of the
+        # thing counted for "how many") come first; the rest only share words.
+        asked = asked_kind(question)
+        stated = self.index.stated
+        ids = self.index.claim_ids
+        by_doc = {ids[d]: d for d, _ in ranked}
+        fitting = [m for m in candidates if states_answer(asked, stated[by_doc[m.claim_id]], self._related)]
+        if not fitting or max(m.coverage for m in candidates[:1] + fitting[:1]) < MIN_COVERAGE:
             result.near = candidates[:limit]
             return result
+        top = fitting[0]
+        if top.coverage < MIN_COVERAGE:
+            result.near = fitting[:limit]
+            return result
+        rest = [m for m in candidates if m not in fitting]
         result.matches = [
-            m for m in candidates if m.score >= top.score * MIN_RELATIVE_SCORE and m.coverage >= MIN_COVERAGE * 0.75
+            m for m in fitting + rest if m.score >= top.score * MIN_RELATIVE_SCORE and m.coverage >= MIN_COVERAGE * 0.75
         ][:limit]
         return result
 
     def _query_terms(self, question: str) -> list[QueryTerm]:
-        question = fold_chat(_CHAT_MARKUP.sub(" ", question))
         names = capitalised_words(question)
         rare = self.index.rare_idf()
         seen: set[str] = set()
@@ -144,12 +172,12 @@ class Matcher:
             if alts:
                 own = self.index.idf(s)
                 mass = own if own > 0 else max(self.index.idf(a) for a, _ in alts)
-                out.append(QueryTerm(w, alts, mass, known=True))
+                out.append(QueryTerm(w, alts, mass, known=True, entity=s in self.index.entity_terms))
             else:
                 # An unknown name means the question is about someone the articles never
                 # mention; an unknown ordinary word may just be phrasing.
                 # A number the articles never state (a year, a count) is as specific as a name.
-                specific = w in names or w[:1].isdigit()
+                specific = w in names or w[:1].isdigit() or is_specific(w)
                 weight = UNKNOWN_NAME_WEIGHT if specific else UNKNOWN_WORD_WEIGHT
                 out.append(QueryTerm(w, [], rare * weight, known=False))
         return out

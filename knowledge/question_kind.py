@@ -1,0 +1,147 @@
+"""What sort of answer a question asks for, and whether a claim states one. Pure functions.
+
+"When …?" wants a date or a time, "how long …?" a duration, "how many
+soldiers …?" a count *of soldiers*, "how old …?" an age. A claim that shares
+the question's words but states no such thing does not answer it: "How many
+soldiers has Russia lost?" must not be answered with a claim about Russia and
+soldiers that gives no number. So the matcher ranks claims that state the kind
+of thing asked above those that merely share words, and abstains when no claim
+that covers the question states it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from knowledge.text import stem, words
+
+
+class Kind(Enum):
+    OTHER = "other"
+    WHEN = "when"
+    DURATION = "duration"
+    QUANTITY = "quantity"
+    AGE = "age"
+
+
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty hundred "
+    "thousand million billion trillion dozen dozens hundreds thousands millions half"
+)
+_NUMBER = rf"(?:\d+(?:[.,]\d+)?%?|\b(?:{'|'.join(_NUMBER_WORDS.split())})\b)"
+_MONTHS = "january february march april may june july august september october november december"
+_DAYS = "monday tuesday wednesday thursday friday saturday sunday"
+_TIME = re.compile(
+    rf"\b(?:{'|'.join(_MONTHS.split())}|{'|'.join(_DAYS.split())}|(?:19|20)\d\d|\d{{1,2}}:\d\d"
+    r"|morning|afternoon|evening|night|weekend|week|today|yesterday|tomorrow|tonight|ago|date|dates"
+    r"|days? (?:before|after|later|earlier)|this year|last year|next year|immediately|soon|recently|recent"
+    r"|preceded|followed|following|since)\b"
+)
+_UNIT = r"(?:second|minute|hour|day|week|month|year)s?"
+# "lengthy" is how one article gives the call's length without a figure.
+_DURATION = re.compile(rf"{_NUMBER}[\s-]*{_UNIT}\b|\bhour and a half\b|\blengthy\b")
+_QUANTITY = re.compile(rf"{_NUMBER}|[£$€]\s?\d")
+_AGE = re.compile(rf"{_NUMBER}[\s-]*years?[\s-]*old\b|\baged?\s+\d+|\bbirthday\b|\bborn\b")
+
+# Question openings, checked in order: the first that matches decides.
+_ASKS: list[tuple[re.Pattern[str], Kind]] = [
+    (re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b|\bwhat is (?:his|her|their) age\b|\bborn\b"), Kind.AGE),
+    (re.compile(r"\bhow long ago\b|\bsince when\b"), Kind.WHEN),
+    (re.compile(r"\bhow long\b|\bfor how long\b|\bwhat (?:was|is) the (?:length|duration)\b"), Kind.DURATION),
+    (
+        re.compile(
+            r"\bhow (?:many|much|big|large|huge|small)\b|\bwhat (?:number|percentage|percent|share|amount|sum|size)\b"
+            r"|\bsize of\b|\bnumber of\b|\bhow many\b"
+        ),
+        Kind.QUANTITY,
+    ),
+    (
+        re.compile(r"\bwhen\b|\bwhat (?:date|day|time|year|month)\b|\bwhich (?:date|day|year|month)\b|\bhow soon\b"),
+        Kind.WHEN,
+    ),
+]
+# "how many X": the words after "many" say what is counted.
+_COUNTED = re.compile(r"\bhow many\s+([a-z][\w'-]*)(?:\s+([a-z][\w'-]*))?")
+# Words between "how many" and the counted noun that say nothing about it.
+_NOT_COUNTED = frozenset("of the usa russia ukraine europe nato more other different new total".split())
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks for: its kind and, for a count, the counted words' stems."""
+
+    kind: Kind
+    counted: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Stated:
+    """What sorts of answer a claim's text and quotes state."""
+
+    time: bool
+    duration: bool
+    quantity: bool
+    age: bool
+    # Stems of the words right after each number ("90-minute call" → minut, call).
+    counted: frozenset[str]
+
+
+NOTHING_STATED = Stated(False, False, False, False, frozenset())
+
+
+def asked_kind(question: str) -> Asked:
+    """The kind of answer `question` asks for (OTHER when it asks for none in particular)."""
+    low = " ".join(question.lower().split())
+    for pattern, kind in _ASKS:
+        if pattern.search(low):
+            counted: frozenset[str] = frozenset()
+            m = _COUNTED.search(low)
+            if kind is Kind.QUANTITY and m:
+                picked = [g for g in m.groups() if g and g not in _NOT_COUNTED][:1]
+                counted = frozenset(stem(w) for p in picked for w in words(p))
+            return Asked(kind, counted)
+    return Asked(Kind.OTHER)
+
+
+def stated_kinds(texts: list[str]) -> Stated:
+    """What a claim states, from its text and quotes. Read-only."""
+    low = " ".join(" ".join(texts).lower().split())
+    counted: set[str] = set()
+    if _QUANTITY.search(low):
+        for m in re.finditer(_NUMBER, low):
+            after = words(low[m.end() : m.end() + 40])[:3]
+            counted.update(stem(w) for w in after)
+    stated = Stated(
+        time=bool(_TIME.search(low)),
+        duration=bool(_DURATION.search(low)),
+        quantity=bool(_QUANTITY.search(low)),
+        age=bool(_AGE.search(low)),
+        counted=frozenset(counted),
+    )
+    return NOTHING_STATED if stated == NOTHING_STATED else stated
+
+
+def states_answer(asked: Asked, stated: Stated, related: dict[str, set[str]]) -> bool:
+    """True when a claim states the kind of thing the question asks for.
+
+    For "how many X" the claim must count X (or a related word) itself: a
+    claim that counts years does not say how many soldiers there are.
+    """
+    if asked.kind is Kind.OTHER:
+        return True
+    if asked.kind is Kind.WHEN:
+        return stated.time
+    if asked.kind is Kind.DURATION:
+        return stated.duration
+    if asked.kind is Kind.AGE:
+        return stated.age
+    if not stated.quantity:
+        return False
+    if not asked.counted:
+        return True
+    wanted = set(asked.counted)
+    for s in asked.counted:
+        wanted |= related.get(s, set())
+    return bool(wanted & stated.counted)
