@@ -22,6 +22,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from knowledge.aliases import RELATED
 from knowledge.chat_words import fold_chat
+from knowledge.fact_check import Verdict, addresses, checked_statement, judge, strip_amounts
 from knowledge.index import ClaimIndex
 from knowledge.question_kind import asked_kind, states_answer
 from knowledge.specific_words import is_specific
@@ -71,6 +72,9 @@ class MatchResult:
     matches: list[Match] = field(default_factory=list)
     near: list[Match] = field(default_factory=list)
     terms: list[QueryTerm] = field(default_factory=list)
+    # For "is it true that …" questions answered: whether the first match
+    # confirms or refutes the statement, with a sentence for the reply.
+    verdict: Verdict | None = None
 
 
 def _related_table() -> dict[str, set[str]]:
@@ -100,6 +104,11 @@ class Matcher:
         closest partial matches, for suggestions.
         """
         question = fold_chat(_CHAT_MARKUP.sub(" ", question))
+        checked = checked_statement(question)
+        if checked is not None:
+            # The reader's figures are what is being checked: find the claim about
+            # the same thing without them, then compare.
+            question = strip_amounts(checked)
         terms = self._query_terms(question)
         result = MatchResult(terms=terms)
         total_mass = sum(t.mass for t in terms)
@@ -147,6 +156,15 @@ class Matcher:
         if top.coverage < MIN_COVERAGE:
             result.near = fitting[:limit]
             return result
+        if checked is not None:
+            # A figure the claim does not give in that measure is not addressed.
+            fitting = [m for m in fitting if addresses(checked, stated[by_doc[m.claim_id]].amounts)]
+            if not fitting or fitting[0].coverage < MIN_COVERAGE:
+                result.near = candidates[:limit]
+                return result
+            top = fitting[0]
+            said = stated[by_doc[top.claim_id]]
+            result.verdict = judge(checked, said.amounts, said.negative)
         rest = [m for m in candidates if m not in fitting]
         result.matches = [
             m for m in fitting + rest if m.score >= top.score * MIN_RELATIVE_SCORE and m.coverage >= MIN_COVERAGE * 0.75

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from knowledge.fact_check import Amount, amounts, is_negative
 from knowledge.text import stem, words
 
 
@@ -86,6 +87,10 @@ class Stated:
     age: bool
     # Stems of the words right after each number ("90-minute call" → minut, call).
     counted: frozenset[str]
+    # Figures with units, for checking a reader's figure against them.
+    amounts: tuple[Amount, ...] = ()
+    # The claim's own text denies something ("ruled out", "without consulting").
+    negative: bool = False
 
 
 NOTHING_STATED = Stated(False, False, False, False, frozenset())
@@ -106,7 +111,7 @@ def asked_kind(question: str) -> Asked:
 
 
 def stated_kinds(texts: list[str]) -> Stated:
-    """What a claim states, from its text and quotes. Read-only."""
+    """What a claim states, from its text (first) and quotes. Read-only."""
     low = " ".join(" ".join(texts).lower().split())
     counted: set[str] = set()
     if _QUANTITY.search(low):
@@ -119,6 +124,8 @@ def stated_kinds(texts: list[str]) -> Stated:
         quantity=bool(_QUANTITY.search(low)),
         age=bool(_AGE.search(low)),
         counted=frozenset(counted),
+        amounts=tuple(dict.fromkeys(a for t in texts for a in amounts(t))),
+        negative=bool(texts) and is_negative(texts[0]),
     )
     return NOTHING_STATED if stated == NOTHING_STATED else stated
 
