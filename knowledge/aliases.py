@@ -160,7 +160,7 @@ PHRASES: dict[str, str] = {
                 "leader of ukraine",
             ],
             "trump": ["usa president", "american president", "president of the usa", "usa leader", "american leader"],
-            "healey": [
+            "healey defensesecretary": [
                 "britain defence secretary",
                 "britain defense secretary",
                 "british defence secretary",
@@ -168,7 +168,7 @@ PHRASES: dict[str, str] = {
                 "britain's defence secretary",
                 "defence secretary of britain",
             ],
-            "hegseth": [
+            "hegseth defensesecretary": [
                 "usa defense secretary",
                 "usa defence secretary",
                 "usa secretary of defense",
@@ -294,6 +294,24 @@ RELATED: list[tuple[str, ...]] = [
     ("kremlin", "moscow", "peskov", "russia"),
     ("hegseth", "pentagon"),
     ("defensesecretary", "hegseth", "healey"),
+    ("secretary", "defensesecretary"),
+    ("munich", "munichconference"),
+    (
+        "promise",
+        "promised",
+        "pledge",
+        "pledged",
+        "commitment",
+        "commit",
+        "committed",
+        "vow",
+        "vowed",
+        "affirmed",
+        "announced",
+        "offer",
+        "offered",
+    ),
+    ("involved", "involvement", "role", "part", "participate", "participation", "included", "include"),
     ("kyiv", "ukraine", "zelenskyy"),
     ("foreign", "minister", "diplomat", "barrot", "baerbock", "albares", "braže", "sikorski"),
     ("topics", "subjects", "issues", "agenda", "discussed", "covered", "range"),

@@ -44,6 +44,8 @@ _UNIT = r"(?:second|minute|hour|day|week|month|year)s?"
 # "lengthy" is how one article gives the call's length without a figure.
 _DURATION = re.compile(rf"{_NUMBER}[\s-]*{_UNIT}\b|\bhour and a half\b|\blengthy\b")
 _QUANTITY = re.compile(rf"{_NUMBER}|[£$€]\s?\d")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_LABEL_BEFORE = re.compile(rf"(?:article|pre-|{'|'.join(_MONTHS.split())})\s*$")
 _AGE = re.compile(rf"{_NUMBER}[\s-]*years?[\s-]*old\b|\baged?\s+\d+|\bbirthday\b|\bborn\b")
 
 # Question openings, checked in order: the first that matches decides.
@@ -67,6 +69,10 @@ _ASKS: list[tuple[re.Pattern[str], Kind]] = [
 _COUNTED = re.compile(r"\bhow many\s+([a-z][\w'-]*)(?:\s+([a-z][\w'-]*))?")
 # Words between "how many" and the counted noun that say nothing about it.
 _NOT_COUNTED = frozenset("of the usa russia ukraine europe nato more other different new total".split())
+
+
+# Counting people is counting members, officials, nations' envoys…
+_PEOPLE = frozenset(stem(w) for w in "people persons member members officials individuals".split())
 
 
 @dataclass(frozen=True)
@@ -114,14 +120,19 @@ def stated_kinds(texts: list[str]) -> Stated:
     """What a claim states, from its text (first) and quotes. Read-only."""
     low = " ".join(" ".join(texts).lower().split())
     counted: set[str] = set()
-    if _QUANTITY.search(low):
-        for m in re.finditer(_NUMBER, low):
-            after = words(low[m.end() : m.end() + 40])[:3]
-            counted.update(stem(w) for w in after)
+    quantity = False
+    for m in _QUANTITY.finditer(low):
+        # Years, days of a month and "Article 5" are labels, not amounts.
+        before = low[max(0, m.start() - 12) : m.start()]
+        if _YEAR.fullmatch(m.group()) or _LABEL_BEFORE.search(before):
+            continue
+        quantity = True
+        after = words(low[m.end() : m.end() + 40])[:3]
+        counted.update(stem(w) for w in after)
     stated = Stated(
         time=bool(_TIME.search(low)),
         duration=bool(_DURATION.search(low)),
-        quantity=bool(_QUANTITY.search(low)),
+        quantity=quantity,
         age=bool(_AGE.search(low)),
         counted=frozenset(counted),
         amounts=tuple(dict.fromkeys(a for t in texts for a in amounts(t))),
@@ -149,6 +160,9 @@ def states_answer(asked: Asked, stated: Stated, related: dict[str, set[str]]) ->
     if not asked.counted:
         return True
     wanted = set(asked.counted)
+    if wanted & _PEOPLE:
+        # "How many people are on the team": a count of members or officials.
+        wanted |= _PEOPLE
     for s in asked.counted:
         wanted |= related.get(s, set())
     return bool(wanted & stated.counted)
