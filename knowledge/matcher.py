@@ -34,6 +34,9 @@ _CHAT_MARKUP = re.compile(r"<[@#!][^>]*>|@(?:everyone|here|channel)\b")
 RELATED_WEIGHT = 0.6
 # The best claim must account for this share of the question's information.
 MIN_COVERAGE = 0.6
+# A verdict says the sources agree or not: the claim must cover nearly all of
+# the statement, so "the call was short and about bitcoin" is not half-checked.
+MIN_CHECK_COVERAGE = 0.7
 # Further answers must score at least this share of the best one.
 MIN_RELATIVE_SCORE = 0.45
 MAX_POSTINGS = 3000
@@ -159,7 +162,7 @@ class Matcher:
         if checked is not None:
             # A figure the claim does not give in that measure is not addressed.
             fitting = [m for m in fitting if addresses(checked, stated[by_doc[m.claim_id]].amounts)]
-            if not fitting or fitting[0].coverage < MIN_COVERAGE:
+            if not fitting or fitting[0].coverage < MIN_CHECK_COVERAGE:
                 result.near = candidates[:limit]
                 return result
             top = fitting[0]

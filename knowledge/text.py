@@ -25,6 +25,7 @@ STOPWORDS = frozenset(
     might must may can shall still yet ever even now already actually exactly currently anyone someone
     everyone people person also goes went
     give gives gave given giving take takes took taking put puts putting gets getting
+    thinks thought believe believes reckon reckons wonder wondering wondered supposed meant
     a about above after again against all also am an and any anything are aren't as at be because been before
     being below between bot both but by came can come could did didn't do does doesn't doing don't down during
     each few for from further get go going gone got had happen happened has have having he her here hers
