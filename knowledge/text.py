@@ -27,7 +27,7 @@ STOPWORDS = frozenset(
     give gives gave given giving take takes took taking put puts putting gets getting
     thinks thought believe believes reckon reckons wonder wondering wondered supposed meant
     a about above after again against all also am an and any anything are aren't as at be because been before
-    being below between bot both but by came can come could did didn't do does doesn't doing don't down during
+    being below between bot both but by can could did didn't do does doesn't doing don't down during
     each few for from further get go going gone got had happen happened has have having he her here hers
     herself hey hi him himself his how i if in into is isn't it it's its itself just kind know let's lot made
     make many me more most much my myself no nor not of off on once only or other our ours ourselves out over
