@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from knowledge.aliases import RELATED
+from knowledge.aliases import RELATED, SPEAKS_FOR
 from knowledge.chat_words import fold_chat
 from knowledge.fact_check import Verdict, addresses, checked_statement, judge, strip_amounts
 from knowledge.index import ClaimIndex
@@ -37,6 +37,8 @@ MIN_COVERAGE = 0.6
 # A verdict says the sources agree or not: the claim must cover nearly all of
 # the statement, so "the call was short and about bitcoin" is not half-checked.
 MIN_CHECK_COVERAGE = 0.7
+# Claims that do not state what is asked sort after those that do.
+OFF_KIND_FACTOR = 0.3
 # Further answers must score at least this share of the best one.
 MIN_RELATIVE_SCORE = 0.45
 MAX_POSTINGS = 3000
@@ -88,6 +90,8 @@ def _related_table() -> dict[str, set[str]]:
         stems = {stem(w) for w in group if " " not in w}
         for s in stems:
             table.setdefault(s, set()).update(stems - {s})
+    for word, bodies in SPEAKS_FOR.items():
+        table.setdefault(stem(word), set()).update(stem(b) for b in bodies)
     return table
 
 
@@ -131,46 +135,43 @@ class Matcher:
                     s = -neg_w * idf
                     if s > best.get(doc, 0.0):
                         best[doc] = s
+            mass, penalty = term.mass, term.missing_penalty
             for doc, s in best.items():
                 scores[doc] = scores.get(doc, 0.0) + s
-                covered[doc] = covered.get(doc, 0.0) + term.mass
-                if term.missing_penalty:
-                    spared[doc] = spared.get(doc, 0.0) + term.missing_penalty
+                covered[doc] = covered.get(doc, 0.0) + mass
+            if penalty:
+                for doc in best:
+                    spared[doc] = spared.get(doc, 0.0) + penalty
         priors = self.index.priors
         ranked = heapq.nlargest(limit * 4 + 8, ((d, s * priors[d]) for d, s in scores.items()), key=lambda kv: kv[1])
-        candidates = [
-            Match(self.index.claim_ids[d], round(s, 4), covered[d] / (total_mass + penalties - spared.get(d, 0.0)))
-            for d, s in ranked
-            if self.index.claim_ids[d] not in skip
-        ]
+        ids, stated = self.index.claim_ids, self.index.stated
+        asked = asked_kind(question)
+        candidates: list[tuple[float, float, bool, int]] = []
+        for d, s in ranked:
+            if ids[d] in skip:
+                continue
+            coverage = covered[d] / (total_mass + penalties - spared.get(d, 0.0))
+            # Claims that state what is asked (a date for "when", a count of the thing
+            # counted for "how many", the figure a check names) rank above claims that
+            # only share words; so does a claim that covers all of the question.
+            fits = states_answer(asked, stated[d], self._related)
+            if checked is not None:
+                fits = fits and addresses(checked, stated[d].amounts)
+            rank = s * coverage * (1.0 if fits else OFF_KIND_FACTOR)
+            candidates.append((rank, coverage, fits, d))
+        candidates.sort(key=lambda c: c[0], reverse=True)
+        found = [Match(ids[d], round(rank, 4), coverage) for rank, coverage, _, d in candidates]
         if not candidates:
             return result
-        # Claims that state what is asked (a date for "when", a count of the
-        # thing counted for "how many") come first; the rest only share words.
-        asked = asked_kind(question)
-        stated = self.index.stated
-        ids = self.index.claim_ids
-        by_doc = {ids[d]: d for d, _ in ranked}
-        fitting = [m for m in candidates if states_answer(asked, stated[by_doc[m.claim_id]], self._related)]
-        if not fitting or max(m.coverage for m in candidates[:1] + fitting[:1]) < MIN_COVERAGE:
-            result.near = candidates[:limit]
-            return result
-        top = fitting[0]
-        if top.coverage < MIN_COVERAGE:
-            result.near = fitting[:limit]
+        top_rank, top_coverage, top_fits, top_doc = candidates[0]
+        if not top_fits or top_coverage < (MIN_COVERAGE if checked is None else MIN_CHECK_COVERAGE):
+            result.near = found[:limit]
             return result
         if checked is not None:
-            # A figure the claim does not give in that measure is not addressed.
-            fitting = [m for m in fitting if addresses(checked, stated[by_doc[m.claim_id]].amounts)]
-            if not fitting or fitting[0].coverage < MIN_CHECK_COVERAGE:
-                result.near = candidates[:limit]
-                return result
-            top = fitting[0]
-            said = stated[by_doc[top.claim_id]]
+            said = stated[top_doc]
             result.verdict = judge(checked, said.amounts, said.negative)
-        rest = [m for m in candidates if m not in fitting]
         result.matches = [
-            m for m in fitting + rest if m.score >= top.score * MIN_RELATIVE_SCORE and m.coverage >= MIN_COVERAGE * 0.75
+            m for m in found if m.score >= top_rank * MIN_RELATIVE_SCORE and m.coverage >= MIN_COVERAGE * 0.75
         ][:limit]
         return result
 

@@ -44,6 +44,7 @@ _UNIT = r"(?:second|minute|hour|day|week|month|year)s?"
 # "lengthy" is how one article gives the call's length without a figure.
 _DURATION = re.compile(rf"{_NUMBER}[\s-]*{_UNIT}\b|\bhour and a half\b|\blengthy\b")
 _QUANTITY = re.compile(rf"{_NUMBER}|[£$€]\s?\d")
+_PLAIN_WORD = re.compile(r"[a-z]+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _LABEL_BEFORE = re.compile(rf"(?:article|pre-|{'|'.join(_MONTHS.split())})\s*$")
 _AGE = re.compile(rf"{_NUMBER}[\s-]*years?[\s-]*old\b|\baged?\s+\d+|\bbirthday\b|\bborn\b")
@@ -127,7 +128,7 @@ def stated_kinds(texts: list[str]) -> Stated:
         if _YEAR.fullmatch(m.group()) or _LABEL_BEFORE.search(before):
             continue
         quantity = True
-        after = words(low[m.end() : m.end() + 40])[:3]
+        after = _PLAIN_WORD.findall(low, m.end(), m.end() + 40)[:3]
         counted.update(stem(w) for w in after)
     stated = Stated(
         time=bool(_TIME.search(low)),
