@@ -281,7 +281,7 @@ SPELLINGS: dict[str, str] = {
 }
 
 # One-way relations: a country's question also finds the body that speaks for it
-# ("how did Russia describe the call" → the Kremlin's readout), but a question
+# ("what did Russia say of the call" → the Kremlin's readout), but a question
 # about the Kremlin is not widened to every claim that names Russia.
 SPEAKS_FOR: dict[str, tuple[str, ...]] = {
     "russia": ("kremlin", "moscow", "peskov"),
@@ -339,7 +339,7 @@ RELATED: list[tuple[str, ...]] = [
         "offer",
         "offered",
     ),
-    ("involved", "involvement", "role", "part", "participate", "participation", "included", "include"),
+    ("involved", "involvement", "role", "part", "participate", "included", "include"),
     ("kyiv", "zelenskyy"),
     ("foreign", "minister", "diplomat", "barrot", "baerbock", "albares", "braže", "sikorski"),
     ("topics", "subjects", "issues", "agenda", "discussed", "covered", "range"),

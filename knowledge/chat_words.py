@@ -168,7 +168,7 @@ _TOKEN = re.compile(r"[\w'’/]+|[^\w\s]+")
 # Question and exclamation marks pile up in chat; one is enough.
 _PUNCT_RUN = re.compile(r"([?!.])[?!.]+")
 # Typed in lower case, "us" after "the" or before a word of government is the
-# country, never the pronoun ("negotiating for the us", "us troops").
+# country, never the pronoun ("talks with the us", "us troops").
 _LOWER_US = re.compile(
     r"\b(?:(?<=the )us\b|us(?=[ -](?:team|troops|soldiers|side|officials|delegation|negotiators|president"
     r"|policy|government|administration|envoy|position|stance|aid|forces|military|led|russia)\b))"

@@ -7,7 +7,7 @@ import pytest
 from knowledge.questions import split_questions
 
 SPLITS: list[tuple[str, list[str]]] = [
-    ("how long was the call", ["how long was the call"]),
+    ("what was the length of the call", ["what was the length of the call"]),
     ("who negotiates for the US? and where will they meet?", ["who negotiates for the US?", "where will they meet?"]),
     ("who is witkoff?? also when is munich", ["who is witkoff?", "when is munich"]),
     ("Hey. What did Healey promise?", ["What did Healey promise?"]),
