@@ -88,8 +88,9 @@ class ClaimIndex:
     term_numbers: dict[str, int] = field(default_factory=dict)
     surface: dict[str, str] = field(default_factory=dict)
     priors: list[float] = field(default_factory=list)
-    # What sort of answer each claim states (a date, a duration, a count of what).
-    stated: list[Stated] = field(default_factory=list)
+    # Each doc's claim, to read what sort of answer it states (see `stated`).
+    states: list[ClaimState] = field(default_factory=list)
+    _stated: dict[int, Stated] = field(default_factory=dict)
     # Stems of the names claims list (people, places, bodies, speakers).
     entity_terms: set[str] = field(default_factory=set)
     avg_len: float = 1.0
@@ -107,7 +108,7 @@ class ClaimIndex:
             bag = _bag(state, index.surface, seen)
             index.claim_ids.append(state.id)
             index.priors.append(prior(state))
-            index.stated.append(_stated(state))
+            index.states.append(state)
             index.entity_terms.update(_entity_stems(state, names_seen))
             index.doc_terms.append(array("i", [index._term_number(t) for t in bag]))
             tfs.append(array("d", bag.values()))
@@ -149,17 +150,29 @@ class ClaimIndex:
                 self.postings[self.terms[t]].remove_doc(n)
             self.doc_terms[n] = numbers
             self.priors[n] = prior(state)
-            self.stated[n] = _stated(state)
+            self.states[n] = state
+            self._stated.pop(n, None)
             self.entity_terms.update(_entity_stems(state, {}))
         else:
             n = len(self.claim_ids)
             self.claim_ids.append(state.id)
             self.priors.append(prior(state))
-            self.stated.append(_stated(state))
+            self.states.append(state)
             self.entity_terms.update(_entity_stems(state, {}))
             self.doc_terms.append(numbers)
         for term, w in weights.items():
             self.postings.setdefault(term, Postings()).insert(-w, n)
+
+    def stated(self, doc: int) -> Stated:
+        """What sort of answer a claim states (a date, a duration, a count of what).
+
+        Worked out the first time a question needs it, not at build: only the
+        few claims that reach a question's shortlist are ever read this way.
+        """
+        found = self._stated.get(doc)
+        if found is None:
+            found = self._stated[doc] = _stated(self.states[doc])
+        return found
 
     @property
     def size(self) -> int:

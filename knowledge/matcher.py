@@ -8,6 +8,15 @@ Words the store has never seen count against answering, so "How do I reset my
 password?" is not answered from whatever claim is nearest; an unknown capitalised
 word, acronym or number ("What did Helmut Kohl think?") weighs more than the
 best-known word, which keeps names the articles never mention out.
+
+Before any of that, chat register is folded to plain words (`chat_words`).
+Claims are ranked by score times coverage, and those that state what the
+question asks for ("when" → a date, "how many soldiers" → a count of soldiers,
+see `question_kind`) come before those that only share its words; when none
+that covers the question states it, the matcher abstains. A name the question
+uses and a claim leaves out costs that claim coverage twice over. "Is it true
+that …" checks are matched without their figures and carry a verdict
+(`fact_check`).
 """
 
 from __future__ import annotations
@@ -42,6 +51,7 @@ OFF_KIND_FACTOR = 0.3
 # Further answers must score at least this share of the best one.
 MIN_RELATIVE_SCORE = 0.45
 MAX_POSTINGS = 3000
+MAX_RELATED_POSTINGS = 800
 UNKNOWN_NAME_WEIGHT = 2.0
 UNKNOWN_WORD_WEIGHT = 0.6
 # A claim that leaves out a name the question uses loses that name's mass twice:
@@ -131,7 +141,10 @@ class Matcher:
                 # A related word counts with the question word's own idf, discounted:
                 # a rare synonym must not outweigh the word the reader actually used.
                 idf = term.mass * weight
-                for neg_w, doc in self.index.postings.get(alt, ())[:MAX_POSTINGS]:
+                # A related word is a hint, discounted: the head of its list holds the
+                # claims where it weighs most, and reading no further bounds latency.
+                head = MAX_POSTINGS if weight >= 1.0 else MAX_RELATED_POSTINGS
+                for neg_w, doc in self.index.postings.get(alt, ())[:head]:
                     s = -neg_w * idf
                     if s > best.get(doc, 0.0):
                         best[doc] = s
@@ -154,9 +167,9 @@ class Matcher:
             # Claims that state what is asked (a date for "when", a count of the thing
             # counted for "how many", the figure a check names) rank above claims that
             # only share words; so does a claim that covers all of the question.
-            fits = states_answer(asked, stated[d], self._related)
+            fits = states_answer(asked, stated(d), self._related)
             if checked is not None:
-                fits = fits and addresses(checked, stated[d].amounts)
+                fits = fits and addresses(checked, stated(d).amounts)
             rank = s * coverage * (1.0 if fits else OFF_KIND_FACTOR)
             candidates.append((rank, coverage, fits, d))
         candidates.sort(key=lambda c: c[0], reverse=True)
@@ -168,7 +181,7 @@ class Matcher:
             result.near = found[:limit]
             return result
         if checked is not None:
-            said = stated[top_doc]
+            said = stated(top_doc)
             result.verdict = judge(checked, said.amounts, said.negative)
         result.matches = [
             m for m in found if m.score >= top_rank * MIN_RELATIVE_SCORE and m.coverage >= MIN_COVERAGE * 0.75
