@@ -255,6 +255,11 @@ SPELLINGS: dict[str, str] = {
     "centre": "center",
     "programme": "program",
     "kiev": "kyiv",
+    # "talk" the verb is speaking; "talks" the noun are negotiations. Both stem
+    # to "talk", so the verb is spelled as the verb it means.
+    "talk": "speak",
+    "talked": "spoke",
+    "talking": "speaking",
     # countries and their adjectives
     "america": "usa",
     "american": "usa",
@@ -281,10 +286,12 @@ SPELLINGS: dict[str, str] = {
 }
 
 # One-way relations: a country's question also finds the body that speaks for it
-# ("what did Russia say of the call" → the Kremlin's readout), but a question
-# about the Kremlin is not widened to every claim that names Russia.
+# ("what did Russia say of the call" → the Kremlin's readout), and a leader's
+# the country he acts for ("Trump talked with Russia" is about Putin); but a
+# question about the Kremlin is not widened to every claim that names Russia.
 SPEAKS_FOR: dict[str, tuple[str, ...]] = {
     "russia": ("kremlin", "moscow", "peskov"),
+    "putin": ("russia", "kremlin"),
 }
 
 RELATED: list[tuple[str, ...]] = [
@@ -306,14 +313,14 @@ RELATED: list[tuple[str, ...]] = [
         "station",
     ),
     ("meet", "meeting", "summit", "visit", "face-to-face", "host", "hold", "come", "travel", "trip", "sit"),
-    ("call", "phone", "conversation", "spoke", "speak", "talked", "conversations"),
+    ("call", "phone", "conversation", "spoke", "speak", "conversations"),
     ("long", "length", "duration", "lasted", "minute", "hour", "lengthy"),
     ("team", "delegation", "negotiators", "envoy", "officials", "lead"),
     ("ceasefire", "truce", "armistice"),
     ("aid", "assistance", "funding", "money", "cash", "funds", "package", "billion", "support"),
     ("territory", "land", "borders", "territories", "regions", "crimea"),
     ("swap", "exchange", "trade", "trading", "swapped", "swapping"),
-    ("prisoner", "detainee", "custody", "detention", "released", "freed", "release", "hostage", "teacher"),
+    ("prisoner", "detainee", "custody", "detention", "released", "freed", "free", "release", "hostage", "teacher"),
     ("internationalcriminalcourt", "court", "warrant", "tribunal"),
     ("guarantees", "assurances", "protection", "guarantee"),
     ("response", "reaction", "react", "respond", "responded", "reply", "reacted"),
@@ -324,6 +331,7 @@ RELATED: list[tuple[str, ...]] = [
     ("defensesecretary", "healey"),
     ("secretary", "defensesecretary"),
     ("munich", "munichconference"),
+    ("start", "begin", "begins", "open", "opens", "scheduled", "held", "kick", "take place"),
     (
         "promise",
         "promised",

@@ -23,7 +23,7 @@ FILLER = frozenset(
     hmmm lol lmao lmfao rofl haha hahaha hehe omg omfg wtf btw tbh imo imho idk idc ngl fr frfr smh fyi iirc
     afaik ikr jk pls plz plez pleez please thx thanks thank ty tysm cheers bro bruh dude mate guys folks
     yall y'all fam rn atm nah naw nope yeah yea yeh yep yup ya ye like literally basically actually honestly
-    seriously anyway anyways quick question q bot gonna wanna gotta kinda sorta lemme gimme dunno tho though
+    seriously anyway anyways quick question q bot wanna gotta kinda sorta lemme gimme dunno tho though
     really srsly legit ofc obv obvs
     """.split()
 )
@@ -31,6 +31,8 @@ FILLER = frozenset(
 # Shorthand, clipped words and dropped apostrophes → what they stand for.
 EXPANSIONS: dict[str, str] = {
     # letter and digit shorthand
+    # Kept as words: tense tells "when will …" from "when did …".
+    "gonna": "going to",
     "u": "you",
     "ur": "your",
     "r": "are",

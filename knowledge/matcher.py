@@ -168,6 +168,9 @@ class Matcher:
             # counted for "how many", the figure a check names) rank above claims that
             # only share words; so does a claim that covers all of the question.
             fits = states_answer(asked, stated(d), self._related)
+            # A claim that leaves out someone or somewhere the question names is
+            # about something else ("Russia's defence spending" vs NATO's).
+            fits = fits and spared.get(d, 0.0) >= penalties - 1e-9
             if checked is not None:
                 fits = fits and addresses(checked, stated(d).amounts)
             rank = s * coverage * (1.0 if fits else OFF_KIND_FACTOR)

@@ -37,7 +37,7 @@ _DAYS = "monday tuesday wednesday thursday friday saturday sunday"
 _TIME = re.compile(
     rf"\b(?:{'|'.join(_MONTHS.split())}|{'|'.join(_DAYS.split())}|(?:19|20)\d\d|\d{{1,2}}:\d\d"
     r"|morning|afternoon|evening|night|weekend|week|today|yesterday|tomorrow|tonight|ago|date|dates"
-    r"|days? (?:before|after|later|earlier)|this year|last year|next year|immediately|soon|recently|recent"
+    r"|days? (?:before|after|later|earlier)|this year|last year|next year|recently|recent"
     r"|preceded|followed|following|since)\b"
 )
 _UNIT = r"(?:second|minute|hour|day|week|month|year)s?"
@@ -45,6 +45,7 @@ _UNIT = r"(?:second|minute|hour|day|week|month|year)s?"
 _DURATION = re.compile(rf"{_NUMBER}[\s-]*{_UNIT}\b|\bhour and a half\b|\blengthy\b")
 _QUANTITY = re.compile(rf"{_NUMBER}|[£$€]\s?\d")
 _PLAIN_WORD = re.compile(r"[a-z]+")
+_FUTURE = re.compile(r"\b(?:will|going to|shall|gonna|next|upcoming|scheduled|expected|planned|would)\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _LABEL_BEFORE = re.compile(rf"(?:article|pre-|{'|'.join(_MONTHS.split())})\s*$")
 _AGE = re.compile(rf"{_NUMBER}[\s-]*years?[\s-]*old\b|\baged?\s+\d+|\bbirthday\b|\bborn\b")
@@ -82,6 +83,8 @@ class Asked:
 
     kind: Kind
     counted: frozenset[str] = frozenset()
+    # "When will …", "how long will …": asked about what has not happened yet.
+    future: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ class Stated:
     amounts: tuple[Amount, ...] = ()
     # The claim's own text denies something ("ruled out", "without consulting").
     negative: bool = False
+    # The claim's own text speaks of what was still to come ("will meet", "scheduled").
+    future: bool = False
 
 
 NOTHING_STATED = Stated(False, False, False, False, frozenset())
@@ -113,7 +118,7 @@ def asked_kind(question: str) -> Asked:
             if kind is Kind.QUANTITY and m:
                 picked = [g for g in m.groups() if g and g not in _NOT_COUNTED][:1]
                 counted = frozenset(stem(w) for p in picked for w in words(p))
-            return Asked(kind, counted)
+            return Asked(kind, counted, future=bool(_FUTURE.search(low)))
     return Asked(Kind.OTHER)
 
 
@@ -131,13 +136,16 @@ def stated_kinds(texts: list[str]) -> Stated:
         after = _PLAIN_WORD.findall(low, m.end(), m.end() + 40)[:3]
         counted.update(stem(w) for w in after)
     stated = Stated(
-        time=bool(_TIME.search(low)),
+        # A date in a quote is often only where the story is set; "when" wants a
+        # claim whose own statement gives the time.
+        time=bool(texts) and bool(_TIME.search(texts[0].lower())),
         duration=bool(_DURATION.search(low)),
         quantity=quantity,
         age=bool(_AGE.search(low)),
         counted=frozenset(counted),
         amounts=tuple(dict.fromkeys(a for t in texts for a in amounts(t))),
         negative=bool(texts) and is_negative(texts[0]),
+        future=bool(texts) and bool(_FUTURE.search(texts[0].lower())),
     )
     return NOTHING_STATED if stated == NOTHING_STATED else stated
 
@@ -150,6 +158,9 @@ def states_answer(asked: Asked, stated: Stated, related: dict[str, set[str]]) ->
     """
     if asked.kind is Kind.OTHER:
         return True
+    if asked.future and asked.kind in (Kind.WHEN, Kind.DURATION) and not stated.future:
+        # "When will they meet?" is not answered by when something already happened.
+        return False
     if asked.kind is Kind.WHEN:
         return stated.time
     if asked.kind is Kind.DURATION:
