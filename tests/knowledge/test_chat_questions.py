@@ -80,6 +80,9 @@ PARAPHRASED_ACTIONS: list[Row] = [
 
 ASKED_KIND_RANKING: list[Row] = [
     ("what date was the call", {"call-date-february-12"}, True),
+    ("whens the call", {"call-date-february-12"}, True),
+    ("how long did the two of them talk", CALL_LENGTH, True),
+    ("when is the munich conference going to start", {"munich-security-conference-dates"}, True),
     ("what time of day did they speak", {"call-early-morning-washington"}, True),
     ("how much is britain giving in military aid", {"uk-4-5-billion-military-aid"}, True),
     ("what percentage of their economy should allies spend on defence", {"nato-defence-spending-5-percent"}, True),
@@ -103,6 +106,9 @@ NOT_IN_THE_ARTICLES = [
     "what did the italian foreign minister say",
     "how long was the biden putin call",
     "when will trump visit moscow",
+    "how long will the negotiations last",
+    "when will the fighting stop",
+    "how much of its gdp does russia spend on defence",
     "what date will the saudi summit be",
     "how big will the european peacekeeping force be",
     "how many soldiers does ukraine have at the front",
