@@ -159,6 +159,9 @@ PHRASES: dict[str, str] = {
                 "eu chief",
                 "european commission chairwoman",
                 "commission boss",
+                "head of the european commission",
+                "european commission head",
+                "european commission chief",
             ],
             "putin": [
                 "russian president",
@@ -272,6 +275,8 @@ SPELLINGS: dict[str, str] = {
     "european": "europe",
     "europeans": "europe",
     "british": "britain",
+    "brits": "britain",
+    "brit": "britain",
     "uk": "britain",
     "england": "britain",
     "french": "france",
@@ -286,12 +291,11 @@ SPELLINGS: dict[str, str] = {
 }
 
 # One-way relations: a country's question also finds the body that speaks for it
-# ("what did Russia say of the call" → the Kremlin's readout), and a leader's
-# the country he acts for ("Trump talked with Russia" is about Putin); but a
-# question about the Kremlin is not widened to every claim that names Russia.
+# ("what did Russia say of the call" → the Kremlin's readout); but a question
+# about the Kremlin is not widened to every claim that names Russia.
 SPEAKS_FOR: dict[str, tuple[str, ...]] = {
     "russia": ("kremlin", "moscow", "peskov"),
-    "putin": ("russia", "kremlin"),
+    "ukraine": ("kyiv", "zelenskyy"),
 }
 
 RELATED: list[tuple[str, ...]] = [

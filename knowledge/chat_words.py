@@ -158,6 +158,7 @@ EXPANSIONS: dict[str, str] = {
     "rus": "russia",
     "eu": "european union",
     "nato's": "nato",
+    "ww2": "wwii",
     "phonecall": "phone call",
     "phonecalls": "phone calls",
     "peacetalks": "peace talks",

@@ -207,7 +207,7 @@ def _stated(state: ClaimState) -> Stated:
     texts = [state.claim.text, *(q.quote for q in state.claim.quotes)]
     if state.correction:
         texts.append(state.correction.text)
-    return stated_kinds(texts)
+    return stated_kinds(texts, state.claim.said_by)
 
 
 def _bag(state: ClaimState, surface: dict[str, str], seen: dict[str, list[str]] | None = None) -> Counter[str]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
@@ -159,6 +159,8 @@ class Matcher:
         ranked = heapq.nlargest(limit * 4 + 8, ((d, s * priors[d]) for d, s in scores.items()), key=lambda kv: kv[1])
         ids, stated = self.index.claim_ids, self.index.stated
         asked = asked_kind(question)
+        # Only a speaker the claims name is checked; an unknown one is the coverage rule's.
+        asked = replace(asked, speaker=frozenset(s for s in asked.speaker if s in self.index.entity_terms))
         candidates: list[tuple[float, float, bool, int]] = []
         for d, s in ranked:
             if ids[d] in skip:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from knowledge.fact_check import Amount, amounts, is_negative
-from knowledge.text import stem, words
+from knowledge.text import STOPWORDS, stem, words
 
 
 class Kind(Enum):
@@ -46,6 +46,19 @@ _DURATION = re.compile(rf"{_NUMBER}[\s-]*{_UNIT}\b|\bhour and a half\b|\blengthy
 _QUANTITY = re.compile(rf"{_NUMBER}|[£$€]\s?\d")
 _PLAIN_WORD = re.compile(r"[a-z]+")
 _FUTURE = re.compile(r"\b(?:will|going to|shall|gonna|next|upcoming|scheduled|expected|planned|would)\b")
+# "what did X say", "did X comment on": X is asked to be the one speaking.
+_ASKED_SPEAKER = re.compile(
+    r"\b(?:what|did|does|has|have|had|how did|why did|when did)\s+(.{2,50}?)\s+"
+    r"(?:say|said|think|argue|claim|comment|mention|tell|write|post|announce|react|respond|warn|insist|stress)\b"
+)
+_SAYING = re.compile(
+    r"\b(?:said|says|say|told|tell|stressed|warned|warns|argued|argues|insisted|insist|called|calls|described"
+    r"|describe|wrote|write|confirmed|announced|stated|affirmed|appealed|urged|urge|reiterated|declared|rejected"
+    r"|ruled|kept|claimed|signalled|signaled|indicated|revealed|suggested|expects|sees|reads|acknowledged"
+    r"|reacted|responded|voiced|fear|fears|called|demand|demands|report|reports|recalled|backed|emphasized"
+    r"|emphasised|cautioned|noted|hailed|praised|criticised|criticized|described|accounts?|readout|statement"
+    r"|post|posted|expressed|agreed|welcomed)\b"
+)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _LABEL_BEFORE = re.compile(rf"(?:article|pre-|{'|'.join(_MONTHS.split())})\s*$")
 _AGE = re.compile(rf"{_NUMBER}[\s-]*years?[\s-]*old\b|\baged?\s+\d+|\bbirthday\b|\bborn\b")
@@ -85,6 +98,8 @@ class Asked:
     counted: frozenset[str] = frozenset()
     # "When will …", "how long will …": asked about what has not happened yet.
     future: bool = False
+    # "What did X say …": the stems of X, who must be the one speaking in the answer.
+    speaker: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -103,6 +118,8 @@ class Stated:
     negative: bool = False
     # The claim's own text speaks of what was still to come ("will meet", "scheduled").
     future: bool = False
+    # Who speaks in the claim: its speaker and the names just before a verb of saying.
+    speakers: frozenset[str] = frozenset()
 
 
 NOTHING_STATED = Stated(False, False, False, False, frozenset())
@@ -111,6 +128,8 @@ NOTHING_STATED = Stated(False, False, False, False, frozenset())
 def asked_kind(question: str) -> Asked:
     """The kind of answer `question` asks for (OTHER when it asks for none in particular)."""
     low = " ".join(question.lower().split())
+    said = _ASKED_SPEAKER.search(low)
+    speaker = frozenset(stem(w) for w in words(said.group(1)) if w not in STOPWORDS) if said else frozenset()
     for pattern, kind in _ASKS:
         if pattern.search(low):
             counted: frozenset[str] = frozenset()
@@ -118,12 +137,12 @@ def asked_kind(question: str) -> Asked:
             if kind is Kind.QUANTITY and m:
                 picked = [g for g in m.groups() if g and g not in _NOT_COUNTED][:1]
                 counted = frozenset(stem(w) for p in picked for w in words(p))
-            return Asked(kind, counted, future=bool(_FUTURE.search(low)))
-    return Asked(Kind.OTHER)
+            return Asked(kind, counted, future=bool(_FUTURE.search(low)), speaker=speaker)
+    return Asked(Kind.OTHER, speaker=speaker)
 
 
-def stated_kinds(texts: list[str]) -> Stated:
-    """What a claim states, from its text (first) and quotes. Read-only."""
+def stated_kinds(texts: list[str], said_by: str | None = None) -> Stated:
+    """What a claim states, from its text (first) and quotes, and who says it. Read-only."""
     low = " ".join(" ".join(texts).lower().split())
     counted: set[str] = set()
     quantity = False
@@ -146,8 +165,19 @@ def stated_kinds(texts: list[str]) -> Stated:
         amounts=tuple(dict.fromkeys(a for t in texts for a in amounts(t))),
         negative=bool(texts) and is_negative(texts[0]),
         future=bool(texts) and bool(_FUTURE.search(texts[0].lower())),
+        speakers=_speakers(texts[0] if texts else "", said_by),
     )
     return NOTHING_STATED if stated == NOTHING_STATED else stated
+
+
+def _speakers(text: str, said_by: str | None) -> frozenset[str]:
+    found = {stem(w) for w in words(said_by or "") if w not in STOPWORDS}
+    low = text.lower()
+    for m in _SAYING.finditer(low):
+        # The subject of a verb of saying sits just before it ("Kremlin spokesman
+        # Dmitry Peskov said", "Trump's description of Putin").
+        found.update(stem(w) for w in words(low[max(0, m.start() - 80) : m.start()])[-8:] if w not in STOPWORDS)
+    return frozenset(found)
 
 
 def states_answer(asked: Asked, stated: Stated, related: dict[str, set[str]]) -> bool:
@@ -156,6 +186,8 @@ def states_answer(asked: Asked, stated: Stated, related: dict[str, set[str]]) ->
     For "how many X" the claim must count X (or a related word) itself: a
     claim that counts years does not say how many soldiers there are.
     """
+    if asked.speaker and not _speaks(asked.speaker, stated.speakers, related):
+        return False
     if asked.kind is Kind.OTHER:
         return True
     if asked.future and asked.kind in (Kind.WHEN, Kind.DURATION) and not stated.future:
@@ -178,3 +210,7 @@ def states_answer(asked: Asked, stated: Stated, related: dict[str, set[str]]) ->
     for s in asked.counted:
         wanted |= related.get(s, set())
     return bool(wanted & stated.counted)
+
+
+def _speaks(speaker: frozenset[str], speakers: frozenset[str], related: dict[str, set[str]]) -> bool:
+    return any(s in speakers or related.get(s, set()) & speakers for s in speaker)

@@ -41,6 +41,8 @@ ROLES_AND_SIDES: list[Row] = [
     ("what is the vice president doing in munich", {"vance-rubio-munich-talks"}, True),
     ("what did the kremlin spokesman say about the call", CALL_LENGTH | {"putin-supports-peace-talks"}, False),
     ("did the nato chief say anything", {"rutte-von-der-leyen-european-involvement"}, True),
+    ("what did the brits' defence sec say", {"uk-4-5-billion-military-aid", "healey-we-are-and-we-will"}, True),
+    ("wat did trump say abt ww2", {"trump-ww2-parallel"}, True),
     ("what did the uk defence secretary announce", {"uk-4-5-billion-military-aid", "healey-we-are-and-we-will"}, True),
     ("the us defense secretary on ukraine joining the alliance", HEGSETH_NATO, False),
     ("who is the cia director on the team", TEAM, True),
@@ -109,6 +111,9 @@ NOT_IN_THE_ARTICLES = [
     "how long will the negotiations last",
     "when will the fighting stop",
     "how much of its gdp does russia spend on defence",
+    # The person asked about must be the one speaking, not merely named.
+    "did putin say anything about nato",
+    "what did the vice president say about the call",
     "what date will the saudi summit be",
     "how big will the european peacekeeping force be",
     "how many soldiers does ukraine have at the front",
