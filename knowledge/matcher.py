@@ -51,7 +51,7 @@ OFF_KIND_FACTOR = 0.3
 # Further answers must score at least this share of the best one.
 MIN_RELATIVE_SCORE = 0.45
 MAX_POSTINGS = 3000
-MAX_RELATED_POSTINGS = 800
+MAX_RELATED_POSTINGS = 500
 UNKNOWN_NAME_WEIGHT = 2.0
 UNKNOWN_WORD_WEIGHT = 0.6
 # A claim that leaves out a name the question uses loses that name's mass twice:
