@@ -133,46 +133,46 @@ class Matcher:
         if not terms or total_mass <= 0:
             return result
         scores: dict[int, float] = {}
-        covered: dict[int, float] = {}
-        spared: dict[int, float] = {}
         for term in terms:
             best: dict[int, float] = {}
             for alt, weight in term.alternatives:
                 # A related word counts with the question word's own idf, discounted:
                 # a rare synonym must not outweigh the word the reader actually used.
+                # Being a hint, it is read only at the head of its list (the claims
+                # where it weighs most), which bounds latency on a large store.
                 idf = term.mass * weight
-                # A related word is a hint, discounted: the head of its list holds the
-                # claims where it weighs most, and reading no further bounds latency.
                 head = MAX_POSTINGS if weight >= 1.0 else MAX_RELATED_POSTINGS
                 for neg_w, doc in self.index.postings.get(alt, ())[:head]:
                     s = -neg_w * idf
                     if s > best.get(doc, 0.0):
                         best[doc] = s
-            mass, penalty = term.mass, term.missing_penalty
             for doc, s in best.items():
                 scores[doc] = scores.get(doc, 0.0) + s
-                covered[doc] = covered.get(doc, 0.0) + mass
-            if penalty:
-                for doc in best:
-                    spared[doc] = spared.get(doc, 0.0) + penalty
         priors = self.index.priors
         ranked = heapq.nlargest(limit * 4 + 8, ((d, s * priors[d]) for d, s in scores.items()), key=lambda kv: kv[1])
         ids, stated = self.index.claim_ids, self.index.stated
         asked = asked_kind(question)
         # Only a speaker the claims name is checked; an unknown one is the coverage rule's.
         asked = replace(asked, speaker=frozenset(s for s in asked.speaker if s in self.index.entity_terms))
+        # Coverage is read from each shortlisted claim's own terms, so it is exact
+        # even where the postings read above stopped short of that claim.
+        numbers = self.index.term_numbers
+        wanted = [(t, {numbers[a] for a, _ in t.alternatives if a in numbers}) for t in terms]
         candidates: list[tuple[float, float, bool, int]] = []
         for d, s in ranked:
             if ids[d] in skip:
                 continue
-            coverage = covered[d] / (total_mass + penalties - spared.get(d, 0.0))
+            own = set(self.index.doc_terms[d])
+            hit = [t for t, alts in wanted if alts & own]
+            spared = sum(t.missing_penalty for t in hit)
+            coverage = sum(t.mass for t in hit) / (total_mass + penalties - spared)
             # Claims that state what is asked (a date for "when", a count of the thing
             # counted for "how many", the figure a check names) rank above claims that
             # only share words; so does a claim that covers all of the question.
             fits = states_answer(asked, stated(d), self._related)
             # A claim that leaves out someone or somewhere the question names is
             # about something else ("Russia's defence spending" vs NATO's).
-            fits = fits and spared.get(d, 0.0) >= penalties - 1e-9
+            fits = fits and spared >= penalties - 1e-9
             if checked is not None:
                 fits = fits and addresses(checked, stated(d).amounts)
             rank = s * coverage * (1.0 if fits else OFF_KIND_FACTOR)
