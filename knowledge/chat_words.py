@@ -167,7 +167,8 @@ EXPANSIONS: dict[str, str] = {
     "cease-fire": "ceasefire",
 }
 
-_TOKEN = re.compile(r"[\w'’/]+|[^\w\s]+")
+# Words only: everything between them ("4.5", "U.S.", "£") is left exactly as typed.
+_TOKEN = re.compile(r"(?<![\w.])[\w'’/]+(?![\w]|\.\w)")
 # Question and exclamation marks pile up in chat; one is enough.
 _PUNCT_RUN = re.compile(r"([?!.])[?!.]+")
 # Typed in lower case, "us" after "the" or before a word of government is the
@@ -179,23 +180,26 @@ _LOWER_US = re.compile(
 
 
 def fold_chat(text: str) -> str:
-    """`text` with chat filler dropped and shorthand spelled out.
+    """`text` with chat filler dropped and shorthand spelled out, in place.
 
-    Case is kept on the words left alone, so a capitalised name stays one.
+    Case is kept on the words left alone, so a capitalised name stays one;
+    numbers and abbreviations with dots ("4.5", "U.S.") are left as they are.
     """
     text = _LOWER_US.sub("USA", _PUNCT_RUN.sub(r"\1", text))
-    out: list[str] = []
-    for token in _TOKEN.findall(text):
-        low = token.lower().replace("’", "'")
-        if low in FILLER:
-            continue
-        expanded = EXPANSIONS.get(low)
-        if expanded is None:
-            # A trailing possessive on shorthand ("fm's") keeps the expansion.
-            base = low.removesuffix("'s")
-            expanded = EXPANSIONS.get(base) if base != low else None
-        out.append(expanded if expanded is not None else token)
-    return " ".join(out)
+    return " ".join(_TOKEN.sub(_fold_word, text).split())
+
+
+def _fold_word(match: re.Match[str]) -> str:
+    token = match.group(0)
+    low = token.lower().replace("’", "'")
+    if low in FILLER:
+        return ""
+    expanded = EXPANSIONS.get(low)
+    if expanded is None:
+        # A trailing possessive on shorthand ("fm's") keeps the expansion.
+        base = low.removesuffix("'s")
+        expanded = EXPANSIONS.get(base) if base != low else None
+    return token if expanded is None else expanded
 
 
 def is_only_chatter(text: str) -> bool:

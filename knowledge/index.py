@@ -91,7 +91,7 @@ class ClaimIndex:
     # Each doc's claim, to read what sort of answer it states (see `stated`).
     states: list[ClaimState] = field(default_factory=list)
     _stated: dict[int, Stated] = field(default_factory=dict)
-    # Stems of the names claims list (people, places, bodies, speakers).
+    # Stems of the names claims list (people, places, bodies).
     entity_terms: set[str] = field(default_factory=set)
     avg_len: float = 1.0
 
@@ -195,7 +195,9 @@ def prior(state: ClaimState) -> float:
 
 def _entity_stems(state: ClaimState, seen: dict[str, list[str]]) -> list[str]:
     out: list[str] = []
-    for name in [*state.claim.entities, state.claim.said_by or ""]:
+    # Only the names a claim lists: a speaker such as "Critics" or "Senior European
+    # diplomat" is a description, not a name a question must carry into the answer.
+    for name in state.claim.entities:
         pairs = seen.get(name)
         if pairs is None:
             pairs = seen[name] = _word_stems(name, {})
