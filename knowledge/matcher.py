@@ -34,7 +34,7 @@ from knowledge.chat_words import fold_chat
 from knowledge.fact_check import Verdict, addresses, checked_statement, judge, strip_amounts
 from knowledge.index import ClaimIndex
 from knowledge.question_kind import asked_kind, states_answer
-from knowledge.specific_words import is_specific
+from knowledge.specific_words import OFFICES, is_specific
 from knowledge.text import STOPWORDS, capitalised_words, stem, words
 
 # Mentions and links pasted from chat (<@U123>, <@&42>, <#C9>, <!here>, @everyone) say
@@ -212,7 +212,8 @@ class Matcher:
             if alts:
                 own = self.index.idf(s)
                 mass = own if own > 0 else max(self.index.idf(a) for a, _ in alts)
-                out.append(QueryTerm(w, alts, mass, known=True, entity=s in self.index.entity_terms))
+                entity = s in self.index.entity_terms or s in OFFICES
+                out.append(QueryTerm(w, alts, mass, known=True, entity=entity))
             else:
                 # An unknown name means the question is about someone the articles never
                 # mention; an unknown ordinary word may just be phrasing.

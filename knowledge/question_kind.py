@@ -81,9 +81,17 @@ _ASKS: list[tuple[re.Pattern[str], Kind]] = [
     ),
 ]
 # "how many X": the words after "many" say what is counted.
-_COUNTED = re.compile(r"\bhow many\s+([a-z][\w'-]*)(?:\s+([a-z][\w'-]*))?")
+_COUNTED = re.compile(r"\bhow (?:many|much)\s+([a-z][\w'-]*)(?:\s+([a-z][\w'-]*))?")
+_MEASURED = re.compile(r"\bhow much\b|\bwhat (?:percentage|percent|share|amount|sum)\b")
 # Words between "how many" and the counted noun that say nothing about it.
-_NOT_COUNTED = frozenset("of the usa russia ukraine europe nato more other different new total".split())
+_MEASURED = re.compile(r"\bhow much\b|\bwhat (?:percentage|percent|share|amount|sum)\b")
+# Words between "how many" and the counted noun that only qualify it.
+_QUALIFIERS = frozenset(
+    "of the usa russia ukraine europe nato more other different new total military financial".split()
+)
+# A verb or pronoun right after "how much" ("how much did they give", "how much
+# is Britain giving") means the measured thing is not named.
+_NOT_NAMED = frozenset("did does do is are was were will would has have had should could can it they".split())
 
 
 # Counting people is counting members, officials, nations' envoys…
@@ -100,6 +108,8 @@ class Asked:
     future: bool = False
     # "What did X say …": the stems of X, who must be the one speaking in the answer.
     speaker: frozenset[str] = frozenset()
+    # "How much", "what percentage": an amount of money or a share, not a head count.
+    measured: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,10 +144,11 @@ def asked_kind(question: str) -> Asked:
         if pattern.search(low):
             counted: frozenset[str] = frozenset()
             m = _COUNTED.search(low)
-            if kind is Kind.QUANTITY and m:
-                picked = [g for g in m.groups() if g and g not in _NOT_COUNTED][:1]
+            if kind is Kind.QUANTITY and m and m.group(1) not in _NOT_NAMED:
+                picked = [g for g in m.groups() if g and g not in _QUALIFIERS][:1]
                 counted = frozenset(stem(w) for p in picked for w in words(p))
-            return Asked(kind, counted, future=bool(_FUTURE.search(low)), speaker=speaker)
+            measured = kind is Kind.QUANTITY and bool(_MEASURED.search(low))
+            return Asked(kind, counted, future=bool(_FUTURE.search(low)), speaker=speaker, measured=measured)
     return Asked(Kind.OTHER, speaker=speaker)
 
 
@@ -152,7 +163,7 @@ def stated_kinds(texts: list[str], said_by: str | None = None) -> Stated:
         if _YEAR.fullmatch(m.group()) or _LABEL_BEFORE.search(before):
             continue
         quantity = True
-        after = _PLAIN_WORD.findall(low, m.end(), m.end() + 40)[:3]
+        after = _PLAIN_WORD.findall(low, m.end(), m.end() + 50)[:4]
         counted.update(stem(w) for w in after)
     stated = Stated(
         # A date in a quote is often only where the story is set; "when" wants a
@@ -200,6 +211,8 @@ def states_answer(asked: Asked, stated: Stated, related: dict[str, set[str]]) ->
     if asked.kind is Kind.AGE:
         return stated.age
     if not stated.quantity:
+        return False
+    if asked.measured and not any(m in ("amount", "percent") for _, m in stated.amounts):
         return False
     if not asked.counted:
         return True

@@ -28,8 +28,18 @@ _WORDS = """
     helsinki copenhagen amsterdam dublin ankara istanbul tehran baghdad jerusalem cairo minsk tbilisi vilnius
     riga tallinn bucharest sofia belgrade london paris berlin geneva istanbul doha riyadh
     chancellor premier pope king queen prince princess emperor monarch sultan ayatollah mayor governor senator
-    senate congressman congresswoman parliament bundestag duma knesset
+    senate congressman congresswoman parliament bundestag duma knesset prime
+    xi jinping modi erdogan erdoğan macron scholz merz starmer sunak johnson meloni orban orbán netanyahu
+    lukashenko lavrov shoigu medvedev kishida ishiba trudeau carney albanese lula milei sheinbaum obama clinton
+    harris pence blinken austin sullivan stoltenberg guterres kallas costa michel borrell tusk duda nawrocki
+    stubb frederiksen sanchez sánchez rutte kuleba sybiha yermak umerov zaluzhny syrskyi navalny prigozhin
+    kadyrov khamenei pezeshkian raisi kim mbs bin salman
 """
+# Offices: a question that names one asks about its holder, so an answer must
+# name the same office ("the Polish president" is not Poland's foreign minister).
+OFFICES = frozenset(
+    stem(w) for w in "president minister chancellor ambassador spokesman spokesperson premier king".split()
+)
 SPECIFIC = frozenset(stem(w) for w in _WORDS.split())
 
 

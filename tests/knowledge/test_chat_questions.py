@@ -89,6 +89,8 @@ ASKED_KIND_RANKING: list[Row] = [
     ("how much is britain giving in military aid", {"uk-4-5-billion-military-aid"}, True),
     ("what percentage of their economy should allies spend on defence", {"nato-defence-spending-5-percent"}, True),
     ("how many people are on the us negotiating team", {"us-team-three-members"}, False),
+    ("how much is the uk giving", {"uk-4-5-billion-military-aid"}, True),
+    ("how much should allies spend", {"nato-defence-spending-5-percent"}, True),
 ]
 
 FACT_CHECKS_ANSWERED: list[Row] = [
@@ -111,6 +113,13 @@ NOT_IN_THE_ARTICLES = [
     "how long will the negotiations last",
     "when will the fighting stop",
     "how much of its gdp does russia spend on defence",
+    "how much aid has germany given ukraine",
+    # Offices and leaders typed in lower case are still someone the articles do not quote.
+    "what did the polish president say",
+    "who is the russian foreign minister",
+    "how long was the trump xi call",
+    "what did the uk prime minister say",
+    "did macron say anything abt the talks",
     # The person asked about must be the one speaking, not merely named.
     "did putin say anything about nato",
     "what did the vice president say about the call",
