@@ -225,6 +225,8 @@ PHRASES: dict[str, str] = {
 }
 
 SPELLINGS: dict[str, str] = {
+    # Counts as digits, however written: "the 4 negotiators" are the four.
+    **{w: str(n) for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)},
     # people
     "zelensky": "zelenskyy",
     "zelenskiy": "zelenskyy",
@@ -361,7 +363,7 @@ RELATED: list[tuple[str, ...]] = [
     ("war", "conflict", "fighting", "invasion", "aggression"),
     ("end", "stop", "halt", "conclude", "resolve", "resolution", "ending"),
     ("peace", "settlement", "deal", "agreement", "accord"),
-    ("surrender", "capitulation", "appeasement", "concession", "concessions"),
+    ("surrender", "capitulation", "appeasement", "concession", "concessions", "soft", "lenient", "caving"),
     ("abandon", "desert", "leave", "abandoned"),
     ("critics", "criticism", "criticized", "skepticism", "skeptical", "critical", "criticize"),
     ("risk", "risks", "backfire", "counterproductive", "danger", "dangerous", "fail", "harm", "downside"),

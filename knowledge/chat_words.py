@@ -159,6 +159,7 @@ EXPANSIONS: dict[str, str] = {
     "eu": "european union",
     "nato's": "nato",
     "ww2": "wwii",
+    "icc": "international criminal court",
     "phonecall": "phone call",
     "phonecalls": "phone calls",
     "peacetalks": "peace talks",

@@ -139,10 +139,15 @@ def is_negative(text: str) -> bool:
     return bool(_NEGATIVE.search(text))
 
 
-def judge(statement: str, claim_amounts: tuple[Amount, ...], claim_negative: bool) -> Verdict | None:
+def judge(
+    statement: str, claim_amounts: tuple[Amount, ...], claim_negative: bool, states_it_all: bool
+) -> Verdict | None:
     """Whether a claim confirms or refutes `statement`; None when it does neither.
 
-    Callers first check `addresses`: a figure the claim does not give is not refuted.
+    Callers first check `addresses`: a figure the claim does not give is not
+    refuted. Without figures, yes or no rests on the claim's polarity, so it is
+    given only when the claim's own statement carries the whole check
+    (`states_it_all`), not when some of it is only in a quote.
     """
     said = amounts(statement)
     if said:
@@ -150,6 +155,8 @@ def judge(statement: str, claim_amounts: tuple[Amount, ...], claim_negative: boo
         if any(_close(v, w) for v, m in said for w, n in theirs if m == n):
             return Verdict(True, f"Yes — the sources say {_render(theirs[0])}.")
         return Verdict(False, f"No — the sources say {_render(theirs[0])}, not {_render(said[0], about=False)}.")
+    if not states_it_all:
+        return None
     if is_negative(statement) != claim_negative:
         return Verdict(False, "No — the sources say otherwise.")
     return Verdict(True, "Yes — the sources agree.")

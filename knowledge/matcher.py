@@ -46,6 +46,8 @@ MIN_COVERAGE = 0.6
 # A verdict says the sources agree or not: the claim must cover nearly all of
 # the statement, so "the call was short and about bitcoin" is not half-checked.
 MIN_CHECK_COVERAGE = 0.7
+# A yes or no needs the claim's own sentence, not just its quotes, to say this much of it.
+VERDICT_TEXT_SHARE = 0.8
 # Claims that do not state what is asked sort after those that do.
 OFF_KIND_FACTOR = 0.3
 # Further answers must score at least this share of the best one.
@@ -187,7 +189,8 @@ class Matcher:
             return result
         if checked is not None:
             said = stated(top_doc)
-            result.verdict = judge(checked, said.amounts, said.negative)
+            in_text = sum(t.mass for t in terms if any(a in said.text_terms for a, _ in t.alternatives))
+            result.verdict = judge(checked, said.amounts, said.negative, in_text >= VERDICT_TEXT_SHARE * total_mass)
         result.matches = [
             m for m in found if m.score >= top_rank * MIN_RELATIVE_SCORE and m.coverage >= MIN_COVERAGE * 0.75
         ][:limit]

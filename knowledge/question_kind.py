@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from knowledge.fact_check import Amount, amounts, is_negative
-from knowledge.text import STOPWORDS, stem, words
+from knowledge.text import STOPWORDS, stem, terms, words
 
 
 class Kind(Enum):
@@ -130,6 +130,8 @@ class Stated:
     future: bool = False
     # Who speaks in the claim: its speaker and the names just before a verb of saying.
     speakers: frozenset[str] = frozenset()
+    # The stems of the claim's own statement (not its quotes), for fact checks.
+    text_terms: frozenset[str] = frozenset()
 
 
 NOTHING_STATED = Stated(False, False, False, False, frozenset())
@@ -177,6 +179,7 @@ def stated_kinds(texts: list[str], said_by: str | None = None) -> Stated:
         negative=bool(texts) and is_negative(texts[0]),
         future=bool(texts) and bool(_FUTURE.search(texts[0].lower())),
         speakers=_speakers(texts[0] if texts else "", said_by),
+        text_terms=frozenset(terms(texts[0])) if texts else frozenset(),
     )
     return NOTHING_STATED if stated == NOTHING_STATED else stated
 

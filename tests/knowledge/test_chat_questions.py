@@ -27,6 +27,7 @@ CHAT_REGISTER: list[Row] = [
     ("hiya, who r the us negotiators pls", TEAM, True),
     ("lol so hegseth thinks crimea is coming back or nah", {"hegseth-pre-2014-borders-unrealistic"}, True),
     ("whats up w teh ukraine nato thing rn", HEGSETH_NATO, False),
+    ("whats the icc got to do w putin", {"putin-icc-arrest-warrant", "critics-legitimising-putin"}, True),
     ("how long did putin n trump speak for??", CALL_LENGTH, True),
     (
         "ok so wat did the kremlin say abt kursk",
@@ -212,6 +213,13 @@ async def test_fact_check_verdicts(matcher: Matcher, check: str, agrees: bool, n
     assert result.verdict is not None
     assert result.verdict.agrees is agrees, result.verdict.sentence
     assert all(n.lower() in result.verdict.sentence.lower() for n in needed), result.verdict.sentence
+
+
+async def test_no_yes_or_no_when_only_a_quote_carries_the_check(matcher: Matcher) -> None:
+    # The claim about the Kremlin and the call's length does not say "productive":
+    # agreeing would confirm what the Kremlin never said.
+    result = matcher.find_matches("is it true the kremlin called the call long and productive")
+    assert result.verdict is None or not result.verdict.agrees
 
 
 async def test_ordinary_questions_carry_no_verdict(matcher: Matcher) -> None:
