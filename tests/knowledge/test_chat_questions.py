@@ -109,7 +109,7 @@ NOT_IN_THE_ARTICLES = [
     "how much does germany spend on its military",
     "what did the chinese president say about the call",
     "what did the italian foreign minister say",
-    "how long was the biden putin call",
+    "how long did the biden putin call last",
     "when will trump visit moscow",
     "how long will the negotiations last",
     "when will the fighting stop",
@@ -118,7 +118,7 @@ NOT_IN_THE_ARTICLES = [
     # Offices and leaders typed in lower case are still someone the articles do not quote.
     "what did the polish president say",
     "who is the russian foreign minister",
-    "how long was the trump xi call",
+    "how long did the trump xi call go on",
     "what did the uk prime minister say",
     "did macron say anything abt the talks",
     # The person asked about must be the one speaking, not merely named.
