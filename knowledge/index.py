@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import overload
 
 from knowledge.models import ClaimState
+from knowledge.question_kind import Stated, stated_kinds
 from knowledge.text import STOPWORDS, stem, words
 
 # How much each part of a claim counts towards its terms.
@@ -87,6 +88,11 @@ class ClaimIndex:
     term_numbers: dict[str, int] = field(default_factory=dict)
     surface: dict[str, str] = field(default_factory=dict)
     priors: list[float] = field(default_factory=list)
+    # Each doc's claim, to read what sort of answer it states (see `stated`).
+    states: list[ClaimState] = field(default_factory=list)
+    _stated: dict[int, Stated] = field(default_factory=dict)
+    # Stems of the names claims list (people, places, bodies).
+    entity_terms: set[str] = field(default_factory=set)
     avg_len: float = 1.0
     removed: int = 0
 
@@ -96,12 +102,15 @@ class ClaimIndex:
         # Pass 1: each claim's bag, kept packed (term numbers, frequencies), since
         # BM25 needs the average length before any weight.
         seen: dict[str, list[str]] = {}
+        names_seen: dict[str, list[str]] = {}
         tfs: list[array[float]] = []
         lengths: list[float] = []
         for state in states:
             bag = _bag(state, index.surface, seen)
             index.claim_ids.append(state.id)
             index.priors.append(prior(state))
+            index.states.append(state)
+            index.entity_terms.update(_entity_stems(state, names_seen))
             index.doc_terms.append(array("i", [index._term_number(t) for t in bag]))
             tfs.append(array("d", bag.values()))
             lengths.append(sum(bag.values()))
@@ -142,10 +151,15 @@ class ClaimIndex:
                 self.postings[self.terms[t]].remove_doc(n)
             self.doc_terms[n] = numbers
             self.priors[n] = prior(state)
+            self.states[n] = state
+            self._stated.pop(n, None)
+            self.entity_terms.update(_entity_stems(state, {}))
         else:
             n = len(self.claim_ids)
             self.claim_ids.append(state.id)
             self.priors.append(prior(state))
+            self.states.append(state)
+            self.entity_terms.update(_entity_stems(state, {}))
             self.doc_terms.append(numbers)
         for term, w in weights.items():
             self.postings.setdefault(term, Postings()).insert(-w, n)
@@ -159,7 +173,19 @@ class ClaimIndex:
             self.postings[self.terms[t]].remove_doc(n)
         self.doc_terms[n] = array("i")
         self.claim_ids[n] = ""
+        self._stated.pop(n, None)
         self.removed += 1
+
+    def stated(self, doc: int) -> Stated:
+        """What sort of answer a claim states (a date, a duration, a count of what).
+
+        Worked out the first time a question needs it, not at build: only the
+        few claims that reach a question's shortlist are ever read this way.
+        """
+        found = self._stated.get(doc)
+        if found is None:
+            found = self._stated[doc] = _stated(self.states[doc])
+        return found
 
     @property
     def size(self) -> int:
@@ -178,6 +204,25 @@ def prior(state: ClaimState) -> float:
     """A mild preference for the claims curators marked central (importance 1–5):
     it breaks near-ties, it cannot lift a claim that does not match."""
     return 1.0 + IMPORTANCE_PRIOR * (state.claim.importance - 3)
+
+
+def _entity_stems(state: ClaimState, seen: dict[str, list[str]]) -> list[str]:
+    out: list[str] = []
+    # Only the names a claim lists: a speaker such as "Critics" or "Senior European
+    # diplomat" is a description, not a name a question must carry into the answer.
+    for name in state.claim.entities:
+        pairs = seen.get(name)
+        if pairs is None:
+            pairs = seen[name] = _word_stems(name, {})
+        out.extend(pairs)
+    return out
+
+
+def _stated(state: ClaimState) -> Stated:
+    texts = [state.claim.text, *(q.quote for q in state.claim.quotes)]
+    if state.correction:
+        texts.append(state.correction.text)
+    return stated_kinds(texts, state.claim.said_by)
 
 
 def _bag(state: ClaimState, surface: dict[str, str], seen: dict[str, list[str]] | None = None) -> Counter[str]:

@@ -8,6 +8,15 @@ Words the store has never seen count against answering, so "How do I reset my
 password?" is not answered from whatever claim is nearest; an unknown capitalised
 word, acronym or number ("What did Helmut Kohl think?") weighs more than the
 best-known word, which keeps names the articles never mention out.
+
+Before any of that, chat register is folded to plain words (`chat_words`).
+Claims are ranked by score times coverage, and those that state what the
+question asks for ("when" → a date, "how many soldiers" → a count of soldiers,
+see `question_kind`) come before those that only share its words; when none
+that covers the question states it, the matcher abstains. A name the question
+uses and a claim leaves out costs that claim coverage twice over. "Is it true
+that …" checks are matched without their figures and carry a verdict
+(`fact_check`).
 """
 
 from __future__ import annotations
@@ -15,13 +24,17 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from knowledge.aliases import RELATED
+from knowledge.aliases import RELATED, SPEAKS_FOR
+from knowledge.chat_words import fold_chat
+from knowledge.fact_check import Verdict, addresses, checked_statement, judge, strip_amounts
 from knowledge.index import ClaimIndex
+from knowledge.question_kind import asked_kind, states_answer
+from knowledge.specific_words import OFFICES, is_specific
 from knowledge.text import STOPWORDS, capitalised_words, stem, words
 
 # Mentions and links pasted from chat (<@U123>, <@&42>, <#C9>, <!here>, @everyone) say
@@ -30,11 +43,23 @@ _CHAT_MARKUP = re.compile(r"<[@#!][^>]*>|@(?:everyone|here|channel)\b")
 RELATED_WEIGHT = 0.6
 # The best claim must account for this share of the question's information.
 MIN_COVERAGE = 0.6
+# A verdict says the sources agree or not: the claim must cover nearly all of
+# the statement, so "the call was short and about bitcoin" is not half-checked.
+MIN_CHECK_COVERAGE = 0.7
+# A yes or no needs the claim's own sentence, not just its quotes, to say this much of it.
+VERDICT_TEXT_SHARE = 0.8
+# Claims that do not state what is asked sort after those that do.
+OFF_KIND_FACTOR = 0.3
 # Further answers must score at least this share of the best one.
 MIN_RELATIVE_SCORE = 0.45
 MAX_POSTINGS = 3000
+MAX_RELATED_POSTINGS = 500
 UNKNOWN_NAME_WEIGHT = 2.0
 UNKNOWN_WORD_WEIGHT = 0.6
+# A claim that leaves out a name the question uses loses that name's mass twice:
+# "Germany's defence spending" is not answered by a claim about NATO spending
+# that never names Germany. Covering a name earns only its own mass.
+ENTITY_WEIGHT = 2.0
 
 
 @dataclass
@@ -43,6 +68,13 @@ class QueryTerm:
     alternatives: list[tuple[str, float]]
     mass: float
     known: bool
+    # A person, place or body: an answer that leaves it out is about someone else.
+    entity: bool = False
+
+    @property
+    def missing_penalty(self) -> float:
+        """What leaving this term out costs a claim's coverage, beyond its mass."""
+        return self.mass * (ENTITY_WEIGHT - 1.0) if self.entity else 0.0
 
 
 @dataclass
@@ -57,6 +89,9 @@ class MatchResult:
     matches: list[Match] = field(default_factory=list)
     near: list[Match] = field(default_factory=list)
     terms: list[QueryTerm] = field(default_factory=list)
+    # For "is it true that …" questions answered: whether the first match
+    # confirms or refutes the statement, with a sentence for the reply.
+    verdict: Verdict | None = None
 
 
 def _related_table() -> dict[str, set[str]]:
@@ -67,6 +102,8 @@ def _related_table() -> dict[str, set[str]]:
         stems = {stem(w) for w in group if " " not in w}
         for s in stems:
             table.setdefault(s, set()).update(stems - {s})
+    for word, bodies in SPEAKS_FOR.items():
+        table.setdefault(stem(word), set()).update(stem(b) for b in bodies)
     return table
 
 
@@ -85,46 +122,81 @@ class Matcher:
         `matches` is empty when the matcher abstains; `near` then holds the
         closest partial matches, for suggestions.
         """
+        question = fold_chat(_CHAT_MARKUP.sub(" ", question))
+        checked = checked_statement(question)
+        if checked is not None:
+            # The reader's figures are what is being checked: find the claim about
+            # the same thing without them, then compare.
+            question = strip_amounts(checked)
         terms = self._query_terms(question)
         result = MatchResult(terms=terms)
         total_mass = sum(t.mass for t in terms)
+        penalties = sum(t.missing_penalty for t in terms)
         if not terms or total_mass <= 0:
             return result
         scores: dict[int, float] = {}
-        covered: dict[int, float] = {}
         for term in terms:
             best: dict[int, float] = {}
             for alt, weight in term.alternatives:
                 # A related word counts with the question word's own idf, discounted:
                 # a rare synonym must not outweigh the word the reader actually used.
+                # Being a hint, it is read only at the head of its list (the claims
+                # where it weighs most), which bounds latency on a large store.
                 idf = term.mass * weight
-                for neg_w, doc in self.index.postings.get(alt, ())[:MAX_POSTINGS]:
+                head = MAX_POSTINGS if weight >= 1.0 else MAX_RELATED_POSTINGS
+                for neg_w, doc in self.index.postings.get(alt, ())[:head]:
                     s = -neg_w * idf
                     if s > best.get(doc, 0.0):
                         best[doc] = s
             for doc, s in best.items():
                 scores[doc] = scores.get(doc, 0.0) + s
-                covered[doc] = covered.get(doc, 0.0) + term.mass
         priors = self.index.priors
         ranked = heapq.nlargest(limit * 4 + 8, ((d, s * priors[d]) for d, s in scores.items()), key=lambda kv: kv[1])
-        candidates = [
-            Match(self.index.claim_ids[d], round(s, 4), covered[d] / total_mass)
-            for d, s in ranked
-            if self.index.claim_ids[d] not in skip
-        ]
+        ids, stated = self.index.claim_ids, self.index.stated
+        asked = asked_kind(question)
+        # Only a speaker the claims name is checked; an unknown one is the coverage rule's.
+        asked = replace(asked, speaker=frozenset(s for s in asked.speaker if s in self.index.entity_terms))
+        # Coverage is read from each shortlisted claim's own terms, so it is exact
+        # even where the postings read above stopped short of that claim.
+        numbers = self.index.term_numbers
+        wanted = [(t, {numbers[a] for a, _ in t.alternatives if a in numbers}) for t in terms]
+        candidates: list[tuple[float, float, bool, int]] = []
+        for d, s in ranked:
+            if ids[d] in skip:
+                continue
+            own = set(self.index.doc_terms[d])
+            hit = [t for t, alts in wanted if alts & own]
+            spared = sum(t.missing_penalty for t in hit)
+            coverage = sum(t.mass for t in hit) / (total_mass + penalties - spared)
+            # Claims that state what is asked (a date for "when", a count of the thing
+            # counted for "how many", the figure a check names) rank above claims that
+            # only share words; so does a claim that covers all of the question.
+            fits = states_answer(asked, stated(d), self._related)
+            # A claim that leaves out someone or somewhere the question names is
+            # about something else ("Russia's defence spending" vs NATO's).
+            fits = fits and spared >= penalties - 1e-9
+            if checked is not None:
+                fits = fits and addresses(checked, stated(d).amounts)
+            rank = s * coverage * (1.0 if fits else OFF_KIND_FACTOR)
+            candidates.append((rank, coverage, fits, d))
+        candidates.sort(key=lambda c: c[0], reverse=True)
+        found = [Match(ids[d], round(rank, 4), coverage) for rank, coverage, _, d in candidates]
         if not candidates:
             return result
-        top = candidates[0]
-        if top.coverage < MIN_COVERAGE:
-            result.near = candidates[:limit]
+        top_rank, top_coverage, top_fits, top_doc = candidates[0]
+        if not top_fits or top_coverage < (MIN_COVERAGE if checked is None else MIN_CHECK_COVERAGE):
+            result.near = found[:limit]
             return result
+        if checked is not None:
+            said = stated(top_doc)
+            in_text = sum(t.mass for t in terms if any(a in said.text_terms for a, _ in t.alternatives))
+            result.verdict = judge(checked, said.amounts, said.negative, in_text >= VERDICT_TEXT_SHARE * total_mass)
         result.matches = [
-            m for m in candidates if m.score >= top.score * MIN_RELATIVE_SCORE and m.coverage >= MIN_COVERAGE * 0.75
+            m for m in found if m.score >= top_rank * MIN_RELATIVE_SCORE and m.coverage >= MIN_COVERAGE * 0.75
         ][:limit]
         return result
 
     def _query_terms(self, question: str) -> list[QueryTerm]:
-        question = _CHAT_MARKUP.sub(" ", question)
         names = capitalised_words(question)
         rare = self.index.rare_idf()
         seen: set[str] = set()
@@ -143,12 +215,13 @@ class Matcher:
             if alts:
                 own = self.index.idf(s)
                 mass = own if own > 0 else max(self.index.idf(a) for a, _ in alts)
-                out.append(QueryTerm(w, alts, mass, known=True))
+                entity = s in self.index.entity_terms or s in OFFICES
+                out.append(QueryTerm(w, alts, mass, known=True, entity=entity))
             else:
                 # An unknown name means the question is about someone the articles never
                 # mention; an unknown ordinary word may just be phrasing.
                 # A number the articles never state (a year, a count) is as specific as a name.
-                specific = w in names or w[:1].isdigit()
+                specific = w in names or w[:1].isdigit() or is_specific(w)
                 weight = UNKNOWN_NAME_WEIGHT if specific else UNKNOWN_WORD_WEIGHT
                 out.append(QueryTerm(w, [], rare * weight, known=False))
         return out

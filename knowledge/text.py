@@ -18,14 +18,45 @@ from knowledge.aliases import CASED, PHRASES, SPELLINGS
 _STEMMER = snowballstemmer.stemmer("english")
 _WORD = re.compile(r"\d+(?:\.\d+)?%?|[^\W\d_]+(?:'[^\W\d_]+)?")
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "£": " £ "})
-_PHRASE_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")\b")
+
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(phrases: list[str]) -> str:
+    """One regex alternation shaped as a trie, longest match first.
+
+    A flat alternation of a few hundred phrases is tried phrase by phrase at
+    every position of every claim; sharing prefixes makes the index build and
+    each question pay for one path instead.
+    """
+    trie: _Trie = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: _Trie) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        # The end of a shorter phrase is tried last, so the longest match wins.
+        body = "|".join(branches) + ("|" if "" in node else "")
+        return body if len(branches) == 1 and "" not in node else f"(?:{body})"
+
+    return emit(trie)
+
+
+_PHRASE_RE = re.compile(r"\b" + _trie_pattern(list(PHRASES)) + r"\b")
 
 STOPWORDS = frozenset(
     """
     might must may can shall still yet ever even now already actually exactly currently anyone someone
     everyone people person also goes went
+    give gives gave given giving take takes took taking put puts putting gets getting
+    thinks thought believe believes reckon reckons wonder wondering wondered supposed meant
     a about above after again against all also am an and any anything are aren't as at be because been before
-    being below between bot both but by came can come could did didn't do does doesn't doing don't down during
+    being below between bot both but by can could did didn't do does doesn't doing don't down during
     each few for from further get go going gone got had happen happened has have having he her here hers
     herself hey hi him himself his how i if in into is isn't it it's its itself just kind know let's lot made
     make many me more most much my myself no nor not of off on once only or other our ours ourselves out over
@@ -47,7 +78,8 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-cased surface words after folding and phrase aliases (no stemming)."""
-    low = fold(text).lower()
+    # Aliases may leave double spaces; phrases are matched with single ones.
+    low = " ".join(fold(text).lower().split())
     low = _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], low)
     out = []
     for w in _WORD.findall(low):
