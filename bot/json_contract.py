@@ -46,6 +46,12 @@ def answer_json(reply: AnswerReply | NoAnswerReply) -> dict[str, Any]:
         "answers": answers,
         "suggestions": reply.suggestions if isinstance(reply, NoAnswerReply) else [],
         "content_version": reply.content_version,
+        "verdict": (
+            {"agrees": reply.agrees, "sentence": reply.verdict}
+            if isinstance(reply, AnswerReply) and reply.verdict
+            else None
+        ),
+        "other_questions": reply.other_questions,
     }
 
 

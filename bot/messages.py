@@ -134,3 +134,10 @@ def candidate_line(proposal: str, claim_id: str | None, similarity: float, sourc
     else:
         what = "new claim"
     return f"Proposed: {what}; quote from {source_id}"
+
+
+def other_questions(others: list[str]) -> str:
+    """The note under an answer to a message that asked more than one thing."""
+    if len(others) == 1:
+        return f"You also asked: “{others[0]}” — ask it on its own and I will answer it."
+    return f"You asked {len(others)} more questions; ask each on its own and I will answer it."

@@ -29,12 +29,18 @@ def render(reply: Reply) -> str:
 def _render(reply: Reply) -> str:
     match reply:
         case AnswerReply():
-            return "\n\n".join(_claim(v, i + 1) for i, v in enumerate(reply.claims))
+            parts = [reply.verdict] if reply.verdict else []
+            parts += [_claim(v, i + 1) for i, v in enumerate(reply.claims)]
+            if reply.other_questions:
+                parts.append(messages.other_questions(reply.other_questions))
+            return "\n\n".join(parts)
         case NoAnswerReply():
             lines = [messages.NO_ANSWER]
             if reply.suggestions:
                 lines.append(messages.SUGGESTIONS_LEAD)
                 lines += [f"  - {s}" for s in reply.suggestions]
+            if reply.other_questions:
+                lines.append(messages.other_questions(reply.other_questions))
             return "\n".join(lines)
         case ClaimCardReply():
             return _claim(reply.claim, None, full=True)

@@ -52,6 +52,11 @@ class AnswerReply:
     claims: list[ClaimView]
     question_id: int | None = None
     content_version: int = 0
+    # For an "is it true that…" check: whether the sources agree, in one sentence.
+    verdict: str | None = None
+    agrees: bool | None = None
+    # Further questions in the same message: only the first is answered, and the reply says so.
+    other_questions: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class NoAnswerReply:
     suggestions: list[str]
     question_id: int | None = None
     content_version: int = 0
+    other_questions: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ from knowledge.models import (
 from knowledge.paths import curated_claims_file, seeds_dir
 from knowledge.phrasing import is_close_variant, phrasing_key
 from knowledge.posted import AfterExpiry, EditVia, OutboxItem, OutboxStatus, PostedKind, PostedMessage, Reach
+from knowledge.questions import split_questions
 from knowledge.sources import Seed, load_seeds
 from knowledge.store import Store
 
@@ -241,14 +242,18 @@ class TalksService:
         whether it was answered; no user identity). Raises BadInput for an
         empty question; a very long one is cut at a word to MAX_QUESTION_CHARS.
         """
-        text = clean_question(question)
+        message = clean_question(question)
+        # Two questions in one message: the first is answered and the reply names the rest.
+        text, *others = split_questions(message) or [message]
         await self.refresh()
         assert self._matcher is not None
         retracted = self._retracted
         result = self._matcher.find_matches(text, skip=retracted)
         views = [self.view(self._states[m.claim_id], m.score) for m in result.matches]
+        verdict = result.verdict if views else None
         taught = self._taught_claim(text)
-        if taught and taught not in retracted:
+        if taught and taught not in retracted and (not views or views[0].claim_id != taught):
+            verdict = None  # the verdict was about the matcher's first claim, which no longer leads
             # A moderator linked this phrasing to a claim: it answers first, whatever the matcher thought.
             top = max((v.score for v in views), default=1.0)
             views = [self.view(self._states[taught], top), *(v for v in views if v.claim_id != taught)][:3]
@@ -262,9 +267,23 @@ class TalksService:
                     "unanswered", phrasing_key(text), text, now, community=community_label(place)
                 )
         if views:
-            return AnswerReply(question=text, claims=views, question_id=qid, content_version=self._version)
+            return AnswerReply(
+                question=message,
+                claims=views,
+                question_id=qid,
+                content_version=self._version,
+                verdict=verdict.sentence if verdict else None,
+                agrees=verdict.agrees if verdict else None,
+                other_questions=others,
+            )
         suggestions = self._suggestions(result.near, retracted)
-        return NoAnswerReply(question=text, suggestions=suggestions, question_id=qid, content_version=self._version)
+        return NoAnswerReply(
+            question=message,
+            suggestions=suggestions,
+            question_id=qid,
+            content_version=self._version,
+            other_questions=others,
+        )
 
     def _taught_claim(self, question: str) -> str | None:
         """The claim a moderator taught for this phrasing or a close variant of it."""

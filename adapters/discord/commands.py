@@ -264,7 +264,12 @@ async def send_answer(interaction: discord.Interaction, reply: AnswerReply | NoA
         return
     embeds = answer_embeds(reply)
     # The question is echoed so the channel sees what was asked; AllowedMentions.none() keeps it inert.
-    asked = content(f"**Q:** {escape(shorten(reply.question, QUESTION_ECHO_CHARS))}")
+    lines = [f"**Q:** {escape(shorten(reply.question, QUESTION_ECHO_CHARS))}"]
+    if reply.verdict:
+        lines.append(f"**{escape(reply.verdict)}**")
+    if reply.other_questions:
+        lines.append(f"*{escape(shorten(messages.other_questions(reply.other_questions), 400))}*")
+    asked = content("\n".join(lines))
     sent = await send(interaction, content=asked, embeds=embeds, view=feedback_view(reply, len(embeds)))
     await remember(interaction, reply, sent)
 

@@ -190,6 +190,8 @@ def no_answer_text(reply: NoAnswerReply) -> str:
     if reply.suggestions:
         lines.append(messages.SUGGESTIONS_LEAD)
         lines += [f"• {escape(shorten(s, SUGGESTION_CHARS))}" for s in reply.suggestions[:3]]
+    if reply.other_questions:
+        lines.append(escape(shorten(messages.other_questions(reply.other_questions), 400)))
     return content("\n".join(lines))
 
 

@@ -190,12 +190,16 @@ def _asked(asker: str | None, question: str) -> list[Block]:
 
 def answer_message(reply: AnswerReply, asker: str | None = None) -> SlackMessage:
     blocks = _asked(asker, reply.question)
+    if reply.verdict:
+        blocks.append(_section(f"*{escape(reply.verdict)}*"))
     fallback = []
     for i, view in enumerate(reply.claims, start=1):
         if i > 1:
             blocks.append({"type": "divider"})
         blocks += claim_blocks(view, number=i, max_quotes=ANSWER_QUOTES_PER_CLAIM, question_id=reply.question_id)
         fallback.append(f"{i}. {view.text}")
+    if reply.other_questions:
+        blocks.append(_context(escape(messages.other_questions(reply.other_questions))))
     return SlackMessage(_plain(" ".join(fallback)), _cap(blocks))
 
 
@@ -204,6 +208,8 @@ def no_answer_message(reply: NoAnswerReply, asker: str | None = None) -> SlackMe
     if reply.suggestions:
         lines = [escape(messages.SUGGESTIONS_LEAD)] + [f"• {escape(s)}" for s in reply.suggestions]
         blocks.append(_section("\n".join(lines)))
+    if reply.other_questions:
+        blocks.append(_context(escape(messages.other_questions(reply.other_questions))))
     return SlackMessage(_plain(messages.NO_ANSWER), blocks)
 
 
