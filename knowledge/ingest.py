@@ -204,10 +204,18 @@ def similarity(sentence: set[str], known: _ClaimTerms, idf: _Idf) -> float:
     return math.sqrt(of_sentence * of_claim)
 
 
+_UNIT_TERMS = frozenset(
+    terms("seconds minutes hours days weeks months years long lasting lasted duration percent per cent")
+)
+
+
 def same_subject(sentence: set[str], known: _ClaimTerms, idf: _Idf) -> float:
     """How much of the claim's statement, its figures left out, the sentence repeats:
     a sentence giving another figure for the same thing differs exactly there."""
     rest = known.statement - set(terms(" ".join(v for values in known.figures.values() for v in values)))
+    # The units and the word "long" belong to the figure too: "lasted two hours" and
+    # "was about 90 minutes long" are about the same subject, the call.
+    rest -= _UNIT_TERMS
     if not rest:
         return 0.0
     return idf.mass(sentence & rest) / idf.mass(rest)
@@ -227,10 +235,12 @@ def _classify(quote: Quote, known: list[_ClaimTerms], idf: _Idf) -> Proposal:
     for score, other in ranked[:CONFLICT_CANDIDATES]:
         if score >= SUPPORT_SIMILARITY and agreeing(mine, other.figures):
             return Proposal("supports", quote, other.claim.text, other.claim.id, round(score, 3), other.claim.topic)
-    for score, other in ranked[:CONFLICT_CANDIDATES]:
-        kinds = disagreeing(mine, other.figures)
-        if kinds and same_subject(sentence, other, idf) >= min(SUBJECT_SIMILARITY[k] for k in kinds):
-            # Same subject, another figure: proposed as its own claim, linked as a conflict.
+    # Another figure of the same kind, about the same subject: proposed as its own claim,
+    # linked as a conflict. Ranked by subject alone, since the figures are what differ.
+    rivals = [(same_subject(sentence, k, idf), k, kinds) for k in known if (kinds := disagreeing(mine, k.figures))]
+    for subject, other, kinds in sorted(rivals, key=lambda r: -r[0])[:CONFLICT_CANDIDATES]:
+        if subject >= min(SUBJECT_SIMILARITY[k] for k in kinds):
+            score = similarity(sentence, other, idf)
             return Proposal(
                 "conflicts", quote, draft, other.claim.id, round(score, 3), other.claim.topic, entities, speaker
             )

@@ -37,7 +37,15 @@ def cli(db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
 
 
 def _check_contract(obj: dict, question: str) -> None:  # type: ignore[type-arg]
-    assert set(obj) == {"question", "answered", "answers", "suggestions", "content_version"}
+    assert set(obj) == {
+        "question",
+        "answered",
+        "answers",
+        "suggestions",
+        "content_version",
+        "verdict",
+        "other_questions",
+    }
     assert isinstance(obj["content_version"], int) and obj["content_version"] >= 1
     assert obj["question"] == question
     assert obj["answered"] is bool(obj["answers"])

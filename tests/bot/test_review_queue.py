@@ -74,14 +74,15 @@ async def test_teaching_in_one_process_answers_the_phrasing_and_a_close_variant_
     assert (await answer_ids(service, CLOSE_VARIANT))[:1] == [claim_id]
     # A name the articles never use is new information, not a variant.
     assert claim_id not in (await answer_ids(service, NOT_A_VARIANT))[:1]
-    assert await service.queue(OPERATOR) == []
+    # The taught item left the queue; the unanswered non-variant is an item of its own.
+    assert [i.text for i in await service.queue(OPERATOR)] == [NOT_A_VARIANT]
     history = (await service.history(OPERATOR, claim_id)).entries
     assert [(e.action, e.text) for e in history] == [("teach", QUESTION)]
 
     undone = cli(db_path, "teach", str(item.id), "--undo")
     assert undone.returncode == 0, undone.stderr
     assert claim_id not in (await answer_ids(service, QUESTION))[:1]
-    assert [i.id for i in await service.queue(OPERATOR)] == [item.id]
+    assert item.id in [i.id for i in await service.queue(OPERATOR)]
     assert [e.action for e in (await service.history(OPERATOR, claim_id)).entries] == ["teach", "unteach"]
 
 

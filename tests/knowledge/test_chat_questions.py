@@ -14,6 +14,7 @@ from bot.json_contract import answer_json
 from bot.service import TalksService
 from knowledge.index import ClaimIndex
 from knowledge.matcher import Matcher
+from knowledge.store import Store
 
 Row = tuple[str, set[str], bool]
 
@@ -202,8 +203,8 @@ VERDICTS: list[tuple[str, bool, list[str]]] = [
 
 
 @pytest.fixture
-async def matcher(service: TalksService) -> Matcher:
-    return Matcher(ClaimIndex.build(await service.store.load_states()))
+async def matcher(service: TalksService, store: Store) -> Matcher:
+    return Matcher(ClaimIndex.build(await store.claims.load_states()))
 
 
 @pytest.mark.parametrize(("check", "agrees", "needed"), VERDICTS)
