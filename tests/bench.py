@@ -59,6 +59,7 @@ from knowledge.paths import curated_claims_file, seeds_dir  # noqa: E402
 from knowledge.sources import load_seeds  # noqa: E402
 from knowledge.store import Store  # noqa: E402
 from tests.bench_data import question_mix, synthetic_claims  # noqa: E402
+from tests.postgres_server import PostgresServer  # noqa: E402
 
 ROUNDS = 3
 BENCH = Place(platform="bench")
@@ -91,7 +92,7 @@ def _percentile(values: Sequence[float], q: float) -> float:
 # ---- worker 1: build the store ------------------------------------------------------
 
 
-async def build_store(scale: int, claims_path: Path, db: Path) -> dict[str, Any]:
+async def build_store(scale: int, claims_path: Path, db: str) -> dict[str, Any]:
     """Writes `db`: the real claims plus (scale-1)x synthetic ones."""
     seeds = load_seeds(seeds_dir())
     real = load_curated(claims_path)
@@ -130,7 +131,7 @@ async def _time_asks(service: TalksService, questions: list[str]) -> list[float]
     return [statistics.median(r) for r in runs]
 
 
-async def serve_store(db: Path) -> dict[str, Any]:
+async def serve_store(db: str) -> dict[str, Any]:
     """Read-only on `db` (ask is called with log_question=False)."""
     mix = question_mix()
     questions = [q for _, q in mix]
@@ -173,7 +174,7 @@ async def serve_store(db: Path) -> dict[str, Any]:
     }
 
 
-async def _pickup(service: TalksService, db: Path, claim_id: str) -> dict[str, float]:
+async def _pickup(service: TalksService, db: str, claim_id: str) -> dict[str, float]:
     """Writes `db`: how long this process takes to reflect a change another connection made.
 
     Another Store (its own connections, as another process would have) corrects
@@ -213,7 +214,9 @@ def _worker(args: list[str]) -> dict[str, Any]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def _claim_count(db: Path) -> int:
+def _claim_count(db: str) -> int:
+    if "://" in db:
+        return asyncio.run(_claim_count_pg(db))
     con = sqlite3.connect(db)
     try:
         return int(con.execute("SELECT count(*) FROM claims").fetchone()[0])
@@ -221,7 +224,12 @@ def _claim_count(db: Path) -> int:
         con.close()
 
 
-def _cold_start(db: Path) -> float:
+async def _claim_count_pg(db: str) -> int:
+    async with Store.open(db) as store:
+        return len(await store.claims.claim_ids())
+
+
+def _cold_start(db: str) -> float:
     """Median wall time of `talksbot ask` in a new process on the built `db`."""
     exe = shutil.which("talksbot", path=str(Path(sys.executable).parent)) or shutil.which("talksbot")
     if exe is None:
@@ -240,24 +248,55 @@ def _cold_start(db: Path) -> float:
     return statistics.median(times)
 
 
-def run_scale(scale: int, claims_path: Path, workdir: Path) -> dict[str, Any]:
-    db = workdir / f"bench-{scale}x.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    built = _worker(["--build-scale", str(scale), "--claims", str(claims_path), "--db", str(db)])
-    served = _worker(["--serve", "--db", str(db)])
-    cold = _cold_start(db)
+def run_scale(
+    scale: int, claims_path: Path, workdir: Path, *, server: PostgresServer | None = None, runs: int = 1
+) -> dict[str, Any]:
+    """Build once, then serve and cold-start `runs` times in fresh processes."""
+    if server is None:
+        db = str(workdir / f"bench-{scale}x.db")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+    else:
+        name = f"bench_{scale}x"
+        server.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.sql(f'CREATE DATABASE "{name}"')
+        db = server.url(name)
+    built = _worker(["--build-scale", str(scale), "--claims", str(claims_path), "--db", db])
+    served_runs = [_worker(["--serve", "--db", db]) for _ in range(runs)]
+    colds = [_cold_start(db) for _ in range(runs)]
+    served = served_runs[len(served_runs) // 2] if runs == 1 else _median_row(served_runs)
     row = {
         "claims": built["claims"],
         "build_s": round(built["write_s"] + served["index_s"], 2),
         "write_s": round(built["write_s"], 2),
         "index_s": round(served["index_s"], 2),
-        "cold_start_s": round(cold, 3),
+        "cold_start_s": round(statistics.median(colds), 3),
         **{k: v for k, v in served.items() if k != "index_s"},
         "gen_s": round(built["gen_s"], 2),
         "build_rss_mb": round(built["build_rss_mb"], 1),
     }
+    if runs > 1:
+        row["runs"] = runs
+        row["spread"] = {
+            key: [round(min(vals), 3), round(statistics.median(vals), 3), round(max(vals), 3)]
+            for key, vals in {
+                "p50_ms": [r["p50_ms"] for r in served_runs],
+                "p99_ms": [r["p99_ms"] for r in served_runs],
+                "rss_mb": [r["rss_mb"] for r in served_runs],
+                "cold_start_s": colds,
+            }.items()
+        }
     return row
+
+
+def _median_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Numeric fields as their median over runs; others from the first run."""
+    out = dict(rows[0])
+    for key, value in rows[0].items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            middle = statistics.median(r[key] for r in rows)
+            out[key] = int(middle) if isinstance(value, int) else round(middle, 3)
+    return out
 
 
 def _checks(scales: dict[str, dict[str, Any]]) -> list[str]:
@@ -303,6 +342,12 @@ def render(scales: dict[str, dict[str, Any]]) -> str:
         "idle check = the version comparison alone when nothing changed.",
         "answered share by kind: "
         + "; ".join(f"{s}x " + ", ".join(f"{k} {v:.0%}" for k, v in r["answered"].items()) for s, r in scales.items()),
+        *(
+            f"{s}x over {r['runs']} runs, min/median/max: "
+            + "; ".join(f"{k} {v[0]}/{v[1]}/{v[2]}" for k, v in r["spread"].items())
+            for s, r in scales.items()
+            if "spread" in r
+        ),
         "targets:",
         *_checks(scales),
     ]
@@ -317,7 +362,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="keep the benchmark databases in this directory")
     parser.add_argument("--build-scale", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite", help="the database backend")
+    parser.add_argument("--runs", type=int, default=1, help="serve and cold-start this many times (min/median/max)")
     args = parser.parse_args(argv)
     if args.build_scale is not None:
         print(json.dumps(asyncio.run(build_store(args.build_scale, args.claims, args.db))))
@@ -334,12 +381,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.claims.exists():
         parser.error(f"no curated claims file at {args.claims}")
     results: dict[str, dict[str, Any]] = {}
-    with tempfile.TemporaryDirectory(prefix="talksbot-bench-") as tmp:
-        workdir = args.keep or Path(tmp)
-        workdir.mkdir(parents=True, exist_ok=True)
-        for scale in scales:
-            print(f"scale {scale}x …", file=sys.stderr, flush=True)
-            results[str(scale)] = run_scale(scale, args.claims.resolve(), workdir)
+    server = PostgresServer.start() if args.backend == "postgresql" else None
+    try:
+        with tempfile.TemporaryDirectory(prefix="talksbot-bench-") as tmp:
+            workdir = args.keep or Path(tmp)
+            workdir.mkdir(parents=True, exist_ok=True)
+            for scale in scales:
+                print(f"scale {scale}x …", file=sys.stderr, flush=True)
+                results[str(scale)] = run_scale(scale, args.claims.resolve(), workdir, server=server, runs=args.runs)
+    finally:
+        if server is not None:
+            server.stop()
+    print(f"backend: {args.backend}; runs per scale: {args.runs}")
     print(render(results))
     if args.json:
         print(json.dumps({"scales": results}))
