@@ -75,6 +75,7 @@ from tests.bench_data import question_mix, synthetic_claims  # noqa: E402
 ROUNDS = 3
 BENCH = Place(platform="bench")
 FUZZY_MIN_LEN = 5
+FUZZY_BOOST = 5.0
 
 Retrieve = Callable[[str], list[int]]
 
@@ -226,18 +227,51 @@ def tantivy_open(path: Path) -> tuple[Any, Any, float]:
 
 
 def tantivy_search(index: Any, searcher: Any, stems: list[str], k: int, fuzzy: bool = False) -> list[int]:
+    """OR of term queries; with `fuzzy`, a stem the index lacks (5+ letters) is looked up one edit away.
+
+    tantivy scores a fuzzy (automaton) query as a constant, so it is boosted by FUZZY_BOOST
+    (about a rare word's BM25 share) instead of its own idf.
+    """
     if not stems:
         return []
     tv = _tantivy()
     schema = index.schema
     parts = []
     for s in stems:
-        if fuzzy and len(s) >= FUZZY_MIN_LEN:
-            q = tv.Query.fuzzy_term_query(schema, "body", s, distance=1, transposition_cost_one=True)
+        if fuzzy and len(s) >= FUZZY_MIN_LEN and not searcher.doc_freq("body", s):
+            q = tv.Query.boost_query(
+                tv.Query.fuzzy_term_query(schema, "body", s, distance=1, transposition_cost_one=True), FUZZY_BOOST
+            )
         else:
             q = tv.Query.term_query(schema, "body", s, index_option="freq")
         parts.append((tv.Occur.Should, q))
-    hits = searcher.search(tv.Query.boolean_query(parts), k).hits
+    return _tantivy_top(searcher, tv.Query.boolean_query(parts), k)
+
+
+def tantivy_matcher_search(index: Any, searcher: Any, matcher: Matcher, question: str, k: int) -> list[int]:
+    """The matcher's own query shape on tantivy: per question term, the best of its
+    alternatives (a disjunction-max), each boosted so that its idf becomes the
+    question word's mass times the alternative's weight (1, or RELATED_WEIGHT)."""
+    tv = _tantivy()
+    schema = index.schema
+    parts = []
+    for term in matcher._query_terms(_question_text(question)):
+        alts = []
+        for alt, weight in term.alternatives:
+            idf = matcher.index.idf(alt)
+            if idf <= 0:
+                continue
+            q = tv.Query.term_query(schema, "body", alt, index_option="freq")
+            alts.append(tv.Query.boost_query(q, term.mass * weight / idf))
+        if alts:
+            parts.append((tv.Occur.Should, alts[0] if len(alts) == 1 else tv.Query.disjunction_max_query(alts)))
+    if not parts:
+        return []
+    return _tantivy_top(searcher, tv.Query.boolean_query(parts), k)
+
+
+def _tantivy_top(searcher: Any, query: Any, k: int) -> list[int]:
+    hits = searcher.search(query, k).hits
     return [searcher.doc(addr)["doc"][0] for _, addr in hits]
 
 
@@ -325,6 +359,7 @@ def run_scale(scale: int, real: list[Claim], reference: dict[str, str], k: int) 
             ("terms", lambda q: tantivy_search(tindex, searcher, _plain_terms(q), k)),
             ("fuzzy", lambda q: tantivy_search(tindex, searcher, _plain_terms(q), k, fuzzy=True)),
             ("matcher", lambda q: tantivy_search(tindex, searcher, matcher_terms(matcher, q), k)),
+            ("dismax", lambda q: tantivy_matcher_search(tindex, searcher, matcher, q, k)),
         ]
         for name, retrieve in variants:
             rows.append({**common, "query": name, **_measure(retrieve, questions, ids, reference, kinds)})
