@@ -209,12 +209,16 @@ class TalksService:
         else:
             loaded = None
         if loaded is None:
-            version = now
-            states = await self._store.claims.load_states()
-            self._use_index(ClaimIndex.build(states), version, taught_keys(states))
+            await self._build_index()
         self._sources = {s.id: s for s in await self._store.claims.list_sources()}
         if path is not None and (loaded is None or self._version != loaded[0]):
             self._save_snapshot(path, key)
+
+    async def _build_index(self) -> None:
+        # Its own method so the claims are freed before the snapshot is written.
+        version = await self._store.claims.content_version()
+        states = await self._store.claims.load_states()
+        self._use_index(ClaimIndex.build(states), version, taught_keys(states))
 
     def _use_index(self, index: ClaimIndex, version: int, taught: dict[str, str]) -> None:
         self._version = version

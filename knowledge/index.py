@@ -115,14 +115,23 @@ class ClaimIndex:
         names_seen: dict[str, list[str]] = {}
         tfs: list[array[float]] = []
         lengths: list[float] = []
+        stated: list[str] = []
+        texts: list[str] = []
         for state in states:
             bag = _bag(state, index.surface, seen)
             index.claim_ids.append(state.id)
-            index._append_doc(state)
+            index.priors.append(prior(state))
+            index.statuses.append(STATUSES.index(state.status))
+            index.importances.append(state.claim.importance)
+            stated.append(stated_input(state))
+            texts.append(state.current_text)
             index.entity_terms.update(_entity_stems(state, names_seen))
             index.doc_terms.append(array("i", [index._term_number(t) for t in bag]))
             tfs.append(array("d", bag.values()))
             lengths.append(sum(bag.values()))
+        # Packed now: 120,000 claims' texts as two blobs, not 240,000 strings.
+        index.stated_inputs, index.texts = PackedStrings.of(stated), PackedStrings.of(texts)
+        del stated, texts
         index.avg_len = (sum(lengths) / len(lengths)) if lengths else 1.0
         # Pass 2: weights into the postings, then each list sorted best first.
         postings = [Postings() for _ in index.terms]

@@ -91,7 +91,9 @@ def save(path: Path, key: SnapshotKey, version: int, index: ClaimIndex, extra: d
         ("texts", texts.blob),
         ("text_offsets", texts.offsets.tobytes()),
     ]
-    body = b"".join(data for _name, data in sections)
+    crc = 0
+    for _name, data in sections:  # section by section: no second copy of the whole body
+        crc = zlib.crc32(data, crc)
     header = json.dumps(
         {
             "format": FORMAT_VERSION,
@@ -99,7 +101,7 @@ def save(path: Path, key: SnapshotKey, version: int, index: ClaimIndex, extra: d
             "curated_version": key.curated_version,
             "content_version": version,
             "sections": [[name, len(data)] for name, data in sections],
-            "crc": zlib.crc32(body),
+            "crc": crc,
         }
     ).encode()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -108,7 +110,8 @@ def save(path: Path, key: SnapshotKey, version: int, index: ClaimIndex, extra: d
         with open(tmp, "wb") as f:
             f.write(_HEAD.pack(MAGIC, len(header)))
             f.write(header)
-            f.write(body)
+            for _name, data in sections:
+                f.write(data)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
