@@ -115,23 +115,21 @@ class ClaimIndex:
         names_seen: dict[str, list[str]] = {}
         tfs: list[array[float]] = []
         lengths: list[float] = []
-        stated: list[str] = []
-        texts: list[str] = []
+        stated, texts = _Packer(), _Packer()
         for state in states:
             bag = _bag(state, index.surface, seen)
             index.claim_ids.append(state.id)
             index.priors.append(prior(state))
             index.statuses.append(STATUSES.index(state.status))
             index.importances.append(state.claim.importance)
-            stated.append(stated_input(state))
-            texts.append(state.current_text)
+            stated.add(stated_input(state))
+            texts.add(state.current_text)
             index.entity_terms.update(_entity_stems(state, names_seen))
             index.doc_terms.append(array("i", [index._term_number(t) for t in bag]))
             tfs.append(array("d", bag.values()))
             lengths.append(sum(bag.values()))
-        # Packed now: 120,000 claims' texts as two blobs, not 240,000 strings.
-        index.stated_inputs, index.texts = PackedStrings.of(stated), PackedStrings.of(texts)
-        del stated, texts
+        # Packed as they come: 120,000 claims' texts as two blobs, never 240,000 strings.
+        index.stated_inputs, index.texts = stated.done(), texts.done()
         index.avg_len = (sum(lengths) / len(lengths)) if lengths else 1.0
         # Pass 2: weights into the postings, then each list sorted best first.
         postings = [Postings() for _ in index.terms]
@@ -226,6 +224,21 @@ class ClaimIndex:
     def rare_idf(self) -> float:
         """The idf of a term seen in a single claim: the ceiling for known words."""
         return math.log(1 + (self.size - 0.5) / 1.5) if self.size else 1.0
+
+
+class _Packer:
+    """Builds a PackedStrings one string at a time."""
+
+    def __init__(self) -> None:
+        self.blob = bytearray()
+        self.offsets = array("q", [0])
+
+    def add(self, text: str) -> None:
+        self.blob += text.encode()
+        self.offsets.append(len(self.blob))
+
+    def done(self) -> PackedStrings:
+        return PackedStrings(self.blob, self.offsets)
 
 
 def prior(state: ClaimState) -> float:

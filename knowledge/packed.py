@@ -17,7 +17,7 @@ class PackedStrings(Sequence[str]):
 
     __slots__ = ("_len", "blob", "extra", "offsets")
 
-    def __init__(self, blob: bytes = b"", offsets: array[int] | None = None) -> None:
+    def __init__(self, blob: bytes | bytearray = b"", offsets: array[int] | None = None) -> None:
         self.blob = blob
         self.offsets = offsets if offsets is not None else array("q", [0])
         self.extra: dict[int, str] = {}
@@ -25,13 +25,14 @@ class PackedStrings(Sequence[str]):
 
     @classmethod
     def of(cls, items: Iterable[str]) -> PackedStrings:
-        parts = [s.encode() for s in items]
+        # One growing buffer, never a list of every string's bytes: the peak memory of
+        # packing 120,000 claims stays near the packed size.
+        blob = bytearray()
         offsets = array("q", [0])
-        total = 0
-        for p in parts:
-            total += len(p)
-            offsets.append(total)
-        return cls(b"".join(parts), offsets)
+        for s in items:
+            blob += s.encode()
+            offsets.append(len(blob))
+        return cls(blob, offsets)
 
     def __len__(self) -> int:
         return self._len

@@ -76,7 +76,7 @@ def save(path: Path, key: SnapshotKey, version: int, index: ClaimIndex, extra: d
         "removed": index.removed,
         "extra": extra,
     }
-    sections: list[tuple[str, bytes]] = [
+    sections: list[tuple[str, bytes | bytearray]] = [
         ("strings", json.dumps(strings, ensure_ascii=False).encode()),
         ("post_offsets", post_offsets.tobytes()),
         ("weights", weights.tobytes()),
