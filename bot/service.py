@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import heapq
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -37,11 +38,12 @@ from bot.replies import (
     QuoteView,
 )
 from bot.shorten import shorten
+from knowledge import snapshot
 from knowledge.articles import read_article
 from knowledge.build import ensure_built
 from knowledge.errors import BadInput, NotFound, PermissionDenied
 from knowledge.export import claims_toml
-from knowledge.index import ClaimIndex
+from knowledge.index import STATUSES, ClaimIndex
 from knowledge.ingest import claim_slug, propose
 from knowledge.matcher import Match, Matcher
 from knowledge.models import (
@@ -77,6 +79,9 @@ POSTED_RETENTION = timedelta(days=30)
 # How long `first_time` remembers a key. Slack retries an event three times
 # within about five minutes; an hour leaves room for slow retries and clock skew.
 EVENT_TTL = timedelta(hours=1)
+# Claims kept in memory once loaded (answers show at most three, plus conflicts).
+CLAIM_CACHE = 512
+RETRACTED = STATUSES.index("retracted")
 
 
 def utc_now() -> datetime:
@@ -125,7 +130,10 @@ class TalksService:
         self.clock = clock
         self.seeds_path = seeds_path or seeds_dir()
         self.curated_path = curated_path or curated_claims_file()
-        self._states: dict[str, ClaimState] = {}
+        # Claim id → its doc number in the index, for every claim in the store;
+        # the claims themselves load by id when a reply shows them (`_states_of`).
+        self._docs: dict[str, int] = {}
+        self._cache: OrderedDict[str, ClaimState] = OrderedDict()
         self._sources: dict[str, Source] = {}
         self._matcher: Matcher | None = None
         self._version = -1
@@ -184,14 +192,71 @@ class TalksService:
             self._background = None
 
     async def _load_all(self) -> None:
-        self._version = await self._store.claims.content_version()
-        states = await self._store.claims.load_states()
-        self._states = {s.id: s for s in states}
+        """Load the index from its snapshot (brought up to date and saved again when
+        older), or build it from every claim and save the snapshot."""
+        location = self._store.location
+        key = snapshot.SnapshotKey(location, int(await self._store.claims.get_meta("curated_version") or 0))
+        path = snapshot.snapshot_path(location) if location and location != ":memory:" else None
+        now = await self._store.claims.content_version()
+        loaded = snapshot.load(path, key) if path else None
+        if loaded is not None and loaded[0] <= now:
+            version, index, extra = loaded
+            self._use_index(index, version, dict(extra.get("taught") or {}))  # type: ignore[call-overload]
+            await self._apply_changes()
+            if len(self._docs) != await self._store.claims.count():
+                log.warning("the index snapshot does not match the database; rebuilding it")
+                loaded = None
+        else:
+            loaded = None
+        if loaded is None:
+            await self._build_index()
         self._sources = {s.id: s for s in await self._store.claims.list_sources()}
-        self._matcher = Matcher(ClaimIndex.build(states))
-        self._retracted = {s.id for s in states if s.status == "retracted"}
+        if path is not None and (loaded is None or self._version != loaded[0]):
+            self._save_snapshot(path, key)
+
+    async def _build_index(self) -> None:
+        # Its own method so the claims are freed before the snapshot is written.
+        version = await self._store.claims.content_version()
+        states = await self._store.claims.load_states()
+        self._use_index(ClaimIndex.build(states), version, taught_keys(states))
+
+    def _use_index(self, index: ClaimIndex, version: int, taught: dict[str, str]) -> None:
+        self._version = version
+        self._matcher = Matcher(index)
+        self._docs = {cid: n for n, cid in enumerate(index.claim_ids) if cid}
+        self._retracted = {index.claim_ids[n] for n, code in enumerate(index.statuses) if code == RETRACTED}
+        self._retracted.discard("")
+        self._cache.clear()
         self._fallback = None
-        self._taught = taught_keys(states)
+        self._taught = taught
+
+    def _save_snapshot(self, path: Path, key: snapshot.SnapshotKey) -> None:
+        assert self._matcher is not None
+        try:
+            snapshot.save(path, key, self._version, self._matcher.index, {"taught": self._taught})
+        except OSError as exc:
+            # Only the next start gets slower: it builds the index again.
+            log.warning("could not save the index snapshot %s: %s", path, exc)
+
+    async def _states_of(self, claim_ids: Iterable[str]) -> dict[str, ClaimState]:
+        """Read-only: the current states of these claims (those that exist), cached."""
+        wanted = [c for c in dict.fromkeys(claim_ids) if c in self._docs]
+        missing = [c for c in wanted if c not in self._cache]
+        if missing:
+            for state in await self._store.claims.load_states(missing):
+                self._cache[state.id] = state
+        out = {}
+        for c in wanted:
+            if c in self._cache:
+                self._cache.move_to_end(c)
+                out[c] = self._cache[c]
+        while len(self._cache) > CLAIM_CACHE:
+            self._cache.popitem(last=False)
+        return out
+
+    def _text(self, claim_id: str) -> str:
+        assert self._matcher is not None
+        return self._matcher.index.texts[self._docs[claim_id]]
 
     @property
     def content_version(self) -> int:
@@ -207,25 +272,36 @@ class TalksService:
         if self._matcher is None:
             await self._load_all()
             return
+        if await self._apply_changes():
+            self._sources = {s.id: s for s in await self._store.claims.list_sources()}
+
+    async def _apply_changes(self) -> bool:
+        """Bring the index from `self._version` to the store's; False when nothing changed."""
+        assert self._matcher is not None
         if await self._store.claims.content_version() == self._version:
-            return
+            return False
         changes = await self._store.claims.changes_since(self._version)
         index = self._matcher.index
+        touched = {*changes.removed, *changes.changed}
+        self._taught = {k: c for k, c in self._taught.items() if c not in touched}
         for claim_id in changes.removed:
-            self._states.pop(claim_id, None)
+            self._docs.pop(claim_id, None)
+            self._cache.pop(claim_id, None)
             self._retracted.discard(claim_id)
             index.remove(claim_id)
         for state in await self._store.claims.load_states(changes.changed):
-            self._states[state.id] = state
             index.upsert(state)
+            if state.id not in self._docs:
+                self._docs[state.id] = len(index.claim_ids) - 1
+            self._cache.pop(state.id, None)
             if state.status == "retracted":
                 self._retracted.add(state.id)
             else:
                 self._retracted.discard(state.id)
-        self._sources = {s.id: s for s in await self._store.claims.list_sources()}
+                self._taught.update(taught_keys([state]))
         self._fallback = None
-        self._taught = taught_keys(self._states.values())
         self._version = changes.version
+        return True
 
     @property
     def seeds(self) -> dict[str, Seed]:
@@ -249,14 +325,15 @@ class TalksService:
         assert self._matcher is not None
         retracted = self._retracted
         result = self._matcher.find_matches(text, skip=retracted)
-        views = [self.view(self._states[m.claim_id], m.score) for m in result.matches]
-        verdict = result.verdict if views else None
         taught = self._taught_claim(text)
+        states = await self._states_of([*(m.claim_id for m in result.matches), *([taught] if taught else [])])
+        views = [self.view(states[m.claim_id], m.score) for m in result.matches]
+        verdict = result.verdict if views else None
         if taught and taught not in retracted and (not views or views[0].claim_id != taught):
             verdict = None  # the verdict was about the matcher's first claim, which no longer leads
             # A moderator linked this phrasing to a claim: it answers first, whatever the matcher thought.
             top = max((v.score for v in views), default=1.0)
-            views = [self.view(self._states[taught], top), *(v for v in views if v.claim_id != taught)][:3]
+            views = [self.view(states[taught], top), *(v for v in views if v.claim_id != taught)][:3]
         qid = None
         if log_question:
             shown = [v.claim_id for v in views]
@@ -302,14 +379,16 @@ class TalksService:
         if not picked:
             if self._fallback is None:
                 # The three most important claims; cached until a claim changes.
+                assert self._matcher is not None
+                importances = self._matcher.index.importances
                 ranked = heapq.nsmallest(
                     3,
-                    (s for s in self._states.values() if s.status != "retracted"),
-                    key=lambda s: (-s.claim.importance, s.id),
+                    (cid for cid in self._docs if cid not in self._retracted),
+                    key=lambda cid: (-importances[self._docs[cid]], cid),
                 )
-                self._fallback = [s.id for s in ranked]
+                self._fallback = ranked
             picked = self._fallback
-        return [self._states[i].current_text for i in picked[:3]]
+        return [self._text(i) for i in picked[:3]]
 
     async def record_feedback(self, place: Place, user_id: str, question_id: int, claim_id: str, verdict: str) -> None:
         """Writes: a reader's helpful/wrong verdict on one claim of one answer (one vote each).
@@ -341,30 +420,32 @@ class TalksService:
 
     async def all_claims(self) -> list[ClaimView]:
         await self.refresh()
-        return [self.view(s) for s in self._states.values()]
+        return [self.view(s) for s in await self._store.claims.load_states()]
 
     async def sources(self) -> list[Source]:
         await self.refresh()
         return list(self._sources.values())
 
     def importance(self, claim_id: str) -> int:
-        state = self._states.get(claim_id)
-        return state.claim.importance if state else 0
+        doc = self._docs.get(claim_id)
+        if doc is None or self._matcher is None:
+            return 0
+        return self._matcher.index.importances[doc]
 
     def find_claim_ids(self, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
         """(id, current text) of claims whose id or text contains `prefix`, for pickers. Read-only."""
         needle = prefix.strip().lower()
-        hits = [
-            (s.id, s.current_text)
-            for s in self._states.values()
-            if not needle or needle in s.id or needle in s.current_text.lower()
-        ]
+        hits = []
+        for cid in self._docs:
+            text = self._text(cid)
+            if not needle or needle in cid or needle in text.lower():
+                hits.append((cid, text))
         hits.sort(key=lambda h: (not h[0].startswith(needle), h[0]))
         return hits[:limit]
 
     def did_you_mean(self, claim_id: str, limit: int = DID_YOU_MEAN) -> list[str]:
         """Up to `limit` existing claim ids closest to a mistyped one."""
-        found = process.extract(claim_id.strip().lower(), list(self._states), limit=limit, score_cutoff=50)
+        found = process.extract(claim_id.strip().lower(), list(self._docs), limit=limit, score_cutoff=50)
         return [choice for choice, _score, _key in found]
 
     def unknown_claim(self, claim_id: str) -> NotFound:
@@ -378,7 +459,7 @@ class TalksService:
             src = self._sources.get(q.source_id) or Source(id=q.source_id)
             label = src.label or messages.source_label(src.opening)
             quotes.append(QuoteView(q.source_id, label, src.outlet, src.title, q.quote, q.start, q.end))
-        conflicts = [(c, self._states[c].current_text) for c in claim.conflicts if c in self._states]
+        conflicts = [(c, self._text(c)) for c in claim.conflicts if c in self._docs]
         return ClaimView(
             claim_id=claim.id,
             text=state.current_text,
@@ -405,7 +486,7 @@ class TalksService:
         by = corrections.clean_moderator(self.policy.require_moderator(actor))
         await self.refresh()
         cid = claim_id.strip()
-        if cid not in self._states:
+        if cid not in self._docs:
             raise self.unknown_claim(cid)
         return by, cid
 
@@ -458,7 +539,7 @@ class TalksService:
             # "Answer with a new claim": the question that prompted it is answered by it from now on.
             await self._store.queue.teach(item.id, item.text, phrasing_key(item.text), claim.id, by, self.clock())
         await self.refresh()
-        return self._states[claim.id]
+        return (await self._states_of([claim.id]))[claim.id]
 
     async def history(self, actor: Actor, claim_id: str) -> HistoryReply:
         """Read-only: a claim's moderation history (moderators only)."""
@@ -486,7 +567,7 @@ class TalksService:
         by = corrections.clean_moderator(actor.who)
         await self.refresh()
         cid = claim_id.strip()
-        if cid not in self._states:
+        if cid not in self._docs:
             raise self.unknown_claim(cid)
         now = self.clock()
         return await self._store.suggestions.add(
@@ -626,7 +707,7 @@ class TalksService:
         source_id = article_input.source_id_for(filename)
         article = read_article(source_id, text)
         await self.refresh()
-        claims = [s.claim for s in self._states.values() if s.status != "retracted"]
+        claims = [s.claim for s in await self._store.claims.load_states() if s.status != "retracted"]
         proposals = propose(article, claims)
         if not proposals:
             raise BadInput(messages.ARTICLE_NO_SENTENCES)
@@ -820,7 +901,8 @@ class TalksService:
         """Read-only: the answer or claim card as it reads now, rebuilt from the current claim
         states (retracted claims included, so they show struck out); None for a digest."""
         await self.refresh()
-        views = [self.view(self._states[c]) for c in posted.claim_ids if c in self._states]
+        states = await self._states_of(posted.claim_ids)
+        views = [self.view(states[c]) for c in posted.claim_ids if c in states]
         if not views or posted.kind == "digest":
             return None
         if posted.kind == "claim":
@@ -836,7 +918,7 @@ class TalksService:
         """Read-only: the one short note posted under a message that can no longer be edited."""
         entries = await self._store.moderation.history(item.claim_id) or []
         entry = next((e for e in entries if e.id == item.change_id), None)
-        state = self._states.get(item.claim_id)
+        state = (await self._states_of([item.claim_id])).get(item.claim_id)
         if entry is None or state is None:
             return messages.NOTE_CORRECTED.format(date="", reason="", claim_id=item.claim_id, text="")
         date = f"{entry.at:%Y-%m-%d}"
@@ -891,14 +973,16 @@ class TalksService:
         """Read-only: what `talksbot status` shows. No secret is ever part of it."""
         await self.refresh()
         counts = {"active": 0, "corrected": 0, "retracted": 0}
-        for s in self._states.values():
-            counts[s.status] += 1
+        assert self._matcher is not None
+        statuses = self._matcher.index.statuses
+        for doc in self._docs.values():
+            counts[STATUSES[statuses[doc]]] += 1
         return {
             "database": self.location,
             "schema_version": await self._store.db.schema_version(),
             "content_version": self._version,
             "curated_version": int(await self._store.claims.get_meta("curated_version") or 0),
-            "claims": len(self._states),
+            "claims": len(self._docs),
             "claims_by_status": counts,
             "sources": len(self._sources),
             "open_suggestions": await self._store.suggestions.count_open(),

@@ -49,6 +49,11 @@ class ClaimStore:
         async with self._db.reading(snapshot=False) as conn:
             return int(await fetchval(conn, "SELECT version FROM content_version WHERE id = 1", default=0))
 
+    async def count(self) -> int:
+        """Read-only: how many claims the store holds (retracted ones included)."""
+        async with self._db.reading() as conn:
+            return int(await fetchval(conn, "SELECT count(*) FROM claims", default=0))
+
     async def changes_since(self, version: int) -> Changes:
         """Read-only: claims changed or removed after `version`, from one snapshot."""
         async with self._db.reading() as conn:

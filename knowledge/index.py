@@ -7,6 +7,7 @@ every claim, however large the store grows.
 
 from __future__ import annotations
 
+import json
 import math
 from array import array
 from bisect import bisect_left, bisect_right
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import overload
 
 from knowledge.models import ClaimState
+from knowledge.packed import PackedStrings
 from knowledge.question_kind import Stated, stated_kinds
 from knowledge.text import STOPWORDS, stem, words
 
@@ -24,6 +26,8 @@ FIELD_WEIGHTS = {"text": 2.0, "entities": 2.0, "said_by": 1.5, "keywords": 1.5, 
 K1 = 1.2
 IMPORTANCE_PRIOR = 0.05
 B = 0.5
+# Claim statuses by their code in `ClaimIndex.statuses`.
+STATUSES = ("active", "corrected", "retracted")
 
 
 class Postings(Sequence[tuple[float, int]]):
@@ -88,8 +92,14 @@ class ClaimIndex:
     term_numbers: dict[str, int] = field(default_factory=dict)
     surface: dict[str, str] = field(default_factory=dict)
     priors: list[float] = field(default_factory=list)
-    # Each doc's claim, to read what sort of answer it states (see `stated`).
-    states: list[ClaimState] = field(default_factory=list)
+    # Each doc's words that `stated` reads (its texts and speaker, JSON), packed:
+    # the index never holds the claims themselves.
+    stated_inputs: PackedStrings = field(default_factory=PackedStrings)
+    # Each doc's status code (see STATUSES), importance (1–5) and current text,
+    # so a service can list, rank and pick claims without loading them.
+    statuses: array[int] = field(default_factory=lambda: array("b"))
+    importances: array[int] = field(default_factory=lambda: array("b"))
+    texts: PackedStrings = field(default_factory=PackedStrings)
     _stated: dict[int, Stated] = field(default_factory=dict)
     # Stems of the names claims list (people, places, bodies).
     entity_terms: set[str] = field(default_factory=set)
@@ -105,15 +115,21 @@ class ClaimIndex:
         names_seen: dict[str, list[str]] = {}
         tfs: list[array[float]] = []
         lengths: list[float] = []
+        stated, texts = _Packer(), _Packer()
         for state in states:
             bag = _bag(state, index.surface, seen)
             index.claim_ids.append(state.id)
             index.priors.append(prior(state))
-            index.states.append(state)
+            index.statuses.append(STATUSES.index(state.status))
+            index.importances.append(state.claim.importance)
+            stated.add(stated_input(state))
+            texts.add(state.current_text)
             index.entity_terms.update(_entity_stems(state, names_seen))
             index.doc_terms.append(array("i", [index._term_number(t) for t in bag]))
             tfs.append(array("d", bag.values()))
             lengths.append(sum(bag.values()))
+        # Packed as they come: 120,000 claims' texts as two blobs, never 240,000 strings.
+        index.stated_inputs, index.texts = stated.done(), texts.done()
         index.avg_len = (sum(lengths) / len(lengths)) if lengths else 1.0
         # Pass 2: weights into the postings, then each list sorted best first.
         postings = [Postings() for _ in index.terms]
@@ -127,6 +143,13 @@ class ClaimIndex:
             p._sort()
         index.postings = dict(zip(index.terms, postings, strict=True))
         return index
+
+    def _append_doc(self, state: ClaimState) -> None:
+        self.priors.append(prior(state))
+        self.stated_inputs.append(stated_input(state))
+        self.statuses.append(STATUSES.index(state.status))
+        self.importances.append(state.claim.importance)
+        self.texts.append(state.current_text)
 
     def _term_number(self, term: str) -> int:
         number = self.term_numbers.get(term)
@@ -151,14 +174,16 @@ class ClaimIndex:
                 self.postings[self.terms[t]].remove_doc(n)
             self.doc_terms[n] = numbers
             self.priors[n] = prior(state)
-            self.states[n] = state
+            self.stated_inputs[n] = stated_input(state)
+            self.statuses[n] = STATUSES.index(state.status)
+            self.importances[n] = state.claim.importance
+            self.texts[n] = state.current_text
             self._stated.pop(n, None)
             self.entity_terms.update(_entity_stems(state, {}))
         else:
             n = len(self.claim_ids)
             self.claim_ids.append(state.id)
-            self.priors.append(prior(state))
-            self.states.append(state)
+            self._append_doc(state)
             self.entity_terms.update(_entity_stems(state, {}))
             self.doc_terms.append(numbers)
         for term, w in weights.items():
@@ -184,7 +209,8 @@ class ClaimIndex:
         """
         found = self._stated.get(doc)
         if found is None:
-            found = self._stated[doc] = _stated(self.states[doc])
+            texts, said_by = json.loads(self.stated_inputs[doc])
+            found = self._stated[doc] = stated_kinds(texts, said_by)
         return found
 
     @property
@@ -198,6 +224,21 @@ class ClaimIndex:
     def rare_idf(self) -> float:
         """The idf of a term seen in a single claim: the ceiling for known words."""
         return math.log(1 + (self.size - 0.5) / 1.5) if self.size else 1.0
+
+
+class _Packer:
+    """Builds a PackedStrings one string at a time."""
+
+    def __init__(self) -> None:
+        self.blob = bytearray()
+        self.offsets = array("q", [0])
+
+    def add(self, text: str) -> None:
+        self.blob += text.encode()
+        self.offsets.append(len(self.blob))
+
+    def done(self) -> PackedStrings:
+        return PackedStrings(self.blob, self.offsets)
 
 
 def prior(state: ClaimState) -> float:
@@ -218,11 +259,12 @@ def _entity_stems(state: ClaimState, seen: dict[str, list[str]]) -> list[str]:
     return out
 
 
-def _stated(state: ClaimState) -> Stated:
+def stated_input(state: ClaimState) -> str:
+    """What `stated_kinds` reads of a claim, as JSON: its texts (own text first) and speaker."""
     texts = [state.claim.text, *(q.quote for q in state.claim.quotes)]
     if state.correction:
         texts.append(state.correction.text)
-    return stated_kinds(texts, state.claim.said_by)
+    return json.dumps([texts, state.claim.said_by], ensure_ascii=False)
 
 
 def _bag(state: ClaimState, surface: dict[str, str], seen: dict[str, list[str]] | None = None) -> Counter[str]:

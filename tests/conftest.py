@@ -43,8 +43,9 @@ class FakeClock:
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads the developer's settings or touches the default database in their home."""
+    """No test reads the developer's settings or touches the default database or cache in their home."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     for name in list(os.environ):
         if name.startswith(("TALKSBOT_", "SLACK_", "DISCORD_")) and not name.startswith("TALKSBOT_TEST_"):
             monkeypatch.delenv(name)

@@ -222,7 +222,7 @@ async def test_another_workers_correction_reaches_the_index_within_a_second(pg_b
             while reader.content_version < version:
                 assert time.perf_counter() - sent < 1.0, "reader did not update within a second"
                 await asyncio.sleep(0.005)
-            assert reader._states[claim_id].current_text == text
+            assert reader._text(claim_id) == text
             return (time.perf_counter() - sent) * 1000
 
         first = await reader_sees("First correction.")
@@ -249,7 +249,7 @@ async def test_a_lost_listener_never_skips_the_compare_before_answering(pg_built
         await asyncio.sleep(0.1)
         reply = await reader.ask("How long was the Trump-Putin call?", log_question=False)
         assert reply.content_version == await a.claims.content_version()
-        assert reader._states[claim_id].status == "retracted"
+        assert claim_id in reader._retracted
         await reader.stop()
 
 
