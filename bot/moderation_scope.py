@@ -1,20 +1,13 @@
-"""The operator's moderation scope: which communities' moderators count, and which users anywhere.
+"""Parsing the operator's moderation scope from settings: `discord:<id>` / `slack:<id>` entries.
 
-Facts are global, so who may change them is the operator's decision, not any
-server's: admin rights in a community that merely invited the bot grant
-nothing. This module only holds and parses the configuration; the adapters'
-permission checks consult it. Pure: no I/O.
+The decisions made with it live in `bot.permissions.ModerationPolicy`. Pure: no I/O.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
-Platform = Literal["discord", "slack"]
 Entry = tuple[str, str]
 
 # Discord ids are snowflakes: 17–20 decimal digits for anything created since 2015.
@@ -25,26 +18,6 @@ _SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,}")
 
 COMMUNITY_FORM = "discord:<17–20 digit server id> or slack:<team id T…>"
 USER_FORM = "discord:<17–20 digit user id> or slack:<user id U… or W…>"
-
-
-class ModerationScope(BaseModel):
-    """Frozen: `communities` and `users` are sets of (platform, id)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    communities: frozenset[Entry] = frozenset()
-    users: frozenset[Entry] = frozenset()
-
-    @property
-    def is_configured(self) -> bool:
-        """False when the operator named nobody: then no one may change facts from chat."""
-        return bool(self.communities or self.users)
-
-    def has_community(self, platform: str, community_id: str) -> bool:
-        return (platform, community_id) in self.communities
-
-    def has_user(self, platform: str, user_id: str) -> bool:
-        return (platform, user_id) in self.users
 
 
 def is_discord_id(value: str) -> bool:

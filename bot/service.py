@@ -340,9 +340,7 @@ class TalksService:
             now = self.clock()
             qid = await self._store.activity.log_question(text, place, bool(views), shown, now)
             if not views:
-                await self._store.queue.note(
-                    "unanswered", phrasing_key(text), text, now, community=community_label(place)
-                )
+                await self._store.queue.note("unanswered", phrasing_key(text), text, now, community=place.label)
         if views:
             return AnswerReply(
                 question=message,
@@ -405,9 +403,7 @@ class TalksService:
             raise NotFound(messages.FEEDBACK_UNKNOWN) from exc
         if verdict == "wrong":
             key = f"{claim_id}|{phrasing_key(question)}"
-            await self._store.queue.note(
-                "wrong", key, question, now, community=community_label(place), claim_ids=[claim_id]
-            )
+            await self._store.queue.note("wrong", key, question, now, community=place.label, claim_ids=[claim_id])
 
     # ---- claims and sources --------------------------------------------------
 
@@ -1024,15 +1020,6 @@ def shown_claims(reply: AnswerReply | ClaimCardReply | DigestReply) -> list[str]
 def taught_keys(states: Iterable[ClaimState]) -> dict[str, str]:
     """Phrasing key → claim id for every taught phrasing of a claim that can answer."""
     return {phrasing_key(p): s.id for s in states if s.status != "retracted" for p in s.taught}
-
-
-def community_label(place: Place) -> str:
-    """How the queue names where a question came from (moderators only see it)."""
-    if place.is_private:
-        return f"{place.platform} direct message"
-    if place.community_id is None:
-        return place.platform
-    return f"{place.platform}: {place.community_name or place.community_id}"
 
 
 def clean_question(question: str) -> str:

@@ -18,7 +18,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from bot.cli_input import is_valid_text
-from bot.moderation_scope import Entry, ModerationScope, is_slack_user_id, parse_communities, parse_users, split_list
+from bot.moderation_scope import Entry, is_slack_user_id, parse_communities, parse_users, split_list
+from bot.permissions import ModerationPolicy
 from knowledge.errors import BadInput
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -231,10 +232,10 @@ class Settings(BaseSettings):
             if not getattr(self, name):
                 raise BadInput(f"{variable(name)} is not set; export it before starting this bot.")
 
-    def moderation_scope(self) -> ModerationScope:
+    def moderation_policy(self) -> ModerationPolicy:
         """The operator's moderation scope; TALKSBOT_SLACK_MODERATORS count as slack users."""
         legacy = {("slack", user) for user in self.slack_moderators}
-        return ModerationScope(communities=self.moderator_communities, users=self.moderator_users | legacy)
+        return ModerationPolicy.of(self.moderator_communities, self.moderator_users | legacy)
 
 
 def variable(field: str) -> str:

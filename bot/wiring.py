@@ -12,18 +12,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from bot.permissions import ModerationPolicy
 from bot.service import TalksService
 from bot.settings import Settings
 from knowledge.store import Store
 
 log = logging.getLogger(__name__)
-
-
-def policy_of(settings: Settings) -> ModerationPolicy:
-    """The operator's moderation scope, from settings (legacy TALKSBOT_SLACK_MODERATORS included)."""
-    scope = settings.moderation_scope()
-    return ModerationPolicy.of(scope.communities, scope.users)
 
 
 @asynccontextmanager
@@ -35,7 +28,7 @@ async def open_service(settings: Settings, *, create: bool = True, build: bool =
     """
     async with Store.open(settings.db, create=create) as store:
         service = TalksService(
-            store, policy=policy_of(settings), posted_retention=timedelta(days=settings.posted_retention_days)
+            store, policy=settings.moderation_policy(), posted_retention=timedelta(days=settings.posted_retention_days)
         )
         await service.start(build=build)
         try:
@@ -46,4 +39,4 @@ async def open_service(settings: Settings, *, create: bool = True, build: bool =
 
 def log_moderation_scope(settings: Settings) -> None:
     """One startup line saying who may change facts from chat."""
-    log.info("moderation: %s", policy_of(settings).describe())
+    log.info("moderation: %s", settings.moderation_policy().describe())

@@ -158,6 +158,15 @@ class QuestionStats(BaseModel):
     unanswered_top: list[tuple[str, int]] = Field(default_factory=list)
 
 
+def community_label(platform: str, community_id: str | None, community_name: str | None, private: bool = False) -> str:
+    """How the review queue names where something came from: "discord: Newsroom", "slack direct message"."""
+    if private:
+        return f"{platform} direct message"
+    if community_id is None:
+        return platform
+    return f"{platform}: {community_name or community_id}"
+
+
 class Place(BaseModel):
     """Where something was asked or done: the platform, its community (guild or
     workspace) and channel. DMs and ephemeral contexts are private: what is
@@ -170,6 +179,10 @@ class Place(BaseModel):
     community_name: str | None = None
     channel_id: str | None = None
     is_private: bool = False
+
+    @property
+    def label(self) -> str:
+        return community_label(self.platform, self.community_id, self.community_name, self.is_private)
 
 
 DigestAudience = Literal["public", "moderators"]

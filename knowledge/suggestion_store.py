@@ -13,7 +13,7 @@ from knowledge.claim_rows import claim_exists
 from knowledge.connection import Database, Row, fetchval
 from knowledge.content_version import bump_version, lock_content
 from knowledge.errors import BadInput, NotFound
-from knowledge.models import HistoryEntry, Moderator, Suggestion
+from knowledge.models import HistoryEntry, Moderator, Suggestion, community_label
 from knowledge.moderation_store import insert_action
 from knowledge.outbox_store import enqueue_for_change
 
@@ -76,7 +76,7 @@ class SuggestionStore:
                     text,
                     json.dumps([claim_id]),
                     row[0],
-                    json.dumps([_community(by)]),
+                    json.dumps([_community_of(by)]),
                     at.isoformat(),
                     at.isoformat(),
                 ),
@@ -109,7 +109,7 @@ class SuggestionStore:
             )
             entry, version = None, None
             if accept:
-                credit = f"{suggestion.by.name} ({_community(suggestion.by)}, user {suggestion.by.user_id})"
+                credit = f"{suggestion.by.name} ({_community_of(suggestion.by)}, user {suggestion.by.user_id})"
                 entry = await insert_action(
                     conn,
                     suggestion.claim_id,
@@ -143,8 +143,8 @@ class SuggestionStore:
             return int(await fetchval(conn, "SELECT count(*) FROM suggestions WHERE status = 'open'", default=0))
 
 
-def _community(by: Moderator) -> str:
-    return f"{by.platform}: {by.community_name or by.community_id}" if by.community_id else by.platform
+def _community_of(by: Moderator) -> str:
+    return community_label(by.platform, by.community_id, by.community_name)
 
 
 def _suggestion(r: Row) -> Suggestion:

@@ -78,7 +78,6 @@ class _TalksClientMixin:
             options.update(shard_ids=list(shards.ids), shard_count=shards.count)
         super().__init__(**options)
         self.deps = deps
-        self.shards_plan = shards
         self.tree = TalksTree(self)  # type: ignore[arg-type]
         register(self.tree, deps)
         # A guild's digest is posted by the process that holds the guild's shard.

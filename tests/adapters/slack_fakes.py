@@ -13,6 +13,7 @@ import itertools
 import json
 import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -274,7 +275,13 @@ def policy() -> ModerationPolicy:
 
 @pytest.fixture
 async def slack(service: TalksService, clock: FakeClock) -> AsyncIterator[Slack]:
-    fake = FakeSlackApi()
+    async with slack_harness(service, clock, FakeSlackApi()) as harness:
+        yield harness
+
+
+@asynccontextmanager
+async def slack_harness(service: TalksService, clock: FakeClock, fake: FakeSlackApi) -> AsyncIterator[Slack]:
+    """The real app over HTTP on 127.0.0.1, talking to `fake` as its Slack Web API."""
     fake.admins.add(ADMIN)
     await fake.start()
     settings = Settings(

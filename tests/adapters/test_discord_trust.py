@@ -22,7 +22,6 @@ from bot.permissions import ModerationPolicy
 from bot.replies import AnswerReply
 from bot.service import SUGGESTIONS_PER_HOUR, TalksService
 from bot.settings import Settings
-from bot.wiring import policy_of
 from knowledge.store import Store
 from tests.adapters.discord_fakes import (
     EPHEMERAL,
@@ -144,14 +143,12 @@ async def test_an_ordinary_member_of_the_configured_guild_is_refused(discord_bot
 
 NAMED_USER = 1_700_000_000_000_000_009
 # As the operator writes it: TALKSBOT_MODERATOR_USERS=discord:<user id>,… (the environment is not read here).
-NAMED = policy_of(
-    Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        TALKSBOT_MODERATOR_COMMUNITIES=f"discord:{GUILD_ID}",
-        TALKSBOT_MODERATOR_USERS=f"discord:{NAMED_USER}, slack:U0000NAMED",
-        TALKSBOT_SLACK_MODERATORS="",
-    )
-)
+NAMED = Settings(
+    _env_file=None,  # type: ignore[call-arg]
+    TALKSBOT_MODERATOR_COMMUNITIES=f"discord:{GUILD_ID}",
+    TALKSBOT_MODERATOR_USERS=f"discord:{NAMED_USER}, slack:U0000NAMED",
+    TALKSBOT_SLACK_MODERATORS="",
+).moderation_policy()
 
 
 @pytest.mark.parametrize("policy", [NAMED])

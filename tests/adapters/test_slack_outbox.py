@@ -18,29 +18,23 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from adapters.slack.app import build_app
 from adapters.slack.editor import SlackEditor, editor_client
 from adapters.slack.poster import SlackDigestPoster
-from adapters.slack.runner import make_client
-from adapters.slack.server import EVENTS_PATH, start_http_server
 from bot.outbox import OutboxWorker
-from bot.replies import AnswerReply, DigestItem, DigestReply, DigestSection
+from bot.replies import DigestItem, DigestReply, DigestSection
 from bot.service import TalksService
-from bot.settings import Settings
 from tests.adapters.other_process import in_other_process
 from tests.adapters.slack_fakes import (
-    ADMIN,
     ASKER,
     BOT_TOKEN,
     BOT_USER_ID,
     MODERATOR,
     QUESTION,
-    SIGNING_SECRET,
     ApiCall,
     FakeSlackApi,
     Slack,
-    SlackSender,
     policy,
+    slack_harness,
 )
 from tests.conftest import FakeClock
 
@@ -73,27 +67,8 @@ class ScriptedSlackApi(FakeSlackApi):
 
 @pytest.fixture
 async def slack(service: TalksService, clock: FakeClock) -> AsyncIterator[Slack]:
-    fake = ScriptedSlackApi()
-    fake.admins.add(ADMIN)
-    await fake.start()
-    settings = Settings(
-        db=service.location,
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=fake.base_url,
-    )
-    client = make_client(settings)
-    app = build_app(settings, service, client)
-    runner, port = await start_http_server(app, "127.0.0.1", 0, signing_secret=SIGNING_SECRET)
-    first = await service.ask(QUESTION, log_question=False)
-    assert isinstance(first, AnswerReply)
-    try:
-        yield Slack(
-            fake, SlackSender(f"http://127.0.0.1:{port}{EVENTS_PATH}"), service, client, clock, first.claims[0].claim_id
-        )
-    finally:
-        await runner.cleanup()
-        await fake.stop()
+    async with slack_harness(service, clock, ScriptedSlackApi()) as harness:
+        yield harness
 
 
 async def _no_sleep(_: float) -> None:

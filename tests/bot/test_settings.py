@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
 
 from adapters.main import main
-from bot.moderation_scope import ModerationScope
+from bot.permissions import ModerationPolicy
 from bot.settings import Settings, settings_table, variable
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -119,18 +120,18 @@ def test_a_dotenv_that_is_not_utf8_is_one_line(clean_env: Path, capsys: pytest.C
 
 
 def test_moderation_scope(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert not Settings.from_env().moderation_scope().is_configured
+    assert not Settings.from_env().moderation_policy().chat_moderation_on
     monkeypatch.setenv("TALKSBOT_MODERATOR_COMMUNITIES", " discord:123456789012345678 , slack:T0123ABCD,")
     monkeypatch.setenv("TALKSBOT_MODERATOR_USERS", "discord:23456789012345678,slack:W0123ABCD")
     monkeypatch.setenv("TALKSBOT_SLACK_MODERATORS", "U0456EFGH")
-    scope = Settings.from_env().moderation_scope()
-    assert scope == ModerationScope(
-        communities=frozenset({("discord", "123456789012345678"), ("slack", "T0123ABCD")}),
-        users=frozenset({("discord", "23456789012345678"), ("slack", "W0123ABCD"), ("slack", "U0456EFGH")}),
+    scope = Settings.from_env().moderation_policy()
+    assert scope == ModerationPolicy.of(
+        communities=[("discord", "123456789012345678"), ("slack", "T0123ABCD")],
+        users=[("discord", "23456789012345678"), ("slack", "W0123ABCD"), ("slack", "U0456EFGH")],
     )
-    assert scope.is_configured and scope.has_community("slack", "T0123ABCD") and scope.has_user("slack", "U0456EFGH")
-    assert not scope.has_user("discord", "U0456EFGH")
-    with pytest.raises(ValueError):
+    assert scope.chat_moderation_on and ("slack", "U0456EFGH") in scope.users
+    assert ("discord", "U0456EFGH") not in scope.users
+    with pytest.raises(FrozenInstanceError):
         scope.users = frozenset()  # type: ignore[misc]
 
 
