@@ -12,7 +12,7 @@ import pytest
 
 from bot.permissions import Actor, ModerationPolicy
 from bot.service import TalksService
-from knowledge.errors import PermissionDenied
+from knowledge.errors import BadInput, NotFound, PermissionDenied
 from knowledge.models import Moderator, Place
 from knowledge.store import Store
 from tests.conftest import FakeClock
@@ -139,3 +139,21 @@ async def test_non_moderators_can_neither_see_nor_act_on_the_queue(
             with pytest.raises(PermissionDenied):
                 await scoped.dismiss(actor, item.id, "spam")
     assert [i.id for i in await service.queue(OPERATOR)] == [item.id]
+
+
+async def test_queue_actions_refuse_what_does_not_apply(service: TalksService, claim_id: str) -> None:
+    await service.ask(QUESTION, GUILD)
+    [question] = await service.queue(OPERATOR)
+    await service.suggest(READER, claim_id, "Another wording.", "because")
+    [suggestion] = [i for i in await service.queue(OPERATOR) if i.kind == "suggestion"]
+    with pytest.raises(BadInput, match="Only a question can be taught"):
+        await service.teach(OPERATOR, suggestion.id, claim_id)
+    with pytest.raises(BadInput, match="Nothing was taught"):
+        await service.unteach(OPERATOR, question.id)
+    with pytest.raises(BadInput, match="not a suggestion"):
+        await service.decide_suggestion(OPERATOR, question.id, accept=True)
+    await service.dismiss(OPERATOR, question.id, "off-topic")
+    with pytest.raises(BadInput, match="already dismissed"):
+        await service.dismiss(OPERATOR, question.id, "again")
+    with pytest.raises(NotFound, match="no queue item #999"):
+        await service.dismiss(OPERATOR, 999, "gone")
