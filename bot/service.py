@@ -290,9 +290,7 @@ class TalksService:
             self._retracted.discard(claim_id)
             index.remove(claim_id)
         for state in await self._store.claims.load_states(changes.changed):
-            index.upsert(state)
-            if state.id not in self._docs:
-                self._docs[state.id] = len(index.claim_ids) - 1
+            self._docs[state.id] = index.upsert(state)
             self._cache.pop(state.id, None)
             if state.status == "retracted":
                 self._retracted.add(state.id)
@@ -367,8 +365,8 @@ class TalksService:
         if exact or not self._taught:
             return exact
         assert self._matcher is not None
-        postings = self._matcher.index.postings
-        close = [cid for k, cid in self._taught.items() if is_close_variant(key, k, postings.__contains__)]
+        known = self._matcher.index.has_term
+        close = [cid for k, cid in self._taught.items() if is_close_variant(key, k, known)]
         # Two taught claims both close: the phrasing is ambiguous, so the matcher decides.
         return close[0] if len(set(close)) == 1 else None
 

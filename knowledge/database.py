@@ -112,7 +112,7 @@ async def connect(path: Path, *, create: bool = True) -> aiosqlite.Connection:
         raise DatabaseUnusable(f"{path} cannot be opened ({exc}).") from exc
     try:
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA journal_mode = WAL")
+        await _use_wal(conn)
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await _migrate(conn)
@@ -123,6 +123,19 @@ async def connect(path: Path, *, create: bool = True) -> aiosqlite.Connection:
         await conn.close()
         raise
     return conn
+
+
+async def _use_wal(conn: aiosqlite.Connection) -> None:
+    # Switching a new file to WAL answers "database is locked" at once, without the busy
+    # timeout, while another process does the same: retry for as long as that timeout.
+    for attempt in range(BUSY_TIMEOUT_MS // 50):
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == BUSY_TIMEOUT_MS // 50 - 1:
+                raise
+            await asyncio.sleep(0.05)
 
 
 async def _open_reader(path: Path) -> aiosqlite.Connection:

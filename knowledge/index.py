@@ -1,8 +1,15 @@
-"""An inverted index over claims: BM25 weights in impact-ordered postings.
+"""An inverted index over claims: BM25 weights in packed postings, scored with numpy.
 
-Each term's postings are kept sorted by weight, best first, so a question only
-reads the head of each list it needs (`max_postings`): answering never scans
-every claim, however large the store grows.
+The postings live in one *base* segment (numpy arrays: each term's slice of
+doc numbers and weights), built in one pass or loaded from a snapshot without
+copying. A claim changed since is a small *overlay*: its base postings are
+masked out and its new ones kept in a dict, so a correction never rewrites the
+arrays; `compacted()` folds the overlay into a new base (before a snapshot is
+saved, and whenever the overlay grows past `COMPACT_AT` claims).
+
+A question reads every posting of its terms. Summed in numpy, that costs
+less at 120,000 claims than reading the head of each list in Python did, and
+the scores are exact: no claim is missed because its weight sat past a cut.
 """
 
 from __future__ import annotations
@@ -10,11 +17,12 @@ from __future__ import annotations
 import json
 import math
 from array import array
-from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import overload
+
+import numpy as np
+import numpy.typing as npt
 
 from knowledge.models import ClaimState
 from knowledge.packed import PackedStrings
@@ -28,70 +36,63 @@ IMPORTANCE_PRIOR = 0.05
 B = 0.5
 # Claim statuses by their code in `ClaimIndex.statuses`.
 STATUSES = ("active", "corrected", "retracted")
+# Past this many changed claims the overlay (scored in Python) is folded into the base.
+COMPACT_AT = 512
+
+Ints = npt.NDArray[np.int32]
+Docs = npt.NDArray[np.int64]
+Offsets = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+# One query term: its alternatives (term, factor); a doc scores the best of them.
+QueryAlternatives = Sequence[tuple[str, float]]
 
 
-class Postings(Sequence[tuple[float, int]]):
-    """One term's postings: (-weight, doc number) pairs, best weight first, ties by doc.
+@dataclass
+class Segment:
+    """Postings and per-doc term lists for docs 0..size-1, packed; never changed once made."""
 
-    Packed in two arrays (12 bytes a posting instead of a tuple, a float and an
-    int, ~110 bytes), so a store of 150,000 claims keeps its index in tens of MB.
-    Slicing returns a list of pairs, like slicing the list it replaces.
-    """
+    post_offsets: Offsets  # term number t's postings are [post_offsets[t], post_offsets[t+1])
+    post_docs: Docs
+    post_weights: Floats
+    doc_offsets: Offsets  # doc n's term numbers are doc_terms[doc_offsets[n]:doc_offsets[n+1]]
+    doc_terms: Ints
+    priors: Floats
 
-    __slots__ = ("docs", "neg_weights")
+    @property
+    def size(self) -> int:
+        return len(self.priors)
 
-    def __init__(self) -> None:
-        self.neg_weights = array("d")
-        self.docs = array("i")
+    @property
+    def term_count(self) -> int:
+        return len(self.post_offsets) - 1
 
-    def __len__(self) -> int:
-        return len(self.docs)
+    @classmethod
+    def empty(cls) -> Segment:
+        zero = np.zeros(1, dtype=np.int64)
+        return cls(zero, np.zeros(0, dtype=np.int64), _floats([]), zero.copy(), _ints([]), _floats([]))
 
-    @overload
-    def __getitem__(self, key: int) -> tuple[float, int]: ...
-    @overload
-    def __getitem__(self, key: slice) -> list[tuple[float, int]]: ...
-    def __getitem__(self, key: int | slice) -> tuple[float, int] | list[tuple[float, int]]:
-        if isinstance(key, slice):
-            return list(zip(self.neg_weights[key], self.docs[key], strict=True))
-        return (self.neg_weights[key], self.docs[key])
+    def df(self) -> Offsets:
+        return np.diff(self.post_offsets)
 
-    def __iter__(self) -> Iterator[tuple[float, int]]:
-        return zip(self.neg_weights, self.docs, strict=True)
 
-    def _sort(self) -> None:
-        # Docs were appended in increasing order and the sort is stable, so ties
-        # stay ordered by doc: the order of sorting the (-weight, doc) pairs.
-        order = sorted(range(len(self.docs)), key=self.neg_weights.__getitem__)
-        self.neg_weights = array("d", [self.neg_weights[i] for i in order])
-        self.docs = array("i", [self.docs[i] for i in order])
+def _ints(values: Sequence[int] | array[int]) -> Ints:
+    # A copy, never a view: a view would pin an `array` so it could no longer grow.
+    return np.array(values, dtype=np.int32)
 
-    def insert(self, neg_weight: float, doc: int) -> None:
-        """Insert keeping the order (like `bisect.insort` on the pairs)."""
-        lo = bisect_left(self.neg_weights, neg_weight)
-        hi = bisect_right(self.neg_weights, neg_weight, lo)
-        i = bisect_left(self.docs, doc, lo, hi)
-        self.neg_weights.insert(i, neg_weight)
-        self.docs.insert(i, doc)
 
-    def remove_doc(self, doc: int) -> None:
-        i = self.docs.index(doc)
-        del self.neg_weights[i]
-        del self.docs[i]
+def _floats(values: Sequence[float] | array[float] | Floats) -> Floats:
+    return np.array(values, dtype=np.float64)
 
 
 @dataclass
 class ClaimIndex:
-    """Postings: term → (-weight, doc number) pairs, sorted so the best weight comes first."""
+    """A base segment plus the overlay of claims changed since it was made."""
 
-    postings: dict[str, Postings] = field(default_factory=dict)
+    base: Segment = field(default_factory=Segment.empty)
     claim_ids: list[str] = field(default_factory=list)
-    # The term numbers (see `terms`) of each doc, so a re-indexed claim leaves its old postings.
-    doc_terms: list[array[int]] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     term_numbers: dict[str, int] = field(default_factory=dict)
     surface: dict[str, str] = field(default_factory=dict)
-    priors: list[float] = field(default_factory=list)
     # Each doc's words that `stated` reads (its texts and speaker, JSON), packed:
     # the index never holds the claims themselves.
     stated_inputs: PackedStrings = field(default_factory=PackedStrings)
@@ -100,11 +101,22 @@ class ClaimIndex:
     statuses: array[int] = field(default_factory=lambda: array("b"))
     importances: array[int] = field(default_factory=lambda: array("b"))
     texts: PackedStrings = field(default_factory=PackedStrings)
-    _stated: dict[int, Stated] = field(default_factory=dict)
     # Stems of the names claims list (people, places, bodies).
     entity_terms: set[str] = field(default_factory=set)
     avg_len: float = 1.0
     removed: int = 0
+    # The overlay: base docs whose postings no longer count, and the current
+    # postings, term lists and priors of every doc changed or added since.
+    dead: set[int] = field(default_factory=set)
+    delta: dict[int, dict[int, float]] = field(default_factory=dict)
+    delta_terms: dict[int, array[int]] = field(default_factory=dict)
+    delta_priors: dict[int, float] = field(default_factory=dict)
+    # Document frequency changes since the base, by term number.
+    df_change: Counter[int] = field(default_factory=Counter)
+    _stated: dict[int, Stated] = field(default_factory=dict)
+    _base_df: Offsets | None = None
+    _doc_numbers: dict[str, int] | None = None
+    _rarest_df: int | None = None
 
     @classmethod
     def build(cls, states: list[ClaimState]) -> ClaimIndex:
@@ -113,93 +125,110 @@ class ClaimIndex:
         # BM25 needs the average length before any weight.
         seen: dict[str, list[str]] = {}
         names_seen: dict[str, list[str]] = {}
-        tfs: list[array[float]] = []
+        doc_offsets, doc_terms, tfs = array("q", [0]), array("i"), array("d")
         lengths: list[float] = []
+        priors = array("d")
         stated, texts = _Packer(), _Packer()
         for state in states:
             bag = _bag(state, index.surface, seen)
             index.claim_ids.append(state.id)
-            index.priors.append(prior(state))
+            priors.append(prior(state))
             index.statuses.append(STATUSES.index(state.status))
             index.importances.append(state.claim.importance)
             stated.add(stated_input(state))
             texts.add(state.current_text)
             index.entity_terms.update(_entity_stems(state, names_seen))
-            index.doc_terms.append(array("i", [index._term_number(t) for t in bag]))
-            tfs.append(array("d", bag.values()))
+            doc_terms.extend(index._term_number(t) for t in bag)
+            doc_offsets.append(len(doc_terms))
+            tfs.extend(bag.values())
             lengths.append(sum(bag.values()))
         # Packed as they come: 120,000 claims' texts as two blobs, never 240,000 strings.
         index.stated_inputs, index.texts = stated.done(), texts.done()
         index.avg_len = (sum(lengths) / len(lengths)) if lengths else 1.0
-        # Pass 2: weights into the postings, then each list sorted best first.
-        postings = [Postings() for _ in index.terms]
-        for n, (numbers, tf, length) in enumerate(zip(index.doc_terms, tfs, lengths, strict=True)):
-            norm = K1 * (1 - B + B * length / index.avg_len)
-            for t, f in zip(numbers, tf, strict=True):
-                p = postings[t]
-                p.neg_weights.append(-(f * (K1 + 1) / (f + norm)))
-                p.docs.append(n)
-        for p in postings:
-            p._sort()
-        index.postings = dict(zip(index.terms, postings, strict=True))
+        # Pass 2: every (doc, term) weight at once, then grouped by term (docs stay in order).
+        offsets = np.frombuffer(doc_offsets, dtype=np.int64)
+        per_doc = np.diff(offsets)
+        norms = K1 * (1 - B + B * _floats(lengths) / index.avg_len)
+        tf = np.frombuffer(tfs, dtype=np.float64)
+        weights = tf * (K1 + 1) / (tf + np.repeat(norms, per_doc))
+        term_of = np.frombuffer(doc_terms, dtype=np.int32)
+        docs = np.repeat(np.arange(len(states), dtype=np.int32), per_doc)
+        index.base = _segment(term_of, docs, weights, len(index.terms), offsets.copy(), term_of.copy(), priors)
         return index
 
-    def _append_doc(self, state: ClaimState) -> None:
-        self.priors.append(prior(state))
-        self.stated_inputs.append(stated_input(state))
-        self.statuses.append(STATUSES.index(state.status))
-        self.importances.append(state.claim.importance)
-        self.texts.append(state.current_text)
+    # ---- reading -------------------------------------------------------------------
 
-    def _term_number(self, term: str) -> int:
+    def top(self, query: Sequence[QueryAlternatives], k: int) -> list[tuple[int, float]]:
+        """The `k` best docs for `query` as (doc, score × prior), best first, ties by doc.
+
+        Each query term adds, for each doc, its best alternative's weight times
+        that alternative's factor. Docs that score nothing are left out.
+        """
+        base = self.base
+        scores = np.zeros(base.size, dtype=np.float64)
+        best = np.zeros(base.size, dtype=np.float64)
+        for alternatives in query:
+            # ufunc.at on 64-bit doc numbers: the fastest scatter numpy has (about
+            # 2 ns a posting), several times a fancy-indexed `+=` on int32 numbers.
+            single = len(alternatives) == 1
+            if not single:
+                best.fill(0.0)
+            for term, factor in alternatives:
+                number = self._number(term)
+                if number is None or number >= base.term_count:
+                    continue
+                lo, hi = base.post_offsets[number], base.post_offsets[number + 1]
+                weights = base.post_weights[lo:hi] * factor
+                if single:
+                    np.add.at(scores, base.post_docs[lo:hi], weights)
+                else:
+                    np.maximum.at(best, base.post_docs[lo:hi], weights)
+            if not single:
+                scores += best
+        if self.dead:
+            scores[np.fromiter(self.dead, dtype=np.int64, count=len(self.dead))] = 0.0
+        scores *= base.priors
+        found = _best(scores, k)
+        if self.delta:
+            found = sorted([*found, *self._overlay_scores(query)], key=lambda ds: (-ds[1], ds[0]))[:k]
+        return found
+
+    def _overlay_scores(self, query: Sequence[QueryAlternatives]) -> list[tuple[int, float]]:
+        totals: dict[int, float] = {}
+        for alternatives in query:
+            best: dict[int, float] = {}
+            for term, factor in alternatives:
+                number = self._number(term)
+                for doc, weight in self.delta.get(number, {}).items() if number is not None else ():
+                    if weight * factor > best.get(doc, 0.0):
+                        best[doc] = weight * factor
+            for doc, s in best.items():
+                totals[doc] = totals.get(doc, 0.0) + s
+        return [(doc, s * self.delta_priors[doc]) for doc, s in totals.items() if s > 0]
+
+    def doc_term_numbers(self, doc: int) -> list[int]:
+        """The term numbers of a doc's current text, names, keywords and quotes."""
+        changed = self.delta_terms.get(doc)
+        if changed is not None:
+            return changed.tolist()
+        lo, hi = self.base.doc_offsets[doc], self.base.doc_offsets[doc + 1]
+        return self.base.doc_terms[lo:hi].tolist()
+
+    def _number(self, term: str) -> int | None:
+        return self.term_numbers.get(term)
+
+    def df(self, term: str) -> int:
         number = self.term_numbers.get(term)
         if number is None:
-            number = self.term_numbers[term] = len(self.terms)
-            self.terms.append(term)
-        return number
+            return 0
+        if self._base_df is None:
+            self._base_df = self.base.df()
+        own = int(self._base_df[number]) if number < self.base.term_count else 0
+        return own + self.df_change.get(number, 0)
 
-    def _weights(self, bag: Counter[str]) -> dict[str, float]:
-        length = sum(bag.values())
-        norm = K1 * (1 - B + B * length / self.avg_len)
-        return {t: tf * (K1 + 1) / (tf + norm) for t, tf in bag.items()}
-
-    def upsert(self, state: ClaimState) -> None:
-        """Add a claim, or re-index one whose text or correction changed."""
-        bag = _bag(state, self.surface)
-        weights = self._weights(bag)
-        numbers = array("i", [self._term_number(t) for t in weights])
-        if state.id in self.claim_ids:
-            n = self.claim_ids.index(state.id)
-            for t in self.doc_terms[n]:
-                self.postings[self.terms[t]].remove_doc(n)
-            self.doc_terms[n] = numbers
-            self.priors[n] = prior(state)
-            self.stated_inputs[n] = stated_input(state)
-            self.statuses[n] = STATUSES.index(state.status)
-            self.importances[n] = state.claim.importance
-            self.texts[n] = state.current_text
-            self._stated.pop(n, None)
-            self.entity_terms.update(_entity_stems(state, {}))
-        else:
-            n = len(self.claim_ids)
-            self.claim_ids.append(state.id)
-            self._append_doc(state)
-            self.entity_terms.update(_entity_stems(state, {}))
-            self.doc_terms.append(numbers)
-        for term, w in weights.items():
-            self.postings.setdefault(term, Postings()).insert(-w, n)
-
-    def remove(self, claim_id: str) -> None:
-        """Drop a claim from every posting list (its doc number stays, empty, so others keep theirs)."""
-        if claim_id not in self.claim_ids:
-            return
-        n = self.claim_ids.index(claim_id)
-        for t in self.doc_terms[n]:
-            self.postings[self.terms[t]].remove_doc(n)
-        self.doc_terms[n] = array("i")
-        self.claim_ids[n] = ""
-        self._stated.pop(n, None)
-        self.removed += 1
+    def has_term(self, term: str) -> bool:
+        """Whether any claim now holds `term`."""
+        return self.df(term) > 0
 
     def stated(self, doc: int) -> Stated:
         """What sort of answer a claim states (a date, a duration, a count of what).
@@ -213,17 +242,207 @@ class ClaimIndex:
             found = self._stated[doc] = stated_kinds(texts, said_by)
         return found
 
+    def prior(self, doc: int) -> float:
+        changed = self.delta_priors.get(doc)
+        return changed if changed is not None else float(self.base.priors[doc])
+
     @property
     def size(self) -> int:
         return len(self.claim_ids) - self.removed
 
     def idf(self, term: str) -> float:
-        df = len(self.postings.get(term, ()))
+        df = self.df(term)
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5)) if df else 0.0
 
     def rare_idf(self) -> float:
-        """The idf of a term seen in a single claim: the ceiling for known words."""
-        return math.log(1 + (self.size - 0.5) / 1.5) if self.size else 1.0
+        """The idf of the rarest word the store holds: the ceiling for known words.
+
+        In a store of real articles that is a word in a single claim. Read off
+        the store rather than assumed, so a store that repeats its vocabulary
+        across many claims weighs an unknown word as it weighs its own rarest
+        one, and coverage means the same at every size.
+        """
+        if not self.size:
+            return 1.0
+        if self._rarest_df is None:
+            if self._base_df is None:
+                self._base_df = self.base.df()
+            counts = np.zeros(len(self.terms), dtype=np.int64)
+            counts[: self.base.term_count] = self._base_df
+            for number, change in self.df_change.items():
+                counts[number] += change
+            held = counts[counts > 0]
+            self._rarest_df = int(held.min()) if len(held) else 1
+        df = self._rarest_df
+        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+
+    # ---- changing ------------------------------------------------------------------
+
+    def upsert(self, state: ClaimState) -> int:
+        """Add a claim, or re-index one whose text or correction changed. Returns its doc number."""
+        bag = _bag(state, self.surface)
+        length = sum(bag.values())
+        norm = K1 * (1 - B + B * length / self.avg_len)
+        weights = {self._term_number(t): tf * (K1 + 1) / (tf + norm) for t, tf in bag.items()}
+        n = self._doc_numbers_map().get(state.id)
+        if n is None:
+            n = len(self.claim_ids)
+            self.claim_ids.append(state.id)
+            self._doc_numbers_map()[state.id] = n
+            self.stated_inputs.append(stated_input(state))
+            self.statuses.append(STATUSES.index(state.status))
+            self.importances.append(state.claim.importance)
+            self.texts.append(state.current_text)
+        else:
+            self._retire(n)
+            self.stated_inputs[n] = stated_input(state)
+            self.statuses[n] = STATUSES.index(state.status)
+            self.importances[n] = state.claim.importance
+            self.texts[n] = state.current_text
+            self._stated.pop(n, None)
+        self.entity_terms.update(_entity_stems(state, {}))
+        self.delta_terms[n] = array("i", weights)
+        self.delta_priors[n] = prior(state)
+        for number, w in weights.items():
+            self.delta.setdefault(number, {})[n] = w
+            self.df_change[number] += 1
+        self._rarest_df = None
+        return n
+
+    def remove(self, claim_id: str) -> None:
+        """Drop a claim from the postings (its doc number stays, empty, so others keep theirs)."""
+        n = self._doc_numbers_map().pop(claim_id, None)
+        if n is None:
+            return
+        self._retire(n)
+        self.delta_terms[n] = array("i")
+        self.delta_priors[n] = 0.0
+        self.claim_ids[n] = ""
+        self._stated.pop(n, None)
+        self.removed += 1
+        self._rarest_df = None
+
+    def _retire(self, n: int) -> None:
+        """Stop counting doc `n`'s current postings."""
+        for number in self.doc_term_numbers(n):
+            self.df_change[number] -= 1
+        if n in self.delta_terms:
+            for number in self.delta_terms.pop(n):
+                self.delta[number].pop(n, None)
+                if not self.delta[number]:
+                    del self.delta[number]
+            self.delta_priors.pop(n, None)
+        elif n < self.base.size:
+            self.dead.add(n)
+
+    def _doc_numbers_map(self) -> dict[str, int]:
+        if self._doc_numbers is None:
+            self._doc_numbers = {cid: n for n, cid in enumerate(self.claim_ids) if cid}
+        return self._doc_numbers
+
+    def _term_number(self, term: str) -> int:
+        number = self.term_numbers.get(term)
+        if number is None:
+            number = self.term_numbers[term] = len(self.terms)
+            self.terms.append(term)
+        return number
+
+    @property
+    def overlay_size(self) -> int:
+        """How many claims changed since the base was made."""
+        return len(self.delta_terms)
+
+    def compacted(self) -> ClaimIndex:
+        """A copy with the overlay folded into a new base; `self` is left as it was.
+
+        Reads only: a running service can answer from `self` while another
+        thread compacts it, as long as no change is applied meanwhile.
+        """
+        base, dead = self.base, np.zeros(self.base.size, dtype=bool)
+        dead[np.array([*self.dead, *(n for n in self.delta_terms if n < base.size)], dtype=np.int64)] = True
+        base_terms = np.repeat(np.arange(base.term_count, dtype=np.int32), base.df())
+        keep = ~dead[base.post_docs]
+        changed = sorted(self.delta_terms)
+        delta_terms = [t for n in changed for t in self.delta_terms[n]]
+        delta_docs = [n for n in changed for _ in self.delta_terms[n]]
+        delta_weights = [self.delta[t][n] for n in changed for t in self.delta_terms[n]]
+        priors = np.zeros(len(self.claim_ids), dtype=np.float64)
+        priors[: base.size] = base.priors
+        for n, p in self.delta_priors.items():
+            priors[n] = p
+        # Each doc's term list: the base's for unchanged docs, the overlay's for the rest,
+        # put in doc order by a stable sort (a doc's terms come from one side, in order).
+        doc_count = len(self.claim_ids)
+        base_lengths = np.diff(base.doc_offsets)
+        kept_terms = ~np.repeat(dead, base_lengths)
+        owners = np.concatenate([np.repeat(np.arange(base.size), base_lengths)[kept_terms], _ints(delta_docs)])
+        by_doc = np.argsort(owners, kind="stable")
+        doc_terms = np.concatenate([base.doc_terms[kept_terms], _ints(delta_terms)])[by_doc]
+        doc_offsets = np.zeros(doc_count + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owners, minlength=doc_count), out=doc_offsets[1:])
+        segment = _segment(
+            np.concatenate([base_terms[keep], _ints(delta_terms)]),
+            np.concatenate([base.post_docs[keep], _ints(delta_docs)]),
+            np.concatenate([base.post_weights[keep], _floats(delta_weights)]),
+            len(self.terms),
+            doc_offsets,
+            doc_terms.astype(np.int32),
+            priors,
+        )
+        return ClaimIndex(
+            base=segment,
+            claim_ids=list(self.claim_ids),
+            terms=list(self.terms),
+            term_numbers=dict(self.term_numbers),
+            surface=dict(self.surface),
+            stated_inputs=self.stated_inputs.packed(),
+            statuses=array("b", self.statuses),
+            importances=array("b", self.importances),
+            texts=self.texts.packed(),
+            entity_terms=set(self.entity_terms),
+            avg_len=self.avg_len,
+            removed=self.removed,
+        )
+
+
+def _segment(
+    term_of: Ints,
+    docs: Ints,
+    weights: Floats,
+    term_count: int,
+    doc_offsets: Offsets,
+    doc_terms: Ints,
+    priors: Floats | array[float],
+) -> Segment:
+    """Postings given as parallel (term, doc, weight) arrays, grouped by term, docs ascending."""
+    order = np.lexsort((docs, term_of))
+    counts = np.bincount(term_of, minlength=term_count)
+    offsets = np.zeros(term_count + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return Segment(
+        post_offsets=offsets,
+        post_docs=docs[order].astype(np.int64),
+        post_weights=weights[order].astype(np.float64),
+        doc_offsets=doc_offsets,
+        doc_terms=doc_terms,
+        priors=_floats(priors),
+    )
+
+
+def _best(scores: Floats, k: int) -> list[tuple[int, float]]:
+    """The `k` highest non-zero scores as (doc, score), best first, ties by doc."""
+    # A full sort, not np.partition: partitioning degrades badly on the many equal
+    # scores a store of similar claims gives (5 ms against 0.5 ms at 120,000 claims).
+    kth = float(np.sort(scores)[-k]) if len(scores) > k else 0.0
+    if kth > 0:
+        # Ties with the k-th best go to the lowest doc numbers, not to chance: a store
+        # of near-identical claims can hold thousands of equal scores.
+        above = np.flatnonzero(scores > kth)
+        hit = np.concatenate([above, np.flatnonzero(scores == kth)[: k - len(above)]])
+    else:
+        hit = np.flatnonzero(scores > 0)
+    order = sorted(zip(hit.tolist(), scores[hit].tolist(), strict=True), key=lambda ds: (-ds[1], ds[0]))
+    return order[:k]
 
 
 class _Packer:

@@ -21,7 +21,6 @@ that …" checks are matched without their figures and carry a verdict
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections.abc import Container
 from dataclasses import dataclass, field, replace
@@ -52,8 +51,6 @@ VERDICT_TEXT_SHARE = 0.8
 OFF_KIND_FACTOR = 0.3
 # Further answers must score at least this share of the best one.
 MIN_RELATIVE_SCORE = 0.45
-MAX_POSTINGS = 3000
-MAX_RELATED_POSTINGS = 500
 UNKNOWN_NAME_WEIGHT = 2.0
 UNKNOWN_WORD_WEIGHT = 0.6
 # A claim that leaves out a name the question uses loses that name's mass twice:
@@ -134,37 +131,22 @@ class Matcher:
         penalties = sum(t.missing_penalty for t in terms)
         if not terms or total_mass <= 0:
             return result
-        scores: dict[int, float] = {}
-        for term in terms:
-            best: dict[int, float] = {}
-            for alt, weight in term.alternatives:
-                # A related word counts with the question word's own idf, discounted:
-                # a rare synonym must not outweigh the word the reader actually used.
-                # Being a hint, it is read only at the head of its list (the claims
-                # where it weighs most), which bounds latency on a large store.
-                idf = term.mass * weight
-                head = MAX_POSTINGS if weight >= 1.0 else MAX_RELATED_POSTINGS
-                for neg_w, doc in self.index.postings.get(alt, ())[:head]:
-                    s = -neg_w * idf
-                    if s > best.get(doc, 0.0):
-                        best[doc] = s
-            for doc, s in best.items():
-                scores[doc] = scores.get(doc, 0.0) + s
-        priors = self.index.priors
-        ranked = heapq.nlargest(limit * 4 + 8, ((d, s * priors[d]) for d, s in scores.items()), key=lambda kv: kv[1])
+        # A related word counts with the question word's own idf, discounted: a rare
+        # synonym must not outweigh the word the reader actually used.
+        query = [[(alt, term.mass * weight) for alt, weight in term.alternatives] for term in terms]
+        ranked = self.index.top([alts for alts in query if alts], limit * 4 + 8)
         ids, stated = self.index.claim_ids, self.index.stated
         asked = asked_kind(question)
         # Only a speaker the claims name is checked; an unknown one is the coverage rule's.
         asked = replace(asked, speaker=frozenset(s for s in asked.speaker if s in self.index.entity_terms))
-        # Coverage is read from each shortlisted claim's own terms, so it is exact
-        # even where the postings read above stopped short of that claim.
+        # Coverage is read from each shortlisted claim's own terms.
         numbers = self.index.term_numbers
         wanted = [(t, {numbers[a] for a, _ in t.alternatives if a in numbers}) for t in terms]
         candidates: list[tuple[float, float, bool, int]] = []
         for d, s in ranked:
             if ids[d] in skip:
                 continue
-            own = set(self.index.doc_terms[d])
+            own = set(self.index.doc_term_numbers(d))
             hit = [t for t, alts in wanted if alts & own]
             spared = sum(t.missing_penalty for t in hit)
             coverage = sum(t.mass for t in hit) / (total_mass + penalties - spared)
@@ -205,13 +187,14 @@ class Matcher:
             if w in STOPWORDS:
                 continue
             s = stem(w)
-            if s not in self.index.postings:
+            if not self.index.has_term(s):
                 s = self._mend_typo(w) or s
             if s in seen:
                 continue
             seen.add(s)
-            alts = [(s, 1.0)] if s in self.index.postings else []
-            alts += [(r, RELATED_WEIGHT) for r in sorted(self._related.get(s, ())) if r in self.index.postings]
+            has = self.index.has_term
+            alts = [(s, 1.0)] if has(s) else []
+            alts += [(r, RELATED_WEIGHT) for r in sorted(self._related.get(s, ())) if has(r)]
             if alts:
                 own = self.index.idf(s)
                 mass = own if own > 0 else max(self.index.idf(a) for a, _ in alts)

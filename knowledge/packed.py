@@ -17,7 +17,7 @@ class PackedStrings(Sequence[str]):
 
     __slots__ = ("_len", "blob", "extra", "offsets")
 
-    def __init__(self, blob: bytes | bytearray = b"", offsets: array[int] | None = None) -> None:
+    def __init__(self, blob: bytes | bytearray | memoryview = b"", offsets: array[int] | None = None) -> None:
         self.blob = blob
         self.offsets = offsets if offsets is not None else array("q", [0])
         self.extra: dict[int, str] = {}
@@ -51,7 +51,7 @@ class PackedStrings(Sequence[str]):
         found = self.extra.get(n)
         if found is not None:
             return found
-        return self.blob[self.offsets[n] : self.offsets[n + 1]].decode()
+        return str(self.blob[self.offsets[n] : self.offsets[n + 1]], "utf-8")
 
     def __iter__(self) -> Iterator[str]:
         for n in range(self._len):

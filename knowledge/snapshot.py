@@ -19,19 +19,24 @@ import json
 import logging
 import os
 import struct
+import threading
 import zlib
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from knowledge.index import ClaimIndex, Postings
+import numpy as np
+import numpy.typing as npt
+
+from knowledge.index import ClaimIndex, Segment
 from knowledge.packed import PackedStrings
 
 log = logging.getLogger(__name__)
 
 MAGIC = b"TALKSIDX"
 # Bump when the snapshot layout or anything the index derives from a claim changes.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _HEAD = struct.Struct("<8sI")  # magic, header length
 
 
@@ -53,20 +58,16 @@ def snapshot_path(location: str) -> Path:
 
 
 def save(path: Path, key: SnapshotKey, version: int, index: ClaimIndex, extra: dict[str, object]) -> None:
-    """Writes `path` atomically (a temporary file renamed over it). `extra` is any JSON the service keeps."""
+    """Writes `path` atomically (a temporary file renamed over it). `extra` is any JSON the service keeps.
+
+    An index with changes since its base is compacted first (on a copy), so a
+    snapshot always holds one segment.
+    """
+    if index.overlay_size or index.dead:
+        index = index.compacted()
+    base = index.base
     stated = index.stated_inputs.packed()
     texts = index.texts.packed()
-    index.stated_inputs, index.texts = stated, texts  # the packed copies are cheaper to keep
-    post_offsets, weights, docs = array("q", [0]), array("d"), array("i")
-    for term in index.terms:
-        p = index.postings[term]
-        weights.extend(p.neg_weights)
-        docs.extend(p.docs)
-        post_offsets.append(len(docs))
-    doc_offsets, doc_terms = array("q", [0]), array("i")
-    for numbers in index.doc_terms:
-        doc_terms.extend(numbers)
-        doc_offsets.append(len(doc_terms))
     strings = {
         "claim_ids": index.claim_ids,
         "terms": index.terms,
@@ -76,42 +77,46 @@ def save(path: Path, key: SnapshotKey, version: int, index: ClaimIndex, extra: d
         "removed": index.removed,
         "extra": extra,
     }
-    sections: list[tuple[str, bytes | bytearray]] = [
-        ("strings", json.dumps(strings, ensure_ascii=False).encode()),
-        ("post_offsets", post_offsets.tobytes()),
-        ("weights", weights.tobytes()),
-        ("docs", docs.tobytes()),
-        ("doc_offsets", doc_offsets.tobytes()),
-        ("doc_terms", doc_terms.tobytes()),
-        ("priors", array("d", index.priors).tobytes()),
-        ("statuses", index.statuses.tobytes()),
-        ("importances", index.importances.tobytes()),
+    # Eight-byte sections first, then four-byte, then bytes: with the body starting on
+    # an eight-byte boundary every section is aligned and is read in place, uncopied.
+    sections: list[tuple[str, npt.NDArray[Any] | array[Any] | bytes | bytearray | memoryview]] = [
+        ("post_offsets", base.post_offsets),
+        ("weights", base.post_weights),
+        ("docs", base.post_docs),
+        ("doc_offsets", base.doc_offsets),
+        ("priors", base.priors),
+        ("stated_offsets", stated.offsets),
+        ("text_offsets", texts.offsets),
+        ("doc_terms", base.doc_terms),
+        ("statuses", index.statuses),
+        ("importances", index.importances),
         ("stated", stated.blob),
-        ("stated_offsets", stated.offsets.tobytes()),
         ("texts", texts.blob),
-        ("text_offsets", texts.offsets.tobytes()),
+        ("strings", json.dumps(strings, ensure_ascii=False).encode()),
     ]
+    views = [(name, _bytes_of(data)) for name, data in sections]
     crc = 0
-    for _name, data in sections:  # section by section: no second copy of the whole body
-        crc = zlib.crc32(data, crc)
+    for _name, view in views:  # section by section: no second copy of the whole body
+        crc = zlib.crc32(view, crc)
     header = json.dumps(
         {
             "format": FORMAT_VERSION,
             "location": key.location,
             "curated_version": key.curated_version,
             "content_version": version,
-            "sections": [[name, len(data)] for name, data in sections],
+            "sections": [[name, view.nbytes] for name, view in views],
             "crc": crc,
         }
     ).encode()
+    header += b" " * (-(_HEAD.size + len(header)) % 8)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         with open(tmp, "wb") as f:
             f.write(_HEAD.pack(MAGIC, len(header)))
             f.write(header)
-            for _name, data in sections:
-                f.write(data)
+            for _name, view in views:
+                f.write(view)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -151,51 +156,61 @@ def _parse(raw: bytes, key: SnapshotKey) -> tuple[int, ClaimIndex, dict[str, obj
     body = memoryview(raw)[start:]
     if sum(n for _name, n in header["sections"]) != len(body) or zlib.crc32(body) != header["crc"]:
         raise _Unusable("damaged (length or checksum)")
-    parts: dict[str, bytes] = {}
+    parts: dict[str, memoryview] = {}
     at = 0
     for name, n in header["sections"]:
-        parts[name] = bytes(body[at : at + n])
+        parts[name] = body[at : at + n]
         at += n
 
-    def ints(name: str, code: str = "q") -> array[int]:
+    def small(name: str, code: str) -> array[int]:
         out = array(code)
         out.frombytes(parts[name])
         return out
 
-    def floats(name: str) -> array[float]:
-        out = array("d")
-        out.frombytes(parts[name])
-        return out
-
-    strings = json.loads(parts["strings"])
-    index = ClaimIndex()
-    index.claim_ids = strings["claim_ids"]
-    index.terms = strings["terms"]
-    index.term_numbers = {t: n for n, t in enumerate(index.terms)}
-    index.surface = dict(strings["surface"])
-    index.entity_terms = set(strings["entity_terms"])
-    index.avg_len = float(strings["avg_len"])
-    index.removed = int(strings["removed"])
-    post_offsets, weights, docs = ints("post_offsets"), floats("weights"), ints("docs", "i")
-    postings: dict[str, Postings] = {}
-    for n, term in enumerate(index.terms):
-        p = Postings()
-        lo, hi = post_offsets[n], post_offsets[n + 1]
-        p.neg_weights, p.docs = weights[lo:hi], docs[lo:hi]
-        postings[term] = p
-    index.postings = postings
-    doc_offsets, doc_terms = ints("doc_offsets"), ints("doc_terms", "i")
-    index.doc_terms = [doc_terms[doc_offsets[n] : doc_offsets[n + 1]] for n in range(len(doc_offsets) - 1)]
-    index.priors = list(floats("priors"))
-    index.statuses = ints("statuses", "b")
-    index.importances = ints("importances", "b")
-    index.stated_inputs = PackedStrings(parts["stated"], ints("stated_offsets"))
-    index.texts = PackedStrings(parts["texts"], ints("text_offsets"))
+    strings = json.loads(bytes(parts["strings"]))
+    base = Segment(
+        post_offsets=np.frombuffer(parts["post_offsets"], dtype=np.int64),
+        post_docs=np.frombuffer(parts["docs"], dtype=np.int64),
+        post_weights=np.frombuffer(parts["weights"], dtype=np.float64),
+        doc_offsets=np.frombuffer(parts["doc_offsets"], dtype=np.int64),
+        doc_terms=np.frombuffer(parts["doc_terms"], dtype=np.int32),
+        priors=np.frombuffer(parts["priors"], dtype=np.float64),
+    )
+    index = ClaimIndex(
+        base=base,
+        claim_ids=strings["claim_ids"],
+        terms=strings["terms"],
+        term_numbers={t: n for n, t in enumerate(strings["terms"])},
+        surface=dict(strings["surface"]),
+        stated_inputs=PackedStrings(parts["stated"], small("stated_offsets", "q")),
+        statuses=small("statuses", "b"),
+        importances=small("importances", "b"),
+        texts=PackedStrings(parts["texts"], small("text_offsets", "q")),
+        entity_terms=set(strings["entity_terms"]),
+        avg_len=float(strings["avg_len"]),
+        removed=int(strings["removed"]),
+    )
     docs_count = len(index.claim_ids)
     if not (
-        len(index.doc_terms) == len(index.priors) == len(index.statuses) == len(index.importances) == docs_count
+        base.size == len(base.doc_offsets) - 1 == len(index.statuses) == len(index.importances) == docs_count
         and len(index.stated_inputs) == len(index.texts) == docs_count
-        and len(post_offsets) == len(index.terms) + 1
+        and base.term_count == len(index.terms)
+        and int(base.post_offsets[-1]) == len(base.post_docs) == len(base.post_weights)
+        and int(base.doc_offsets[-1]) == len(base.doc_terms)
+        and _within(base.post_docs, docs_count)
+        and _within(base.doc_terms, len(index.terms))
     ):
         raise _Unusable("inconsistent section sizes")
     return int(header["content_version"]), index, dict(strings["extra"])
+
+
+def _bytes_of(data: npt.NDArray[Any] | array[Any] | bytes | bytearray | memoryview) -> memoryview:
+    """A flat byte view of a section, without copying it."""
+    if isinstance(data, np.ndarray):
+        return np.ascontiguousarray(data).view(np.uint8).data
+    return memoryview(data).cast("B")
+
+
+def _within(numbers: npt.NDArray[np.int32] | npt.NDArray[np.int64], bound: int) -> bool:
+    """Every number is a valid index below `bound` (a file that passed its CRC can still be foreign code's)."""
+    return not len(numbers) or (int(numbers.min()) >= 0 and int(numbers.max()) < bound)

@@ -14,7 +14,7 @@ Engines and what is timed:
 - `hand`: `ClaimIndex.build` (build_s; nothing is persisted, so a process pays it
   again at every start: open_s = build_s), then the matcher's candidate step,
   replicated from `Matcher.find_matches`: `_query_terms` (typo mending, related
-  words, idf masses), the heads of the postings (MAX_POSTINGS / MAX_RELATED_POSTINGS),
+  words, idf masses), every posting of those terms summed in numpy (`ClaimIndex.top`),
   best alternative per term, times the prior, top k.
   A second `hand` row rebuilds it with b = 0.75 (tantivy's and FTS5's fixed value,
   the index uses B = 0.5) to show how much of a recall gap is b rather than engine.
@@ -52,7 +52,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import heapq
 import json
 import sqlite3
 import statistics
@@ -72,7 +71,7 @@ from knowledge.chat_words import fold_chat  # noqa: E402
 from knowledge.curated import load_curated  # noqa: E402
 from knowledge.fact_check import checked_statement, strip_amounts  # noqa: E402
 from knowledge.index import ClaimIndex, _bag  # noqa: E402
-from knowledge.matcher import _CHAT_MARKUP, MAX_POSTINGS, MAX_RELATED_POSTINGS, Matcher  # noqa: E402
+from knowledge.matcher import _CHAT_MARKUP, Matcher  # noqa: E402
 from knowledge.models import Claim, ClaimState, Place  # noqa: E402
 from knowledge.paths import curated_claims_file  # noqa: E402
 from knowledge.store import Store  # noqa: E402
@@ -138,23 +137,9 @@ async def reference_answers(questions: list[str]) -> dict[str, str]:
 
 def hand_candidates(matcher: Matcher, question: str, k: int) -> list[int]:
     """The matcher's candidate step (see `Matcher.find_matches`), top k doc numbers."""
-    index = matcher.index
     qterms = matcher._query_terms(_question_text(question))
-    scores: dict[int, float] = {}
-    for term in qterms:
-        best: dict[int, float] = {}
-        for alt, weight in term.alternatives:
-            idf = term.mass * weight
-            head = MAX_POSTINGS if weight >= 1.0 else MAX_RELATED_POSTINGS
-            for neg_w, doc in index.postings.get(alt, ())[:head]:
-                s = -neg_w * idf
-                if s > best.get(doc, 0.0):
-                    best[doc] = s
-        for doc, s in best.items():
-            scores[doc] = scores.get(doc, 0.0) + s
-    priors = index.priors
-    ranked = heapq.nlargest(k, ((d, s * priors[d]) for d, s in scores.items()), key=lambda kv: kv[1])
-    return [d for d, _ in ranked]
+    query = [[(alt, term.mass * weight) for alt, weight in term.alternatives] for term in qterms]
+    return [d for d, _ in matcher.index.top([a for a in query if a], k)]
 
 
 def matcher_terms(matcher: Matcher, question: str) -> list[str]:
