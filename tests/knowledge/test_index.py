@@ -1,0 +1,91 @@
+"""The index's overlay: changed claims score as if the index were rebuilt, and
+compacting or snapshotting it changes no score."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.service import TalksService
+from knowledge import snapshot
+from knowledge.index import ClaimIndex
+from knowledge.matcher import Matcher
+from knowledge.models import ClaimState, Correction
+from knowledge.text import stem
+
+QUESTIONS = [
+    "How long did the call last?",
+    "Who is on Trump's negotiating team for Ukraine?",
+    "What did Hegseth say about NATO?",
+    "marathon phone call",
+    "Kellogg",
+]
+
+
+def queries(matcher: Matcher) -> list[list[list[tuple[str, float]]]]:
+    out = []
+    for q in QUESTIONS:
+        terms = matcher._query_terms(q)
+        out.append([[(a, t.mass * w) for a, w in t.alternatives] for t in terms if t.alternatives])
+    return out
+
+
+async def changed_index(service: TalksService) -> tuple[ClaimIndex, str, str]:
+    """The service's claims with one corrected (in the overlay) and one removed."""
+    states = await service._store.claims.load_states()
+    index = ClaimIndex.build(states)
+    top = Matcher(index).find_matches(QUESTIONS[0]).matches[0].claim_id
+    target: ClaimState = next(s for s in states if s.id == top)
+    corrected = target.model_copy(
+        update={
+            "status": "corrected",
+            "correction": Correction(
+                text="The call was a marathon.", reason="t", by="t", at=datetime(2025, 2, 20, tzinfo=UTC)
+            ),
+        }
+    )
+    gone = next(s.id for s in states if s.id != top)
+    index.upsert(corrected)
+    index.remove(gone)
+    return index, top, gone
+
+
+async def test_a_corrected_claim_is_found_by_its_new_words_and_a_removed_one_never(service: TalksService) -> None:
+    index, top, gone = await changed_index(service)
+    matcher = Matcher(index)
+    found = [index.claim_ids[d] for q in queries(matcher) for d, _ in index.top(q, 50)]
+    assert gone not in found
+    assert index.top([[(stem("marathon"), 1.0)]], 3)[0][0] == index.claim_ids.index(top)
+    assert index.overlay_size == 2 and index.df(stem("marathon")) >= 1
+
+
+async def test_compacting_or_snapshotting_the_overlay_changes_no_score(service: TalksService, tmp_path: Path) -> None:
+    index, _top, _gone = await changed_index(service)
+    compacted = index.compacted()
+    assert compacted.overlay_size == 0 and not compacted.dead
+    path = tmp_path / "x.index"
+    key = snapshot.SnapshotKey("x", 1)
+    snapshot.save(path, key, 7, index, {})
+    loaded = snapshot.load(path, key)
+    assert loaded is not None and loaded[0] == 7
+    for other in (compacted, loaded[1]):
+        for query in queries(Matcher(index)):
+            assert other.top(query, 20) == index.top(query, 20)
+        assert other.size == index.size
+        assert [other.df(t) for t in index.terms] == [index.df(t) for t in index.terms]
+        assert other.rare_idf() == index.rare_idf()
+
+
+async def test_ties_go_to_the_lowest_doc_number(service: TalksService) -> None:
+    states = await service._store.claims.load_states()
+    copies = [
+        s.model_copy(update={"claim": s.claim.model_copy(update={"id": f"copy-{n}"})}) for n, s in enumerate(states)
+    ]
+    index = ClaimIndex.build(states + copies)
+    ranked = index.top([[("trump", 1.0)]], 10)
+    scores = [s for _, s in ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert len({s for _, s in ranked}) < len(ranked)  # every claim has a twin: there are ties
+    for (d1, s1), (d2, s2) in itertools.pairwise(ranked):
+        assert s1 > s2 or d1 < d2
