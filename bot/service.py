@@ -43,7 +43,7 @@ from knowledge.articles import read_article
 from knowledge.build import ensure_built
 from knowledge.errors import BadInput, NotFound, PermissionDenied
 from knowledge.export import claims_toml
-from knowledge.index import STATUSES, ClaimIndex
+from knowledge.index import COMPACT_AT, STATUSES, ClaimIndex
 from knowledge.ingest import claim_slug, propose
 from knowledge.matcher import Match, Matcher
 from knowledge.models import (
@@ -297,6 +297,10 @@ class TalksService:
             else:
                 self._retracted.discard(state.id)
                 self._taught.update(taught_keys([state]))
+        if index.overlay_size > COMPACT_AT:
+            # The overlay is scored in Python; past a few hundred changed claims, fold it in.
+            # Doc numbers stay, so `_docs` and the retracted set still hold.
+            self._matcher.index = index.compacted()
         self._fallback = None
         self._version = changes.version
         return True

@@ -20,6 +20,7 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -71,7 +72,9 @@ class Segment:
         zero = np.zeros(1, dtype=np.int64)
         return cls(zero, np.zeros(0, dtype=np.int64), _floats([]), zero.copy(), _ints([]), _floats([]))
 
+    @cached_property
     def df(self) -> Offsets:
+        """Each term's document frequency in this segment (it never changes)."""
         return np.diff(self.post_offsets)
 
 
@@ -114,7 +117,6 @@ class ClaimIndex:
     # Document frequency changes since the base, by term number.
     df_change: Counter[int] = field(default_factory=Counter)
     _stated: dict[int, Stated] = field(default_factory=dict)
-    _base_df: Offsets | None = None
     _doc_numbers: dict[str, int] | None = None
     _rarest_df: int | None = None
 
@@ -174,7 +176,7 @@ class ClaimIndex:
             if not single:
                 best.fill(0.0)
             for term, factor in alternatives:
-                number = self._number(term)
+                number = self.term_numbers.get(term)
                 if number is None or number >= base.term_count:
                     continue
                 lo, hi = base.post_offsets[number], base.post_offsets[number + 1]
@@ -198,7 +200,7 @@ class ClaimIndex:
         for alternatives in query:
             best: dict[int, float] = {}
             for term, factor in alternatives:
-                number = self._number(term)
+                number = self.term_numbers.get(term)
                 for doc, weight in self.delta.get(number, {}).items() if number is not None else ():
                     if weight * factor > best.get(doc, 0.0):
                         best[doc] = weight * factor
@@ -214,16 +216,11 @@ class ClaimIndex:
         lo, hi = self.base.doc_offsets[doc], self.base.doc_offsets[doc + 1]
         return self.base.doc_terms[lo:hi].tolist()
 
-    def _number(self, term: str) -> int | None:
-        return self.term_numbers.get(term)
-
     def df(self, term: str) -> int:
         number = self.term_numbers.get(term)
         if number is None:
             return 0
-        if self._base_df is None:
-            self._base_df = self.base.df()
-        own = int(self._base_df[number]) if number < self.base.term_count else 0
+        own = int(self.base.df[number]) if number < self.base.term_count else 0
         return own + self.df_change.get(number, 0)
 
     def has_term(self, term: str) -> bool:
@@ -265,10 +262,8 @@ class ClaimIndex:
         if not self.size:
             return 1.0
         if self._rarest_df is None:
-            if self._base_df is None:
-                self._base_df = self.base.df()
             counts = np.zeros(len(self.terms), dtype=np.int64)
-            counts[: self.base.term_count] = self._base_df
+            counts[: self.base.term_count] = self.base.df
             for number, change in self.df_change.items():
                 counts[number] += change
             held = counts[counts > 0]
@@ -360,7 +355,7 @@ class ClaimIndex:
         """
         base, dead = self.base, np.zeros(self.base.size, dtype=bool)
         dead[np.array([*self.dead, *(n for n in self.delta_terms if n < base.size)], dtype=np.int64)] = True
-        base_terms = np.repeat(np.arange(base.term_count, dtype=np.int32), base.df())
+        base_terms = np.repeat(np.arange(base.term_count, dtype=np.int32), base.df)
         keep = ~dead[base.post_docs]
         changed = sorted(self.delta_terms)
         delta_terms = [t for n in changed for t in self.delta_terms[n]]

@@ -7,12 +7,15 @@ import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.service import TalksService
 from knowledge import snapshot
 from knowledge.index import ClaimIndex
 from knowledge.matcher import Matcher
 from knowledge.models import ClaimState, Correction
 from knowledge.text import stem
+from tests.conftest import OPERATOR
 
 QUESTIONS = [
     "How long did the call last?",
@@ -89,3 +92,25 @@ async def test_ties_go_to_the_lowest_doc_number(service: TalksService) -> None:
     assert len({s for _, s in ranked}) < len(ranked)  # every claim has a twin: there are ties
     for (d1, s1), (d2, s2) in itertools.pairwise(ranked):
         assert s1 > s2 or d1 < d2
+
+
+async def shown(service: TalksService, question: str) -> list[tuple[str, float]]:
+    reply = await service.ask(question, log_question=False)
+    return [(c.claim_id, c.score) for c in getattr(reply, "claims", [])]
+
+
+async def test_a_service_folds_a_grown_overlay_and_answers_the_same(
+    service: TalksService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    top = (await service.ask(QUESTIONS[0], log_question=False)).claims[0].claim_id  # type: ignore[union-attr]
+    await service.correct(OPERATOR, top, "The call was a marathon.", "test")
+    assert service._matcher is not None and service._matcher.index.overlay_size == 1
+    before = [await shown(service, q) for q in QUESTIONS]
+
+    monkeypatch.setattr("bot.service.COMPACT_AT", 1)
+    second = next(c.claim_id for c in await service.all_claims() if c.claim_id != top)
+    await service.retract(OPERATOR, second, "test")
+    assert service._matcher.index.overlay_size == 0  # two changed claims > 1: folded into the base
+    await service.restore(OPERATOR, second, "test")
+    assert [await shown(service, q) for q in QUESTIONS] == before
+    assert (await service.ask("marathon call", log_question=False)).claims[0].claim_id == top  # type: ignore[union-attr]
