@@ -39,6 +39,8 @@ B = 0.5
 STATUSES = ("active", "corrected", "retracted")
 # Past this many changed claims the overlay (scored in Python) is folded into the base.
 COMPACT_AT = 512
+# A word the store does not hold weighs like its words at this percentile of document frequency.
+RARE_QUANTILE = 25
 
 Ints = npt.NDArray[np.int32]
 Docs = npt.NDArray[np.int64]
@@ -118,7 +120,7 @@ class ClaimIndex:
     df_change: Counter[int] = field(default_factory=Counter)
     _stated: dict[int, Stated] = field(default_factory=dict)
     _doc_numbers: dict[str, int] | None = None
-    _rarest_df: int | None = None
+    _rare_df: int | None = None
 
     @classmethod
     def build(cls, states: list[ClaimState]) -> ClaimIndex:
@@ -252,23 +254,29 @@ class ClaimIndex:
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5)) if df else 0.0
 
     def rare_idf(self) -> float:
-        """The idf of the rarest word the store holds: the ceiling for known words.
+        """The idf of a rare word of this store: the weight of a word it does not hold.
 
-        In a store of real articles that is a word in a single claim. Read off
-        the store rather than assumed, so a store that repeats its vocabulary
-        across many claims weighs an unknown word as it weighs its own rarest
-        one, and coverage means the same at every size.
+        "Rare" is read off the store, not assumed: the document frequency a
+        quarter of its words have at most. In a store of real articles that is
+        a word in a single claim (about half of all words are), so the unknown
+        word weighs what a one-claim word weighs. A store that repeats its
+        vocabulary across many claims (120,000 claims written from the same
+        articles' words) has words in a thousand claims as its rare ones, and
+        an unknown word weighs as much there as here: coverage, and with it
+        the answer-or-abstain decision, means the same at every size. The
+        quartile rather than the minimum keeps a few stray one-off words from
+        deciding it.
         """
         if not self.size:
             return 1.0
-        if self._rarest_df is None:
+        if self._rare_df is None:
             counts = np.zeros(len(self.terms), dtype=np.int64)
             counts[: self.base.term_count] = self.base.df
             for number, change in self.df_change.items():
                 counts[number] += change
             held = counts[counts > 0]
-            self._rarest_df = int(held.min()) if len(held) else 1
-        df = self._rarest_df
+            self._rare_df = int(np.percentile(held, RARE_QUANTILE, method="lower")) if len(held) else 1
+        df = self._rare_df
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     # ---- changing ------------------------------------------------------------------
@@ -301,7 +309,7 @@ class ClaimIndex:
         for number, w in weights.items():
             self.delta.setdefault(number, {})[n] = w
             self.df_change[number] += 1
-        self._rarest_df = None
+        self._rare_df = None
         return n
 
     def remove(self, claim_id: str) -> None:
@@ -315,7 +323,7 @@ class ClaimIndex:
         self.claim_ids[n] = ""
         self._stated.pop(n, None)
         self.removed += 1
-        self._rarest_df = None
+        self._rare_df = None
 
     def _retire(self, n: int) -> None:
         """Stop counting doc `n`'s current postings."""

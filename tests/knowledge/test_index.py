@@ -114,3 +114,29 @@ async def test_a_service_folds_a_grown_overlay_and_answers_the_same(
     await service.restore(OPERATOR, second, "test")
     assert [await shown(service, q) for q in QUESTIONS] == before
     assert (await service.ask("marathon call", log_question=False)).claims[0].claim_id == top  # type: ignore[union-attr]
+
+
+async def test_an_unknown_word_weighs_the_same_in_a_store_that_repeats_its_words(service: TalksService) -> None:
+    """Coverage (and so answer or abstain) must not drift as the store grows.
+
+    The big store holds every claim 20 times over, plus one claim of words found
+    nowhere else: its rare words are in 20 claims, and those few one-off words
+    must not make an unknown word weigh as if the store's rare words were in one.
+    """
+    states = await service._store.claims.load_states()
+    copies = [
+        s.model_copy(update={"claim": s.claim.model_copy(update={"id": f"copy-{k}-{n}"})})
+        for k in range(19)
+        for n, s in enumerate(states)
+    ]
+    stray = states[0].model_copy(
+        update={"claim": states[0].claim.model_copy(update={"id": "stray", "text": "Quokkas juggle marmalade."})}
+    )
+    small, big = Matcher(ClaimIndex.build(states)), Matcher(ClaimIndex.build(states + copies + [stray]))
+    question = "How long did the phone call between Trump and Putin run, roughly speaking?"
+    unknown = [t for t in small._query_terms(question) if not t.known]
+    assert unknown  # the question has words the store does not hold
+    one, many = small.find_matches(question), big.find_matches(question)
+    assert one.matches and many.matches
+    assert many.matches[0].coverage == pytest.approx(one.matches[0].coverage, abs=0.03)
+    assert big.index.rare_idf() == pytest.approx(small.index.rare_idf(), rel=0.1)
