@@ -14,7 +14,9 @@ keyed by the URL, one per host: every worker on a host after the first loads it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import json
 import logging
 import os
@@ -35,8 +37,12 @@ from knowledge.packed import PackedStrings
 log = logging.getLogger(__name__)
 
 MAGIC = b"TALKSIDX"
-# Bump when the snapshot layout or anything the index derives from a claim changes.
+# Bump when the snapshot layout changes. What the index derives from a claim
+# (stop words, stemming, aliases, weights) is covered by `analysis_fingerprint`.
 FORMAT_VERSION = 2
+# The code that turns a claim into index terms and weights: any edit to it (a new
+# stop word, an alias, a weight) makes every saved snapshot stale.
+_ANALYSIS_MODULES = ("index.py", "text.py", "aliases.py", "packed.py")
 _HEAD = struct.Struct("<8sI")  # magic, header length
 
 
@@ -46,6 +52,21 @@ class SnapshotKey:
 
     location: str
     curated_version: int
+
+
+@functools.cache
+def analysis_fingerprint() -> str:
+    """A digest of the code that builds the index and of the stemmer's version.
+
+    An upgrade that changes how claims are split into terms must not keep
+    answering from an index built the old way; hashing the source rather than
+    relying on a hand-bumped number means nobody has to remember to.
+    """
+    digest = hashlib.sha256(importlib.metadata.version("snowballstemmer").encode())
+    here = Path(__file__).resolve().parent
+    for name in _ANALYSIS_MODULES:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    return digest.hexdigest()[:32]
 
 
 def snapshot_path(location: str) -> Path:
@@ -101,6 +122,7 @@ def save(path: Path, key: SnapshotKey, version: int, index: ClaimIndex, extra: d
     header = json.dumps(
         {
             "format": FORMAT_VERSION,
+            "analysis": analysis_fingerprint(),
             "location": key.location,
             "curated_version": key.curated_version,
             "content_version": version,
@@ -146,12 +168,13 @@ def _parse(raw: bytes, key: SnapshotKey) -> tuple[int, ClaimIndex, dict[str, obj
         raise _Unusable("not a talksbot index snapshot")
     start = _HEAD.size + header_len
     header = json.loads(raw[_HEAD.size : start])
-    if (header["format"], header["location"], header["curated_version"]) != (
+    if (header["format"], header.get("analysis"), header["location"], header["curated_version"]) != (
         FORMAT_VERSION,
+        analysis_fingerprint(),
         key.location,
         key.curated_version,
     ):
-        log.info("index snapshot %s is for another database, curated version or format", key.location)
+        log.info("index snapshot %s is for another database, curated version or code", key.location)
         return None
     body = memoryview(raw)[start:]
     if sum(n for _name, n in header["sections"]) != len(body) or zlib.crc32(body) != header["crc"]:

@@ -63,7 +63,7 @@ STOPWORDS = frozenset(
     own please really s said same say says she should so some something sort such t talksbot tell than that
     that's the their theirs them themselves then there these they thing things think this those through to
     told too under until up us very was wasn't we were what what's when where which while who who's whom whose
-    why will with won't would you your yours yourself yourselves
+    whether why will with won't would you your yours yourself yourselves
     """.split()
 )
 

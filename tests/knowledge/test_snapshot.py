@@ -140,3 +140,30 @@ async def test_a_snapshot_claiming_a_future_version_is_rebuilt(
     await other.start()
     assert await answers(other) == expected
     assert saved_version(store) == await store.claims.content_version()
+
+
+async def test_a_snapshot_built_by_other_analysis_code_is_rebuilt(
+    service: TalksService, store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upgrade that changes how claims become terms (a stop word, an alias) must
+    not answer from an index built the old way."""
+    path = snapshot.snapshot_path(store.location)
+    assert service._matcher is not None
+    monkeypatch.setattr(snapshot, "analysis_fingerprint", lambda: "the previous release")
+    snapshot.save(path, snapshot.SnapshotKey(store.location, 1), service.content_version, service._matcher.index, {})
+    monkeypatch.undo()
+    assert saved_version(store) is None
+
+    built: list[int] = []
+    real_build = ClaimIndex.build
+
+    def counting_build(states: list) -> ClaimIndex:  # type: ignore[type-arg]
+        built.append(len(states))
+        return real_build(states)
+
+    monkeypatch.setattr(ClaimIndex, "build", counting_build)
+    other = TalksService(store, clock=clock)
+    await other.start()
+    assert built  # rebuilt from the claims, not loaded
+    assert await answers(other) == await answers(service)
+    assert saved_version(store) == other.content_version  # and saved with today's fingerprint
