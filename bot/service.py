@@ -43,7 +43,7 @@ from knowledge.articles import read_article
 from knowledge.build import ensure_built
 from knowledge.errors import BadInput, NotFound, PermissionDenied
 from knowledge.export import claims_toml
-from knowledge.index import COMPACT_AT, STATUSES, ClaimIndex
+from knowledge.index import COMPACT_AT, STATUSES, ClaimIndex, IndexBuilder
 from knowledge.ingest import claim_slug, propose
 from knowledge.matcher import Match, Matcher
 from knowledge.models import (
@@ -81,6 +81,8 @@ POSTED_RETENTION = timedelta(days=30)
 EVENT_TTL = timedelta(hours=1)
 # Claims kept in memory once loaded (answers show at most three, plus conflicts).
 CLAIM_CACHE = 512
+# Claims read at a time while the index is built: memory stays flat at any store size.
+BUILD_PAGE = 5_000
 RETRACTED = STATUSES.index("retracted")
 
 
@@ -215,10 +217,15 @@ class TalksService:
             self._save_snapshot(path, key)
 
     async def _build_index(self) -> None:
-        # Its own method so the claims are freed before the snapshot is written.
+        # The version first: a claim changed while the pages are read is applied again after.
         version = await self._store.claims.content_version()
-        states = await self._store.claims.load_states()
-        self._use_index(ClaimIndex.build(states), version, taught_keys(states))
+        builder = IndexBuilder()
+        taught: dict[str, str] = {}
+        async for page in self._store.claims.state_pages(BUILD_PAGE):
+            builder.add(page)
+            taught.update(taught_keys(page))
+        self._use_index(builder.done(), version, taught)
+        await self._apply_changes()
 
     def _use_index(self, index: ClaimIndex, version: int, taught: dict[str, str]) -> None:
         self._version = version

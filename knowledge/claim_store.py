@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -151,6 +151,19 @@ class ClaimStore:
         """Read-only: one claim with its derived status, or None."""
         states = await self.load_states([claim_id])
         return states[0] if states else None
+
+    async def state_pages(self, size: int) -> AsyncIterator[list[ClaimState]]:
+        """Read-only: every claim, in `load_states` order, `size` at a time.
+
+        For a caller that processes the whole store (building the index) and
+        must not hold 120,000 claims at once. Each page is read on its own:
+        a claim changed meanwhile shows its old or new state, so read the
+        content version before the first page and apply what changed since.
+        """
+        async with self._db.reading() as conn:
+            ids = [r[0] for r in await conn.fetchall("SELECT id FROM claims ORDER BY created_at, id")]
+        for at in range(0, len(ids), size):
+            yield await self.load_states(ids[at : at + size])
 
     async def load_states(self, claim_ids: list[str] | None = None) -> list[ClaimState]:
         """Read-only: every claim (or the given ones) with its status derived from its history.

@@ -18,7 +18,7 @@ import json
 import math
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -39,6 +39,8 @@ B = 0.5
 STATUSES = ("active", "corrected", "retracted")
 # Past this many changed claims the overlay (scored in Python) is folded into the base.
 COMPACT_AT = 512
+# How many repeated fields (names, quotes) a build remembers the stems of.
+SEEN_LIMIT = 50_000
 # A word the store does not hold weighs like its words at this percentile of document frequency.
 RARE_QUANTILE = 25
 
@@ -123,42 +125,11 @@ class ClaimIndex:
     _rare_df: int | None = None
 
     @classmethod
-    def build(cls, states: list[ClaimState]) -> ClaimIndex:
-        index = cls()
-        # Pass 1: each claim's bag, kept packed (term numbers, frequencies), since
-        # BM25 needs the average length before any weight.
-        seen: dict[str, list[str]] = {}
-        names_seen: dict[str, list[str]] = {}
-        doc_offsets, doc_terms, tfs = array("q", [0]), array("i"), array("d")
-        lengths: list[float] = []
-        priors = array("d")
-        stated, texts = _Packer(), _Packer()
-        for state in states:
-            bag = _bag(state, index.surface, seen)
-            index.claim_ids.append(state.id)
-            priors.append(prior(state))
-            index.statuses.append(STATUSES.index(state.status))
-            index.importances.append(state.claim.importance)
-            stated.add(stated_input(state))
-            texts.add(state.current_text)
-            index.entity_terms.update(_entity_stems(state, names_seen))
-            doc_terms.extend(index._term_number(t) for t in bag)
-            doc_offsets.append(len(doc_terms))
-            tfs.extend(bag.values())
-            lengths.append(sum(bag.values()))
-        # Packed as they come: 120,000 claims' texts as two blobs, never 240,000 strings.
-        index.stated_inputs, index.texts = stated.done(), texts.done()
-        index.avg_len = (sum(lengths) / len(lengths)) if lengths else 1.0
-        # Pass 2: every (doc, term) weight at once, then grouped by term (docs stay in order).
-        offsets = np.frombuffer(doc_offsets, dtype=np.int64)
-        per_doc = np.diff(offsets)
-        norms = K1 * (1 - B + B * _floats(lengths) / index.avg_len)
-        tf = np.frombuffer(tfs, dtype=np.float64)
-        weights = tf * (K1 + 1) / (tf + np.repeat(norms, per_doc))
-        term_of = np.frombuffer(doc_terms, dtype=np.int32)
-        docs = np.repeat(np.arange(len(states), dtype=np.int32), per_doc)
-        index.base = _segment(term_of, docs, weights, len(index.terms), offsets.copy(), term_of.copy(), priors)
-        return index
+    def build(cls, states: Iterable[ClaimState]) -> ClaimIndex:
+        """An index of `states`, doc numbers in their order."""
+        builder = IndexBuilder()
+        builder.add(states)
+        return builder.done()
 
     # ---- reading -------------------------------------------------------------------
 
@@ -448,6 +419,59 @@ def _best(scores: Floats, k: int) -> list[tuple[int, float]]:
     return order[:k]
 
 
+class IndexBuilder:
+    """Builds a ClaimIndex from claims given a page at a time.
+
+    Only packed numbers and texts are kept between pages, never the claims, so
+    a store of 120,000 claims is indexed without holding them all in memory.
+    """
+
+    def __init__(self) -> None:
+        self.index = ClaimIndex()
+        # Tokenized short fields and quotes, which repeat across claims (bounded: see _bag).
+        self._seen: dict[str, list[str]] = {}
+        self._names_seen: dict[str, list[str]] = {}
+        # Pass 1 keeps each claim's bag packed (term numbers, frequencies), since
+        # BM25 needs the average length before any weight.
+        self._doc_offsets, self._doc_terms, self._tfs = array("q", [0]), array("i"), array("d")
+        self._lengths = array("d")
+        self._priors = array("d")
+        self._stated, self._texts = _Packer(), _Packer()
+
+    def add(self, states: Iterable[ClaimState]) -> None:
+        index = self.index
+        for state in states:
+            bag = _bag(state, index.surface, self._seen)
+            index.claim_ids.append(state.id)
+            self._priors.append(prior(state))
+            index.statuses.append(STATUSES.index(state.status))
+            index.importances.append(state.claim.importance)
+            self._stated.add(stated_input(state))
+            self._texts.add(state.current_text)
+            index.entity_terms.update(_entity_stems(state, self._names_seen))
+            self._doc_terms.extend(index._term_number(t) for t in bag)
+            self._doc_offsets.append(len(self._doc_terms))
+            self._tfs.extend(bag.values())
+            self._lengths.append(sum(bag.values()))
+
+    def done(self) -> ClaimIndex:
+        index = self.index
+        # Packed as they come: 120,000 claims' texts as two blobs, never 240,000 strings.
+        index.stated_inputs, index.texts = self._stated.done(), self._texts.done()
+        lengths = np.frombuffer(self._lengths, dtype=np.float64)
+        index.avg_len = (sum(self._lengths) / len(self._lengths)) if self._lengths else 1.0
+        # Pass 2: every (doc, term) weight at once, then grouped by term (docs stay in order).
+        offsets = np.frombuffer(self._doc_offsets, dtype=np.int64)
+        per_doc = np.diff(offsets)
+        norms = K1 * (1 - B + B * lengths / index.avg_len)
+        tf = np.frombuffer(self._tfs, dtype=np.float64)
+        weights = tf * (K1 + 1) / (tf + np.repeat(norms, per_doc))
+        term_of = np.frombuffer(self._doc_terms, dtype=np.int32)
+        docs = np.repeat(np.arange(len(index.claim_ids), dtype=np.int32), per_doc)
+        index.base = _segment(term_of, docs, weights, len(index.terms), offsets.copy(), term_of.copy(), self._priors)
+        return index
+
+
 class _Packer:
     """Builds a PackedStrings one string at a time."""
 
@@ -492,28 +516,31 @@ def stated_input(state: ClaimState) -> str:
 def _bag(state: ClaimState, surface: dict[str, str], seen: dict[str, list[str]] | None = None) -> Counter[str]:
     """A claim's weighted term counts; records each word's stem in `surface`.
 
-    `seen` memoizes the (word, stem) pairs of the short fields (names,
-    keywords, speaker, topic), which repeat across claims; texts and quotes
-    are tokenized every time.
+    `seen` memoizes the stems of the fields that repeat across claims: names,
+    keywords, speaker and topic, and quotes (several claims quote the same
+    sentence). A claim's own text is tokenized every time. The memo stops
+    growing at SEEN_LIMIT entries, so a store of all-different quotes costs
+    time, not memory.
     """
     claim = state.claim
     memo = {} if seen is None else seen
     parts: list[tuple[str, float, bool]] = [
         (claim.text, FIELD_WEIGHTS["text"], False),
-        (" ".join(claim.entities), FIELD_WEIGHTS["entities"], True),
+        # Each name and keyword on its own: their combinations rarely repeat, they do.
+        *[(name, FIELD_WEIGHTS["entities"], True) for name in claim.entities],
         (claim.said_by or "", FIELD_WEIGHTS["said_by"], True),
-        (" ".join(claim.keywords), FIELD_WEIGHTS["keywords"], True),
+        *[(keyword, FIELD_WEIGHTS["keywords"], True) for keyword in claim.keywords],
         (_topic_words(claim.topic), FIELD_WEIGHTS["topic"], True),
-        *[(q.quote, FIELD_WEIGHTS["quotes"], False) for q in claim.quotes],
+        *[(q.quote, FIELD_WEIGHTS["quotes"], True) for q in claim.quotes],
     ]
     if state.correction:
         parts.append((state.correction.text, FIELD_WEIGHTS["text"], False))
     bag: Counter[str] = Counter()
-    for text, weight, short in parts:
-        pairs = memo.get(text) if short else None
+    for text, weight, repeats in parts:
+        pairs = memo.get(text) if repeats else None
         if pairs is None:
             pairs = _word_stems(text, surface)
-            if short:
+            if repeats and len(memo) < SEEN_LIMIT:
                 memo[text] = pairs
         for s in pairs:
             bag[s] += weight  # type: ignore[assignment]

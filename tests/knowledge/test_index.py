@@ -7,11 +7,12 @@ import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.service import TalksService
 from knowledge import snapshot
-from knowledge.index import ClaimIndex
+from knowledge.index import ClaimIndex, IndexBuilder
 from knowledge.matcher import Matcher
 from knowledge.models import ClaimState, Correction
 from knowledge.text import stem
@@ -140,3 +141,15 @@ async def test_an_unknown_word_weighs_the_same_in_a_store_that_repeats_its_words
     assert one.matches and many.matches
     assert many.matches[0].coverage == pytest.approx(one.matches[0].coverage, abs=0.03)
     assert big.index.rare_idf() == pytest.approx(small.index.rare_idf(), rel=0.1)
+
+
+async def test_an_index_built_page_by_page_is_the_index_built_at_once(service: TalksService) -> None:
+    states = await service._store.claims.load_states()
+    builder = IndexBuilder()
+    for at in range(0, len(states), 7):
+        builder.add(states[at : at + 7])
+    paged, whole = builder.done(), ClaimIndex.build(states)
+    assert paged.claim_ids == whole.claim_ids and paged.terms == whole.terms
+    for name in ("post_offsets", "post_docs", "post_weights", "doc_offsets", "doc_terms", "priors"):
+        assert np.array_equal(getattr(paged.base, name), getattr(whole.base, name)), name
+    assert list(paged.texts) == [s.current_text for s in states]

@@ -11,7 +11,7 @@ import pytest
 from bot.replies import AnswerReply, NoAnswerReply
 from bot.service import TalksService
 from knowledge import snapshot
-from knowledge.index import ClaimIndex
+from knowledge.index import ClaimIndex, IndexBuilder
 from knowledge.store import Store
 from tests.conftest import OPERATOR, FakeClock
 
@@ -34,10 +34,10 @@ async def second_service(
     """A new service on the same database; with `may_build` False, building the index fails the test."""
     if not may_build:
 
-        def no_build(states: object) -> ClaimIndex:
+        def no_build(self: IndexBuilder) -> ClaimIndex:
             raise AssertionError("the index was rebuilt instead of loaded from the snapshot")
 
-        monkeypatch.setattr(ClaimIndex, "build", no_build)
+        monkeypatch.setattr(IndexBuilder, "done", no_build)
     other = TalksService(store, clock=clock)
     await other.start()
     monkeypatch.undo()
@@ -155,13 +155,13 @@ async def test_a_snapshot_built_by_other_analysis_code_is_rebuilt(
     assert saved_version(store) is None
 
     built: list[int] = []
-    real_build = ClaimIndex.build
+    real_done = IndexBuilder.done
 
-    def counting_build(states: list) -> ClaimIndex:  # type: ignore[type-arg]
-        built.append(len(states))
-        return real_build(states)
+    def counting_done(self: IndexBuilder) -> ClaimIndex:
+        built.append(len(self.index.claim_ids))
+        return real_done(self)
 
-    monkeypatch.setattr(ClaimIndex, "build", counting_build)
+    monkeypatch.setattr(IndexBuilder, "done", counting_done)
     other = TalksService(store, clock=clock)
     await other.start()
     assert built  # rebuilt from the claims, not loaded

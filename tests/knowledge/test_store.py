@@ -151,6 +151,18 @@ async def test_reloading_the_curated_file_keeps_corrections_and_flags_removed_cl
         await svc.stop()
 
 
+async def test_claims_read_a_page_at_a_time_are_the_claims_read_at_once(location: str) -> None:
+    await build(location)
+    async with Store.open(location) as store:
+        claim_id = (await store.claims.claim_ids())[3]
+        await store.moderation.append_action(claim_id, "correct", MOD, NOW, text="Corrected wording.", reason="t")
+        pages = [page async for page in store.claims.state_pages(7)]
+        everything = await store.claims.load_states()
+    assert len(pages) > 2 and all(len(p) == 7 for p in pages[:-1])
+    assert [s for page in pages for s in page] == everything
+    assert next(s for page in pages for s in page if s.id == claim_id).status == "corrected"
+
+
 def _bump_curated_version(text: str) -> str:
     return re.sub(r"(?m)^version\s*=\s*(\d+)", lambda m: f"version = {int(m.group(1)) + 1}", text, count=1)
 
