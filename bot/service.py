@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from rapidfuzz import process
 
 from bot import article_input, corrections, messages, subscriptions
@@ -132,9 +133,6 @@ class TalksService:
         self.clock = clock
         self.seeds_path = seeds_path or seeds_dir()
         self.curated_path = curated_path or curated_claims_file()
-        # Claim id → its doc number in the index, for every claim in the store;
-        # the claims themselves load by id when a reply shows them (`_states_of`).
-        self._docs: dict[str, int] = {}
         self._cache: OrderedDict[str, ClaimState] = OrderedDict()
         self._sources: dict[str, Source] = {}
         self._matcher: Matcher | None = None
@@ -148,6 +146,17 @@ class TalksService:
         self._refresh_lock = asyncio.Lock()
         self._refresh_wanted = False
         self._background: asyncio.Task[None] | None = None
+        # Where this database's index snapshot goes, the save under way, and how
+        # many claims changed since the snapshot this process started from or wrote.
+        self._snapshot: tuple[Path, snapshot.SnapshotKey] | None = None
+        self._saving: asyncio.Task[None] | None = None
+        self._changed_since_save = 0
+
+    @property
+    def _docs(self) -> dict[str, int]:
+        """Claim id → doc number for every claim in the store; the claims themselves
+        load by id when a reply shows them (`_states_of`)."""
+        return {} if self._matcher is None else self._matcher.index.doc_numbers()
 
     @property
     def location(self) -> str:
@@ -186,12 +195,14 @@ class TalksService:
                 log.exception("background refresh failed")
 
     async def stop(self) -> None:
-        """Cancel a background refresh (before the store closes)."""
+        """Cancel a background refresh and finish a snapshot being written (before the store closes)."""
         if self._background is not None:
             self._background.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._background
             self._background = None
+        await self.snapshot_saved()
+        self._saving = None
 
     async def _load_all(self) -> None:
         """Load the index from its snapshot (brought up to date and saved again when
@@ -204,8 +215,9 @@ class TalksService:
         if loaded is not None and loaded[0] <= now:
             version, index, extra = loaded
             self._use_index(index, version, dict(extra.get("taught") or {}))  # type: ignore[call-overload]
+            self._changed_since_save = 0
             await self._apply_changes()
-            if len(self._docs) != await self._store.claims.count():
+            if self._matcher is not None and self._matcher.index.live_count != await self._store.claims.count():
                 log.warning("the index snapshot does not match the database; rebuilding it")
                 loaded = None
         else:
@@ -213,8 +225,12 @@ class TalksService:
         if loaded is None:
             await self._build_index()
         self._sources = {s.id: s for s in await self._store.claims.list_sources()}
-        if path is not None and (loaded is None or self._version != loaded[0]):
-            self._save_snapshot(path, key)
+        if path is not None:
+            self._snapshot = (path, key)
+            # A few changes since the snapshot are replayed at each start (one query and
+            # the changed claims); only a start that built the index or replayed many saves.
+            if loaded is None or self._changed_since_save > COMPACT_AT:
+                self._save_snapshot_soon()
 
     async def _build_index(self) -> None:
         # The version first: a claim changed while the pages are read is applied again after.
@@ -230,20 +246,33 @@ class TalksService:
     def _use_index(self, index: ClaimIndex, version: int, taught: dict[str, str]) -> None:
         self._version = version
         self._matcher = Matcher(index)
-        self._docs = {cid: n for n, cid in enumerate(index.claim_ids) if cid}
-        self._retracted = {index.claim_ids[n] for n, code in enumerate(index.statuses) if code == RETRACTED}
+        codes = np.frombuffer(index.statuses, dtype=np.int8)
+        self._retracted = {index.claim_ids[n] for n in np.flatnonzero(codes == RETRACTED).tolist()}
         self._retracted.discard("")
         self._cache.clear()
         self._fallback = None
         self._taught = taught
 
-    def _save_snapshot(self, path: Path, key: snapshot.SnapshotKey) -> None:
-        assert self._matcher is not None
-        try:
-            snapshot.save(path, key, self._version, self._matcher.index, {"taught": self._taught})
-        except OSError as exc:
-            # Only the next start gets slower: it builds the index again.
-            log.warning("could not save the index snapshot %s: %s", path, exc)
+    def _save_snapshot_soon(self) -> None:
+        """Write the snapshot in a worker thread, from a private copy of the index, so
+        answering goes on meanwhile. One save at a time: a later one catches up."""
+        if self._snapshot is None or self._matcher is None:
+            return
+        if self._saving is not None and not self._saving.done():
+            return
+        path, key = self._snapshot
+        frozen = self._matcher.index.compacted()
+        extra: dict[str, object] = {"taught": dict(self._taught)}
+        version = self._version
+        self._changed_since_save = 0
+        self._saving = asyncio.get_running_loop().create_task(
+            asyncio.to_thread(_write_snapshot, path, key, version, frozen, extra)
+        )
+
+    async def snapshot_saved(self) -> None:
+        """Wait until a snapshot being written is on disk (nothing to wait for otherwise)."""
+        if self._saving is not None:
+            await self._saving
 
     async def _states_of(self, claim_ids: Iterable[str]) -> dict[str, ClaimState]:
         """Read-only: the current states of these claims (those that exist), cached."""
@@ -292,24 +321,25 @@ class TalksService:
         touched = {*changes.removed, *changes.changed}
         self._taught = {k: c for k, c in self._taught.items() if c not in touched}
         for claim_id in changes.removed:
-            self._docs.pop(claim_id, None)
             self._cache.pop(claim_id, None)
             self._retracted.discard(claim_id)
             index.remove(claim_id)
         for state in await self._store.claims.load_states(changes.changed):
-            self._docs[state.id] = index.upsert(state)
+            index.upsert(state)
             self._cache.pop(state.id, None)
             if state.status == "retracted":
                 self._retracted.add(state.id)
             else:
                 self._retracted.discard(state.id)
                 self._taught.update(taught_keys([state]))
-        if index.overlay_size > COMPACT_AT:
-            # The overlay is scored in Python; past a few hundred changed claims, fold it in.
-            # Doc numbers stay, so `_docs` and the retracted set still hold.
-            self._matcher.index = index.compacted()
         self._fallback = None
         self._version = changes.version
+        self._changed_since_save += len(touched)
+        if index.overlay_size > COMPACT_AT:
+            # The overlay is scored in Python; past a few hundred changed claims, fold it in.
+            # Doc numbers stay, so the retracted set still holds.
+            self._matcher.index = index.compacted()
+            self._save_snapshot_soon()
         return True
 
     @property
@@ -1024,6 +1054,16 @@ def shown_claims(reply: AnswerReply | ClaimCardReply | DigestReply) -> list[str]
     else:
         ids = [i.claim_id for s in reply.sections for i in s.items if i.claim_id]
     return list(dict.fromkeys(ids))
+
+
+def _write_snapshot(
+    path: Path, key: snapshot.SnapshotKey, version: int, index: ClaimIndex, extra: dict[str, object]
+) -> None:
+    try:
+        snapshot.save(path, key, version, index, extra)
+    except OSError as exc:
+        # Only the next start gets slower: it builds the index again.
+        log.warning("could not save the index snapshot %s: %s", path, exc)
 
 
 def taught_keys(states: Iterable[ClaimState]) -> dict[str, str]:

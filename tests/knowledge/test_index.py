@@ -112,6 +112,11 @@ async def test_a_service_folds_a_grown_overlay_and_answers_the_same(
     second = next(c.claim_id for c in await service.all_claims() if c.claim_id != top)
     await service.retract(OPERATOR, second, "test")
     assert service._matcher.index.overlay_size == 0  # two changed claims > 1: folded into the base
+    # and saved for the next start, which then replays nothing.
+    await service.snapshot_saved()
+    location = service._store.location
+    saved = snapshot.load(snapshot.snapshot_path(location), snapshot.SnapshotKey(location, 1))
+    assert saved is not None and saved[0] == service.content_version
     await service.restore(OPERATOR, second, "test")
     assert [await shown(service, q) for q in QUESTIONS] == before
     assert (await service.ask("marathon call", log_question=False)).claims[0].claim_id == top  # type: ignore[union-attr]
