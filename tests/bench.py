@@ -1,25 +1,31 @@
 """Benchmark: answer latency, memory and start-up from the real store up to 1000x its claims.
 
-    python tests/bench.py [--scales 1,100,1000] [--json]
+    python tests/bench.py [--scales 1,100,1000] [--runs 5] [--backend sqlite|postgresql] [--json]
 
 For each scale N the store holds the real curated claims plus (N-1)x as many
-synthetic ones (see tests/bench_data.py), written to a real SQLite file through
-the production code (`Store.sync_curated`), with the same inputs digest a
-`talksbot` process checks, so a new process uses the file as it is.
+synthetic ones (see tests/bench_data.py), written through the production code
+(`Store.sync_curated`) to a real SQLite file or, with `--backend postgresql`,
+to a database on a throwaway PostgreSQL server, with the same inputs digest a
+`talksbot` process checks, so a new process uses the store as it is.
 
 Each scale runs in fresh worker processes, so scales do not share memory:
 1. build worker: generate the claims and write the store (`write_s`);
-2. serve worker: `TalksService.start()` = load the claims + build the index
-   (`index_s`; `build_s` = write_s + index_s), then answer the question mix
-   through `service.ask(q, log_question=False)`, the path users get, after one
-   warm-up pass. Each question is timed 3 times and its median kept; p50 / p99 /
-   max are over the questions. `rss_mb` is that process's peak RSS (ru_maxrss)
-   after answering. The naive baseline, `rapidfuzz.process.extract(q, texts,
-   scorer=fuzz.WRatio, limit=3)` over every claim's text, runs last in the same
-   process (on every 4th question above 20,000 claims); `speedup` compares the
-   p50s on the same questions;
-3. cold start: `talksbot ask "…"` in a new process on the built file, wall time
-   from spawn to exit, median of 3.
+2. serve workers (`--runs` of them, one after another): `TalksService.start()`
+   (`index_s`: the first run builds the index from the claims and saves its
+   snapshot, `build_s` = write_s + that; later runs load the snapshot), then
+   answer the question mix through `service.ask(q, log_question=False)`, the
+   path users get, after one warm-up pass. Each question is timed 3 times and
+   its median kept; p50 / p99 / max are over the questions. `rss_mb` is the
+   process's peak RSS (ru_maxrss) after answering; `first_rss_mb` that of the
+   run that built the index. The naive baseline, `rapidfuzz.process.extract(q,
+   texts, scorer=fuzz.WRatio, limit=3)` over every claim's text, runs last in
+   the same process (on every 4th question above 20,000 claims); `speedup`
+   compares the p50s on the same questions;
+3. cold start: `talksbot ask "…"` in a new process on the built store, wall
+   time from spawn to exit, median of 3, `--runs` times.
+
+With `--runs` above 1, each figure is the median over runs, and min/median/max
+of p50, p99, RSS and cold start are printed as well.
 
 Not collected by pytest. Needs the curated claims file (or `--claims PATH`).
 """
@@ -74,6 +80,7 @@ TARGETS = {  # scale → (metric, limit, "<=" or ">=")
         ("p99_ms", 10.0, "<="),
         ("cold_start_s", 1.0, "<="),
         ("rss_mb", 600.0, "<="),
+        ("first_rss_mb", 600.0, "<="),
         ("build_s", 60.0, "<="),
         ("speedup", 20.0, ">="),
     ],
@@ -172,6 +179,7 @@ async def serve_store(db: str) -> dict[str, Any]:
         "max_ms": _ms(max(ours)),
         "questions": len(questions),
         "answered": {k: round(sum(v) / len(v), 3) for k, v in answered.items()},
+        "answered_each": answered,
         "rss_mb": round(rss_mb, 1),
         "baseline_p50_ms": _ms(baseline_p50),
         "baseline_questions": len(subset),
@@ -271,11 +279,15 @@ def run_scale(
     served_runs = [_worker(["--serve", "--db", db]) for _ in range(runs)]
     colds = [_cold_start(db) for _ in range(runs)]
     served = served_runs[len(served_runs) // 2] if runs == 1 else _median_row(served_runs)
+    # The first serve run builds the index (and saves the snapshot the later runs load):
+    # its start is the build cost; the others' is what a restarted worker pays.
+    first = served_runs[0]
     row = {
         "claims": built["claims"],
-        "build_s": round(built["write_s"] + served["index_s"], 2),
+        "build_s": round(built["write_s"] + first["index_s"], 2),
         "write_s": round(built["write_s"], 2),
-        "index_s": round(served["index_s"], 2),
+        "index_s": round(first["index_s"], 2),
+        "first_rss_mb": round(first["rss_mb"], 1),
         "cold_start_s": round(statistics.median(colds), 3),
         **{k: v for k, v in served.items() if k != "index_s"},
         "gen_s": round(built["gen_s"], 2),
@@ -305,6 +317,25 @@ def _median_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _kept(scales: dict[str, dict[str, Any]]) -> list[str]:
+    """Of the questions answered at the smallest scale, how many still are at each larger one.
+
+    The share answered can rise with size for a reason that is not the matcher's:
+    among 120,000 recombined claims some hold every word of a question. What must
+    not happen is a question answered at 1x going unanswered at 1000x.
+    """
+    first, *rest = scales.items()
+    lines = []
+    for scale, row in rest:
+        parts = []
+        for kind, flags in first[1]["answered_each"].items():
+            then = [i for i, ok in enumerate(flags) if ok]
+            still = sum(1 for i in then if row["answered_each"][kind][i])
+            parts.append(f"{kind} {still}/{len(then)}")
+        lines.append(f"answered at {first[0]}x and still at {scale}x: " + ", ".join(parts))
+    return lines
+
+
 def _checks(scales: dict[str, dict[str, Any]]) -> list[str]:
     lines = []
     for scale, targets in TARGETS.items():
@@ -328,6 +359,7 @@ def render(scales: dict[str, dict[str, Any]]) -> str:
         ("p99 ms", lambda s, r: f"{r['p99_ms']:.2f}"),
         ("max ms", lambda s, r: f"{r['max_ms']:.2f}"),
         ("RSS MB", lambda s, r: f"{r['rss_mb']:.0f}"),
+        ("building RSS MB", lambda s, r: f"{r['first_rss_mb']:.0f}"),
         ("naive p50 ms", lambda s, r: f"{r['baseline_p50_ms']:.1f}"),
         ("speedup", lambda s, r: f"{r['speedup']:.0f}x"),
         ("pick-up ms", lambda s, r: f"{r['pickup_correct_ms']:.1f}/{r['pickup_retract_ms']:.1f}"),
@@ -342,12 +374,14 @@ def render(scales: dict[str, dict[str, Any]]) -> str:
         "",
         f"{first['questions']} questions (answerable, typo'd, keyword-only, out-of-scope), each timed {ROUNDS}x "
         "through service.ask after a warm-up; median per question, then p50/p99/max over questions.",
-        "build = write the SQLite store (sync_curated) + load it and build the index (service.start). "
+        "build = write the store (sync_curated) + the first start, which builds the index and saves its snapshot "
+        "(its peak RSS is 'building RSS'; later starts load the snapshot). "
         "naive = rapidfuzz process.extract WRatio over every claim text; speedup = naive p50 / ours p50.",
         "pick-up = from another connection's commit (correct / retract) to the end of the next ask that shows it; "
         "idle check = the version comparison alone when nothing changed.",
         "answered share by kind: "
         + "; ".join(f"{s}x " + ", ".join(f"{k} {v:.0%}" for k, v in r["answered"].items()) for s, r in scales.items()),
+        *_kept(scales),
         *(
             f"{s}x over {r['runs']} runs, min/median/max: "
             + "; ".join(f"{k} {v[0]}/{v[1]}/{v[2]}" for k, v in r["spread"].items())

@@ -227,6 +227,34 @@ TYPOED = [
     "When did the call hapen?",
 ]
 
+ALIASES = [
+    "What did the Kremlin spokesman say about a territory swap?",
+    "What did the US defense secretary tell the Ramstein meeting?",
+    "Who is the special envoy in the talks?",
+    "Is the spy chief on the negotiating team?",
+    "What did the national security advisor's role involve?",
+    "Did the secretary of state join the negotiations?",
+    "What did Zelenskiy offer to exchange for Russian-held land?",
+    "What did Zelensky's office say about the Kursk region?",
+    "How long did the US and Russian presidents speak?",
+    "Did the White House check with Kyiv before the phone call?",
+    "Will American boots on the ground keep the peace?",
+    "What did the German foreign minister say?",
+    "What did the French foreign minister say about peace?",
+    "What did the British defence secretary announce?",
+    "What did the NATO secretary general say?",
+    "Did the head of the European Commission react to the talks?",
+    "Is the war crimes court's warrant for Putin mentioned?",
+    "Did the two presidents talk about AI?",
+    "What did Trump write on his social media platform?",
+    "Was the mutual defense clause discussed for European troops?",
+    "What did the Pentagon chief say Europe must do for its own security?",
+    "Who was left out of the negotiating team?",
+    "Did they bring up the Middle East on the call?",
+    "What did Moscow say about Ukraine getting back its land?",
+    "Was a prisoner swap part of the thaw?",
+]
+
 KEYWORDS = [
     "Hegseth",
     "NATO membership",
@@ -325,6 +353,12 @@ OUT_OF_SCOPE = [
 
 
 def question_mix() -> list[tuple[str, str]]:
-    """(kind, question) pairs: answerable, typo'd, keyword-only and out-of-scope."""
-    kinds = [("answerable", ANSWERABLE), ("typo", TYPOED), ("keyword", KEYWORDS), ("out-of-scope", OUT_OF_SCOPE)]
+    """(kind, question) pairs: answerable, typo'd, said with aliases, keyword-only and out-of-scope."""
+    kinds = [
+        ("answerable", ANSWERABLE),
+        ("typo", TYPOED),
+        ("alias", ALIASES),
+        ("keyword", KEYWORDS),
+        ("out-of-scope", OUT_OF_SCOPE),
+    ]
     return [(kind, q) for kind, qs in kinds for q in qs]
