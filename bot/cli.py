@@ -185,8 +185,9 @@ async def _with_service(
     settings: Settings, work: Callable[[TalksService], Awaitable[int]], *, writes: bool = False
 ) -> int:
     # Write commands never create a database: a mistyped TALKSBOT_DB must not
-    # record a correction in a fresh file.
-    async with open_service(settings, create=not writes) as service:
+    # record a correction in a fresh file. A command that exits when done has
+    # no use for other processes' change notifications.
+    async with open_service(settings, create=not writes, listen=False) as service:
         return await work(service)
 
 

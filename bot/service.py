@@ -163,14 +163,24 @@ class TalksService:
         """Where the database is (a path, or a URL without its password)."""
         return self._store.location
 
-    async def start(self, build: bool = True) -> None:
+    async def start(self, build: bool = True, listen: bool = True) -> None:
         """Writes on first use: builds or reloads the store from the seeds and
-        curated file when they changed, then loads the claim index."""
-        if build:
-            await ensure_built(self._store, self.seeds_path, self.curated_path, self.clock())
-        await self._load_all()
-        # A no-op on SQLite; on PostgreSQL other processes' changes arrive within a second.
-        await self._store.db.listen(self.on_version_change)
+        curated file when they changed, then loads the claim index.
+
+        `listen` subscribes to other processes' changes (PostgreSQL; a no-op on
+        SQLite) so they arrive within a second without a question asked. A
+        one-shot command does without: every answer re-reads the content
+        version first anyway. The subscription is set up while the index loads.
+        """
+        async with self._refresh_lock:  # a change heard meanwhile is applied after the load
+            listening = asyncio.ensure_future(self._store.db.listen(self.on_version_change)) if listen else None
+            try:
+                if build:
+                    await ensure_built(self._store, self.seeds_path, self.curated_path, self.clock())
+                await self._load_all()
+            finally:
+                if listening is not None:
+                    await listening
 
     def on_version_change(self, version: int | None) -> None:
         """Hook for the store's change notifications: schedule a background refresh.

@@ -20,17 +20,20 @@ log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
-async def open_service(settings: Settings, *, create: bool = True, build: bool = True) -> AsyncIterator[TalksService]:
+async def open_service(
+    settings: Settings, *, create: bool = True, build: bool = True, listen: bool = True
+) -> AsyncIterator[TalksService]:
     """A started service on the configured database; closes the database on exit.
 
     `create=False` (write commands) refuses a missing database instead of
     making a new one. `build=False` skips the curated reload (pure readers).
+    `listen=False` (one-shot commands) skips subscribing to other processes' changes.
     """
     async with Store.open(settings.db, create=create) as store:
         service = TalksService(
             store, policy=settings.moderation_policy(), posted_retention=timedelta(days=settings.posted_retention_days)
         )
-        await service.start(build=build)
+        await service.start(build=build, listen=listen)
         try:
             yield service
         finally:

@@ -182,13 +182,6 @@ async def _migrate(conn: asyncpg.Connection, location: str, *, create: bool) -> 
             current = migration.number
 
 
-async def _connect(url: str, location: str) -> asyncpg.Connection:
-    try:
-        return await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
-    except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        raise DatabaseUnusable(f"{location} cannot be reached ({type(exc).__name__}: {exc}).") from exc
-
-
 class PostgresDatabase:
     """A PostgreSQL database: one pool serves writers and snapshot readers alike.
 
@@ -210,17 +203,22 @@ class PostgresDatabase:
 
     @classmethod
     async def open(cls, url: str, *, create: bool = True, pool_max: int = POOL_MAX) -> PostgresDatabase:
-        """Inspect (read-only), migrate when `create` or already ours, then open the pool."""
+        """Open the pool, then inspect (read-only) and migrate when `create` or already ours.
+
+        The pool's first connection does the inspection: one connection set-up
+        at start, not two.
+        """
         location = redact(url)
-        conn = await _connect(url, location)
-        try:
-            await _migrate(conn, location, create=create)
-        finally:
-            await conn.close()
         try:
             pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_max, timeout=CONNECT_TIMEOUT)
         except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise DatabaseUnusable(f"{location} cannot be reached ({type(exc).__name__}: {exc}).") from exc
+        try:
+            async with pool.acquire() as conn:
+                await _migrate(conn, location, create=create)
+        except BaseException:
+            await pool.close()
+            raise
         return cls(pool, url)
 
     async def close(self) -> None:

@@ -253,6 +253,26 @@ async def test_a_lost_listener_never_skips_the_compare_before_answering(pg_built
         await reader.stop()
 
 
+async def test_a_one_shot_command_opens_no_listener_and_still_answers_from_the_latest_version(
+    pg_built: str,
+) -> None:
+    async with Store.open(pg_built) as a, Store.open(pg_built) as b:
+        reader = TalksService(b, clock=lambda: NOW)
+        await reader.start(build=False, listen=False)
+        listeners = await raw_fetch(
+            pg_built,
+            "SELECT count(*) FROM pg_stat_activity "
+            f"WHERE application_name = '{LISTENER_NAME}' AND datname = current_database()",
+        )
+        assert listeners == [(0,)]
+        claim_id = (await a.claims.claim_ids())[0]
+        await a.moderation.append_action(claim_id, "retract", MOD, NOW, reason="withdrawn")
+        reply = await reader.ask("How long was the Trump-Putin call?", log_question=False)
+        assert reply.content_version == await a.claims.content_version()
+        assert claim_id in reader._retracted
+        await reader.stop()
+
+
 def test_notify_channel_name_is_stable() -> None:
     # Other tools (and older workers during a rolling deploy) listen on this name.
     assert NOTIFY_CHANNEL == "talksbot_content"
