@@ -215,8 +215,8 @@ class TalksService:
         self._saving = None
 
     async def _load_all(self) -> None:
-        """Load the index from its snapshot (brought up to date and saved again when
-        older), or build it from every claim and save the snapshot."""
+        """Load the index from its snapshot (brought up to date when older), or build
+        it from every claim; save a snapshot when built or far behind (in a thread)."""
         location = self._store.location
         key = snapshot.SnapshotKey(location, int(await self._store.claims.get_meta("curated_version") or 0))
         path = snapshot.snapshot_path(location) if location and location != ":memory:" else None
