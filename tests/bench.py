@@ -379,8 +379,8 @@ def render(scales: dict[str, dict[str, Any]]) -> str:
     first = next(iter(scales.values()))
     lines += [
         "",
-        f"{first['questions']} questions (answerable, typo'd, keyword-only, out-of-scope), each timed {ROUNDS}x "
-        "through service.ask after a warm-up; median per question, then p50/p99/max over questions.",
+        f"{first['questions']} questions (answerable, typo'd, said with aliases, keyword-only, out-of-scope), "
+        f"each timed {ROUNDS}x through service.ask after a warm-up; median per question, then p50/p99/max over them.",
         "build = write the store (sync_curated) + the first start, which builds the index and saves its snapshot "
         "(its peak RSS is 'building RSS'; later starts load the snapshot). "
         "naive = rapidfuzz process.extract WRatio over every claim text; speedup = naive p50 / ours p50.",
