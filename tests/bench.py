@@ -433,6 +433,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="talksbot-bench-") as tmp:
             workdir = args.keep or Path(tmp)
             workdir.mkdir(parents=True, exist_ok=True)
+            # A PostgreSQL store's index snapshot goes to the user's cache, one per URL (and
+            # the throwaway server's port differs each time): keep them with the run instead.
+            os.environ["XDG_CACHE_HOME"] = str(workdir / "cache")
             for scale in scales:
                 print(f"scale {scale}x …", file=sys.stderr, flush=True)
                 results[str(scale)] = run_scale(scale, args.claims.resolve(), workdir, server=server, runs=args.runs)
