@@ -1071,9 +1071,10 @@ def _write_snapshot(
 ) -> None:
     try:
         snapshot.save(path, key, version, index, extra)
-    except OSError as exc:
-        # Only the next start gets slower: it builds the index again.
-        log.warning("could not save the index snapshot %s: %s", path, exc)
+    except Exception:
+        # A cache: only the next start gets slower (it builds the index again); the
+        # process answering now, and its shutdown, must not fail with it.
+        log.warning("could not save the index snapshot %s", path, exc_info=True)
 
 
 def taught_keys(states: Iterable[ClaimState]) -> dict[str, str]:

@@ -184,3 +184,21 @@ async def test_a_snapshot_built_by_other_analysis_code_is_rebuilt(
     assert built  # rebuilt from the claims, not loaded
     assert await answers(other) == await answers(service)
     assert saved_version(store) == other.content_version  # and saved with today's fingerprint
+
+
+async def test_a_snapshot_that_cannot_be_written_costs_nothing_but_the_next_start(
+    service: TalksService, store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await service.snapshot_saved()
+    expected = await answers(service)
+    snapshot.snapshot_path(store.location).unlink()
+
+    def failing_save(*args: object) -> None:
+        raise ValueError("disk said no")
+
+    monkeypatch.setattr(snapshot, "save", failing_save)
+    other = TalksService(store, clock=clock)
+    await other.start()  # builds, then tries to save in the background
+    assert await answers(other) == expected
+    await other.stop()  # the failed save does not fail the shutdown
+    assert not snapshot.snapshot_path(store.location).exists()
