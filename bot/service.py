@@ -227,7 +227,7 @@ class TalksService:
             self._use_index(index, version, dict(extra.get("taught") or {}))  # type: ignore[call-overload]
             self._changed_since_save = 0
             await self._apply_changes()
-            if self._matcher is not None and self._matcher.index.live_count != await self._store.claims.count():
+            if self._matcher is not None and self._matcher.index.size != await self._store.claims.count():
                 log.warning("the index snapshot does not match the database; rebuilding it")
                 loaded = None
         else:

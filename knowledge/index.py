@@ -212,12 +212,9 @@ class ClaimIndex:
             found = self._stated[doc] = stated_kinds(texts, said_by)
         return found
 
-    def prior(self, doc: int) -> float:
-        changed = self.delta_priors.get(doc)
-        return changed if changed is not None else float(self.base.priors[doc])
-
     @property
     def size(self) -> int:
+        """How many claims the index holds (removed ones keep an empty doc number)."""
         return len(self.claim_ids) - self.removed
 
     def idf(self, term: str) -> float:
@@ -318,11 +315,6 @@ class ClaimIndex:
             numbers.pop("", None)  # removed claims' empty slots
             self._doc_numbers = numbers
         return self._doc_numbers
-
-    @property
-    def live_count(self) -> int:
-        """How many claims the index holds (removed ones keep an empty doc number)."""
-        return len(self.claim_ids) - self.removed
 
     def _term_number(self, term: str) -> int:
         number = self.term_numbers.get(term)

@@ -78,6 +78,7 @@ def policy() -> ModerationPolicy:
 async def service(store: Store, clock: FakeClock, policy: ModerationPolicy) -> TalksService:
     svc = TalksService(store, policy=policy, clock=clock)
     await svc.start()
+    await svc.snapshot_saved()  # tests start from a store whose index snapshot is on disk
     return svc
 
 

@@ -55,7 +55,6 @@ def saved_version(store: Store, curated_version: int = 1) -> int | None:
 async def test_a_second_service_answers_identically_from_the_snapshot(
     service: TalksService, store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await service.snapshot_saved()
     assert snapshot.snapshot_path(store.location).is_file()
     other = await second_service(store, clock, may_build=False, monkeypatch=monkeypatch)
     assert await answers(other) == await answers(service)
@@ -68,7 +67,6 @@ async def test_a_second_service_answers_identically_from_the_snapshot(
 async def test_an_older_snapshot_is_brought_up_to_date(
     service: TalksService, store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await service.snapshot_saved()
     before = saved_version(store)
     top = (await service.ask(QUESTIONS[1], log_question=False)).claims[0].claim_id  # type: ignore[union-attr]
     await service.correct(OPERATOR, top, "The call lasted about ninety minutes.", "Kremlin readout")
@@ -111,7 +109,6 @@ def _other_database(path: Path, other: Path) -> None:
 async def test_a_damaged_or_foreign_snapshot_is_rebuilt(
     damage: object, service: TalksService, store: Store, clock: FakeClock, tmp_path: Path
 ) -> None:
-    await service.snapshot_saved()
     expected = await answers(service)
     # A snapshot of another database: the same claims, but one retracted, so trusting it would show.
     async with Store.open(tmp_path / "other.db") as foreign_store:
@@ -142,7 +139,6 @@ async def test_a_damaged_or_foreign_snapshot_is_rebuilt(
 async def test_a_snapshot_claiming_a_future_version_is_rebuilt(
     service: TalksService, store: Store, clock: FakeClock
 ) -> None:
-    await service.snapshot_saved()
     # The database was replaced by an older copy: its snapshot is newer than its content.
     expected = await answers(service)
     path = snapshot.snapshot_path(store.location)
@@ -162,7 +158,6 @@ async def test_a_snapshot_built_by_other_analysis_code_is_rebuilt(
 ) -> None:
     """An upgrade that changes how claims become terms (a stop word, an alias) must
     not answer from an index built the old way."""
-    await service.snapshot_saved()
     path = snapshot.snapshot_path(store.location)
     assert service._matcher is not None
     monkeypatch.setattr(snapshot, "analysis_fingerprint", lambda: "the previous release")
@@ -189,7 +184,6 @@ async def test_a_snapshot_built_by_other_analysis_code_is_rebuilt(
 async def test_a_snapshot_that_cannot_be_written_costs_nothing_but_the_next_start(
     service: TalksService, store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await service.snapshot_saved()
     expected = await answers(service)
     snapshot.snapshot_path(store.location).unlink()
 
