@@ -11,10 +11,10 @@ import re
 from urllib.parse import urlparse
 
 from bot import messages
-from knowledge.curated import CLAIM_ID, locate_quote
+from knowledge.articles.curated import CLAIM_ID, locate_quote
+from knowledge.articles.sources import Seed
 from knowledge.errors import BadInput, BuildError
 from knowledge.models import Action, Claim, Moderator, Quote
-from knowledge.sources import Seed
 
 __all__ = ["Action", "build_claim", "clean_moderator", "clean_text", "clean_url"]
 

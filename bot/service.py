@@ -39,14 +39,16 @@ from bot.replies import (
     QuoteView,
 )
 from bot.shorten import shorten
-from knowledge import snapshot
-from knowledge.articles import read_article
-from knowledge.build import ensure_built
+from knowledge.answering import snapshot
+from knowledge.answering.index import COMPACT_AT, STATUSES, ClaimIndex, IndexBuilder
+from knowledge.answering.matcher import Match, Matcher
+from knowledge.answering.phrasing import is_close_variant, phrasing_key
+from knowledge.answering.questions import split_questions
+from knowledge.articles.export import claims_toml
+from knowledge.articles.ingest import claim_slug, propose
+from knowledge.articles.reading import read_article
+from knowledge.articles.sources import Seed, load_seeds
 from knowledge.errors import BadInput, NotFound, PermissionDenied
-from knowledge.export import claims_toml
-from knowledge.index import COMPACT_AT, STATUSES, ClaimIndex, IndexBuilder
-from knowledge.ingest import claim_slug, propose
-from knowledge.matcher import Match, Matcher
 from knowledge.models import (
     Claim,
     ClaimState,
@@ -63,11 +65,9 @@ from knowledge.models import (
     TaughtPhrasing,
 )
 from knowledge.paths import curated_claims_file, seeds_dir
-from knowledge.phrasing import is_close_variant, phrasing_key
 from knowledge.posted import AfterExpiry, EditVia, OutboxItem, OutboxStatus, PostedKind, PostedMessage, Reach
-from knowledge.questions import split_questions
-from knowledge.sources import Seed, load_seeds
 from knowledge.store import Store
+from knowledge.store.build import ensure_built
 
 log = logging.getLogger(__name__)
 

@@ -1,1 +1,5 @@
-"""The claim store: articles, curated claims, the SQLite store and the matcher."""
+"""The knowledge a bot answers from: `articles` (reading and ingesting articles),
+`answering` (the index and matcher, pure), `store` (the database and its backends).
+
+Shared vocabulary sits at this level: `models`, `posted`, `errors`, `history`, `paths`.
+"""

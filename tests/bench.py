@@ -59,12 +59,12 @@ sys.path[:] = [str(_ROOT), *(p for p in sys.path if Path(p or ".").resolve() != 
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from bot.service import TalksService  # noqa: E402
-from knowledge.build import inputs_digest  # noqa: E402
-from knowledge.curated import load_curated, verify_claims  # noqa: E402
+from knowledge.articles.curated import load_curated, verify_claims  # noqa: E402
+from knowledge.articles.sources import load_seeds  # noqa: E402
 from knowledge.models import Moderator, Place  # noqa: E402
 from knowledge.paths import curated_claims_file, seeds_dir  # noqa: E402
-from knowledge.sources import load_seeds  # noqa: E402
 from knowledge.store import Store  # noqa: E402
+from knowledge.store.build import inputs_digest  # noqa: E402
 from tests.bench_data import question_mix, synthetic_claims  # noqa: E402
 from tests.postgres_server import PostgresServer  # noqa: E402
 

@@ -5,14 +5,14 @@
 
 For each scale N the claims are the real curated ones plus (N-1)x as many
 synthetic ones (tests/bench_data.py), as in tests/bench.py. Every engine indexes
-the same token stream: each claim's `knowledge.index._bag` (text, names, speaker,
+the same token stream: each claim's `knowledge.answering.index._bag` (text, names, speaker,
 keywords, topic, quotes, correction; folded, phrase-aliased, stemmed), each stem
 repeated 2x its field weight (text and names 4, speaker and keywords 3, topic and
 quotes 2), so the engines differ in how they store and rank, not in what they see.
 
 Engines and what is timed:
 - `hand`: `ClaimIndex.build` (build_s; open_s = loading its snapshot, which a
-  process does at start: `knowledge/snapshot.py`), then the matcher's candidate step,
+  process does at start: `knowledge/answering/snapshot.py`), then the matcher's candidate step,
   replicated from `Matcher.find_matches`: `_query_terms` (typo mending, related
   words, idf masses), every posting of those terms summed in numpy (`ClaimIndex.top`),
   best alternative per term, times the prior, top k.
@@ -26,7 +26,7 @@ Engines and what is timed:
   BM25 has b = 0.75 built in; the "b=0.5 by padding" rows pad every doc with a filler
   token to get the index's B = 0.5 exactly (see `tantivy_build`).
 
-Query variants for the two engines: `terms` = the folded stems `knowledge.text.terms`
+Query variants for the two engines: `terms` = the folded stems `knowledge.answering.text.terms`
 gives for the question (after the matcher's chat-markup and chat-register folding),
 OR-joined; `matcher` = every alternative the matcher's own `_query_terms` yields
 (stems mended against the index vocabulary, related words), OR-joined; `fuzzy`
@@ -65,18 +65,18 @@ from typing import Any
 _ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(_ROOT), *(p for p in sys.path if Path(p or ".").resolve() != _ROOT / "tests")]
 
-import knowledge.index as index_module  # noqa: E402
+import knowledge.answering.index as index_module  # noqa: E402
 from bot.service import TalksService  # noqa: E402
 from knowledge import snapshot  # noqa: E402
-from knowledge.chat_words import fold_chat  # noqa: E402
-from knowledge.curated import load_curated  # noqa: E402
-from knowledge.fact_check import checked_statement, strip_amounts  # noqa: E402
-from knowledge.index import ClaimIndex, _bag  # noqa: E402
-from knowledge.matcher import _CHAT_MARKUP, Matcher  # noqa: E402
+from knowledge.answering.chat_words import fold_chat  # noqa: E402
+from knowledge.answering.fact_check import checked_statement, strip_amounts  # noqa: E402
+from knowledge.answering.index import ClaimIndex, _bag  # noqa: E402
+from knowledge.answering.matcher import _CHAT_MARKUP, Matcher  # noqa: E402
+from knowledge.answering.text import terms  # noqa: E402
+from knowledge.articles.curated import load_curated  # noqa: E402
 from knowledge.models import Claim, ClaimState, Place  # noqa: E402
 from knowledge.paths import curated_claims_file  # noqa: E402
 from knowledge.store import Store  # noqa: E402
-from knowledge.text import terms  # noqa: E402
 from tests.bench_data import question_mix, synthetic_claims  # noqa: E402
 
 ROUNDS = 3

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from adapters.slack import messages as slack_messages
-from knowledge.curated import CLAIM_ID
+from knowledge.articles.curated import CLAIM_ID
 from knowledge.errors import BadInput
 
 Kind = Literal[

@@ -17,11 +17,11 @@ import pytest
 from bot.permissions import Actor
 from bot.replies import NoAnswerReply
 from bot.service import TalksService
-from knowledge.curated import load_curated, verify_claims
+from knowledge.articles.curated import load_curated, verify_claims
+from knowledge.articles.sources import load_seeds
 from knowledge.errors import BadInput, PermissionDenied
 from knowledge.models import Moderator, Place, QueueItem
 from knowledge.paths import curated_claims_file, seeds_dir
-from knowledge.sources import load_seeds
 from knowledge.store import Store
 from tests.conftest import FakeClock
 

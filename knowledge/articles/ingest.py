@@ -1,0 +1,343 @@
+"""Proposing claims from a new article: supports, conflicts and new claims. Pure.
+
+`propose(article, claims)` reads an article split by `knowledge.articles.reading`
+(boilerplate, body sentences with offsets, footnote digits) and, for every
+substantive body sentence, proposes exactly one of:
+
+- **supports**: the sentence is one more verbatim quote of an existing claim;
+- **conflicts**: it is about the same subject as an existing claim but states a
+  different figure (a length, a count, a date): a new claim linked as a conflict;
+- **new**: a new claim whose text is the sentence itself, lightly trimmed, so
+  the draft can never add a fact the sentence does not state.
+
+Similarity is word overlap weighted by rarity (idf over the existing claims),
+measured both ways: how much of the sentence the claim's words account for,
+and how much of the claim's statement the sentence repeats. Both must be high
+for a support, because a sentence that merely names the same people is not
+evidence for a claim. The thresholds were set with the leave-one-article-out
+measurement (`python -m knowledge.articles.ingest_eval`); see the README.
+
+Nothing here reads or writes the database: proposals go to the review queue
+through the service, and nothing answers until a moderator accepts one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from knowledge.answering.text import fold, terms
+from knowledge.articles.reading import Article
+from knowledge.models import Claim, Quote
+
+ProposalKind = Literal["supports", "conflicts", "new"]
+
+# A support needs both directions of overlap.
+SUPPORT_SIMILARITY = 0.4
+# How much of a claim's statement (its figures left out) a sentence must repeat to be about
+# the same thing. Durations are rare in the articles (a call's length), so a lower bar finds
+# "two hours" against "90 minutes"; counts and dates are common and need more in common.
+SUBJECT_SIMILARITY = {"duration": 0.3, "date": 0.5, "count": 0.5}
+# A new claim takes the topic of a claim at least this close.
+TOPIC_SIMILARITY = 0.3
+# How many of the closest claims are checked for a disagreeing figure.
+CONFLICT_CANDIDATES = 5
+# Sentences shorter than this (in content words) say too little to be a claim.
+MIN_CONTENT_WORDS = 5
+# A quote that keeps less than this share of its sentence (cut at a footnote) is dropped.
+MIN_KEPT_SHARE = 0.5
+MAX_TEXT_CHARS = 500
+MAX_SLUG_CHARS = 70
+NEW_TOPIC = "ingested"
+
+# Words that open a sentence but belong to the sentence before it.
+_CONNECTIVES = re.compile(
+    r"^(?:However|Meanwhile|Moreover|Furthermore|Instead|Still|Yet|And|But|Also|Additionally|In addition|"
+    r"At the same time|In turn|Nevertheless|Nonetheless),\s+|^(?:And|But|So)\s+",
+)
+_REPORTING = re.compile(
+    r"\b(?:said|says|stated|states|told|announced|confirmed|revealed|wrote|posted|added|noted|warned|declared|"
+    r"described|argued|insisted|emphasi[sz]ed|stressed|suggested|claimed|explained|acknowledged|dismissed|"
+    r"affirmed|responded|remarked|tweeted|asserted|signalled|signaled)\b"
+)
+_ACCORDING = re.compile(r"\baccording to\s+")
+_NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|(?:de|von|van|al)\b(?=\s+[A-Z])))*")
+# Capitalised words that are not names: sentence openers, titles, months, weekdays.
+_NOT_NAMES = frozenset(
+    """
+    The A An In On At By For From To Of And But Or If As It Its This That These Those He She They We I You His Her
+    Their Our Both All Any Some One Another After Before During While When Where Why How What Who Which However
+    Meanwhile Instead Still Yet Also Although Though Following Speaking Announcing Despite Such Earlier Later
+    President Prime Minister Secretary Foreign Defence Defense Chancellor Spokesman Spokeswoman Senator Mr Mrs Ms
+    Dr General Gen Former Vice State Special Envoy Advisor Adviser National Security Kremlin White House
+    January February March April May June July August September October November December
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday US UK EU
+    """.split()
+)
+_TITLE_WORDS = frozenset(
+    "President Prime Minister Secretary Foreign Defence Defense Chancellor Spokesman Spokeswoman Senator Mr Mrs Ms "
+    "Dr General Gen Former Vice State Special Envoy Advisor Adviser National Security Kremlin US UK EU Russian "
+    "Ukrainian American French German British".split()
+)
+# Figures, by kind: two accounts of the same subject that state figures of the same kind
+# with no value in common disagree (another call length, another team size, another date).
+_DURATION_UNITS = frozenset("second seconds minute minutes hour hours".split())
+_COUNT_WORDS = frozenset(
+    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty ninety "
+    "hundred thousand million billion half dozen".split()
+)
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One candidate for the review queue: a verbatim quote and what to do with it."""
+
+    kind: ProposalKind
+    quote: Quote
+    # The drafted claim text (new, conflicts) or the supported claim's own text (supports).
+    text: str
+    claim_id: str | None
+    similarity: float
+    topic: str = NEW_TOPIC
+    entities: list[str] = field(default_factory=list)
+    said_by: str | None = None
+
+
+@dataclass
+class _ClaimTerms:
+    claim: Claim
+    statement: set[str]
+    bag: set[str]
+    figures: dict[str, set[str]]
+
+
+class _Idf:
+    """Rarity of each term over the existing claims; an unseen term counts as the rarest."""
+
+    def __init__(self, bags: Iterable[set[str]]) -> None:
+        counts: Counter[str] = Counter()
+        n = 0
+        for bag in bags:
+            counts.update(bag)
+            n += 1
+        self._n = max(n, 1)
+        self._df = counts
+        self.rare = math.log(1 + (self._n - 0.5) / 1.5)
+
+    def __call__(self, term: str) -> float:
+        df = self._df.get(term, 0)
+        return math.log(1 + (self._n - df + 0.5) / (df + 0.5)) if df else self.rare
+
+    def mass(self, found: Iterable[str]) -> float:
+        return sum(self(t) for t in found)
+
+
+def propose(article: Article, claims: Sequence[Claim]) -> list[Proposal]:
+    """One proposal per substantive body sentence of `article`, in article order. Pure.
+
+    Boilerplate, headings, list lead-ins and footnote digits never become quotes;
+    a sentence repeated word for word in the article is proposed once.
+    """
+    known = [_claim_terms(c) for c in claims]
+    idf = _Idf(k.bag for k in known)
+    quoted = {(q.source_id, q.start, q.end) for c in claims for q in c.quotes}
+    seen: set[str] = set()
+    out: list[Proposal] = []
+    for quote in substantive_quotes(article):
+        key = " ".join(fold(quote.quote).lower().split())
+        if key in seen or (quote.source_id, quote.start, quote.end) in quoted:
+            continue
+        seen.add(key)
+        out.append(_classify(quote, known, idf))
+    return out
+
+
+def substantive_quotes(article: Article) -> list[Quote]:
+    """The body sentences worth a claim, as quotes free of footnote digits and boilerplate."""
+    quotes = []
+    for span in article.sentences:
+        if span.kind != "body" or article.overlaps_boilerplate(span.start, span.end):
+            continue
+        start, end = _without_footnotes(article, span.start, span.end)
+        if end <= start or (end - start) < MIN_KEPT_SHARE * (span.end - span.start):
+            continue
+        text = article.text[start:end]
+        if len(terms(text)) < MIN_CONTENT_WORDS:
+            continue
+        quotes.append(Quote(source_id=article.source_id, start=start, end=end, quote=text))
+    return quotes
+
+
+def _without_footnotes(article: Article, start: int, end: int) -> tuple[int, int]:
+    # A footnote marker ends the usable part of a sentence: "…Europeans."1 keeps "…Europeans."
+    for a, _b in sorted(article.footnotes):
+        if start <= a < end:
+            end = a
+            break
+    while end > start and article.text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _claim_terms(claim: Claim) -> _ClaimTerms:
+    statement_text = " ".join([claim.text, *claim.entities, claim.said_by or ""])
+    statement = set(terms(statement_text))
+    quoted = " ".join(q.quote for q in claim.quotes)
+    bag = statement | set(terms(quoted)) | set(terms(" ".join(claim.keywords)))
+    # Only the claim's own statement: its quotes may mention other figures in passing.
+    return _ClaimTerms(claim, statement, bag, figures(claim.text))
+
+
+def similarity(sentence: set[str], known: _ClaimTerms, idf: _Idf) -> float:
+    """Both ways at once: the geometric mean of how much of the sentence the claim
+    accounts for and how much of the claim's statement the sentence repeats."""
+    if not sentence or not known.statement:
+        return 0.0
+    of_sentence = idf.mass(sentence & known.bag) / idf.mass(sentence)
+    of_claim = idf.mass(sentence & known.statement) / idf.mass(known.statement)
+    return math.sqrt(of_sentence * of_claim)
+
+
+_UNIT_TERMS = frozenset(
+    terms("seconds minutes hours days weeks months years long lasting lasted duration percent per cent")
+)
+
+
+def same_subject(sentence: set[str], known: _ClaimTerms, idf: _Idf) -> float:
+    """How much of the claim's statement, its figures left out, the sentence repeats:
+    a sentence giving another figure for the same thing differs exactly there."""
+    rest = known.statement - set(terms(" ".join(v for values in known.figures.values() for v in values)))
+    # The units and the word "long" belong to the figure too: "lasted two hours" and
+    # "was about 90 minutes long" are about the same subject, the call.
+    rest -= _UNIT_TERMS
+    if not rest:
+        return 0.0
+    return idf.mass(sentence & rest) / idf.mass(rest)
+
+
+def _classify(quote: Quote, known: list[_ClaimTerms], idf: _Idf) -> Proposal:
+    sentence = set(terms(quote.quote))
+    ranked = sorted(((similarity(sentence, k, idf), k) for k in known), key=lambda sk: -sk[0])
+    entities = names_in(quote.quote)
+    speaker = speaker_of(quote.quote, entities)
+    draft = draft_text(quote.quote)
+    if not ranked:
+        return Proposal("new", quote, draft, None, 0.0, NEW_TOPIC, entities, speaker)
+    best_score, best = ranked[0]
+    mine = figures(quote.quote)
+    # A close claim that states the same figure is the best evidence there is: a support.
+    for score, other in ranked[:CONFLICT_CANDIDATES]:
+        if score >= SUPPORT_SIMILARITY and agreeing(mine, other.figures):
+            return Proposal("supports", quote, other.claim.text, other.claim.id, round(score, 3), other.claim.topic)
+    # Another figure of the same kind, about the same subject: proposed as its own claim,
+    # linked as a conflict. Ranked by subject alone, since the figures are what differ.
+    rivals = [(same_subject(sentence, k, idf), k, kinds) for k in known if (kinds := disagreeing(mine, k.figures))]
+    for subject, other, kinds in sorted(rivals, key=lambda r: -r[0])[:CONFLICT_CANDIDATES]:
+        if subject >= min(SUBJECT_SIMILARITY[k] for k in kinds):
+            score = similarity(sentence, other, idf)
+            return Proposal(
+                "conflicts", quote, draft, other.claim.id, round(score, 3), other.claim.topic, entities, speaker
+            )
+    if best_score >= SUPPORT_SIMILARITY:
+        return Proposal("supports", quote, best.claim.text, best.claim.id, round(best_score, 3), best.claim.topic)
+    topic = best.claim.topic if best_score >= TOPIC_SIMILARITY else NEW_TOPIC
+    return Proposal("new", quote, draft, None, round(best_score, 3), topic, entities, speaker)
+
+
+def figures(text: str) -> dict[str, set[str]]:
+    """The figures `text` states, by kind (duration, date, count), as normalised words."""
+    low = fold(text).lower()
+    tokens = re.findall(r"\d+(?:[.,]\d+)?|[a-z]+", low)
+    found: dict[str, set[str]] = {}
+    numbers = {t.replace(",", "") for t in tokens if t[0].isdigit()} | {t for t in tokens if t in _COUNT_WORDS}
+    if any(t in _DURATION_UNITS for t in tokens):
+        # "an hour" states one hour; the unit alone is no value to compare.
+        found["duration"] = numbers or {"1"}
+    dates = {t for t in tokens if t in _MONTHS or t in _WEEKDAYS}
+    if dates:
+        found["date"] = dates | {t for t in tokens if t.isdigit() and len(t) <= 2}
+    if numbers and "duration" not in found:
+        found["count"] = {t for t in numbers if not (t.isdigit() and len(t) == 4)}  # years are not counts
+    return {k: v for k, v in found.items() if v}
+
+
+def agreeing(mine: dict[str, set[str]], theirs: dict[str, set[str]]) -> bool:
+    """Whether two statements give a figure of one kind with a value in common."""
+    return any(kind in theirs and values & theirs[kind] for kind, values in mine.items())
+
+
+def disagreeing(mine: dict[str, set[str]], theirs: dict[str, set[str]]) -> list[str]:
+    """The kinds of figure two statements both give with no value in common."""
+    return [kind for kind, values in mine.items() if kind in theirs and not values & theirs[kind]]
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised names the sentence contains (titles and sentence openers dropped), in order."""
+    out: list[str] = []
+    folded = fold(text)
+    first = next((i for i, ch in enumerate(folded) if ch.isalpha()), 0)
+    for m in _NAME.finditer(folded):
+        if m.start() == first and " " not in m.group(0):
+            continue  # a lone capitalised first word is just the start of the sentence
+        # "Germany's Annalena Baerbock" names two: the country and the person.
+        for part in m.group(0).rstrip(".").split("'s "):
+            words = part.split()
+            while words and words[0] in _TITLE_WORDS | _NOT_NAMES:
+                words.pop(0)
+            while words and words[-1] in _NOT_NAMES:
+                words.pop()
+            name = " ".join(words).removesuffix("'s").rstrip("'")
+            if name and name not in _NOT_NAMES and len(name) > 1 and name not in out:
+                out.append(name)
+    return out
+
+
+def speaker_of(text: str, names: list[str]) -> str | None:
+    """Who a reported statement is attributed to: "according to X", or the name nearest a
+    reporting verb ("Peskov confirmed", "…, Zelensky said"). None when nobody is named."""
+    folded = fold(text)
+    after = _ACCORDING.search(folded)
+    if after:
+        follows = [n for n in names if folded.find(n, after.end()) == after.end()]
+        if follows:
+            return follows[0]
+    verb = _REPORTING.search(folded)
+    if verb is None:
+        return None
+    best: tuple[int, str] | None = None
+    for name in names:
+        for m in re.finditer(re.escape(name), folded):
+            gap = verb.start() - m.end() if m.end() <= verb.start() else m.start() - verb.end()
+            # Only a name right next to the verb (its subject, or "said Baerbock") is the speaker.
+            if 0 <= gap <= 3 and (best is None or gap < best[0]):
+                best = (gap, name)
+    return best[1] if best else None
+
+
+def draft_text(sentence: str) -> str:
+    """A one-line claim text made from the sentence itself: a leading connective removed,
+    whitespace collapsed, a capital first letter. It adds no word the sentence lacks."""
+    text = " ".join(sentence.split())
+    text = _CONNECTIVES.sub("", text, count=1)
+    if text[:1].islower():
+        text = text[0].upper() + text[1:]
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[: MAX_TEXT_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def claim_slug(text: str) -> str:
+    """A readable claim id from a claim's first words ("kremlin-confirmed-the-call-lasted…")."""
+    found = re.findall(r"[a-z0-9]+", fold(text).lower())
+    slug = ""
+    for word in found[:8]:
+        if len(slug) + len(word) + 1 > MAX_SLUG_CHARS:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug or "ingested-claim"

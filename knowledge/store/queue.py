@@ -1,0 +1,194 @@
+"""The moderators' review queue and taught phrasings: their SQL, in one place.
+
+Unanswered questions are grouped by their phrasing key (knowledge.answering.phrasing):
+one open item per group, with a count and the communities that asked.
+Teaching links an item's phrasing to a claim in the same transaction as its
+history row and a content-version bump, so every process answers it next.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from knowledge.errors import BadInput, NotFound
+from knowledge.models import HistoryEntry, Moderator, QueueItem, QueueKind, TaughtPhrasing
+from knowledge.store.claim_rows import claim_exists
+from knowledge.store.connection import Conn, Database, Row, fetchval
+from knowledge.store.content_version import bump_version, lock_content
+from knowledge.store.moderation import insert_action
+
+_COLUMNS = (
+    "id, kind, text, claim_ids, suggestion_id, asked, communities, first_at, last_at, status, closed_by, close_reason"
+)
+
+
+class QueueStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def note(
+        self,
+        kind: QueueKind,
+        key: str,
+        text: str,
+        at: datetime,
+        *,
+        community: str | None = None,
+        claim_ids: list[str] | None = None,
+        suggestion_id: int | None = None,
+    ) -> int:
+        """Writes: add to the open item of this kind and key (count + 1), or open one. Returns its id."""
+        async with self._db.transaction() as conn:
+            await lock_content(conn)  # PostgreSQL: two workers noting one group must not both insert
+            row = await conn.fetchone(
+                "SELECT id, communities, claim_ids FROM queue_items "
+                "WHERE kind = ? AND group_key = ? AND status = 'open'",
+                (kind, key),
+            )
+            if row is None:
+                found = await conn.fetchone(
+                    "INSERT INTO queue_items (kind, group_key, text, claim_ids, suggestion_id, asked, communities, "
+                    "first_at, last_at) VALUES (?,?,?,?,?,1,?,?,?) RETURNING id",
+                    (
+                        kind,
+                        key,
+                        text,
+                        json.dumps(sorted(set(claim_ids or []))),
+                        suggestion_id,
+                        json.dumps([community] if community else []),
+                        at.isoformat(),
+                        at.isoformat(),
+                    ),
+                )
+                assert found is not None
+                return int(found[0])
+            communities = json.loads(row[1])
+            if community and community not in communities:
+                communities.append(community)
+            shown = sorted(set(json.loads(row[2])) | set(claim_ids or []))
+            await conn.execute(
+                "UPDATE queue_items SET asked = asked + 1, communities = ?, claim_ids = ?, last_at = ? WHERE id = ?",
+                (json.dumps(communities), json.dumps(shown), at.isoformat(), row[0]),
+            )
+            return int(row[0])
+
+    async def items(self, status: str | None = "open", limit: int = 50) -> list[QueueItem]:
+        """Read-only: items (open by default), oldest first."""
+        where, args = ("", ()) if status is None else (" WHERE status = ?", (status,))
+        async with self._db.reading() as conn:
+            rows = await conn.fetchall(
+                f"SELECT {_COLUMNS} FROM queue_items{where} ORDER BY first_at, id LIMIT ?", (*args, limit)
+            )
+        return [_item(r) for r in rows]
+
+    async def get(self, item_id: int) -> QueueItem | None:
+        async with self._db.reading() as conn:
+            row = await conn.fetchone(f"SELECT {_COLUMNS} FROM queue_items WHERE id = ?", (item_id,))
+        return _item(row) if row else None
+
+    async def count_open(self) -> int:
+        async with self._db.reading(snapshot=False) as conn:
+            return int(await fetchval(conn, "SELECT count(*) FROM queue_items WHERE status = 'open'", default=0))
+
+    async def close(self, item_id: int, status: str, by: Moderator, at: datetime, reason: str | None) -> QueueItem:
+        """Writes: close an open item (dismissed, rejected…); BadInput when it is already closed."""
+        async with self._db.transaction() as conn:
+            await lock_content(conn)
+            await close_item(conn, item_id, status, by, at, reason)
+        item = await self.get(item_id)
+        assert item is not None
+        return item
+
+    async def teach(
+        self, item_id: int, phrasing: str, key: str, claim_id: str, by: Moderator, at: datetime
+    ) -> tuple[TaughtPhrasing, HistoryEntry, int]:
+        """Writes, in one transaction: the taught phrasing, the claim's 'teach' history row,
+        the item closed as taught (when there is one), and a content-version bump."""
+        async with self._db.transaction() as conn:
+            await lock_content(conn)
+            if not await claim_exists(conn, claim_id):
+                raise NotFound(claim_id)
+            if item_id:
+                await close_item(conn, item_id, "taught", by, at, f"taught {claim_id}")
+            row = await conn.fetchone(
+                "INSERT INTO taught_phrasings (claim_id, phrasing, group_key, item_id, taught_by, taught_at) "
+                "VALUES (?,?,?,?,?,?) RETURNING id",
+                (claim_id, phrasing, key, item_id or None, by.name, at.isoformat()),
+            )
+            assert row is not None
+            entry = await insert_action(conn, claim_id, "teach", by, at, text=phrasing, reason=f"queue item {item_id}")
+            version = await bump_version(conn, [claim_id])
+        return TaughtPhrasing(id=int(row[0]), claim_id=claim_id, phrasing=phrasing, key=key), entry, version
+
+    async def unteach(self, taught_id: int, by: Moderator, at: datetime) -> tuple[TaughtPhrasing, int]:
+        """Writes: undo one taught phrasing (kept, marked undone), with history and a version bump."""
+        async with self._db.transaction() as conn:
+            await lock_content(conn)
+            row = await conn.fetchone(
+                "SELECT id, claim_id, phrasing, group_key, item_id FROM taught_phrasings "
+                "WHERE id = ? AND undone_at IS NULL",
+                (taught_id,),
+            )
+            if row is None:
+                raise BadInput(f"There is no taught phrasing #{taught_id} to undo.")
+            await conn.execute("UPDATE taught_phrasings SET undone_at = ? WHERE id = ?", (at.isoformat(), taught_id))
+            if row[4] is not None:
+                # The question goes back to the queue: nothing answers it any more.
+                await conn.execute(
+                    "UPDATE queue_items SET status = 'open', closed_by = NULL, closed_at = NULL, close_reason = NULL "
+                    "WHERE id = ? AND NOT EXISTS (SELECT 1 FROM queue_items o WHERE o.status = 'open' "
+                    "AND o.kind = queue_items.kind AND o.group_key = queue_items.group_key)",
+                    (row[4],),
+                )
+            await insert_action(conn, row[1], "unteach", by, at, text=row[2], reason=f"undo #{taught_id}")
+            version = await bump_version(conn, [row[1]])
+        return TaughtPhrasing(id=row[0], claim_id=row[1], phrasing=row[2], key=row[3]), version
+
+    async def taught(self) -> list[TaughtPhrasing]:
+        """Read-only: every phrasing in force."""
+        async with self._db.reading() as conn:
+            rows = await conn.fetchall(
+                "SELECT id, claim_id, phrasing, group_key FROM taught_phrasings WHERE undone_at IS NULL ORDER BY id"
+            )
+        return [TaughtPhrasing(id=r[0], claim_id=r[1], phrasing=r[2], key=r[3]) for r in rows]
+
+    async def taught_for_item(self, item_id: int) -> TaughtPhrasing | None:
+        async with self._db.reading() as conn:
+            row = await conn.fetchone(
+                "SELECT id, claim_id, phrasing, group_key FROM taught_phrasings "
+                "WHERE item_id = ? AND undone_at IS NULL ORDER BY id DESC",
+                (item_id,),
+            )
+        return TaughtPhrasing(id=row[0], claim_id=row[1], phrasing=row[2], key=row[3]) if row else None
+
+
+async def close_item(conn: Conn, item_id: int, status: str, by: Moderator, at: datetime, reason: str | None) -> None:
+    """Inside a transaction: close an open item; NotFound or BadInput when it is not open."""
+    n = await conn.execute(
+        "UPDATE queue_items SET status = ?, closed_by = ?, closed_at = ?, close_reason = ? "
+        "WHERE id = ? AND status = 'open'",
+        (status, by.name, at.isoformat(), reason, item_id),
+    )
+    if n == 0:
+        exists = await conn.fetchone("SELECT status FROM queue_items WHERE id = ?", (item_id,))
+        if exists is None:
+            raise NotFound(f"There is no queue item #{item_id}.")
+        raise BadInput(f"Queue item #{item_id} is already {exists[0]}.")
+
+
+def _item(r: Row) -> QueueItem:
+    return QueueItem(
+        id=r[0],
+        kind=r[1],
+        text=r[2],
+        claim_ids=json.loads(r[3]),
+        suggestion_id=r[4],
+        asked=r[5],
+        communities=json.loads(r[6]),
+        first_at=datetime.fromisoformat(r[7]),
+        last_at=datetime.fromisoformat(r[8]),
+        status=r[9],
+        closed_by=r[10],
+        close_reason=r[11],
+    )

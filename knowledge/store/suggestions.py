@@ -1,0 +1,162 @@
+"""Correction suggestions from readers who are not moderators: their SQL, in one place.
+
+A suggestion is never a fact: it waits, open, until a moderator accepts or
+rejects it. Nothing here touches claims or the content version.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from knowledge.errors import BadInput, NotFound
+from knowledge.models import HistoryEntry, Moderator, Suggestion, community_label
+from knowledge.store.claim_rows import claim_exists
+from knowledge.store.connection import Database, Row, fetchval
+from knowledge.store.content_version import bump_version, lock_content
+from knowledge.store.moderation import insert_action
+from knowledge.store.outbox import enqueue_for_change
+
+_COLUMNS = (
+    "id, claim_id, text, reason, platform, community_id, community_name, user_id, user_name, at, status, "
+    "decided_by, decided_at, decision_reason"
+)
+
+
+class SuggestionStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(
+        self, claim_id: str, text: str, reason: str, by: Moderator, at: datetime, *, per_window: int, since: datetime
+    ) -> Suggestion:
+        """Writes one open suggestion, unless `by` already made `per_window` since `since`.
+
+        The limit is checked inside the same transaction as the insert, so two
+        quick presses cannot both slip under it.
+        """
+        async with self._db.transaction() as conn:
+            if conn.dialect == "postgresql":
+                # SQLite's BEGIN IMMEDIATE serialises count-then-insert; here one
+                # lock per user does, without holding up anyone else.
+                await conn.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext(?))", (f"suggest:{by.platform}:{by.user_id}",)
+                )
+            if not await claim_exists(conn, claim_id):
+                raise NotFound(claim_id)
+            recent = await fetchval(
+                conn,
+                "SELECT count(*) FROM suggestions WHERE platform = ? AND user_id = ? AND at >= ?",
+                (by.platform, by.user_id, since.isoformat()),
+                default=0,
+            )
+            if int(recent) >= per_window:
+                raise BadInput(f"You have made {per_window} suggestions recently; please wait a while.")
+            row = await conn.fetchone(
+                "INSERT INTO suggestions (claim_id, text, reason, platform, community_id, community_name, user_id, "
+                f"user_name, at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING {_COLUMNS}",
+                (
+                    claim_id,
+                    text,
+                    reason,
+                    by.platform,
+                    by.community_id,
+                    by.community_name,
+                    by.user_id,
+                    by.name,
+                    at.isoformat(),
+                ),
+            )
+            assert row is not None
+            await conn.execute(
+                "INSERT INTO queue_items (kind, group_key, text, claim_ids, suggestion_id, communities, first_at, "
+                "last_at) VALUES ('suggestion', ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    f"suggestion {row[0]}",
+                    text,
+                    json.dumps([claim_id]),
+                    row[0],
+                    json.dumps([_community_of(by)]),
+                    at.isoformat(),
+                    at.isoformat(),
+                ),
+            )
+        return _suggestion(row)
+
+    async def decide(
+        self, suggestion_id: int, *, accept: bool, by: Moderator, at: datetime, reason: str | None
+    ) -> tuple[Suggestion, HistoryEntry | None, int | None]:
+        """Writes, in one transaction: accept (a correction by `by` crediting the suggester,
+        with a content-version bump and outbox updates for posted messages) or reject
+        (recorded with `reason`) an open suggestion, and close its queue item."""
+        async with self._db.transaction() as conn:
+            await lock_content(conn)  # two moderators deciding at once: the second sees it decided
+            row = await conn.fetchone(f"SELECT {_COLUMNS} FROM suggestions WHERE id = ?", (suggestion_id,))
+            if row is None:
+                raise NotFound(f"There is no suggestion #{suggestion_id}.")
+            suggestion = _suggestion(row)
+            if suggestion.status != "open":
+                raise BadInput(f"Suggestion #{suggestion_id} is already {suggestion.status}.")
+            status = "accepted" if accept else "rejected"
+            await conn.execute(
+                "UPDATE suggestions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ?",
+                (status, by.name, at.isoformat(), reason, suggestion_id),
+            )
+            await conn.execute(
+                "UPDATE queue_items SET status = ?, closed_by = ?, closed_at = ?, close_reason = ? "
+                "WHERE suggestion_id = ? AND status = 'open'",
+                (status, by.name, at.isoformat(), reason, suggestion_id),
+            )
+            entry, version = None, None
+            if accept:
+                credit = f"{suggestion.by.name} ({_community_of(suggestion.by)}, user {suggestion.by.user_id})"
+                entry = await insert_action(
+                    conn,
+                    suggestion.claim_id,
+                    "correct",
+                    by,
+                    at,
+                    text=suggestion.text,
+                    reason=reason or suggestion.reason,
+                    credit=credit,
+                )
+                version = await bump_version(conn, [suggestion.claim_id])
+                await enqueue_for_change(conn, suggestion.claim_id, entry.id, version, at)
+        decided = suggestion.model_copy(update={"status": status, "decided_by": by.name, "decided_at": at})
+        return decided, entry, version
+
+    async def get(self, suggestion_id: int) -> Suggestion | None:
+        """Read-only."""
+        async with self._db.reading() as conn:
+            row = await conn.fetchone(f"SELECT {_COLUMNS} FROM suggestions WHERE id = ?", (suggestion_id,))
+        return _suggestion(row) if row else None
+
+    async def list(self, status: str | None = "open", limit: int = 100) -> list[Suggestion]:
+        """Read-only: suggestions (open ones by default), oldest first."""
+        where, args = ("", ()) if status is None else (" WHERE status = ?", (status,))
+        async with self._db.reading() as conn:
+            rows = await conn.fetchall(f"SELECT {_COLUMNS} FROM suggestions{where} ORDER BY id LIMIT ?", (*args, limit))
+        return [_suggestion(r) for r in rows]
+
+    async def count_open(self) -> int:
+        async with self._db.reading() as conn:
+            return int(await fetchval(conn, "SELECT count(*) FROM suggestions WHERE status = 'open'", default=0))
+
+
+def _community_of(by: Moderator) -> str:
+    return community_label(by.platform, by.community_id, by.community_name)
+
+
+def _suggestion(r: Row) -> Suggestion:
+    return Suggestion(
+        id=r[0],
+        claim_id=r[1],
+        text=r[2],
+        reason=r[3],
+        by=Moderator(platform=r[4], community_id=r[5], community_name=r[6], user_id=r[7], name=r[8]),
+        at=datetime.fromisoformat(r[9]),
+        status=r[10],
+        decided_by=r[11],
+        decided_at=datetime.fromisoformat(r[12]) if r[12] else None,
+        decision_reason=r[13],
+    )

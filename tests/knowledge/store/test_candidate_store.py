@@ -1,0 +1,61 @@
+"""Ingested articles and candidates on both backends: the same SQL on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.permissions import Actor
+from bot.service import TalksService
+from knowledge.articles.curated import load_curated
+from knowledge.articles.sources import load_seeds
+from knowledge.models import Moderator
+from knowledge.paths import curated_claims_file, seeds_dir
+from knowledge.store import Store
+from knowledge.store.candidates import DuplicateArticle
+
+NOW = datetime(2025, 2, 20, 9, 0, tzinfo=UTC)
+OPERATOR = Actor(Moderator(platform="cli", user_id="ana", name="Ana"))
+ARTICLE = (
+    "Envoys prepare for talks\n\n"
+    "Norwegian fishermen reported a record herring catch in the Barents Sea this winter, officials in Oslo said.\n"
+    "A Kremlin aide later claimed that the phone call between Trump and Putin had lasted two hours.\n"
+    "Kremlin spokesman Dmitry Peskov confirmed that the phone call lasted nearly an hour and a half.\n"
+)
+
+
+async def test_candidates_are_accepted_rejected_and_survive_a_curated_sync(location: str) -> None:
+    async with Store.open(location) as store:
+        service = TalksService(store, clock=lambda: NOW)
+        await service.start()
+        result = await service.ingest(OPERATOR, ARTICLE.encode(), "005_followup.txt", url="https://example.org/a")
+        assert await store.candidates.article_text(result.source.id) == ARTICLE
+        try:
+            await service.ingest(OPERATOR, ARTICLE.encode(), "other.txt")
+            raise AssertionError("a duplicate was stored")
+        except DuplicateArticle as exc:
+            assert exc.source_id == result.source.id
+        by_kind = {i.candidate.proposal: i for i in await service.candidates(OPERATOR) if i.candidate}
+        assert set(by_kind) == {"new", "conflicts", "supports"}
+        new = await service.decide(OPERATOR, by_kind["new"].id, accept=True)
+        conflict = await service.decide(OPERATOR, by_kind["conflicts"].id, accept=True)
+        support = await service.decide(OPERATOR, by_kind["supports"].id, accept=False, reason="duplicate wording")
+        assert not support.accepted
+        exported = set(await store.candidates.exported_claim_ids())
+        assert {new.claim_id, conflict.claim_id} <= exported
+        assert by_kind["conflicts"].candidate is not None
+        assert by_kind["conflicts"].candidate.claim_id in exported  # it gained a conflict link
+
+        # A curated sync that rewrites every curated claim keeps what moderators accepted.
+        seeds = load_seeds(seeds_dir())
+        await store.claims.sync_curated(
+            [(s.source, "x" + s.source.id) for s in seeds.values()],
+            load_curated(curated_claims_file()),
+            digest="another",
+            curated_version=1,
+            now=NOW,
+        )
+        linked = by_kind["conflicts"].candidate.claim_id or ""
+        state = await store.claims.get_state(linked)
+        assert state is not None and conflict.claim_id in state.claim.conflicts
+        added = await store.claims.get_state(new.claim_id or "")
+        assert added is not None and added.claim.quotes[0].source_id == result.source.id
