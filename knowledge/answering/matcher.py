@@ -228,3 +228,10 @@ class Matcher:
             if score >= cutoff or swapped:
                 return self.index.surface[candidate]
         return None
+
+    def search(self, text: str, limit: int) -> list[str]:
+        """Claim ids whose words best match `text`, best first, with no decision to
+        answer or abstain: for pickers, where a person chooses among them. Read-only."""
+        terms = self._query_terms(fold_chat(text))
+        query = [[(alt, term.mass * weight) for alt, weight in term.alternatives] for term in terms]
+        return [self.index.claim_ids[d] for d, _ in self.index.top([q for q in query if q], limit)]
