@@ -17,7 +17,7 @@ from adapters.discord import messages as dmsg
 from adapters.discord.deps import PLATFORM, AdapterDeps
 from adapters.discord.editor import remember
 from adapters.discord.feedback import feedback_view
-from adapters.discord.permissions import actor_of, place_of
+from adapters.discord.permissions import actor_of, place_of, reader_of
 from adapters.discord.queue import build_queue_group
 from adapters.discord.render import (
     answer_embeds,
@@ -66,7 +66,7 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
 
     async def moderators_only(interaction: discord.Interaction) -> bool:
         # The real decision is the core's; this check only refuses early, before any work.
-        if not service.may_moderate(await actor_of(interaction, deps.moderator_role)):
+        if not service.may_moderate(await actor_of(interaction, deps.moderator_role, decides=service.may_moderate)):
             raise Refused(messages.NOT_MODERATOR)
         return True
 
@@ -156,7 +156,9 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         sub = await service.subscription(PLATFORM, place.channel_id or "")
         audience: DigestAudience = sub.audience if sub else "public"
         # Question text is for moderators only, even in a preview of their channel's digest.
-        if audience == "moderators" and not service.may_moderate(await actor_of(interaction, deps.moderator_role)):
+        if audience == "moderators" and not service.may_moderate(
+            await actor_of(interaction, deps.moderator_role, decides=service.may_moderate)
+        ):
             audience = "public"
         scope = DigestScope(PLATFORM, place.community_id, audience)
         reply = await run(
@@ -181,8 +183,9 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         text: app_commands.Range[str, 1, 500],
         reason: app_commands.Range[str, 1, 500],
     ) -> None:
-        actor = await actor_of(interaction, deps.moderator_role)
-        stored = await service.suggest(actor, claim, text, reason)
+        # Anyone may suggest: no rights or roles are read (an app a member installed for
+        # themselves cannot read the guild's roles at all).
+        stored = await service.suggest(reader_of(interaction), claim, text, reason)
         await send(
             interaction,
             content=messages.SUGGESTION_STORED.format(id=stored.id, claim_id=stored.claim_id),
@@ -211,7 +214,7 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         reason: app_commands.Range[str, 1, 500],
         url: app_commands.Range[str, 1, 500] | None = None,
     ) -> None:
-        actor = await actor_of(interaction, deps.moderator_role)
+        actor = await actor_of(interaction, deps.moderator_role, decides=service.may_moderate)
         entry = await service.correct(actor, claim, text, reason, url)
         await confirm_moderated(interaction, "Corrected", entry)
 
@@ -224,7 +227,9 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
     @app_commands.guild_only()
     @app_commands.check(moderators_only)
     async def retract(interaction: discord.Interaction, claim: str, reason: app_commands.Range[str, 1, 500]) -> None:
-        entry = await service.retract(await actor_of(interaction, deps.moderator_role), claim, reason)
+        entry = await service.retract(
+            await actor_of(interaction, deps.moderator_role, decides=service.may_moderate), claim, reason
+        )
         await confirm_moderated(interaction, "Retracted", entry)
 
     @app_commands.command(name="restore", description="Moderators: return a claim to the article's wording")
@@ -236,7 +241,9 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
     async def restore(
         interaction: discord.Interaction, claim: str, reason: app_commands.Range[str, 1, 500] | None = None
     ) -> None:
-        entry = await service.restore(await actor_of(interaction, deps.moderator_role), claim, reason)
+        entry = await service.restore(
+            await actor_of(interaction, deps.moderator_role, decides=service.may_moderate), claim, reason
+        )
         await confirm_moderated(interaction, "Restored", entry)
 
     @app_commands.command(name="history", description="Moderators: every correction, retraction and restore of a claim")
@@ -246,7 +253,9 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
     @app_commands.guild_only()
     @app_commands.check(moderators_only)
     async def history(interaction: discord.Interaction, claim: str) -> None:
-        reply = await service.history(await actor_of(interaction, deps.moderator_role), claim)
+        reply = await service.history(
+            await actor_of(interaction, deps.moderator_role, decides=service.may_moderate), claim
+        )
         await send(interaction, embeds=[history_embed(reply)], ephemeral=True)
 
     async def confirm_moderated(interaction: discord.Interaction, action: str, entry: HistoryEntry) -> None:

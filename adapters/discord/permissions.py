@@ -7,15 +7,24 @@ the operator named that guild or user."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 import discord
 
 from adapters.discord.deps import PLATFORM
 from bot.permissions import Actor
 from knowledge.models import Moderator, Place
 
+log = logging.getLogger(__name__)
+
 
 async def has_role_named(interaction: discord.Interaction, role_name: str | None) -> bool:
-    """Whether the member holds a role called `role_name` (case-insensitive)."""
+    """Whether the member holds a role called `role_name` (case-insensitive).
+
+    Fails closed: when the role names cannot be read (an app a member installed for
+    themselves is not in the guild, and Discord answers 403), the answer is no, with one
+    log line and no traceback."""
     member = interaction.user
     if not role_name or not isinstance(member, discord.Member) or interaction.guild is None:
         return False
@@ -23,8 +32,25 @@ async def has_role_named(interaction: discord.Interaction, role_name: str | None
     roles = interaction.guild.roles
     if not roles:
         # The guild is not in the gateway cache (not yet received, or another shard's):
-        # the interaction gives role ids only, so ask the API for their names.
-        roles = await interaction.guild.fetch_roles()
+        # the interaction gives role ids only, so ask the API for their names, which only
+        # works where the guild itself installed the bot.
+        if not interaction.is_guild_integration():
+            log.warning(
+                "guild %s: the app was installed by a user, not the server; its role names cannot be read,"
+                " so the moderator role does not count there",
+                interaction.guild_id,
+            )
+            return False
+        try:
+            roles = await interaction.guild.fetch_roles()
+        except discord.HTTPException as exc:
+            log.warning(
+                "guild %s: reading role names failed (%s %s); the moderator role does not count",
+                interaction.guild_id,
+                exc.status,
+                exc.code,
+            )
+            return False
     # Member.roles resolves ids through the same cache, so test membership by id.
     return any(r.name.casefold() == wanted and member._roles.has(r.id) for r in roles)
 
@@ -70,11 +96,30 @@ def moderator_of(interaction: discord.Interaction) -> Moderator:
     )
 
 
-async def actor_of(interaction: discord.Interaction, role_name: str | None, *, for_digest: bool = False) -> Actor:
-    """The user as the core's permission policy sees them."""
+def reader_of(interaction: discord.Interaction) -> Actor:
+    """The user with no claim to moderate, for what anyone may do (suggest): no roles read."""
+    return Actor(moderator_of(interaction))
+
+
+async def actor_of(
+    interaction: discord.Interaction,
+    role_name: str | None,
+    *,
+    for_digest: bool = False,
+    decides: Callable[[Actor], bool] | None = None,
+) -> Actor:
+    """The user as the core's permission policy sees them.
+
+    `decides` is the policy question being asked (e.g. `service.may_moderate`): when the
+    answer is the same whether or not the user moderates this guild (a named user; a guild
+    the operator did not configure), their rights and roles are not looked up at all.
+    """
+    plain = reader_of(interaction)
+    if decides is not None and (decides(plain) or not decides(Actor(plain.who, community_moderator=True))):
+        return plain
     local = (
         await is_channel_manager(interaction, role_name)
         if for_digest
         else await is_community_moderator(interaction, role_name)
     )
-    return Actor(moderator_of(interaction), community_moderator=local)
+    return Actor(plain.who, community_moderator=local)

@@ -78,8 +78,8 @@ class QueueButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], te
         # Errors here bypass the command tree's handler, so they are reported the same way by hand.
         try:
             deps = deps_of(interaction)
-            actor = await actor_of(interaction, deps.moderator_role)
             service = deps.service
+            actor = await actor_of(interaction, deps.moderator_role, decides=service.may_moderate)
             if self.action == "dismiss":
                 await service.dismiss(actor, self.item_id, DISMISS_REASON)
             else:
@@ -113,13 +113,13 @@ def build_queue_group(deps: AdapterDeps, claim_ids: Any) -> app_commands.Group:
     )
 
     async def actor(interaction: discord.Interaction) -> Any:
-        found = await actor_of(interaction, deps.moderator_role)
+        found = await actor_of(interaction, deps.moderator_role, decides=service.may_moderate)
         if not service.may_moderate(found):
             raise Refused(messages.NOT_MODERATOR)
         return found
 
     async def items(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
-        found = await actor_of(interaction, deps.moderator_role)
+        found = await actor_of(interaction, deps.moderator_role, decides=service.may_moderate)
         if not service.may_moderate(found):
             return []  # the picker must not show readers' words to non-moderators either
         needle = current.strip().lstrip("#").lower()

@@ -69,6 +69,9 @@ class FakeDiscord:
     requests: list[Recorded] = field(default_factory=list)
     # Path fragment → statuses to answer before serving normally (e.g. [429]).
     failures: dict[str, list[int]] = field(default_factory=dict)
+    # Path fragments Discord refuses with 403 Missing Access every time (e.g. a guild's roles
+    # when the bot is not in that guild: the app was installed by a user, not the server).
+    forbidden: set[str] = field(default_factory=set)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1_500_000_000_000_000_001))
     _runner: web.AppRunner | None = None
     base: str = ""
@@ -173,6 +176,8 @@ class FakeDiscord:
                 if status == 429:
                     return _json({"message": "You are being rate limited.", "retry_after": 0.01, "global": False}, 429)
                 return _json({"message": "Internal Server Error", "code": 0}, status)
+        if any(fragment in path for fragment in self.forbidden):
+            return _json({"message": "Missing Access", "code": 50001}, 403)
         return self._route(request.method, path.split("/")[1:], body)
 
     def _route(self, method: str, parts: list[str], body: Any) -> web.Response:
@@ -287,7 +292,10 @@ class Payloads:
         roles: list[int] | None = None,
         message: dict[str, Any] | None = None,
         guild_id: int = GUILD_ID,
+        installed_by_user: bool = False,
     ) -> dict[str, Any]:
+        """`installed_by_user`: the app reached this guild through a member's own install
+        (authorizing owner "1" is the user), so the bot itself is not in the guild."""
         interaction_id = next(self._ids)
         payload: dict[str, Any] = {
             "id": str(interaction_id),
@@ -323,7 +331,7 @@ class Payloads:
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(guild_id)},
+            "authorizing_integration_owners": ({"1": str(user_id)} if installed_by_user else {"0": str(guild_id)}),
             "context": 0,
         }
         if message is not None:

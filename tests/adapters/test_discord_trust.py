@@ -10,6 +10,7 @@ against the fake REST API, on a real SQLite file.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -292,3 +293,62 @@ async def test_only_a_moderator_previews_the_moderators_digest_with_question_tex
         discord_bot.payloads.command("digest preview", user_id=7, permissions=MOD_PERMS)
     )
     assert "borscht" in digest_text(moderator)
+
+
+# ---- an app a member installed for themselves (the bot is not in the guild) -----------------------
+
+
+def _roles_read(bot: DiscordHarness) -> list[Any]:
+    return bot.fake.find("GET", "/roles")
+
+
+def _problems(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("adapters.discord")]
+
+
+async def test_a_user_installed_apps_suggest_works_without_reading_roles(
+    discord_bot: DiscordHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Discord answers 403 to the bot for a guild it is not in: nothing may depend on reading it.
+    discord_bot.fake.forbidden.add(f"/guilds/{GUILD_ID}/")
+    payload = discord_bot.payloads.command(
+        "suggest", suggestion("The call lasted two hours."), user_id=42, installed_by_user=True
+    )
+    with caplog.at_level(logging.INFO):
+        body = await discord_bot.response_to(payload)
+    assert body["data"]["flags"] & EPHEMERAL
+    assert body["data"]["content"] == messages.SUGGESTION_STORED.format(id=1, claim_id=CLAIM)
+    assert _roles_read(discord_bot) == []
+    assert _problems(caplog) == []
+
+
+@pytest.mark.parametrize("installed_by_user", [True, False], ids=["user-install", "guild-install-roles-forbidden"])
+async def test_a_moderator_by_role_whose_roles_cannot_be_read_is_refused_with_one_log_line(
+    discord_bot: DiscordHarness, store: Store, caplog: pytest.LogCaptureFixture, installed_by_user: bool
+) -> None:
+    discord_bot.fake.forbidden.add(f"/guilds/{GUILD_ID}/")
+    before_version = await store.claims.content_version()
+    payload = discord_bot.payloads.command(
+        "retract", WRITES["retract"][1], user_id=7, roles=[MOD_ROLE_ID], installed_by_user=installed_by_user
+    )
+    with caplog.at_level(logging.INFO):
+        body = await discord_bot.response_to(payload)
+
+    assert body["data"]["flags"] & EPHEMERAL
+    assert body["data"]["content"] == messages.NOT_MODERATOR
+    assert await history_of(discord_bot.service, CLAIM) == []
+    assert await store.claims.content_version() == before_version
+    [line] = _problems(caplog)
+    assert line.levelno == logging.WARNING and line.exc_info is None
+    # A user's own install cannot read the guild at all: it does not try.
+    assert len(_roles_read(discord_bot)) == (0 if installed_by_user else 1)
+
+
+@pytest.mark.parametrize("policy", [NAMED])
+async def test_a_named_user_needs_no_role_lookup(discord_bot: DiscordHarness, policy: ModerationPolicy) -> None:
+    body = await discord_bot.response_to(
+        discord_bot.payloads.command("retract", WRITES["retract"][1], user_id=NAMED_USER, roles=[MOD_ROLE_ID])
+    )
+    assert CLAIM in body["data"]["content"]
+    assert [e.action for e in await history_of(discord_bot.service, CLAIM)] == ["retract"]
+    assert _roles_read(discord_bot) == []
