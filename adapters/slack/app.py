@@ -87,6 +87,11 @@ def _moderator(user_id: str, name: str | None, team_id: str | None, team_name: s
     )
 
 
+def _text(value: object) -> str | None:
+    """A non-empty string field of a payload, or None (never a list or object slipped in)."""
+    return value if isinstance(value, str) and value else None
+
+
 def _is_private_channel(channel_id: str, channel_name: str | None = None) -> bool:
     # D… ids are direct messages; slash commands name them "directmessage".
     return channel_id.startswith("D") or channel_name in ("directmessage", "mpdm")
@@ -111,7 +116,7 @@ class SlackHandlers:
 
     async def _actor(self, user_id: str, name: str | None, place: Place) -> Actor:
         who = _moderator(user_id, name, place.community_id, place.community_name)
-        return Actor(who, community_moderator=await self.roles.is_admin(user_id))
+        return Actor(who, community_moderator=await self.roles.is_admin(user_id, place.community_id))
 
     # ---- /talks ----------------------------------------------------------------
 
@@ -410,7 +415,9 @@ class SlackHandlers:
         channel = str(event.get("channel") or "")
         place = Place(
             platform=PLATFORM,
-            community_id=event.get("team") or None,
+            # In a Slack Connect channel `team` is the host's workspace; the question counts in
+            # the asker's own (`user_team`), whose digest it belongs to.
+            community_id=_text(event.get("user_team")) or _text(event.get("team")),
             channel_id=channel or None,
             is_private=event.get("channel_type") == "im" or _is_private_channel(channel),
         )

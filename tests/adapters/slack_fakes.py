@@ -62,6 +62,11 @@ class FakeSlackApi:
     def __init__(self) -> None:
         self.calls: list[ApiCall] = []
         self.admins: set[str] = set()
+        # user → the workspace users.info names as their own (`team_id`); TEAM_ID unless set.
+        # An admin whose own workspace is another organisation's (Slack Connect) is set here.
+        self.user_teams: dict[str, str] = {}
+        # user → users.info's `enterprise_user` object, for Enterprise Grid members.
+        self.enterprise_users: dict[str, dict[str, Any]] = {}
         # method → HTTP statuses to answer before succeeding (e.g. [429] for one rate limit)
         self.failures: dict[str, list[int]] = {}
         # method → a Slack error code answered (HTTP 200, ok false) every time, e.g. "invalid_auth"
@@ -145,7 +150,15 @@ class FakeSlackApi:
             return {"ok": True, "channel": data.get("channel"), "ts": f"{self._ts}.000100"}
         if method == "users.info":
             user = data.get("user", "")
-            return {"ok": True, "user": {"id": user, "is_admin": user in self.admins, "is_owner": False}}
+            info: dict[str, Any] = {
+                "id": user,
+                "team_id": self.user_teams.get(user, TEAM_ID),
+                "is_admin": user in self.admins,
+                "is_owner": False,
+            }
+            if user in self.enterprise_users:
+                info["enterprise_user"] = self.enterprise_users[user]
+            return {"ok": True, "user": info}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
         if method == "views.open":

@@ -9,6 +9,7 @@ by signed requests; the Web API is a fake on 127.0.0.1; the database is a real f
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,12 @@ import pytest
 from bot import messages
 from bot.replies import AnswerReply
 from bot.service import SUGGESTIONS_PER_HOUR
+from bot.wiring import digest_desk
 from knowledge.store import Store
 from tests.adapters.slack_fakes import (
     ADMIN,
     ASKER,
+    BOT_USER_ID,
     MODERATOR,
     OTHER_TEAM_ID,
     QUESTION,
@@ -205,3 +208,82 @@ async def test_a_configured_admin_subscribes_the_moderators_digest(slack: Slack)
     assert "moderators' digest" in done.data["text"]
     [sub] = await slack.service.subscriptions("slack")
     assert sub.audience == "moderators"
+
+
+# ---- whose admin bit: the user's own workspace must be the one acting in ---------------------------------
+
+FOREIGN_ADMIN = "UFOREIGN01"  # an admin of another organisation, present here through a Slack Connect channel
+GRID_ADMIN = "WGRIDADM01"  # an Enterprise Grid org admin whose home workspace is another of the org's
+
+
+async def test_an_admin_of_another_organisation_never_counts_here(slack: Slack, store: Store) -> None:
+    slack.fake.admins.add(FOREIGN_ADMIN)
+    slack.fake.user_teams[FOREIGN_ADMIN] = OTHER_TEAM_ID
+    before_version = await store.claims.content_version()
+
+    # The request comes from the configured workspace; users.info says the user's own is another.
+    refused = await slack.command(f"retract {slack.top} not supported", user_id=FOREIGN_ADMIN)
+    assert (refused.data["response_type"], refused.data["text"]) == ("ephemeral", messages.NOT_MODERATOR)
+    assert slack.fake.calls_to("users.info"), "the admin bit was looked up, and did not count"
+    no_digest = await slack.command("digest subscribe 08:30 Europe/Kyiv", user_id=FOREIGN_ADMIN)
+    assert no_digest.data["text"] == messages.NOT_DIGEST_MANAGER
+
+    assert await history_of(slack.service, slack.top) == []
+    assert await store.claims.content_version() == before_version
+    assert await slack.service.subscriptions("slack") == []
+
+
+async def test_a_cached_admin_bit_does_not_carry_over_to_another_workspace(slack: Slack) -> None:
+    # ADMIN administers TEAM_ID, its own workspace: looked up there, and remembered ...
+    done = await slack.command("digest subscribe 08:30 Europe/Kyiv", user_id=ADMIN)
+    assert done.data["response_type"] == "in_channel"
+    # ... which says nothing about a channel of another workspace they can post in.
+    refused = await slack.command(
+        "digest subscribe 08:30 Europe/Kyiv", user_id=ADMIN, channel_id="C0000ELSE", **ELSEWHERE
+    )
+    assert (refused.data["response_type"], refused.data["text"]) == ("ephemeral", messages.NOT_DIGEST_MANAGER)
+    assert [s.channel_id for s in await slack.service.subscriptions("slack")] == ["C0000TEST"]
+
+
+@pytest.mark.parametrize(("teams", "counts"), [([TEAM_ID, "T0000HOME"], True), (["T0000HOME"], False)])
+async def test_an_enterprise_admin_counts_only_in_the_orgs_workspaces_they_belong_to(
+    slack: Slack, teams: list[str], counts: bool
+) -> None:
+    slack.fake.user_teams[GRID_ADMIN] = "T0000HOME"
+    slack.fake.enterprise_users[GRID_ADMIN] = {
+        "id": GRID_ADMIN,
+        "enterprise_id": "E0000GRID",
+        "enterprise_name": "Grid Org",
+        "is_admin": True,
+        "is_owner": False,
+        "teams": teams,
+    }
+    sent = await slack.command(f"retract {slack.top} not supported", user_id=GRID_ADMIN)
+    assert ("Retracted" in sent.data["text"]) is counts
+    assert len(await history_of(slack.service, slack.top)) == int(counts)
+
+
+# ---- Slack Connect: a question belongs to the asker's own workspace -------------------------------------
+
+
+async def test_a_slack_connect_question_counts_where_the_asker_belongs(slack: Slack) -> None:
+    # A member of another organisation mentions the bot in a channel shared with this workspace:
+    # the event's `team` is the host's, `user_team` the asker's own.
+    event = {
+        "type": "app_mention",
+        "user": "UGUEST0001",
+        "text": f"<@{BOT_USER_ID}> {QUESTION}",
+        "ts": "1700000700.000100",
+        "channel": "C0000SHRD",
+        "team": TEAM_ID,
+        "user_team": OTHER_TEAM_ID,
+        "source_team": OTHER_TEAM_ID,
+        "event_ts": "1700000700.000100",
+    }
+    assert (await slack.sender.event(event, "Ev0700"))[0] == 200
+    await slack.fake.wait_for("chat.postMessage")
+
+    desk = digest_desk(slack.service)
+    since = slack.clock.now - timedelta(days=1)
+    assert (await desk.question_stats(since, "slack", OTHER_TEAM_ID)).total == 1
+    assert (await desk.question_stats(since, "slack", TEAM_ID)).total == 0
