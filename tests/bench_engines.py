@@ -329,7 +329,7 @@ def run_scale(scale: int, real: list[Claim], reference: dict[str, str], k: int) 
     index = ClaimIndex.build(states)
     hand_build = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmp:
-        path, key = Path(tmp) / "bench.index", snapshot.SnapshotKey("bench", 1)
+        path, key = Path(tmp) / "bench.index", snapshot.SnapshotKey("bench", 1, "bench-database")
         snapshot.save(path, key, 1, index, {})
         t0 = time.perf_counter()
         loaded = snapshot.load(path, key)

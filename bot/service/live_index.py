@@ -40,6 +40,7 @@ BUILD_PAGE = 5_000
 # only as an id prefix (a two-letter substring search would touch every claim).
 PICKER_WORDS_FROM = 3
 RETRACTED = STATUSES.index("retracted")
+ACTIVE = STATUSES.index("active")
 
 
 class LiveIndex:
@@ -137,16 +138,22 @@ class LiveIndex:
         """Load the index from its snapshot (brought up to date when older), or build
         it from every claim; save a snapshot when built or far behind (in a thread)."""
         location = self._store.location
-        key = snapshot.SnapshotKey(location, int(await self._store.claims.get_meta("curated_version") or 0))
+        key = snapshot.SnapshotKey(
+            location,
+            int(await self._store.claims.get_meta("curated_version") or 0),
+            await self._store.claims.get_meta("database_id") or "",
+        )
         path = snapshot.snapshot_path(location) if location and location != ":memory:" else None
         now = await self._store.claims.content_version()
         loaded = snapshot.load(path, key) if path else None
         if loaded is not None and loaded[0] <= now:
-            version, index, extra = loaded
-            self._use_index(index, version, dict(extra.get("taught") or {}))  # type: ignore[call-overload]
+            version, index, _extra = loaded
+            self._use_index(index, version, {})
             self._changed_since_save = 0
             await self._apply_changes()
-            if self._matcher is not None and self._matcher.index.size != await self._store.claims.count():
+            # Taught phrasings steer answers: they come from the database, never the cache.
+            self._taught = await self._taught_in_store()
+            if not await self._agrees_with_store():
                 log.warning("the index snapshot does not match the database; rebuilding it")
                 loaded = None
         else:
@@ -160,6 +167,33 @@ class LiveIndex:
             # the changed claims); only a start that built the index or replayed many saves.
             if loaded is None or self._changed_since_save > COMPACT_AT:
                 self._save_snapshot_soon()
+
+    async def _taught_in_store(self) -> dict[str, str]:
+        """Phrasing key → claim id for every phrasing in force whose claim can answer."""
+        docs = self._docs
+        return {
+            phrasing_key(t.phrasing): t.claim_id
+            for t in await self._store.queue.taught()
+            if t.claim_id in docs and t.claim_id not in self._retracted
+        }
+
+    async def _agrees_with_store(self) -> bool:
+        """Whether a loaded (and brought up to date) snapshot holds what the database does
+        where it matters most: as many claims, and each claim's status (a status the database
+        does not give would hide a claim or show a retracted one). Only claims with a history
+        can be other than active, so this reads those few, never every claim."""
+        index = self._index
+        if index.size != await self._store.claims.count():
+            return False
+        codes = np.frombuffer(index.statuses, dtype=np.int8)
+        moderated = await self._store.claims.moderated_ids()
+        flagged = {index.claim_ids[n] for n in np.flatnonzero(codes != ACTIVE).tolist()}
+        flagged.discard("")
+        if not flagged <= moderated:
+            return False
+        docs = self._docs
+        states = await self._store.claims.load_states(sorted(moderated & docs.keys()))
+        return all(int(codes[docs[s.id]]) == STATUSES.index(s.status) for s in states)
 
     async def _build_index(self) -> None:
         # The version first: a claim changed while the pages are read is applied again after.
@@ -192,7 +226,8 @@ class LiveIndex:
             return
         path, key = self._snapshot
         frozen = self._matcher.index.compacted()
-        extra: dict[str, object] = {"taught": dict(self._taught)}
+        # Taught phrasings are not saved: a start reads them from the database.
+        extra: dict[str, object] = {}
         version = self._version
         self._changed_since_save = 0
         self._saving = asyncio.get_running_loop().create_task(

@@ -5,7 +5,12 @@ older one loads it and applies the changes since (as a running process does),
 then saves the newer one. It is a cache: a file that is missing, damaged,
 written by other code or for another database is ignored and rebuilt, never
 trusted. The format holds only JSON and packed numbers (no pickle), so even
-a hostile file cannot run code; a CRC over the body catches damage.
+a hostile file cannot run code; a CRC over the body catches damage, and
+every field is range-checked (snapshot_checks.py), because a crafted file
+can carry a valid CRC. Only a regular file of plausible size is opened (a
+FIFO must not hang start-up). Each snapshot names the database it was made
+from by the id that database keeps in its `meta` table, so another database
+restored at the same path never reuses it.
 
 Where: next to a SQLite file (`<db>.index`), so it lives and dies with the
 database it describes; for a PostgreSQL URL under `$XDG_CACHE_HOME/talksbot/`,
@@ -21,6 +26,7 @@ import json
 import logging
 import mmap
 import os
+import stat
 import struct
 import threading
 import zlib
@@ -32,6 +38,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from knowledge.answering import snapshot_checks as checks
 from knowledge.answering.index import ClaimIndex
 from knowledge.answering.packed import PackedStrings
 from knowledge.answering.segment import Segment
@@ -41,19 +48,42 @@ log = logging.getLogger(__name__)
 MAGIC = b"TALKSIDX"
 # Bump when the snapshot layout changes. What the index derives from a claim
 # (stop words, stemming, aliases, weights) is covered by `analysis_fingerprint`.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # The code that turns a claim into index terms and weights: any edit to it (a new
 # stop word, an alias, a weight) makes every saved snapshot stale.
 _ANALYSIS_MODULES = ("index.py", "segment.py", "claim_terms.py", "text.py", "aliases.py", "packed.py")
 _HEAD = struct.Struct("<8sI")  # magic, header length
+# The header is a few hundred bytes of JSON; anything near this is not one of ours.
+MAX_HEADER_BYTES = 1 << 20
+# 120,000 claims make a ~140 MB snapshot: ten times that is still plausible, more is not.
+MAX_SNAPSHOT_BYTES = 2 << 30
+# The body's sections, in file order (see `save`).
+SECTIONS = (
+    "post_offsets",
+    "weights",
+    "docs",
+    "doc_offsets",
+    "priors",
+    "stated_offsets",
+    "text_offsets",
+    "doc_terms",
+    "statuses",
+    "importances",
+    "stated",
+    "texts",
+    "strings",
+)
 
 
 @dataclass(frozen=True)
 class SnapshotKey:
-    """What a snapshot must match to be used: the database, the curated data version, the format."""
+    """What a snapshot must match to be used: the database (where it is, and the id it keeps
+    in its `meta` table, which a different database restored there does not share) and the
+    curated data version. The format and the analysis code are checked besides."""
 
     location: str
     curated_version: int
+    database_id: str
 
 
 @functools.cache
@@ -123,6 +153,7 @@ def save(path: Path, key: SnapshotKey, version: int, index: ClaimIndex, extra: d
         ("strings", json.dumps(strings, ensure_ascii=False).encode()),
     ]
     views = [(name, _bytes_of(data)) for name, data in sections]
+    assert tuple(name for name, _view in views) == SECTIONS
     crc = 0
     for _name, view in views:  # section by section: no second copy of the whole body
         crc = zlib.crc32(view, crc)
@@ -131,6 +162,7 @@ def save(path: Path, key: SnapshotKey, version: int, index: ClaimIndex, extra: d
             "format": FORMAT_VERSION,
             "analysis": analysis_fingerprint(),
             "location": key.location,
+            "database": key.database_id,
             "curated_version": key.curated_version,
             "content_version": version,
             "sections": [[name, view.nbytes] for name, view in views],
@@ -153,48 +185,68 @@ def save(path: Path, key: SnapshotKey, version: int, index: ClaimIndex, extra: d
 
 def load(path: Path, key: SnapshotKey) -> tuple[int, ClaimIndex, dict[str, object]] | None:
     """Read-only: (content version, index, extra) from `path`, or None when it is missing or
-    does not match `key` (another database, curated version or format) or is damaged."""
+    does not match `key` (another database, curated version or format), is not a regular
+    file of plausible size, is damaged, or holds any field out of range."""
     try:
-        with open(path, "rb") as f:
-            # Mapped, not read: the numeric sections are used in place from the page
-            # cache, with no 140 MB copy at start. `save` replaces the file whole
-            # (never writes into it), so a mapping stays valid while it is used.
-            raw: mmap.mmap | bytes = (
-                mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if os.fstat(f.fileno()).st_size else b""
-            )
-    except (OSError, ValueError):
-        return None
-    try:
+        raw = _map_regular_file(path)
+        if raw is None:
+            return None
         return _parse(raw, key)
-    except Exception as exc:  # a damaged file of any shape: rebuild
+    except Exception as exc:  # a damaged or foreign file of any shape: rebuild
         log.warning("ignoring the index snapshot %s: %s", path, exc)
         return None
 
 
-class _Unusable(ValueError):
-    pass
+def _map_regular_file(path: Path) -> mmap.mmap | None:
+    """The file mapped read-only; None when there is none; SnapshotRejected unless it is a
+    regular file of plausible size.
+
+    Opened without blocking and without following a link, then checked on the open
+    descriptor (no window between a check and the open): opening a FIFO for reading
+    would otherwise wait for a writer forever. Mapped, not read: the numeric sections
+    are used in place from the page cache, with no 140 MB copy at start; `save`
+    replaces the file whole (never writes into it), so a mapping stays valid.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    try:
+        info = os.fstat(fd)
+        checks.require(stat.S_ISREG(info.st_mode), "not a regular file")
+        checks.require(_HEAD.size <= info.st_size <= MAX_SNAPSHOT_BYTES, f"implausible size ({info.st_size} bytes)")
+        return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+    finally:
+        os.close(fd)
 
 
 def _parse(raw: mmap.mmap | bytes, key: SnapshotKey) -> tuple[int, ClaimIndex, dict[str, object]] | None:
     magic, header_len = _HEAD.unpack_from(raw)
-    if magic != MAGIC:
-        raise _Unusable("not a talksbot index snapshot")
+    checks.require(magic == MAGIC, "not a talksbot index snapshot")
+    # Bounded before anything is sliced or parsed: a 0xFFFFFFFF length must cost nothing.
+    checks.require(header_len <= MAX_HEADER_BYTES and _HEAD.size + header_len <= len(raw), "header length out of range")
     start = _HEAD.size + header_len
     header = json.loads(raw[_HEAD.size : start])
-    if (header["format"], header.get("analysis"), header["location"], header["curated_version"]) != (
-        FORMAT_VERSION,
-        analysis_fingerprint(),
-        key.location,
-        key.curated_version,
-    ):
+    checks.require(isinstance(header, dict), "header: not an object")
+    found = tuple(header.get(k) for k in ("format", "analysis", "location", "database", "curated_version"))
+    if found != (FORMAT_VERSION, analysis_fingerprint(), key.location, key.database_id, key.curated_version):
         log.info("index snapshot %s is for another database, curated version or code", key.location)
         return None
+    version, sections, crc = header.get("content_version"), header.get("sections"), header.get("crc")
+    checks.require(type(version) is int and version >= 0, "content version out of range")
+    checks.require(
+        isinstance(sections, list)
+        and [s[0] if isinstance(s, list) and len(s) == 2 else None for s in sections] == list(SECTIONS)
+        and all(type(n) is int and n >= 0 for _name, n in sections),
+        "sections: not the expected ones",
+    )
     body = memoryview(raw)[start:]
-    if sum(n for _name, n in header["sections"]) != len(body) or zlib.crc32(body) != header["crc"]:
-        raise _Unusable("damaged (length or checksum)")
+    if sum(n for _name, n in sections) != len(body) or zlib.crc32(body) != crc:
+        raise checks.SnapshotRejected("damaged (length or checksum)")
     parts: dict[str, memoryview] = {}
     at = 0
-    for name, n in header["sections"]:
+    for name, n in sections:
         parts[name] = body[at : at + n]
         at += n
 
@@ -204,6 +256,7 @@ def _parse(raw: mmap.mmap | bytes, key: SnapshotKey) -> tuple[int, ClaimIndex, d
         return out
 
     strings = json.loads(bytes(parts["strings"]))
+    checks.check_strings(strings)
     base = Segment(
         post_offsets=np.frombuffer(parts["post_offsets"], dtype=np.int64),
         post_docs=np.frombuffer(parts["docs"], dtype=np.int64),
@@ -226,18 +279,25 @@ def _parse(raw: mmap.mmap | bytes, key: SnapshotKey) -> tuple[int, ClaimIndex, d
         avg_len=float(strings["avg_len"]),
         removed=int(strings["removed"]),
     )
-    docs_count = len(index.claim_ids)
-    if not (
-        base.size == len(base.doc_offsets) - 1 == len(index.statuses) == len(index.importances) == docs_count
-        and len(index.stated_inputs) == len(index.texts) == docs_count
-        and base.term_count == len(index.terms)
-        and int(base.post_offsets[-1]) == len(base.post_docs) == len(base.post_weights)
-        and int(base.doc_offsets[-1]) == len(base.doc_terms)
-        and _within(base.post_docs, docs_count)
-        and _within(base.doc_terms, len(index.terms))
-    ):
-        raise _Unusable("inconsistent section sizes")
-    return int(header["content_version"]), index, dict(strings["extra"])
+    _check_index(index, parts)
+    return version, index, dict(strings["extra"])
+
+
+def _check_index(index: ClaimIndex, parts: dict[str, memoryview]) -> None:
+    """Every array's length and every value's range (see snapshot_checks)."""
+    base = index.base
+    docs, terms = len(index.claim_ids), len(index.terms)
+    checks.require(base.size == docs, "priors: wrong count")
+    checks.check_offsets(base.post_offsets, terms, len(base.post_docs), "postings")
+    checks.require(len(base.post_weights) == len(base.post_docs), "weights: wrong count")
+    checks.check_offsets(base.doc_offsets, docs, len(base.doc_terms), "doc terms")
+    checks.check_within(base.post_docs, 0, docs, "posting doc numbers")
+    checks.check_within(base.doc_terms, 0, terms, "doc term numbers")
+    checks.check_weights(base.post_weights, "weights")
+    checks.check_weights(base.priors, "priors")
+    checks.check_codes(index.statuses, index.importances, docs)
+    checks.check_packed(parts["stated"], index.stated_inputs.offsets, docs, "stated words")
+    checks.check_packed(parts["texts"], index.texts.offsets, docs, "texts")
 
 
 def _bytes_of(data: npt.NDArray[Any] | array[Any] | bytes | bytearray | memoryview) -> memoryview:
@@ -245,8 +305,3 @@ def _bytes_of(data: npt.NDArray[Any] | array[Any] | bytes | bytearray | memoryvi
     if isinstance(data, np.ndarray):
         return np.ascontiguousarray(data).view(np.uint8).data
     return memoryview(data).cast("B")
-
-
-def _within(numbers: npt.NDArray[np.int32] | npt.NDArray[np.int64], bound: int) -> bool:
-    """Every number is a valid index below `bound` (a file that passed its CRC can still be foreign code's)."""
-    return not len(numbers) or (int(numbers.min()) >= 0 and int(numbers.max()) < bound)

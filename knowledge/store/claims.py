@@ -54,6 +54,12 @@ class ClaimStore:
         async with self._db.reading() as conn:
             return int(await fetchval(conn, "SELECT count(*) FROM claims", default=0))
 
+    async def moderated_ids(self) -> set[str]:
+        """Read-only: the claims with any moderation history: the only ones whose status
+        can be other than active (an index snapshot's statuses are checked against them)."""
+        async with self._db.reading() as conn:
+            return {r[0] for r in await conn.fetchall("SELECT DISTINCT claim_id FROM corrections")}
+
     async def changes_since(self, version: int) -> Changes:
         """Read-only: claims changed or removed after `version`, from one snapshot."""
         async with self._db.reading() as conn:

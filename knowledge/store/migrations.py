@@ -636,6 +636,18 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX candidates_by_source ON candidates(source_id);
         """,
     ),
+    Migration(
+        8,
+        "a random id for this database, kept in meta (what its index snapshot is keyed by)",
+        # Made here, in the database, so a copy restored elsewhere keeps it and a different
+        # database restored at the same path or URL does not have it.
+        sqlite="""
+        INSERT INTO meta (key, value) VALUES ('database_id', lower(hex(randomblob(16))));
+        """,
+        postgresql="""
+        INSERT INTO meta (key, value) VALUES ('database_id', replace(gen_random_uuid()::text, '-', ''));
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].number

@@ -69,7 +69,7 @@ async def test_compacting_or_snapshotting_the_overlay_changes_no_score(service: 
     compacted = index.compacted()
     assert compacted.overlay_size == 0 and not compacted.dead
     path = tmp_path / "x.index"
-    key = snapshot.SnapshotKey("x", 1)
+    key = snapshot.SnapshotKey("x", 1, "test-database")
     snapshot.save(path, key, 7, index, {})
     loaded = snapshot.load(path, key)
     assert loaded is not None and loaded[0] == 7
@@ -115,7 +115,8 @@ async def test_a_service_folds_a_grown_overlay_and_answers_the_same(
     # and saved for the next start, which then replays nothing.
     await service.snapshot_saved()
     location = service._store.location
-    saved = snapshot.load(snapshot.snapshot_path(location), snapshot.SnapshotKey(location, 1))
+    assert service.live._snapshot is not None
+    saved = snapshot.load(snapshot.snapshot_path(location), service.live._snapshot[1])
     assert saved is not None and saved[0] == service.content_version
     await service.restore(OPERATOR, second, "test")
     assert [await shown(service, q) for q in QUESTIONS] == before

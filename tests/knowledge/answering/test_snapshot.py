@@ -3,7 +3,16 @@ up to date, and a damaged or foreign one is rebuilt, never trusted."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
 import shutil
+import sqlite3
+import stat
+import struct
+import sys
+import tracemalloc
+from array import array
 from pathlib import Path
 
 import pytest
@@ -11,7 +20,10 @@ import pytest
 from bot.replies import AnswerReply, NoAnswerReply
 from bot.service import TalksService
 from knowledge.answering import snapshot
-from knowledge.answering.index import ClaimIndex, IndexBuilder
+from knowledge.answering.index import STATUSES, ClaimIndex, IndexBuilder
+from knowledge.answering.packed import PackedStrings
+from knowledge.answering.phrasing import phrasing_key
+from knowledge.answering.segment import Segment
 from knowledge.store import Store
 from tests.conftest import OPERATOR, FakeClock
 
@@ -45,11 +57,23 @@ async def second_service(
     return other
 
 
+def key_of(service: TalksService, curated_version: int = 1) -> snapshot.SnapshotKey:
+    """The key the service's own snapshot was saved under (its database's id included)."""
+    assert service.live._snapshot is not None
+    return snapshot.SnapshotKey(service.location, curated_version, service.live._snapshot[1].database_id)
+
+
 def saved_version(store: Store, curated_version: int = 1) -> int | None:
-    loaded = snapshot.load(
-        snapshot.snapshot_path(store.location), snapshot.SnapshotKey(store.location, curated_version)
-    )
+    path = snapshot.snapshot_path(store.location)
+    loaded = snapshot.load(path, snapshot.SnapshotKey(store.location, curated_version, _database_id(store)))
     return None if loaded is None else loaded[0]
+
+
+def _database_id(store: Store) -> str:
+    """The id the database keeps in `meta`, read by another connection (this helper is sync)."""
+    with sqlite3.connect(store.location) as con:
+        row = con.execute("SELECT value FROM meta WHERE key = 'database_id'").fetchone()
+    return str(row[0])
 
 
 async def test_a_second_service_answers_identically_from_the_snapshot(
@@ -120,7 +144,7 @@ async def test_a_damaged_or_foreign_snapshot_is_rebuilt(
         foreign_snapshot = snapshot.snapshot_path(foreign_store.location)
         snapshot.save(
             foreign_snapshot,
-            snapshot.SnapshotKey(foreign_store.location, 1),
+            key_of(foreign),
             foreign.content_version,
             foreign.live._matcher.index,
             {},
@@ -143,9 +167,7 @@ async def test_a_snapshot_claiming_a_future_version_is_rebuilt(
     expected = await answers(service)
     path = snapshot.snapshot_path(store.location)
     assert service.live._matcher is not None
-    snapshot.save(
-        path, snapshot.SnapshotKey(store.location, 1), service.content_version + 5, service.live._matcher.index, {}
-    )
+    snapshot.save(path, key_of(service), service.content_version + 5, service.live._matcher.index, {})
     other = TalksService(store, clock=clock)
     await other.start()
     await other.snapshot_saved()
@@ -161,9 +183,7 @@ async def test_a_snapshot_built_by_other_analysis_code_is_rebuilt(
     path = snapshot.snapshot_path(store.location)
     assert service.live._matcher is not None
     monkeypatch.setattr(snapshot, "analysis_fingerprint", lambda: "the previous release")
-    snapshot.save(
-        path, snapshot.SnapshotKey(store.location, 1), service.content_version, service.live._matcher.index, {}
-    )
+    snapshot.save(path, key_of(service), service.content_version, service.live._matcher.index, {})
     monkeypatch.undo()
     assert saved_version(store) is None
 
@@ -198,3 +218,215 @@ async def test_a_snapshot_that_cannot_be_written_costs_nothing_but_the_next_star
     assert await answers(other) == expected
     await other.stop()  # the failed save does not fail the shutdown
     assert not snapshot.snapshot_path(store.location).exists()
+
+
+# ---- a crafted snapshot: a valid checksum, a field out of range --------------------------------------
+
+
+def _copy_of(service: TalksService) -> ClaimIndex:
+    """A private copy of the service's index whose arrays a test may change."""
+    assert service.live._matcher is not None
+    index = service.live._matcher.index.compacted()
+    base = index.base
+    index.base = Segment(
+        base.post_offsets.copy(),
+        base.post_docs.copy(),
+        base.post_weights.copy(),
+        base.doc_offsets.copy(),
+        base.doc_terms.copy(),
+        base.priors.copy(),
+    )
+    return index
+
+
+def _doc(index: ClaimIndex, claim_id: str) -> int:
+    return index.claim_ids.index(claim_id)
+
+
+def _status(index: ClaimIndex, top: str) -> None:
+    index.statuses[_doc(index, top)] = 7
+
+
+def _hidden(index: ClaimIndex, top: str) -> None:
+    index.statuses[_doc(index, top)] = STATUSES.index("retracted")  # in range, and a lie
+
+
+def _importance(index: ClaimIndex, top: str) -> None:
+    index.importances[_doc(index, top)] = 99
+
+
+def _weight(index: ClaimIndex, top: str) -> None:
+    index.base.post_weights[0] = float("nan")
+
+
+def _doc_number(index: ClaimIndex, top: str) -> None:
+    index.base.post_docs[-1] = len(index.claim_ids) + 5
+
+
+def _text_not_utf8(index: ClaimIndex, top: str) -> None:
+    texts = list(index.texts)
+    index.texts = PackedStrings.of(texts)
+    doc = _doc(index, top)
+    blob = bytearray(index.texts.blob)
+    blob[index.texts.offsets[doc]] = 0xFF
+    index.texts = PackedStrings(bytes(blob), index.texts.offsets)
+
+
+def _text_split_inside_a_character(index: ClaimIndex, top: str) -> None:
+    texts = list(index.texts)
+    doc = _doc(index, top)
+    texts[doc] = "é" + texts[doc]
+    packed = PackedStrings.of(texts)
+    offsets = array("q", packed.offsets)
+    offsets[doc] += 1  # its text now starts on the second byte of "é"
+    index.texts = PackedStrings(packed.blob, offsets)
+
+
+def _repeated_id(index: ClaimIndex, top: str) -> None:
+    index.claim_ids[_doc(index, top) + 1] = top
+
+
+FORGERIES = [
+    _status,
+    _hidden,
+    _importance,
+    _weight,
+    _doc_number,
+    _text_not_utf8,
+    _text_split_inside_a_character,
+    _repeated_id,
+]
+
+
+@pytest.mark.parametrize("forge", [f for f in FORGERIES if f is not _hidden])
+async def test_a_field_out_of_range_makes_the_snapshot_unusable(
+    forge: object, service: TalksService, store: Store, tmp_path: Path
+) -> None:
+    top = (await service.ask(QUESTIONS[1], log_question=False)).claims[0].claim_id  # type: ignore[union-attr]
+    path = tmp_path / "crafted.index"
+    snapshot.save(path, key_of(service), service.content_version, _copy_of(service), {})
+    assert snapshot.load(path, key_of(service)) is not None  # the copy as saved is fine
+    index = _copy_of(service)
+    forge(index, top)  # type: ignore[operator]
+    snapshot.save(path, key_of(service), service.content_version, index, {})
+    assert snapshot.load(path, key_of(service)) is None
+
+
+@pytest.mark.parametrize("forge", FORGERIES)
+async def test_a_crafted_snapshot_with_a_valid_checksum_is_rebuilt(
+    forge: object, service: TalksService, store: Store, clock: FakeClock
+) -> None:
+    expected = await answers(service)
+    expected_status = await service.status()
+    top = expected[1].claims[0].claim_id  # type: ignore[union-attr]
+    index = _copy_of(service)
+    forge(index, top)  # type: ignore[operator]
+    snapshot.save(snapshot.snapshot_path(store.location), key_of(service), service.content_version, index, {})
+
+    other = TalksService(store, clock=clock)
+    await other.start()
+    await other.snapshot_saved()
+    assert await answers(other) == expected
+    assert await other.status() == expected_status
+    assert other.live.most_important() == service.live.most_important()
+    assert [c for c, _text in other.find_claim_ids(top)][:1] == [top]
+    assert other.did_you_mean(top[:-1])[:1] == [top]
+    assert saved_version(store) == await store.claims.content_version()  # rebuilt and saved again
+
+
+async def test_a_taught_phrasing_in_a_snapshot_is_never_trusted(
+    service: TalksService, store: Store, clock: FakeClock
+) -> None:
+    expected = await answers(service)
+    asked = phrasing_key(QUESTIONS[1])
+    right = expected[1].claims[0].claim_id  # type: ignore[union-attr]
+    wrong = next(c.claim_id for c in await service.all_claims() if c.claim_id != right)
+    path = snapshot.snapshot_path(store.location)
+    for taught in ({asked: "no-such-claim"}, {asked: wrong}):
+        snapshot.save(path, key_of(service), service.content_version, _copy_of(service), {"taught": taught})
+        other = TalksService(store, clock=clock)
+        await other.start()
+        await other.snapshot_saved()
+        assert await answers(other) == expected
+
+
+async def test_a_fifo_in_the_snapshots_place_does_not_hang_start_up(service: TalksService, store: Store) -> None:
+    path = snapshot.snapshot_path(store.location)
+    path.unlink()
+    os.mkfifo(path)
+    await service.stop()
+    # Another process: opening a FIFO for reading would block it forever, not this test.
+    proc = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).with_name("talksbot")),
+        "ask",
+        "--json",
+        QUESTIONS[1],
+        env={**os.environ, "TALKSBOT_DB": str(store.location)},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        raise AssertionError("talksbot hung opening a FIFO as its index snapshot") from None
+    assert proc.returncode == 0, err.decode()
+    assert json.loads(out)["answered"] is True
+    assert path.is_file() and not stat.S_ISFIFO(path.stat().st_mode)  # replaced by a real snapshot
+
+
+async def test_a_huge_header_length_costs_no_memory(service: TalksService, store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "huge.index"
+    body = b"\0" * (32 << 20)
+    path.write_bytes(struct.pack("<8sI", snapshot.MAGIC, 0xFFFFFFFF) + body)
+    tracemalloc.start()
+    try:
+        assert snapshot.load(path, key_of(service)) is None
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < len(body) // 4, f"loading copied {peak} bytes"
+
+
+def _restore(backup: Path, location: Path) -> None:
+    """What an operator does: the database file replaced by another (its WAL files gone)."""
+    for suffix in ("-wal", "-shm"):
+        Path(f"{location}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(backup, location)
+
+
+async def _corrected_database(location: Path, clock: FakeClock, claim_id: str, text: str) -> snapshot.SnapshotKey:
+    """A database built from the seeds with one correction; its snapshot saved as it stands."""
+    async with Store.open(location) as store:
+        service = TalksService(store, clock=clock)
+        await service.start()
+        await service.correct(OPERATOR, claim_id, text, "test")
+        await service.stop()
+        assert service.live._matcher is not None
+        key = key_of(service)
+        snapshot.save(
+            snapshot.snapshot_path(str(location)), key, service.content_version, service.live._matcher.index, {}
+        )
+    return key
+
+
+async def test_a_different_database_restored_at_the_same_path_does_not_reuse_the_snapshot(
+    service: TalksService, clock: FakeClock, tmp_path: Path
+) -> None:
+    # Two databases built from the same seeds, each with one different correction of the
+    # same claim: the same content version, claim count and statuses; different words.
+    top = (await service.ask(QUESTIONS[1], log_question=False)).claims[0].claim_id  # type: ignore[union-attr]
+    here, there = tmp_path / "here.db", tmp_path / "there.db"
+    here_key = await _corrected_database(here, clock, top, "Here it lasted ninety minutes.")
+    there_key = await _corrected_database(there, clock, top, "There it lasted two hours.")
+    assert here_key.database_id != there_key.database_id
+
+    _restore(there, here)  # `here.db.index` is still the old database's snapshot
+    async with Store.open(here) as store:
+        fresh = TalksService(store, clock=clock)
+        await fresh.start()
+        assert dict(fresh.find_claim_ids(top))[top] == "There it lasted two hours."
+        reply = await fresh.ask("How long did the call last? two hours", log_question=False)
+        assert reply.claims[0].text == "There it lasted two hours."  # type: ignore[union-attr]
+        await fresh.stop()
