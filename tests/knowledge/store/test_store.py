@@ -18,6 +18,7 @@ from knowledge.paths import curated_claims_file, seeds_dir
 from knowledge.store import Store
 from knowledge.store.build import ensure_built
 from knowledge.store.migrations import APPLICATION_ID, LATEST_VERSION
+from tests.conftest import fresh_location
 from tests.knowledge.store.raw import raw_fetch, raw_tables
 
 NOW = datetime(2025, 2, 14, 9, 0, tzinfo=UTC)
@@ -44,6 +45,20 @@ async def test_migrations_build_an_empty_database(location: str) -> None:
     # Reopening an up-to-date database migrates nothing.
     async with Store.open(location) as store:
         assert await store.db.schema_version() == LATEST_VERSION
+
+
+async def test_each_database_keeps_its_own_random_id(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path
+) -> None:
+    """What its index snapshot is keyed by: made by the database itself, kept across opens,
+    different in every database (even two built from the same seeds)."""
+    first, second = fresh_location(request, backend, tmp_path, "a"), fresh_location(request, backend, tmp_path, "b")
+    ids = []
+    for location in (first, second, first):
+        async with Store.open(location) as store:
+            ids.append(await store.claims.get_meta("database_id"))
+    assert all(re.fullmatch(r"[0-9a-f]{32}", str(i)) for i in ids)
+    assert ids[0] == ids[2] != ids[1]
 
 
 async def test_two_processes_opening_a_new_database_migrate_once(location: str) -> None:
