@@ -648,6 +648,23 @@ MIGRATIONS: list[Migration] = [
         INSERT INTO meta (key, value) VALUES ('database_id', replace(gen_random_uuid()::text, '-', ''));
         """,
     ),
+    Migration(
+        9,
+        "the outbox's unfinished rows by platform, in id order and by channel (a pass reads channel heads only)",
+        # Partial: finished rows (all but a few) stay out. knowledge/store/outbox.py reads the
+        # oldest few by id, else walks them channel by channel: a pass costs the same at any
+        # backlog in one channel.
+        sqlite="""
+        CREATE INDEX outbox_unfinished ON outbox(platform, channel_key, id) WHERE status IN ('pending', 'claimed');
+        CREATE INDEX outbox_unfinished_by_id ON outbox(platform, id, channel_key)
+            WHERE status IN ('pending', 'claimed');
+        """,
+        postgresql="""
+        CREATE INDEX outbox_unfinished ON outbox(platform, channel_key, id) WHERE status IN ('pending', 'claimed');
+        CREATE INDEX outbox_unfinished_by_id ON outbox(platform, id, channel_key)
+            WHERE status IN ('pending', 'claimed');
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].number

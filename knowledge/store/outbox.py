@@ -34,6 +34,54 @@ async def enqueue_for_change(conn: Conn, claim_id: str, change_id: int, version:
     )
 
 
+# The rows a pass may take: each channel's head (its oldest unfinished row), when due,
+# oldest first. Two index-only paths (migration 9), neither of which reads a long
+# channel's backlog:
+#   1. `early`: the K oldest unfinished rows (outbox_unfinished_by_id). Every head older
+#      than the last of them is among them, as its channel's first row there; when they
+#      hold enough due heads, those are the answer (the usual case: many channels).
+#   2. otherwise (one channel's backlog fills the K rows, or heads wait or are in flight)
+#      the channels are walked one at a time (outbox_unfinished, by channel): from one
+#      head the next is the first index entry past its channel, two index seeks a step.
+# So a pass costs O(K + channels with a backlog) index seeks at worst, the same with 10
+# or 100,000 rows queued in one channel. (Asking for "unfinished rows with no earlier
+# unfinished row in their channel" read every row of a long channel to fill LIMIT, each
+# pass.) PostgreSQL's planner must not walk the primary key instead (it guesses that
+# unfinished rows are spread evenly; they sit above every finished one): each lookup is
+# a scalar subquery, never a join, and each ordered read asks for an order only its
+# index gives: (channel_key, id), or (platform, id) with platform as a range. The same
+# SQL runs on SQLite and PostgreSQL; the `status IN (…)` terms repeat the partial
+# indexes' own WHERE, which both need.
+EARLY_ROWS = 64
+_UNFINISHED = "status IN ('pending', 'claimed')"
+_DUE = (
+    "(o.not_before IS NULL OR o.not_before <= ?) "
+    "AND (o.status = 'pending' OR (o.status = 'claimed' AND o.claimed_at < ?))"
+)
+CLAIMABLE = (
+    "WITH RECURSIVE early(id, channel_key) AS ("
+    f" SELECT n.id, n.channel_key FROM outbox n WHERE n.platform >= ? AND n.platform <= ? AND n.{_UNFINISHED}"
+    f" ORDER BY n.platform, n.id LIMIT {EARLY_ROWS}"
+    "), early_due(id) AS ("
+    f" SELECT (SELECT o.id FROM outbox o WHERE o.id = firsts.id AND {_DUE})"
+    " FROM (SELECT min(e.id) AS id FROM early e GROUP BY e.channel_key) firsts"
+    "), heads(id) AS ("
+    f" SELECT (SELECT n.id FROM outbox n WHERE n.platform = ? AND n.{_UNFINISHED} ORDER BY n.channel_key, n.id LIMIT 1)"
+    f" WHERE (SELECT count(*) FROM early) = {EARLY_ROWS} AND (SELECT count(id) FROM early_due) < ?"
+    " UNION ALL"
+    f" SELECT (SELECT n.id FROM outbox n WHERE n.platform = ? AND n.{_UNFINISHED}"
+    " AND n.channel_key > (SELECT p.channel_key FROM outbox p WHERE p.id = heads.id)"
+    " ORDER BY n.channel_key, n.id LIMIT 1)"
+    " FROM heads WHERE heads.id IS NOT NULL"
+    ") "
+    "SELECT id FROM early_due WHERE id IS NOT NULL UNION "
+    "SELECT id FROM ("
+    f" SELECT (SELECT o.id FROM outbox o WHERE o.id = heads.id AND {_DUE}) AS id"
+    " FROM heads WHERE heads.id IS NOT NULL"
+    ") walked WHERE id IS NOT NULL ORDER BY id LIMIT ?"
+)
+
+
 class OutboxStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -51,11 +99,7 @@ class OutboxStore:
         stamp, expired = now.isoformat(), lease_expired_before.isoformat()
         async with self._db.transaction() as conn:
             rows = await conn.fetchall(
-                "SELECT o.id FROM outbox o WHERE o.platform = ? AND (o.not_before IS NULL OR o.not_before <= ?) "
-                "AND (o.status = 'pending' OR (o.status = 'claimed' AND o.claimed_at < ?)) "
-                "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.channel_key = o.channel_key AND e.id < o.id "
-                "AND e.status IN ('pending', 'claimed')) ORDER BY o.id LIMIT ?",
-                (platform, stamp, expired, limit),
+                CLAIMABLE, (platform, platform, stamp, expired, platform, limit, platform, stamp, expired, limit)
             )
             taken: list[int] = []
             for (outbox_id,) in rows:

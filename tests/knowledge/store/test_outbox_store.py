@@ -3,14 +3,17 @@ claimed once with a lease, one row per channel at a time, finished only by its h
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from knowledge.models import Claim, Moderator, Quote
 from knowledge.posted import PostedMessage
 from knowledge.store import Store
+from knowledge.store.outbox import CLAIMABLE
 
 T0 = datetime(2025, 2, 14, 9, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
@@ -143,3 +146,80 @@ async def test_pruning_keeps_messages_with_updates_still_to_deliver(db: Store) -
     await correct(db, "claim-b")
     assert await db.posted.prune(T0 - timedelta(days=30)) == 1
     assert await db.posted.count() == 2
+
+
+# ---- a pass costs the same at any backlog in one channel ---------------------------------------------
+
+
+async def _queue_backlog(store: Store, rows: int, channel: str) -> None:
+    """`rows` pending updates in one channel (one posted message each), written directly:
+    the shape 100,000 messages showing one corrected claim leave behind."""
+    async with store.db.transaction() as conn:
+        first = await conn.fetchone("SELECT coalesce(max(id), 0) FROM posted_messages")
+        assert first is not None
+        start = int(first[0]) + 1
+        await conn.executemany(
+            "INSERT INTO posted_messages (id, platform, channel_id, message_id, kind, claim_ids, content_version, "
+            "edit_via, posted_at) VALUES (?, 'discord', ?, ?, 'answer', '[\"claim-a\"]', 1, 'bot', ?)",
+            [(start + n, channel, f"m{start + n}", T0.isoformat()) for n in range(rows)],
+        )
+        await conn.executemany(
+            "INSERT INTO outbox (posted_id, platform, channel_key, change_id, claim_id, content_version, created_at) "
+            "VALUES (?, 'discord', ?, 1, 'claim-a', 2, ?)",
+            [(start + n, f"discord:{channel}", T0.isoformat()) for n in range(rows)],
+        )
+
+
+async def _pass_cost(store: Store, worker: str) -> tuple[int, int]:
+    """(rows taken, work done) by one claim pass: SQLite virtual-machine steps counted by a
+    progress handler on the writer; on PostgreSQL, rows the claim query's plan read (EXPLAIN
+    ANALYZE of the same SQL), then the real pass. Counts, not clocks."""
+    if store.db.dialect == "sqlite":
+        steps = 0
+
+        def count() -> int:
+            nonlocal steps
+            steps += 1
+            return 0
+
+        raw = store.db._writer.raw  # type: ignore[attr-defined]
+        await raw.set_progress_handler(count, 10)
+        try:
+            taken = await store.outbox.claim("discord", worker, T0, T0 - LEASE, limit=4)
+        finally:
+            await raw.set_progress_handler(None, 10)
+        return len(taken), steps
+    stamp, expired = T0.isoformat(), (T0 - LEASE).isoformat()
+    args = ("discord", "discord", stamp, expired, "discord", 4, "discord", stamp, expired, 4)
+    async with store.db.transaction() as conn:
+        await conn.execute("ANALYZE outbox")
+        [(plan,)] = await conn.fetchall("EXPLAIN (ANALYZE, FORMAT JSON) " + CLAIMABLE, args)
+    read = _rows_read(json.loads(plan)[0]["Plan"])
+    return len(await store.outbox.claim("discord", worker, T0, T0 - LEASE, limit=4)), read
+
+
+def _rows_read(node: dict[str, Any]) -> int:
+    """Rows every scan node of a PostgreSQL plan produced or filtered out, times its loops."""
+    own = 0
+    if "Scan" in node["Node Type"]:
+        own = (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
+    return own + sum(_rows_read(child) for child in node.get("Plans", []))
+
+
+async def test_a_pass_costs_the_same_with_500_or_4000_rows_queued_in_one_channel(db: Store) -> None:
+    costs = {}
+    for rows, channel in ((500, "small"), (4000, "large")):
+        await _queue_backlog(db, rows, channel)
+        # The head is due: one row is taken, nothing more from that channel.
+        taken, due = await _pass_cost(db, f"w-{channel}")
+        assert taken == 1
+        # The head is in flight: nothing may be taken, and finding that out is cheap too.
+        taken, blocked = await _pass_cost(db, f"w2-{channel}")
+        assert taken == 0
+        costs[rows] = (due, blocked)
+        async with db.db.transaction() as conn:  # this channel done; the next size stands alone
+            await conn.execute("UPDATE outbox SET status = 'updated' WHERE channel_key = ?", (f"discord:{channel}",))
+    (small_due, small_blocked), (large_due, large_blocked) = costs[500], costs[4000]
+    # Eight times the backlog: the old query did about eight times the work; this one the same.
+    assert large_due < 1.5 * small_due + 50, costs
+    assert large_blocked < 1.5 * small_blocked + 50, costs
