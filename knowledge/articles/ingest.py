@@ -188,10 +188,9 @@ def substantive_quotes(article: Article) -> list[Quote]:
 
 def _without_footnotes(article: Article, start: int, end: int) -> tuple[int, int]:
     # A footnote marker ends the usable part of a sentence: "…Europeans."1 keeps "…Europeans."
-    for a, _b in sorted(article.footnotes):
-        if start <= a < end:
-            end = a
-            break
+    marker = article.first_footnote_in(start, end)
+    if marker is not None:
+        end = marker
     while end > start and article.text[end - 1].isspace():
         end -= 1
     return start, end

@@ -3,12 +3,19 @@
 Everything here works on character offsets into the raw article text (Python
 `str` indices of the UTF-8 decoded file), because quotes are verified against
 exactly those offsets. Read-only: nothing here writes anywhere.
+
+Linear in the article's length, whatever its shape (one 2 MB line, 100,000 short
+lines, a run of 20,000 dots): nothing re-reads the rest of a line or of the
+article per sentence or per line, and no regular expression can backtrack over
+a run (tests/knowledge/articles/test_reading_scale.py).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 LineKind = Literal["body", "heading", "leadin", "boilerplate", "blank"]
@@ -59,7 +66,11 @@ _ABBREVIATIONS = {
     "rep",
     "no",
 }
-_SENTENCE_END = re.compile(r"[.!?]+[\"”’)]*\d*(?=\s+|$)")
+# Possessive runs, tried only where a run of end marks begins: "....x" fails once, not
+# once per dot with every shorter run retried (quadratic in the run's length).
+_SENTENCE_END = re.compile(r"(?<![.!?])[.!?]++[\"”’)]*+\d*+(?=\s|$)")
+_NON_SPACE = re.compile(r"\S")
+_INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -84,10 +95,24 @@ class Article:
         return [s for s in self.lines if s.kind == "boilerplate"]
 
     def overlaps_boilerplate(self, start: int, end: int) -> bool:
-        return any(start < b.end and b.start < end for b in self.boilerplate)
+        """Whether [start, end) touches a boilerplate line (a binary search: lines are in order)."""
+        return _overlaps(self._boilerplate_spans, start, end)
+
+    @cached_property
+    def _boilerplate_spans(self) -> list[tuple[int, int]]:
+        # Made once, on first use: `lines` is complete by then (read_article fills it first).
+        return [(b.start, b.end) for b in self.boilerplate]
 
     def contains_footnote(self, start: int, end: int) -> bool:
-        return any(start < b and a < end for a, b in self.footnotes)
+        """Whether [start, end) touches a footnote marker (a binary search: markers are in order)."""
+        return _overlaps(self.footnotes, start, end)
+
+    def first_footnote_in(self, start: int, end: int) -> int | None:
+        """Where the first footnote marker inside [start, end) begins, if any."""
+        at = bisect.bisect_left(self.footnotes, (start, start))
+        if at < len(self.footnotes) and self.footnotes[at][0] < end:
+            return self.footnotes[at][0]
+        return None
 
     def opening_words(self, count: int = 8) -> str | None:
         """The first `count` words of the article's first body sentence: how a reader
@@ -97,6 +122,16 @@ class Article:
             return None
         found = self.text[first.start : first.end].split()
         return " ".join(found[:count]) + ("…" if len(found) > count else "")
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of `spans` (sorted, disjoint [a, b) pairs)."""
+    # The first span ending after `start` is the only one that can overlap without a
+    # later one starting first; any overlap has its start before `end`.
+    at = bisect.bisect_right(spans, (start, start))
+    if at > 0 and spans[at - 1][1] > start:
+        at -= 1
+    return at < len(spans) and spans[at][0] < end and spans[at][1] > start
 
 
 def read_article(source_id: str, text: str) -> Article:
@@ -126,8 +161,10 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in _SENTENCE_END.finditer(text, start, end):
         if _is_abbreviation(text, begin, m.start()):
             continue
-        nxt = text[m.end() : end].lstrip()
-        if nxt and not (nxt[0].isupper() or nxt[0] in "\"“‘'(" or nxt[0].isdigit()):
+        # The next word's first character, found without copying the rest of the line.
+        following = _NON_SPACE.search(text, m.end(), end)
+        first = following.group(0) if following else ""
+        if first and not (first.isupper() or first in "\"“‘'(" or first.isdigit()):
             continue
         spans.append(_trim(text, begin, m.end()))
         begin = m.end()
@@ -139,16 +176,16 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _is_abbreviation(text: str, begin: int, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    word = re.search(r"[\w.]+$", text[begin:dot])
-    if not word:
+    # The word before the dot (word characters and dots), read backwards from it: only
+    # that word, never the sentence so far (which grows while abbreviations are skipped).
+    at = dot
+    while at > begin and (text[at - 1].isalnum() or text[at - 1] in "._"):
+        at -= 1
+    if at == dot:
         return False
-    w = word.group(0)
+    w = text[at:dot]
     # Initialisms such as "U.S" or "U.K" (the final dot is the one at `dot`).
-    return (
-        bool(re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", w))
-        or w.lower() in _ABBREVIATIONS
-        or (len(w) == 1 and w.isupper())
-    )
+    return bool(_INITIALISM.fullmatch(w)) or w.lower() in _ABBREVIATIONS or (len(w) == 1 and w.isupper())
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
@@ -172,8 +209,25 @@ def _is_title_case(line: str) -> bool:
     return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.6
 
 
+def _neighbours(lines: list[str]) -> tuple[list[str | None], list[str | None]]:
+    """Each line's nearest non-blank line before it and after it, in two passes."""
+    previous: list[str | None] = []
+    last: str | None = None
+    for line in lines:
+        previous.append(last)
+        last = line or last
+    following: list[str | None] = []
+    last = None
+    for line in reversed(lines):
+        following.append(last)
+        last = line or last
+    following.reverse()
+    return previous, following
+
+
 def _classify(text: str, spans: list[tuple[int, int]]) -> list[LineKind]:
     lines = [text[a:b].strip() for a, b in spans]
+    before, after = _neighbours(lines)
     kinds: list[LineKind] = []
     after_teaser_lead = False
     in_list = False
@@ -183,8 +237,7 @@ def _classify(text: str, spans: list[tuple[int, int]]) -> list[LineKind]:
             kinds.append("blank")
             in_list = False
             continue
-        following = next((x for x in lines[i + 1 :] if x), None)
-        previous = next((x for x in reversed(lines[:i]) if x), None)
+        following, previous = after[i], before[i]
         if low in _NAV_LINES or _IMAGE_PLACEHOLDER.match(line) or _BLURB.match(line):
             kinds.append("boilerplate")
             after_teaser_lead = after_teaser_lead or low in _TEASER_LEADS
