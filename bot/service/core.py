@@ -11,6 +11,7 @@ from bot import corrections, messages
 from bot.permissions import Actor, ModerationPolicy
 from bot.replies import ClaimView, QuoteView
 from bot.service.live_index import LiveIndex
+from bot.shorten import shorten
 from knowledge.articles.sources import Seed, load_seeds
 from knowledge.errors import NotFound
 from knowledge.models import ClaimState, Moderator, Place, QueueItem, Source
@@ -104,7 +105,9 @@ class ServiceCore:
 
     def unknown_claim(self, claim_id: str) -> NotFound:
         """The error for an unknown id, naming up to three close ones."""
-        return NotFound(messages.unknown_claim(claim_id.strip(), self.did_you_mean(claim_id)))
+        # Echoed cut to the longest an id may be: the rest was never an id.
+        shown = shorten(claim_id.strip(), corrections.MAX_CLAIM_ID)
+        return NotFound(messages.unknown_claim(shown, self.did_you_mean(claim_id)))
 
     # ---- who is acting ---------------------------------------------------------------
 

@@ -127,6 +127,17 @@ async def test_claim_autocomplete_offers_at_most_25_claim_ids(discord_bot: Disco
     assert [c["value"] for c in narrowed["data"]["choices"]][:1] == ["call-length-90-minutes"]
 
 
+async def test_a_6000_character_id_gets_a_short_reply_with_close_ids(discord_bot: DiscordHarness) -> None:
+    # Discord lets an option carry 6,000 characters; no id is longer than 80.
+    typed = "call-length-90-minute" + "s" * 5_979
+    body = await discord_bot.response_to(discord_bot.payloads.command("claim", {"id": typed}))
+    content = body["data"]["content"]
+    assert body["data"]["flags"] & EPHEMERAL
+    assert len(content) <= 2_000 and "call-length-90-minutes" in content
+    picked = await discord_bot.response_to(discord_bot.payloads.autocomplete("claim", "id", typed))
+    assert picked["type"] == AUTOCOMPLETE_RESULT
+
+
 async def test_claim_shows_a_card_and_refuses_an_id_typed_by_hand(discord_bot: DiscordHarness) -> None:
     body = await discord_bot.response_to(discord_bot.payloads.command("claim", {"id": "call-length-90-minutes"}))
     embeds = embeds_of(body["data"])

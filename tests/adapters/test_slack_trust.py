@@ -133,6 +133,13 @@ async def test_retracting_an_unknown_id_is_a_private_error_with_did_you_mean(sla
     assert await history_of(slack.service, slack.top) == []
 
 
+async def test_a_6000_character_id_gets_a_short_private_reply_with_close_ids(slack: Slack) -> None:
+    sent = await slack.command(f"retract {slack.top}{'x' * 6_000} not supported", user_id=MODERATOR)
+    assert sent.data["response_type"] == "ephemeral"
+    assert len(sent.data["text"]) < 400 and "Did you mean" in sent.data["text"] and slack.top in sent.data["text"]
+    assert await history_of(slack.service, slack.top) == []
+
+
 async def test_a_no_answer_reply_goes_only_to_the_asker(slack: Slack) -> None:
     sent = await slack.command("What is the best recipe for borscht?")
     assert sent.data["response_type"] == "ephemeral"
