@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 ELLIPSIS = "…"
-_LAST_SPACE = re.compile(r"\s+\S*$")
 # An HTML entity cut in half (`&am`) would show as garbage in Slack.
 _PARTIAL_ENTITY = re.compile(r"&[a-zA-Z#0-9]{0,6}$")
 
@@ -23,9 +22,15 @@ def shorten(text: str, limit: int, ellipsis: str = ELLIPSIS, *, escaped: bool = 
     room = limit - len(ellipsis)
     head = text[:room]
     if not text[room].isspace():
-        m = _LAST_SPACE.search(head)
-        if m and m.start() > 0:
-            head = head[: m.start()]
+        # Back to the space before the cut word, read from the end: a pattern like
+        # `\s+\S*$` retried its whole tail from every space (quadratic in the limit).
+        cut = len(head)
+        while cut > 0 and not head[cut - 1].isspace():
+            cut -= 1
+        while cut > 0 and head[cut - 1].isspace():
+            cut -= 1
+        if cut > 0:
+            head = head[:cut]
     head = head.rstrip()
     if escaped:
         head = _PARTIAL_ENTITY.sub("", head)

@@ -53,6 +53,18 @@ def user_sentence(exc: BaseException) -> str:
     return messages.UNKNOWN_ERROR
 
 
+def without_mention(text: str, bot_id: str) -> str:
+    """`text` with the bot's own mentions (`<@U…>`, `<@U…|name>`) blanked out.
+
+    A mention never holds "<" (Slack escapes it as &lt;), so `[^<>]*` stops an unclosed
+    one at the next "<" rather than retrying the rest of a 40,000-character message from
+    every "<@U…|" (quadratic).
+    """
+    if not bot_id:
+        return text
+    return re.sub(rf"<@{re.escape(bot_id)}(?:\|[^<>]*)?>", " ", text)
+
+
 def delivery_key(body: dict[str, Any]) -> str | None:
     """What identifies one Slack delivery across retries: the Events API's event id, or a
     slash command's trigger id. Interactions are left alone: a modal's acknowledgement
@@ -395,12 +407,7 @@ class SlackHandlers:
     # ---- mentions and DMs ------------------------------------------------------------------
 
     async def on_mention(self, event: dict[str, Any], client: AsyncWebClient, context: dict[str, Any]) -> None:
-        bot_id = context.get("bot_user_id") or ""
-        text = (
-            re.sub(rf"<@{re.escape(bot_id)}(\|[^>]*)?>", " ", event.get("text") or "")
-            if bot_id
-            else event.get("text") or ""
-        )
+        text = without_mention(event.get("text") or "", context.get("bot_user_id") or "")
         thread_ts = event.get("thread_ts") or event.get("ts")
         await self._answer(client, event, blocks.unescape(text), thread_ts)
 

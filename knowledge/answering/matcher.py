@@ -37,8 +37,10 @@ from knowledge.answering.specific_words import OFFICES, is_specific
 from knowledge.answering.text import STOPWORDS, capitalised_words, stem, words
 
 # Mentions and links pasted from chat (<@U123>, <@&42>, <#C9>, <!here>, @everyone) say
-# nothing about the question; their digits must not read as an unknown number.
-_CHAT_MARKUP = re.compile(r"<[@#!][^>]*>|@(?:everyone|here|channel)\b")
+# nothing about the question; their digits must not read as an unknown number. A mark
+# never holds "<" (Slack escapes it), so an unclosed one stops at the next "<" instead of
+# being retried to the end of the text from every "<@" (quadratic).
+_CHAT_MARKUP = re.compile(r"<[@#!][^<>]*>|@(?:everyone|here|channel)\b")
 RELATED_WEIGHT = 0.6
 # The best claim must account for this share of the question's information.
 MIN_COVERAGE = 0.6

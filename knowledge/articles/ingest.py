@@ -65,6 +65,8 @@ _REPORTING = re.compile(
     r"affirmed|responded|remarked|tweeted|asserted|signalled|signaled)\b"
 )
 _ACCORDING = re.compile(r"\baccording to\s+")
+# At most this many characters between a speaker's name and the reporting verb.
+_SPEAKER_GAP = 3
 _NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|(?:de|von|van|al)\b(?=\s+[A-Z])))*")
 # Capitalised words that are not names: sentence openers, titles, months, weekdays.
 _NOT_NAMES = frozenset(
@@ -291,6 +293,7 @@ def disagreeing(mine: dict[str, set[str]], theirs: dict[str, set[str]]) -> list[
 def names_in(text: str) -> list[str]:
     """Capitalised names the sentence contains (titles and sentence openers dropped), in order."""
     out: list[str] = []
+    seen: set[str] = set()  # `out` keeps the order; membership is asked of a set (many names)
     folded = fold(text)
     first = next((i for i, ch in enumerate(folded) if ch.isalpha()), 0)
     for m in _NAME.finditer(folded):
@@ -304,7 +307,8 @@ def names_in(text: str) -> list[str]:
             while words and words[-1] in _NOT_NAMES:
                 words.pop()
             name = " ".join(words).removesuffix("'s").rstrip("'")
-            if name and name not in _NOT_NAMES and len(name) > 1 and name not in out:
+            if name and name not in _NOT_NAMES and len(name) > 1 and name not in seen:
+                seen.add(name)
                 out.append(name)
     return out
 
@@ -315,18 +319,23 @@ def speaker_of(text: str, names: list[str]) -> str | None:
     folded = fold(text)
     after = _ACCORDING.search(folded)
     if after:
-        follows = [n for n in names if folded.find(n, after.end()) == after.end()]
+        follows = [n for n in names if folded.startswith(n, after.end())]
         if follows:
             return follows[0]
     verb = _REPORTING.search(folded)
     if verb is None:
         return None
+    # Only a name right next to the verb (its subject, or "said Baerbock") is the speaker:
+    # each name is looked for in the few characters either side of it, never through the
+    # whole sentence (a sentence naming thousands would cost thousands of scans).
     best: tuple[int, str] | None = None
     for name in names:
-        for m in re.finditer(re.escape(name), folded):
-            gap = verb.start() - m.end() if m.end() <= verb.start() else m.start() - verb.end()
-            # Only a name right next to the verb (its subject, or "said Baerbock") is the speaker.
-            if 0 <= gap <= 3 and (best is None or gap < best[0]):
+        before = folded.rfind(name, max(0, verb.start() - _SPEAKER_GAP - len(name)), verb.start())
+        after_verb = folded.find(name, verb.end(), verb.end() + _SPEAKER_GAP + len(name))
+        gaps = [verb.start() - (before + len(name))] if before >= 0 else []
+        gaps += [after_verb - verb.end()] if after_verb >= 0 else []
+        for gap in gaps:
+            if best is None or gap < best[0]:
                 best = (gap, name)
     return best[1] if best else None
 

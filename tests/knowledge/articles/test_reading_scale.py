@@ -11,12 +11,15 @@ clock is read in this process.
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 import textwrap
 
 import pytest
 
+from knowledge.answering.text import fold
+from knowledge.articles.ingest import names_in, speaker_of
 from knowledge.articles.reading import Article, Span
 
 SHAPES = {
@@ -90,3 +93,48 @@ def test_the_binary_searches_agree_with_a_scan_of_every_span() -> None:
             assert article.contains_footnote(start, end) is touching
             inside = [a for a, _b in spans if start <= a < end]
             assert article.first_footnote_in(start, end) == (inside[0] if inside else None)
+
+
+def test_finding_the_names_and_the_speaker_of_a_sentence_naming_100000_people_is_linear() -> None:
+    # Each name once searched the whole sentence for itself, and the list of names found.
+    _run_within_a_minute(
+        """
+        from knowledge.articles.ingest import names_in, speaker_of
+        sentence = ", ".join(f"Name{i}" for i in range(100_000)) + " said."
+        names = names_in(sentence)
+        assert len(names) == 99_999 and speaker_of(sentence, names) == "Name99999"
+        print(len(names))
+        """
+    )
+
+
+def _speaker_by_scanning(text: str, names: list[str]) -> str | None:
+    """The speaker as found before, by scanning the sentence for every name: the reference."""
+    folded = fold(text)
+    after = re.search(r"\baccording to\s+", folded)
+    if after:
+        follows = [n for n in names if folded.find(n, after.end()) == after.end()]
+        if follows:
+            return follows[0]
+    verb = re.search(r"\b(?:said|told|confirmed)\b", folded)
+    if verb is None:
+        return None
+    best: tuple[int, str] | None = None
+    for name in names:
+        for m in re.finditer(re.escape(name), folded):
+            gap = verb.start() - m.end() if m.end() <= verb.start() else m.start() - verb.end()
+            if 0 <= gap <= 3 and (best is None or gap < best[0]):
+                best = (gap, name)
+    return best[1] if best else None
+
+
+def test_the_speaker_found_near_the_verb_is_the_one_a_full_scan_finds() -> None:
+    rng = random.Random(7)
+    people = ["Peskov", "Rubio", "Lavrov", "Witkoff", "Zelensky", "Kellogg"]
+    glue = [" ", ", ", " and ", " — ", " met ", ". "]
+    for _ in range(2_000):
+        words = [rng.choice([*people, "officials", "the talks"]) for _ in range(rng.randrange(2, 7))]
+        words.insert(rng.randrange(len(words) + 1), rng.choice(["said", "told", "confirmed", "according to"]))
+        sentence = "".join(w + rng.choice(glue) for w in words).strip()
+        names = names_in(sentence)
+        assert speaker_of(sentence, names) == _speaker_by_scanning(sentence, names), sentence
