@@ -1,6 +1,7 @@
 """Load: several Slack HTTP workers on one PostgreSQL database.
 
-    python tests/load_slack.py [--requests 600] [--concurrency 60] [--retries 100] [--workers 3] [--json]
+    python tests/load_slack.py [--requests 600] [--concurrency 60] [--retries 100] [--workers 3]
+                               [--slow-callbacks] [--json]
 
 It starts a throwaway PostgreSQL server (tests/postgres_server.py), a fake
 Slack Web API on 127.0.0.1 (tests/adapters/slack_fakes.py) and N real
@@ -18,6 +19,11 @@ Slack Web API on 127.0.0.1 (tests/adapters/slack_fakes.py) and N real
 3. runs 3 digest schedulers (separate processes' worth of store connections)
    on due subscriptions at once and counts posts per channel (must be 1).
 
+With `--slow-callbacks` the workers run with asyncio's debug mode on and every
+callback that holds a worker's event loop over 50 ms logged (tests/slow_callbacks.py);
+the run then reports how many there were and the worst one. Debug mode itself
+slows every callback a little, so those acknowledgement times run high.
+
 Prints a table; exits 1 when a guarantee is broken. `tests/test_load.py`
 runs it at a small size in CI; pytest does not collect this file.
 """
@@ -34,6 +40,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -48,9 +55,12 @@ from bot.replies import DigestReply  # noqa: E402
 from bot.scheduler import DigestScheduler  # noqa: E402
 from bot.service import DigestDesk, TalksService  # noqa: E402
 from knowledge.models import Moderator, Place  # noqa: E402
+from knowledge.paths import curated_claims_file  # noqa: E402
 from knowledge.store import Store  # noqa: E402
 from tests.adapters.slack_fakes import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi, SlackSender  # noqa: E402
+from tests.bench import build_store  # noqa: E402
 from tests.postgres_server import PostgresServer  # noqa: E402
+from tests.slow_callbacks import CPU_REPORTED, REPORTED, slow_callbacks  # noqa: E402
 
 ACK_LIMIT_S = 3.0
 MODERATOR = "UMODLOAD01"
@@ -71,12 +81,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def _wait_listening(port: int, proc: subprocess.Popen[bytes], within: float = 60.0) -> None:
+async def _wait_listening(port: int, proc: subprocess.Popen[bytes], log: Path, within: float = 60.0) -> None:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            err = proc.stderr.read().decode() if proc.stderr else ""
-            raise RuntimeError(f"worker exited with {proc.returncode}: {err[-2000:]}")
+            err = _tail(log)
+            raise RuntimeError(f"worker exited with {proc.returncode}: {err}")
         try:
             _, writer = await asyncio.open_connection("127.0.0.1", port)
             writer.close()
@@ -86,7 +96,13 @@ async def _wait_listening(port: int, proc: subprocess.Popen[bytes], within: floa
     raise RuntimeError(f"worker on port {port} did not start")
 
 
-def _start_worker(db: str, api: str, port: int) -> subprocess.Popen[bytes]:
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-2000:]
+
+
+def _start_worker(db: str, api: str, port: int, log: Path, *, slow_callbacks: bool) -> subprocess.Popen[bytes]:
+    """A `talksbot run slack --http` process; its stderr goes to `log` (a file: a pipe
+    nobody reads would fill up and stall the worker)."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("TALKSBOT_", "SLACK_", "DISCORD_"))},
         "TALKSBOT_DB": db,
@@ -96,8 +112,12 @@ def _start_worker(db: str, api: str, port: int) -> subprocess.Popen[bytes]:
         "TALKSBOT_MODERATOR_USERS": f"slack:{MODERATOR}",
         "TALKSBOT_LOG_LEVEL": "WARNING",
     }
-    argv = [sys.executable, "-m", "adapters.main", "run", "slack", "--http", "--host", "127.0.0.1", "--port", str(port)]
-    return subprocess.Popen(argv, env=env, cwd=_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    argv = ["adapters.main", "run", "slack", "--http", "--host", "127.0.0.1", "--port", str(port)]
+    launcher = ["-m", "tests.slow_callbacks"] if slow_callbacks else ["-m"]
+    with log.open("wb") as err:
+        return subprocess.Popen(
+            [sys.executable, *launcher, *argv], env=env, cwd=_ROOT, stdout=subprocess.DEVNULL, stderr=err
+        )
 
 
 def _percentile(values: Sequence[float], q: float) -> float:
@@ -169,7 +189,8 @@ async def _propagation(senders: list[SlackSender], fake: FakeSlackApi, db: str) 
         while True:
             name = f"probe{next(probe)}"
             await worker.command(PROBE, response_url=fake.response_url(name))
-            [answer] = await fake.wait_for(f"response:{name}")
+            # The first post is the answer; a later one is the outbox updating it after the retraction.
+            answer = (await fake.wait_for(f"response:{name}"))[0]
             if not str(answer.data.get("text", "")).startswith("1. " + top.text[:40]):
                 seen_after.append(time.perf_counter() - t0)
                 break
@@ -212,26 +233,47 @@ async def _schedulers(db: str, channels: int) -> dict[str, Any]:
     }
 
 
-async def run(requests: int, concurrency: int, retries: int, workers: int, channels: int) -> dict[str, Any]:
+async def run(
+    requests: int,
+    concurrency: int,
+    retries: int,
+    workers: int,
+    channels: int,
+    *,
+    slow_callbacks_on: bool = False,
+    keep_logs: Path | None = None,
+    scale: int = 1,
+) -> dict[str, Any]:
     server = PostgresServer.start()
     fake = FakeSlackApi()
     procs: list[subprocess.Popen[bytes]] = []
+    logs_dir = tempfile.TemporaryDirectory(prefix="talksbot-load-")
+    logs = [(keep_logs or Path(logs_dir.name)) / f"worker-{n}.log" for n in range(workers)]
     try:
         server.sql('CREATE DATABASE "talksbot_load"')
         db = server.url("talksbot_load")
         await fake.start()
+        if scale > 1:  # the real claims and (scale-1)x synthetic ones, as tests/bench.py builds them
+            await build_store(scale, curated_claims_file(), db)
         async with Store.open(db) as store:  # build once, so the workers start on a ready store
             await TalksService(store).start()
         ports = [_free_port() for _ in range(workers)]
-        procs = [_start_worker(db, fake.base_url, port) for port in ports]
-        for port, proc in zip(ports, procs, strict=True):
-            await _wait_listening(port, proc)
+        procs = [
+            _start_worker(db, fake.base_url, port, log, slow_callbacks=slow_callbacks_on)
+            for port, log in zip(ports, logs, strict=True)
+        ]
+        for port, proc, log in zip(ports, procs, logs, strict=True):
+            await _wait_listening(port, proc, log)
         senders = [SlackSender(f"http://127.0.0.1:{port}/slack/events") for port in ports]
-        result = {"workers": workers, "concurrency": concurrency}
+        # Workers log in local time (logging's asctime); what they report after this is serving.
+        serving_from = datetime.now()
+        result: dict[str, Any] = {"workers": workers, "concurrency": concurrency, "scale": scale}
         result |= await _load(senders, fake, requests, concurrency, retries)
         result |= await _propagation(senders, fake, db)
         result |= await _schedulers(db, channels)
         result |= _answer_counts(fake, requests)
+        if slow_callbacks_on:
+            result |= _slowest(logs, serving_from)
         return result
     finally:
         for proc in procs:
@@ -243,6 +285,27 @@ async def run(requests: int, concurrency: int, retries: int, workers: int, chann
                 proc.kill()
         await fake.stop()
         server.stop()
+        logs_dir.cleanup()
+
+
+def _slowest(logs: list[Path], serving_from: datetime) -> dict[str, Any]:
+    """What asyncio reported across the workers: callbacks over 50 ms while serving the
+    load (and, apart, during start-up, before the first request), and the worst."""
+    out: dict[str, Any] = {}
+    for kind, pattern in (("", REPORTED), ("cpu_", CPU_REPORTED)):
+        found = sorted((hit for log in logs for hit in slow_callbacks(log, pattern)), key=lambda h: h[0], reverse=True)
+        serving = [hit for hit in found if hit[2] is None or hit[2] >= serving_from]
+        starting = [hit for hit in found if hit not in serving]
+        worst_s, worst, _at = serving[0] if serving else (0.0, "none over 50 ms", None)
+        out |= {
+            f"{kind}slow_callbacks": len(serving),
+            f"{kind}worst_callback_ms": round(worst_s * 1000, 1),
+            f"{kind}worst_callback": worst[:300],
+            f"{kind}slow_at_start_up": len(starting),
+            f"{kind}worst_start_up_ms": round(starting[0][0] * 1000, 1) if starting else 0.0,
+            f"{kind}worst_start_up": starting[0][1][:300] if starting else "",
+        }
+    return out
 
 
 def broken(result: dict[str, Any]) -> list[str]:
@@ -263,9 +326,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--retries", type=int, default=100)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--channels", type=int, default=30, help="due digest subscriptions for the schedulers")
+    parser.add_argument(
+        "--slow-callbacks", action="store_true", help="asyncio debug mode in the workers; report callbacks over 50 ms"
+    )
+    parser.add_argument("--logs", type=Path, help="keep the workers' stderr in this directory")
+    parser.add_argument(
+        "--scale", type=int, default=1, help="store size: multiples of the real claims (tests/bench.py)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    result = asyncio.run(run(args.requests, args.concurrency, args.retries, args.workers, args.channels))
+    if args.logs is not None:
+        args.logs.mkdir(parents=True, exist_ok=True)
+    result = asyncio.run(
+        run(
+            args.requests,
+            args.concurrency,
+            args.retries,
+            args.workers,
+            args.channels,
+            slow_callbacks_on=args.slow_callbacks,
+            keep_logs=args.logs,
+            scale=args.scale,
+        )
+    )
     for key, value in result.items():
         if key != "late_or_failed":
             print(f"{key:>18}: {value}")
