@@ -8,9 +8,9 @@ with a sentence safe to show, so bad input never reaches the store.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
 
 from bot import messages
+from bot.links import clean_url
 from knowledge.articles.curated import CLAIM_ID, locate_quote
 from knowledge.articles.sources import Seed
 from knowledge.errors import BadInput, BuildError
@@ -31,16 +31,6 @@ def clean_text(value: str | None, what: str, limit: int, required: bool = True) 
     if len(text) > limit:
         raise BadInput(messages.too_long(what, limit))
     return text
-
-
-def clean_url(value: str | None) -> str | None:
-    url = clean_text(value, "URL", messages.MAX_URL_CHARS, required=False)
-    if url is None:
-        return None
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise BadInput(messages.BAD_URL)
-    return url
 
 
 def clean_moderator(by: Moderator) -> Moderator:

@@ -27,7 +27,14 @@ DIGEST_NOT_IN_DM = "Digests are posted in channels, not in direct messages."
 UNKNOWN_ERROR = "Something went wrong on my side; the moderators can find it in the log."
 NOTHING_NEW = "Nothing new since the last digest."
 FLAGGED = "This claim is no longer in the curated file; it is kept because moderators acted on it."
-BAD_URL = "The URL must start with http:// or https://."
+# What is wrong with a moderator's URL: each completes "The URL …" (see bad_url).
+URL_NOT_WEB = "must start with http:// or https://"
+URL_NO_HOST = "needs a host name, as in https://example.org/article"
+URL_HAS_SPACES = "cannot contain spaces; encode them as %20"
+URL_HAS_ANGLE_BRACKETS = "cannot contain angle brackets (< or >)"
+URL_HAS_CONTROLS = "cannot contain control or invisible characters"
+URL_HAS_CREDENTIALS = "cannot contain a user name or password"
+URL_UNREADABLE = "is not a valid web address (check its host and port)"
 QUOTE_NEEDS_SOURCE = "A quote needs both --source and --quote."
 CLAIM_NEEDS_SOURCE = "A new claim needs a quote from an article (--source and --quote) or a source --url."
 BAD_CLAIM_ID = "A claim id is lowercase words joined by hyphens, {limit} characters at most."
@@ -42,6 +49,10 @@ QUEUE_EMPTY = "The review queue is empty."
 
 def too_long(what: str, limit: int) -> str:
     return f"The {what} is too long: {limit} characters at most."
+
+
+def bad_url(problem: str) -> str:
+    return f"The URL {problem}."
 
 
 def required(what: str) -> str:

@@ -141,7 +141,7 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         # only what makes someone a moderator here (Manage Messages, Administrator, the role).
         actor = await actor_of(interaction, deps.moderator_role, for_digest=kind == "public")
         sub = await service.subscribe(actor, place_of(interaction), post_time, timezone, kind)
-        await send(interaction, content=dmsg.subscribed(sub.post_time, sub.timezone, sub.audience))
+        await send(interaction, content=escape(dmsg.subscribed(sub.post_time, sub.timezone, sub.audience)))
 
     @digest.command(name="unsubscribe", description="Stop the daily digest in this channel (Manage Channels)")
     async def digest_unsubscribe(interaction: discord.Interaction) -> None:

@@ -2,9 +2,10 @@
 
 Long text is cut at a word boundary and ends with an ellipsis. A quote may be
 shortened, but its source label is kept whole or the quote is left out: a
-quote without its source would be worse than no quote. Text from users and
-articles is markdown-escaped so that it reads as typed; mentions are made inert
-by the sender (`AllowedMentions.none()`), not here.
+quote without its source would be worse than no quote. Every text from users
+and articles goes through `escape` (adapters.discord.markdown), so that it
+reads as typed and no link, heading, mask or mention in it is live; URLs
+through `link`. Mentions are also disabled by the sender (`AllowedMentions.none()`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,22 @@ from __future__ import annotations
 import discord
 
 from adapters.discord import messages as dmsg
+from adapters.discord.limits import (
+    CHOICE_NAME_LIMIT,
+    CONTENT_LIMIT,
+    DESCRIPTION_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    EMBEDS_PER_MESSAGE,
+    FIELD_COUNT_LIMIT,
+    FIELD_NAME_LIMIT,
+    FIELD_VALUE_LIMIT,
+    FOOTER_LIMIT,
+    TITLE_LIMIT,
+)
+from adapters.discord.limits import limit_problems as limit_problems  # tests check renders with it
+from adapters.discord.markdown import inert
 from bot import messages
+from bot.links import shown_url
 from bot.render_text import reach_line
 from bot.replies import (
     AnswerReply,
@@ -27,18 +43,6 @@ from bot.replies import (
 )
 from bot.shorten import shorten as shared_shorten
 from knowledge.models import Source
-
-# Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
-TITLE_LIMIT = 256
-DESCRIPTION_LIMIT = 4096
-FIELD_COUNT_LIMIT = 25
-FIELD_NAME_LIMIT = 256
-FIELD_VALUE_LIMIT = 1024
-FOOTER_LIMIT = 2048
-EMBED_TOTAL_LIMIT = 6000
-EMBEDS_PER_MESSAGE = 10
-CONTENT_LIMIT = 2000
-CHOICE_NAME_LIMIT = 100
 
 MAX_ANSWER_CLAIMS = 3
 SUGGESTION_CHARS = 300
@@ -61,8 +65,15 @@ def shorten(text: str, limit: int) -> str:
 
 
 def escape(text: str) -> str:
-    """Article or user text shown literally: one line, markdown escaped."""
-    return discord.utils.escape_markdown(" ".join(text.split()))
+    """Article or user text shown literally: one line, every markdown character escaped."""
+    return inert(text)
+
+
+def link(url: str) -> str:
+    """A moderator's URL: a link to exactly itself, in `<…>` (no preview), or escaped text
+    when it is not a valid web address (a row stored before URLs were checked)."""
+    canonical = shown_url(url)
+    return f"<{canonical}>" if canonical else escape(url)
 
 
 def quote_block(quote: QuoteView, limit: int) -> str | None:
@@ -102,11 +113,11 @@ def _status_blocks(view: ClaimView, full: bool) -> list[str]:
         c = view.correction
         lines = [f"✏️ **{messages.CORRECTED_BY.format(by=escape(c.by), at=f'{c.at:%Y-%m-%d}')}:** {escape(c.reason)}"]
         if c.url:
-            lines.append(f"Source: <{c.url}>")
+            lines.append(f"Source: {link(c.url)}")
         lines.append(f"{messages.ARTICLE_SAID}: {escape(view.original_text)}")
         blocks.append("\n".join(lines))
     if view.origin == "moderator":
-        blocks.append("Added by moderators" + (f" from <{view.source_url}>" if view.source_url else ""))
+        blocks.append("Added by moderators" + (f" from {link(view.source_url)}" if view.source_url else ""))
     if full and not view.in_curated:
         blocks.append(messages.FLAGGED)
     return blocks
@@ -139,10 +150,11 @@ def claim_embed(
 
     `number` matches the embed to its row of feedback buttons when an answer has several claims.
     """
-    title = shorten(view.text, TITLE_LIMIT)
+    text = escape(view.text)  # titles render markdown too
+    title = shorten(text, TITLE_LIMIT)
     if view.status == "retracted":
         # Struck out, so a reader of an old answer sees at a glance that it no longer holds.
-        title = f"~~{shorten(view.text, TITLE_LIMIT - 4)}~~"
+        title = f"~~{shorten(text, TITLE_LIMIT - 4)}~~"
     embed = discord.Embed(title=title, colour=COLOURS.get(view.status, discord.Colour.blurple()))
     footer = dmsg.NUMBERED_FOOTER.format(number=number, claim_id=view.claim_id) if number else view.claim_id
     embed.set_footer(text=shorten(footer, FOOTER_LIMIT))
@@ -151,7 +163,7 @@ def claim_embed(
         lines = [f"• {escape(shorten(text, CONFLICT_CHARS))} (`{cid}`)" for cid, text in view.conflicts]
         embed.add_field(name=f"⚖️ {messages.SOURCES_DISAGREE}", value=_lines(lines, room), inline=False)
     room = min(DESCRIPTION_LIMIT, budget - len(embed))
-    blocks = [] if title in (view.text, f"~~{view.text}~~") else [f"**{escape(view.text)}**"]
+    blocks = [] if title in (text, f"~~{text}~~") else [f"**{text}**"]
     # Quotes are the point of an answer: notices may take at most half the room they would need.
     wanted = _quote_blocks(view, DESCRIPTION_LIMIT)
     head_room = room if not wanted else max(room // 2, room - len(wanted) - len(BLOCK_GAP))
@@ -203,11 +215,11 @@ def sources_embed(sources: list[Source]) -> discord.Embed:
     """One field per article: outlet as the name; headline, date, link and id as the value."""
     embed = discord.Embed(title=dmsg.SOURCES_TITLE, colour=discord.Colour.blurple())
     for source in sources[:FIELD_COUNT_LIMIT]:
-        name = shorten(source.outlet or f"Outlet {dmsg.UNKNOWN}", FIELD_NAME_LIMIT)
+        name = shorten(escape(source.outlet or f"Outlet {dmsg.UNKNOWN}"), FIELD_NAME_LIMIT)
         lines = [
             f"**{escape(source.title or 'Headline ' + dmsg.UNKNOWN)}**",
             f"Date: {escape(source.date or dmsg.UNKNOWN)}",
-            f"Link: <{source.url}>" if source.url else f"Link: {dmsg.UNKNOWN}",
+            f"Link: {link(source.url)}" if source.url else f"Link: {dmsg.UNKNOWN}",
             f"Id: `{source.id}`",
         ]
         value = _lines(lines, FIELD_VALUE_LIMIT)
@@ -232,7 +244,7 @@ def history_embed(reply: HistoryReply) -> discord.Embed:
         if e.reason:
             lines.append(f"Reason: {escape(e.reason)}")
         if e.url:
-            lines.append(f"Link: <{e.url}>")
+            lines.append(f"Link: {link(e.url)}")
         if e.credit:
             lines.append(f"Suggested by: {escape(e.credit)}")
         if e.id in reply.reach:
@@ -294,25 +306,3 @@ def content(text: str) -> str:
 def choice_name(text: str) -> str:
     """An autocomplete choice label within Discord's 100-character limit."""
     return shorten(" ".join(text.split()), CHOICE_NAME_LIMIT)
-
-
-def limit_problems(embeds: list[discord.Embed]) -> list[str]:
-    """Every Discord embed limit these embeds break, as readable strings (empty when they fit)."""
-    problems = []
-    if len(embeds) > EMBEDS_PER_MESSAGE:
-        problems.append(f"{len(embeds)} embeds > {EMBEDS_PER_MESSAGE}")
-    if sum(len(e) for e in embeds) > EMBED_TOTAL_LIMIT:
-        problems.append(f"total {sum(len(e) for e in embeds)} > {EMBED_TOTAL_LIMIT}")
-    for i, e in enumerate(embeds):
-        if len(e.title or "") > TITLE_LIMIT:
-            problems.append(f"embed {i}: title {len(e.title or '')}")
-        if len(e.description or "") > DESCRIPTION_LIMIT:
-            problems.append(f"embed {i}: description {len(e.description or '')}")
-        if len(e.fields) > FIELD_COUNT_LIMIT:
-            problems.append(f"embed {i}: {len(e.fields)} fields")
-        for f in e.fields:
-            if len(f.name or "") > FIELD_NAME_LIMIT or len(f.value or "") > FIELD_VALUE_LIMIT:
-                problems.append(f"embed {i}: field {f.name!r} too long")
-        if len(e.footer.text or "") > FOOTER_LIMIT:
-            problems.append(f"embed {i}: footer")
-    return problems

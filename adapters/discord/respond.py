@@ -1,5 +1,9 @@
 """Sending to an interaction: one path for first responses and follow-ups, the
-3-second deadline, and the one place errors become sentences."""
+3-second deadline, and the one place errors become sentences.
+
+`send` cuts every message to Discord's limits (adapters.discord.limits) on its
+way out; an error sentence, which may quote what the user typed, is escaped
+like any other user text."""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ import discord
 from discord import app_commands
 
 from adapters.discord import messages as dmsg
+from adapters.discord.limits import fit_content, fit_embeds
+from adapters.discord.markdown import inert
 from bot import messages
 from knowledge.errors import NotFound, TalksbotError
 
@@ -42,9 +48,9 @@ async def send(
     """
     kwargs: dict[str, Any] = {"allowed_mentions": NO_PINGS, "ephemeral": ephemeral}
     if content is not None:
-        kwargs["content"] = content
+        kwargs["content"] = fit_content(content)
     if embeds:
-        kwargs["embeds"] = embeds
+        kwargs["embeds"] = fit_embeds(embeds)
     if view is not None:
         kwargs["view"] = view
     if interaction.response.is_done():
@@ -98,7 +104,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         log.error("unexpected error handling Discord interaction %s", name, exc_info=error)
         sentence = messages.UNKNOWN_ERROR
     try:
-        await send(interaction, content=sentence, ephemeral=True)
+        await send(interaction, content=inert(sentence), ephemeral=True)
     except discord.HTTPException:
         # The interaction may have expired; the user cannot be told, the log can.
         log.warning("could not send an error reply for interaction %s", interaction.id, exc_info=True)

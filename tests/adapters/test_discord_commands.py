@@ -17,7 +17,7 @@ from discord import app_commands
 from adapters.discord import messages as dmsg
 from adapters.discord.commands import ASK_MENU_NAME
 from adapters.discord.feedback import feedback_custom_id
-from adapters.discord.render import limit_problems
+from adapters.discord.render import escape, limit_problems
 from bot import messages
 from bot.digest import DigestScope, build_digest
 from bot.replies import AnswerReply
@@ -203,7 +203,8 @@ async def test_member_with_the_moderator_role_may_retract_and_restore(discord_bo
 async def test_moderator_mistakes_come_back_as_one_sentence(discord_bot: DiscordHarness) -> None:
     bad_url = {**CORRECTION, "url": "javascript:alert(1)"}
     body = await discord_bot.response_to(discord_bot.payloads.command("correct", bad_url, permissions=MOD_PERMS))
-    assert body["data"]["content"] == "The URL must start with http:// or https://."
+    # The sentence is escaped like any text that may quote the user: its "https://" is no link.
+    assert body["data"]["content"] == escape(messages.bad_url(messages.URL_NOT_WEB))
 
     body = await discord_bot.response_to(
         discord_bot.payloads.command("restore", {"claim": "call-length-90-minutes"}, permissions=MOD_PERMS)

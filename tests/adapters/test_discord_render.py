@@ -100,7 +100,7 @@ def test_a_claim_card_shows_correction_retraction_and_flag() -> None:
     embed = render.claim_card_embed(ClaimCardReply(card))
     text = embed.description or ""
     assert messages.RETRACTED.format(reason="Wrong date") in text
-    assert "Corrected by Mod @everyone" in text
+    assert "Corrected by Mod \\@everyone" in text  # shown as typed, never a mention
     assert messages.ARTICLE_SAID in text
     assert messages.FLAGGED in text
     assert render.limit_problems([embed]) == []
