@@ -384,9 +384,10 @@ async def cmd_reject(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    # Read (and refuse) the file before opening the database: bad input writes nothing.
+    # Read (and refuse) the file and its metadata before opening the database: bad input writes nothing.
     raw = article_input.read_article_file(Path(args.file))
     article_input.decode_article(raw)
+    article_input.clean_metadata(args.outlet, args.headline, args.date, args.url)
 
     async def work(service: TalksService) -> int:
         result = await service.ingest(

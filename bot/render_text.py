@@ -6,6 +6,7 @@ import textwrap
 from typing import Any
 
 from bot import messages
+from bot.links import shown_url
 from bot.replies import (
     AnswerReply,
     ClaimCardReply,
@@ -49,7 +50,7 @@ def _render(reply: Reply) -> str:
             for s in reply.sources:
                 out.append(
                     f"{s.id}\n  outlet: {s.outlet or 'unknown'}\n  headline: {s.title or 'unknown'}\n"
-                    f"  date: {s.date or 'unknown'}\n  url: {s.url or 'unknown'}"
+                    f"  date: {s.date or 'unknown'}\n  url: {_url(s.url) if s.url else 'unknown'}"
                 )
             return "\n".join(out)
         case HistoryReply():
@@ -59,7 +60,7 @@ def _render(reply: Reply) -> str:
                 f"{e.at:%Y-%m-%d %H:%M} UTC  {e.action:<8} by {e.by.name} ({e.by.where}, user {e.by.user_id})"
                 + (f"\n    text: {e.text}" if e.text else "")
                 + (f"\n    reason: {e.reason}" if e.reason else "")
-                + (f"\n    url: {e.url}" if e.url else "")
+                + (f"\n    url: {_url(e.url)}" if e.url else "")
                 + (f"\n    suggested by: {e.credit}" if e.credit else "")
                 + (f"\n    posted messages: {reach_line(reply.reach[e.id])}" if e.id in reply.reach else "")
                 for e in reply.entries
@@ -87,12 +88,12 @@ def _claim(view: ClaimView, number: int | None, full: bool = False) -> str:
         c = view.correction
         lines.append(f"   {messages.CORRECTED_BY.format(by=c.by, at=f'{c.at:%Y-%m-%d}')}: {c.reason}")
         if c.url:
-            lines.append(f"   Source: {c.url}")
+            lines.append(f"   Source: {_url(c.url)}")
         lines.append(f"   {messages.ORIGINAL_CLAIM}: {view.original_text}")
         if view.quotes:
             lines.append(f"   {messages.ARTICLE_SAID}:")
     if view.origin == "moderator":
-        lines.append("   Added by moderators" + (f" from {view.source_url}" if view.source_url else ""))
+        lines.append("   Added by moderators" + (f" from {_url(view.source_url)}" if view.source_url else ""))
     for q in view.quotes:
         quote = textwrap.fill(f"“{q.quote}”", width=96, initial_indent="   ", subsequent_indent="    ")
         lines.append(f"{quote}\n     — {q.source_label}")
@@ -102,6 +103,12 @@ def _claim(view: ClaimView, number: int | None, full: bool = False) -> str:
     if full and not view.in_curated:
         lines.append(f"   {messages.FLAGGED}")
     return "\n".join(lines)
+
+
+def _url(url: str) -> str:
+    """A moderator's URL in its canonical form (what it leads to, spelled in ASCII); a row stored
+    before URLs were checked is shown as stored, and `render` makes it terminal-safe like any text."""
+    return shown_url(url) or url
 
 
 def reach_line(reach: Reach) -> str:

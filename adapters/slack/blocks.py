@@ -2,9 +2,12 @@
 
 Every piece of text that did not come from this module (questions, claims,
 quotes, moderator notes, source names) goes through `escape`, so `<!channel>`,
-`<!here>` and `<@U…>` arrive as inert text. Slack's limits are respected here:
-3,000 characters per section or context text, 150 per header, 75 per button or
-option label, 50 blocks per message (longer replies become several messages).
+`<!here>` and `<@U…>` arrive as inert text; a moderator's URL goes through
+`link`, which shows only a checked, canonical URL as a link (to exactly
+itself). Slack's limits are respected here: 3,000 characters per section or
+context text, 150 per header, 75 per button or option label, 50 blocks per
+message (longer replies become several messages); `SlackMessage.payload()`
+cuts whatever still exceeds them (adapters.slack.limits), on every path.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.slack import limits
 from adapters.slack import messages as slack_messages
 from bot import messages
 from bot.corrections import MAX_CLAIM_ID
+from bot.links import shown_url
 from bot.render_text import reach_line
 from bot.replies import (
     AnswerReply,
@@ -34,10 +39,10 @@ from knowledge.models import QueueItem
 
 Block = dict[str, Any]
 
-TEXT_LIMIT = 3000
-HEADER_LIMIT = 150
-LABEL_LIMIT = 75
-MAX_BLOCKS = 50
+TEXT_LIMIT = limits.SECTION_TEXT_LIMIT
+HEADER_LIMIT = limits.HEADER_TEXT_LIMIT
+LABEL_LIMIT = limits.BUTTON_TEXT_LIMIT
+MAX_BLOCKS = limits.BLOCKS_PER_MESSAGE
 FALLBACK_LIMIT = 3000
 ANSWER_QUOTES_PER_CLAIM = 3
 FEEDBACK_ACTION = re.compile(r"^feedback_(helpful|wrong)_\d+$")
@@ -52,7 +57,9 @@ class SlackMessage:
     blocks: list[Block]
 
     def payload(self) -> dict[str, Any]:
-        return {"text": self.text, "blocks": self.blocks}
+        """What every sender posts: cut to Slack's limits, whatever the renderer built."""
+        text, blocks = limits.fit_message(self.text, self.blocks)
+        return {"text": text, "blocks": blocks}
 
 
 # ---- text --------------------------------------------------------------------
@@ -66,6 +73,13 @@ def escape(text: str) -> str:
 def unescape(text: str) -> str:
     """Slack sends message text with `&`, `<`, `>` escaped; the core wants what the user typed."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def link(url: str) -> str:
+    """A moderator's URL as a link to exactly itself (`<url>`, its `&` escaped), or escaped
+    text when it is not a valid web address (a row stored before URLs were checked)."""
+    canonical = shown_url(url)
+    return f"<{escape(canonical)}>" if canonical else escape(url)
 
 
 def fit(text: str, limit: int = TEXT_LIMIT) -> str:
@@ -125,11 +139,11 @@ def claim_blocks(
         notice = messages.CORRECTED_BY.format(by=c.by, at=f"{c.at:%Y-%m-%d}")
         lines = [f":pencil2: {escape(notice)}: {escape(c.reason)}"]
         if c.url:
-            lines.append(f"Source: {escape(c.url)}")
+            lines.append(f"Source: {link(c.url)}")
         lines.append(f"{escape(messages.ARTICLE_SAID)}: _{escape(view.original_text)}_")
         blocks.append(_context("\n".join(lines)))
     if view.origin == "moderator":
-        added = slack_messages.ADDED_BY_MODERATORS + (f" from {escape(view.source_url)}" if view.source_url else "")
+        added = slack_messages.ADDED_BY_MODERATORS + (f" from {link(view.source_url)}" if view.source_url else "")
         blocks.append(_context(added))
     quotes = view.quotes if max_quotes is None else view.quotes[:max_quotes]
     for q in quotes:
@@ -231,7 +245,7 @@ def sources_messages(reply: SourcesReply) -> list[SlackMessage]:
     blocks = []
     for s in reply.sources:
         lines = [f"*{escape(s.outlet or 'Outlet unknown')}* — {escape(s.title or 'headline unknown')}"]
-        lines.append(f"Date: {escape(s.date or 'unknown')} · URL: {escape(s.url or 'unknown')} · id `{s.id}`")
+        lines.append(f"Date: {escape(s.date or 'unknown')} · URL: {link(s.url) if s.url else 'unknown'} · id `{s.id}`")
         blocks.append(_section("\n".join(lines)))
     return _split(blocks, f"{len(reply.sources)} sources")
 
@@ -247,7 +261,7 @@ def history_messages(reply: HistoryReply) -> list[SlackMessage]:
         if e.reason:
             lines.append(f"Reason: {escape(e.reason)}")
         if e.url:
-            lines.append(f"URL: {escape(e.url)}")
+            lines.append(f"URL: {link(e.url)}")
         if e.credit:
             lines.append(f"Suggested by: {escape(e.credit)}")
         if e.id in reply.reach:

@@ -9,7 +9,11 @@ a hostile file cannot run code; a CRC over the body catches damage.
 
 Where: next to a SQLite file (`<db>.index`), so it lives and dies with the
 database it describes; for a PostgreSQL URL under `$XDG_CACHE_HOME/talksbot/`,
-keyed by the URL, one per host: every worker on a host after the first loads it.
+one per host: every worker on a host after the first loads it. Neither its
+name nor its header holds the database's location, only `database_id` (a
+digest of the location as shown, which holds no password either), and every
+file is written owner-only (0600; the cache directory 0700): the index holds
+readers' taught phrasings, and an older talksbot wrote URLs there.
 """
 
 from __future__ import annotations
@@ -76,13 +80,20 @@ def analysis_fingerprint() -> str:
     return digest.hexdigest()[:32]
 
 
+def database_id(location: str) -> str:
+    """An opaque id of the database at `location`: what a snapshot's name and header hold instead of it."""
+    return hashlib.sha256(location.encode()).hexdigest()[:24]
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "talksbot"
+
+
 def snapshot_path(location: str) -> Path:
     """Where the snapshot for the database at `location` lives (see the module docstring)."""
     if "://" not in location:
         return Path(f"{location}.index")
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "talksbot"
-    digest = hashlib.sha256(location.encode()).hexdigest()[:24]
-    return cache / f"{digest}.index"
+    return _cache_dir() / f"{database_id(location)}.index"
 
 
 def save(path: Path, key: SnapshotKey, version: int, index: ClaimIndex, extra: dict[str, object]) -> None:
@@ -130,7 +141,7 @@ def save(path: Path, key: SnapshotKey, version: int, index: ClaimIndex, extra: d
         {
             "format": FORMAT_VERSION,
             "analysis": analysis_fingerprint(),
-            "location": key.location,
+            "database": database_id(key.location),
             "curated_version": key.curated_version,
             "content_version": version,
             "sections": [[name, view.nbytes] for name, view in views],
@@ -138,10 +149,18 @@ def save(path: Path, key: SnapshotKey, version: int, index: ClaimIndex, extra: d
         }
     ).encode()
     header += b" " * (-(_HEAD.size + len(header)) % 8)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.parent == _cache_dir():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.chmod(0o700)  # made 0755 by an older talksbot, or by a umask
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        with open(tmp, "wb") as f:
+        # Owner-only from its first byte (the renamed file keeps 0600 whatever the old one had); a
+        # leftover of a crashed process with the same pid (pid 1 in a container) is removed first,
+        # since creating over it would keep its mode.
+        tmp.unlink(missing_ok=True)
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
             f.write(_HEAD.pack(MAGIC, len(header)))
             f.write(header)
             for _name, view in views:
@@ -181,10 +200,10 @@ def _parse(raw: mmap.mmap | bytes, key: SnapshotKey) -> tuple[int, ClaimIndex, d
         raise _Unusable("not a talksbot index snapshot")
     start = _HEAD.size + header_len
     header = json.loads(raw[_HEAD.size : start])
-    if (header["format"], header.get("analysis"), header["location"], header["curated_version"]) != (
+    if (header["format"], header.get("analysis"), header.get("database"), header["curated_version"]) != (
         FORMAT_VERSION,
         analysis_fingerprint(),
-        key.location,
+        database_id(key.location),
         key.curated_version,
     ):
         log.info("index snapshot %s is for another database, curated version or code", key.location)

@@ -20,7 +20,6 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
@@ -28,6 +27,7 @@ from knowledge.errors import DatabaseUnusable
 from knowledge.store.connection import Conn, Dialect, Row, VersionCallback
 from knowledge.store.content_version import NOTIFY_CHANNEL
 from knowledge.store.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS, PG_MARKER
+from knowledge.store.pg_url import shown
 
 log = logging.getLogger(__name__)
 
@@ -80,18 +80,6 @@ def _rowcount(status: str) -> int:
     """asyncpg returns the command tag ("UPDATE 3", "INSERT 0 1"); its last word is the count."""
     last = status.rsplit(" ", 1)[-1]
     return int(last) if last.isdigit() else 0
-
-
-def redact(url: str) -> str:
-    """The URL without its password: safe for logs and `talksbot status`."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 literal keeps its brackets
-        host = f"[{host}]"
-    netloc = f"{parts.username or ''}@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 class PgConn:
@@ -196,7 +184,7 @@ class PostgresDatabase:
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self._pool = pool
         self._url = url
-        self.location = redact(url)
+        self.location = shown(url)
         self._callbacks: list[VersionCallback] = []
         self._listener: asyncio.Task[None] | None = None
         self._listening = asyncio.Event()
@@ -208,7 +196,9 @@ class PostgresDatabase:
         The pool's first connection does the inspection: one connection set-up
         at start, not two.
         """
-        location = redact(url)
+        # Read by the driver's rules first: a URL it cannot read is refused before any
+        # connection attempt, whose errors could quote pieces of it.
+        location = shown(url)
         try:
             pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_max, timeout=CONNECT_TIMEOUT)
         except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:

@@ -23,7 +23,7 @@ from knowledge.paths import curated_claims_file, seeds_dir
 from knowledge.store import Store
 from knowledge.store.build import ensure_built
 from knowledge.store.content_version import NOTIFY_CHANNEL, bump_version
-from knowledge.store.postgres import LISTENER_NAME, redact, to_numbered
+from knowledge.store.postgres import LISTENER_NAME, to_numbered
 from tests.conftest import fresh_location
 from tests.knowledge.store.raw import raw_fetch
 
@@ -68,11 +68,6 @@ async def two_stores(built: str) -> AsyncIterator[tuple[Store, Store]]:
 )
 def test_placeholders_are_numbered_only_outside_quotes(sql: str, numbered: str) -> None:
     assert to_numbered(sql) == numbered
-
-
-def test_the_location_never_shows_the_password() -> None:
-    assert redact("postgresql://bot:s3cret@db.internal:5433/talks") == "postgresql://bot@db.internal:5433/talks"
-    assert redact("postgresql://bot@db/talks") == "postgresql://bot@db/talks"
 
 
 # ---- content version ----------------------------------------------------------------------
