@@ -132,9 +132,7 @@ def slack_problems(payload: dict[str, Any]) -> list[str]:
             if len(block["text"]["text"]) > slimits.SECTION_TEXT_LIMIT:
                 problems.append("section text")
             fields = block.get("fields") or []
-            if len(fields) > slimits.SECTION_FIELDS or any(
-                len(f["text"]) > slimits.FIELD_TEXT_LIMIT for f in fields
-            ):
+            if len(fields) > slimits.SECTION_FIELDS or any(len(f["text"]) > slimits.FIELD_TEXT_LIMIT for f in fields):
                 problems.append("fields")
         elif block["type"] == "header" and len(block["text"]["text"]) > slimits.HEADER_TEXT_LIMIT:
             problems.append("header")
