@@ -23,10 +23,12 @@ import pytest
 from adapters.discord.editor import DiscordEditor
 from adapters.discord.markdown import inert
 from adapters.discord.poster import ChannelPoster
+from adapters.discord.render import sources_embed
 from bot.digest import DigestScope, build_digest
 from bot.outbox import OutboxWorker
 from bot.replies import DigestItem, DigestReply, DigestSection
 from bot.service import DigestDesk, OutboxDesk
+from knowledge.models import Source
 from tests.adapters.discord_fakes import (
     CHANNEL_ID,
     GUILD_ID,
@@ -255,6 +257,22 @@ async def test_hostile_text_reaches_every_discord_surface_inert(discord_bot: Dis
             assert not LIVE_FORMS.search(text), (request.path, LIVE_FORMS.findall(text), text)
     # The question's own echo (the public part anyone in the channel sees) is escaped too.
     assert answer["data"]["content"].startswith("**Q:** " + inert(question)[:100])
+
+
+def test_an_outlet_and_headline_a_moderator_typed_are_inert_in_sources() -> None:
+    """`talksbot ingest --outlet/--headline` text, shown by /sources (the outlet as a field name)."""
+    embed = sources_embed([Source(id="005_hostile", outlet=HOSTILE[:100], title=HOSTILE, url="https://ok.example/a")])
+    [field] = embed.fields
+    assert ESCAPED in (field.name or "") and ESCAPED in (field.value or "")
+    for text in (field.name or "", field.value or "", embed.title or ""):
+        assert not LIVE_FORMS.search(text), text
+
+
+async def test_an_error_quoting_what_was_typed_is_inert(discord_bot: DiscordHarness) -> None:
+    body = await discord_bot.response_to(discord_bot.payloads.command("claim", {"id": HOSTILE}))
+    content = body["data"]["content"]
+    assert content.startswith("There is no claim with id") and shows_escaped(body)
+    assert not LIVE_FORMS.search(content), content
 
 
 async def test_the_moderator_url_is_a_link_to_itself_only(discord_bot: DiscordHarness) -> None:

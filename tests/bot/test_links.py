@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from adapters.discord.render import claim_card_embed
 from adapters.discord.render import link as discord_link
+from adapters.slack.blocks import claim_blocks
 from adapters.slack.blocks import link as slack_link
 from bot import messages
 from bot.links import clean_url, shown_url
@@ -151,6 +153,15 @@ def test_the_cli_refuses_a_bad_url_with_exit_2_and_writes_nothing(
     assert _writes(db) == before
 
 
+def test_ingest_checks_its_url_before_opening_the_database(tmp_path: Path) -> None:
+    article = tmp_path / "005_followup.txt"
+    article.write_text("Putin and Trump spoke again about the talks in Riyadh on Friday, officials said.\n")
+    missing = tmp_path / "none.db"
+    done = talksbot(missing, "ingest", str(article), "--url", "https://example.org/a b")
+    assert done.returncode == 2 and done.stderr == f"talksbot: {messages.bad_url(messages.URL_HAS_SPACES)}\n"
+    assert not missing.exists()
+
+
 def test_the_cli_stores_and_shows_the_canonical_url(db: Path) -> None:
     typed = "https://Bücher.example/read|out"
     done = talksbot(db, "correct", CLAIM, "--text", "The call lasted 90 minutes.", "--reason", "R.", "--url", typed)
@@ -167,13 +178,6 @@ LEGACY = "https://ok.example>**[click](https://evil.example/x)** <@1> |<!channel
 
 
 def test_a_url_stored_before_the_checks_is_plain_text_everywhere() -> None:
-    # Discord: escaped text, not inside <…>; nothing in it live (see test_discord_inert for the reading).
-    shown = discord_link(LEGACY)
-    assert not shown.startswith("<") and "[click](" not in shown and "<@1>" not in shown
-    # Slack: escaped, not a <link|text>.
-    slack = slack_link(LEGACY)
-    assert "<" not in slack and ">" not in slack and "&lt;!channel&gt;" in slack
-    # The terminal: no escape sequence.
     view = ClaimView(
         claim_id=CLAIM,
         text="t",
@@ -181,7 +185,20 @@ def test_a_url_stored_before_the_checks_is_plain_text_everywhere() -> None:
         status="corrected",
         quotes=[],
         correction=Correction(text="t", reason="r", by="m", at=datetime(2025, 2, 14, tzinfo=UTC), url=LEGACY),
+        origin="moderator",
+        source_url=LEGACY,
     )
+    # Discord: escaped text, not inside <…>; nothing in it live (see test_discord_inert for the reading).
+    shown = discord_link(LEGACY)
+    assert not shown.startswith("<") and "[click](" not in shown and "<@1>" not in shown
+    description = claim_card_embed(ClaimCardReply(view)).description or ""
+    assert description.count(shown) == 2 and "<https://ok.example>" not in description
+    # Slack: escaped, not a <link|text>.
+    slack = slack_link(LEGACY)
+    assert "<" not in slack and ">" not in slack and "&lt;!channel&gt;" in slack
+    mrkdwn = json.dumps(claim_blocks(view))
+    assert mrkdwn.count(json.dumps(slack)[1:-1]) == 2 and "<https://ok.example" not in mrkdwn
+    # The terminal: no escape sequence.
     text = render(ClaimCardReply(view))
     assert "\x1b" not in text and "\x07" not in text and "Source: https://ok.example>" in text
 
