@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import messages
+from bot.permissions import Actor
 from bot.replies import DigestItem, DigestReply, DigestSection
-from knowledge.models import DigestAudience, Subscription
+from knowledge.models import DigestAudience, Place, Subscription
 
 if TYPE_CHECKING:
     from bot.service import TalksService
@@ -127,6 +128,21 @@ async def build_digest(
         DigestSection("Key claims", [DigestItem(text=v.text, claim_id=v.claim_id, quotes=v.quotes[:2]) for v in chosen])
     )
     return DigestReply(period_start=start, period_end=now, sections=sections, has_news=True)
+
+
+async def preview_digest(service: TalksService, actor: Actor, place: Place) -> DigestReply:
+    """What the channel at `place` would be posted now, for one person's eyes. Read-only.
+
+    A moderators' subscription shows readers' questions, so its preview does only
+    when `actor` may moderate (question text is for moderators, even in their own
+    channel); anyone else, and an unsubscribed channel, previews the public digest.
+    """
+    sub = await service.subscription(place.platform, place.channel_id or "")
+    audience: DigestAudience = sub.audience if sub else "public"
+    if audience == "moderators" and not service.may_moderate(actor):
+        audience = "public"
+    scope = DigestScope(place.platform, place.community_id, audience)
+    return await build_digest(service, since=None, now=service.clock(), scope=scope)
 
 
 def digest_json(reply: DigestReply) -> dict[str, Any]:

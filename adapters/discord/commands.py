@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord import messages as dmsg
-from adapters.discord.deps import PLATFORM, AdapterDeps
+from adapters.discord.deps import AdapterDeps
 from adapters.discord.editor import remember
 from adapters.discord.feedback import feedback_view
 from adapters.discord.permissions import actor_of, place_of
@@ -33,8 +33,8 @@ from adapters.discord.render import (
 )
 from adapters.discord.respond import Refused, report_error, send, within_deadline
 from bot import messages
-from bot.digest import DigestScope, build_digest
-from bot.replies import AnswerReply, NoAnswerReply
+from bot.digest import preview_digest
+from bot.replies import AnswerReply, DigestReply, NoAnswerReply
 from bot.subscriptions import timezone_choices
 from knowledge.models import DigestAudience, HistoryEntry
 
@@ -151,16 +151,11 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
 
     @digest.command(name="preview", description="Show, only to you, what this channel's digest would say")
     async def digest_preview(interaction: discord.Interaction) -> None:
-        place = place_of(interaction)
-        sub = await service.subscription(PLATFORM, place.channel_id or "")
-        audience: DigestAudience = sub.audience if sub else "public"
-        # Question text is for moderators only, even in a preview of their channel's digest.
-        if audience == "moderators" and not service.may_moderate(await actor_of(interaction, deps.moderator_role)):
-            audience = "public"
-        scope = DigestScope(PLATFORM, place.community_id, audience)
-        reply = await run(
-            interaction, build_digest(service, since=None, now=service.clock(), scope=scope), ephemeral=True
-        )
+        async def preview() -> DigestReply:
+            actor = await actor_of(interaction, deps.moderator_role)
+            return await preview_digest(service, actor, place_of(interaction))
+
+        reply = await run(interaction, preview(), ephemeral=True)
         await send(interaction, embeds=digest_embeds(reply), ephemeral=True)
 
     # ---- suggestions from everyone ----------------------------------------------------

@@ -17,19 +17,20 @@ from discord import app_commands
 from adapters.discord import messages as dmsg
 from adapters.discord.deps import AdapterDeps, deps_of
 from adapters.discord.permissions import actor_of
-from adapters.discord.render import choice_name, escape, shorten
+from adapters.discord.render import choice_name, detail_line, escape, shorten
 from adapters.discord.respond import Refused, report_error, send
 from bot import messages
+from bot.moderation_lines import queue_lines
+from bot.queue_actions import QueueAction, buttons_for, press
 from knowledge.models import QueueItem
 
 MAX_CHOICES = 25
 ITEMS_SHOWN = 5
 ITEM_TEXT_CHARS = 300
-DISMISS_REASON = "not in the articles"
-REJECT_REASON = "rejected from the queue listing"
+DETAIL_CHARS = 200
 TEMPLATE = r"tb:q:(?P<action>[dar]):(?P<item>\d{1,18})"
-ACTIONS = {"d": "dismiss", "a": "accept", "r": "reject"}
-LABELS = {"dismiss": "Dismiss", "accept": "Accept", "reject": "Reject"}
+# A custom id holds one letter per action (Discord allows 100 characters; old buttons must keep working).
+ACTIONS: dict[str, QueueAction] = {"d": "dismiss", "a": "accept", "r": "reject"}
 
 
 def queue_text(items: list[QueueItem]) -> str:
@@ -37,17 +38,10 @@ def queue_text(items: list[QueueItem]) -> str:
     if not items:
         return messages.QUEUE_EMPTY
     lines = []
-    for item in items[:ITEMS_SHOWN]:
-        head = f"**#{item.id} · {item.kind}** · asked {item.asked}× · since {item.first_at:%Y-%m-%d}"
-        lines.append(head)
-        lines.append(f"> {escape(shorten(item.text, ITEM_TEXT_CHARS))}")
-        if item.candidate:
-            c = item.candidate
-            lines.append(escape(messages.candidate_line(c.proposal, c.claim_id, c.similarity, c.source_id)))
-        if item.claim_ids:
-            lines.append("Claims: " + ", ".join(f"`{c}`" for c in item.claim_ids))
-        if item.communities:
-            lines.append("From: " + escape(shorten("; ".join(item.communities), 200)))
+    for q in map(queue_lines, items[:ITEMS_SHOWN]):
+        lines.append(f"**#{q.id} · {q.kind}** · asked {q.asked}× · since {q.since:%Y-%m-%d}")
+        lines.append(f"> {escape(shorten(q.text, ITEM_TEXT_CHARS))}")
+        lines += [detail_line(d, DETAIL_CHARS) for d in q.details]
     if len(items) > ITEMS_SHOWN:
         lines.append(dmsg.MORE_ITEMS.format(count=len(items) - ITEMS_SHOWN))
     return shorten("\n".join(lines), 2000)
@@ -56,13 +50,13 @@ def queue_text(items: list[QueueItem]) -> str:
 class QueueButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=TEMPLATE):
     """Dismiss an item, or accept / reject a suggestion or an ingest candidate, from the queue listing."""
 
-    def __init__(self, action: str, item_id: int) -> None:
+    def __init__(self, action: QueueAction, item_id: int) -> None:
         self.action = action
         self.item_id = item_id
         code = next(k for k, v in ACTIONS.items() if v == action)
         super().__init__(
             discord.ui.Button(
-                label=f"#{item_id} {LABELS[action]}",
+                label=f"#{item_id} {action.title()}",
                 style=discord.ButtonStyle.danger if action != "accept" else discord.ButtonStyle.success,
                 custom_id=f"tb:q:{code}:{item_id}",
             )
@@ -78,14 +72,7 @@ class QueueButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], te
         # Errors here bypass the command tree's handler, so they are reported the same way by hand.
         try:
             deps = deps_of(interaction)
-            actor = await actor_of(interaction, deps.moderator_role)
-            service = deps.service
-            if self.action == "dismiss":
-                await service.dismiss(actor, self.item_id, DISMISS_REASON)
-            else:
-                accept = self.action == "accept"
-                reason = None if accept else REJECT_REASON
-                await service.decide(actor, self.item_id, accept=accept, reason=reason)
+            await press(deps.service, await actor_of(interaction, deps.moderator_role), self.action, self.item_id)
             await send(interaction, content=dmsg.queue_done(self.action, self.item_id), ephemeral=True)
         except Exception as exc:
             await report_error(interaction, exc)
@@ -94,8 +81,7 @@ class QueueButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], te
 def queue_view(items: list[QueueItem]) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     for row, item in enumerate(items[:ITEMS_SHOWN]):
-        actions = ["accept", "reject"] if item.kind in ("suggestion", "candidate") else ["dismiss"]
-        for action in actions:
+        for action in buttons_for(item):
             button = QueueButton(action, item.id)
             button.row = row
             view.add_item(button)

@@ -158,6 +158,7 @@ def test_the_queue_in_the_terminal() -> None:
     )
 
 
+# A candidate's quote shows on every platform (chat listings used to leave it to the CLI).
 def test_the_queue_on_discord() -> None:
     assert queue_text(QUEUE) == (
         "**#4 · unanswered** · asked 3× · since 2025-02-14\n"
@@ -167,6 +168,7 @@ def test_the_queue_on_discord() -> None:
         "**#5 · candidate** · asked 1× · since 2025-02-14\n"
         "> Norway \\_reported\\_ herring.\n"
         "Proposed: new claim conflicting with call-x (similarity 0.50); quote from 005\\_followup\n"
+        "Quote: “Herring \\*catch\\* <b>”\n"
         "**#6 · suggestion** · asked 1× · since 2025-02-14\n"
         "> Should say 80\n"
         "Claims: `call-x`\n"
@@ -186,7 +188,8 @@ def test_the_queue_on_slack() -> None:
         "From: discord, News (1); slack, T_1 &lt;x&gt;",
         "*#5 · candidate* · asked 1× · since 2025-02-14\n"
         "> Norway _reported_ herring.\n"
-        "Proposed: new claim conflicting with call-x (similarity 0.50); quote from 005_followup",
+        "Proposed: new claim conflicting with call-x (similarity 0.50); quote from 005_followup\n"
+        "Quote: “Herring *catch* &lt;b&gt;”",
         "*#6 · suggestion* · asked 1× · since 2025-02-14\n> Should say 80\nClaims: `call-x`",
         "*#7 · candidate* · asked 1× · since 2025-02-14\n"
         "> Supports it\n"
