@@ -15,6 +15,7 @@ from adapters.discord import messages as dmsg
 from adapters.slack import messages as slack_messages
 from bot import messages
 from bot.permissions import Actor, ModerationPolicy
+from bot.queue_actions import DISMISS_REASON, REJECT_REASON
 from bot.service import TalksService
 from knowledge.models import Moderator, Place, QueueItem
 from tests.adapters.discord_fakes import GUILD_ID, MOD_PERMS, DiscordHarness, deps_options, discord_bot, fake_discord
@@ -25,8 +26,6 @@ __all__ = ["deps_options", "discord_bot", "fake_discord", "slack"]
 
 UNANSWERED = "What is the best borscht recipe?"
 CLAIM = "call-length-90-minutes"
-DISMISS_REASON = "not in the articles"
-REJECT_REASON = "rejected from the queue listing"
 READER = Actor(Moderator(platform="discord", user_id="42", name="reader", community_id=str(GUILD_ID)))
 
 
