@@ -1,8 +1,8 @@
 """The slash commands and the message menu: each callback is one core call and one reply.
 
 Parameter descriptions are what Discord's command picker shows, so they are
-written for the person typing. Permission checks run as `app_commands.check`s,
-before any work, and refuse with one ephemeral sentence via the tree's handler.
+written for the person typing. Moderator commands carry `@moderator_command`, a check that
+runs before any work and refuses with one ephemeral sentence via the tree's handler.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from adapters.discord import messages as dmsg
 from adapters.discord.deps import AdapterDeps
 from adapters.discord.editor import remember
 from adapters.discord.feedback import feedback_view
+from adapters.discord.moderators import moderator, moderator_command
 from adapters.discord.permissions import actor_of, place_of
 from adapters.discord.queue import build_queue_group
 from adapters.discord.render import (
@@ -62,12 +63,6 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
     async def answer(interaction: discord.Interaction, question: str) -> None:
         reply = await run(interaction, service.ask(question, place_of(interaction)), ephemeral=False)
         await send_answer(interaction, reply)
-
-    async def moderators_only(interaction: discord.Interaction) -> bool:
-        # The real decision is the core's; this check only refuses early, before any work.
-        if not service.may_moderate(await actor_of(interaction, deps.moderator_role)):
-            raise Refused(messages.NOT_MODERATOR)
-        return True
 
     async def claim_ids(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [
@@ -183,8 +178,6 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
 
     # ---- moderators -----------------------------------------------------------------
 
-    mod_permissions = discord.Permissions(manage_messages=True)
-
     @app_commands.command(name="correct", description="Moderators: correct a claim's wording everywhere it shows")
     @app_commands.describe(
         claim="The claim to correct (start typing its id or words)",
@@ -193,9 +186,7 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         url="Optional link to a source for the correction (http or https)",
     )
     @app_commands.autocomplete(claim=claim_ids)
-    @app_commands.default_permissions(mod_permissions)
-    @app_commands.guild_only()
-    @app_commands.check(moderators_only)
+    @moderator_command
     async def correct(
         interaction: discord.Interaction,
         claim: str,
@@ -203,8 +194,7 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         reason: app_commands.Range[str, 1, 500],
         url: app_commands.Range[str, 1, 500] | None = None,
     ) -> None:
-        actor = await actor_of(interaction, deps.moderator_role)
-        entry = await service.correct(actor, claim, text, reason, url)
+        entry = await service.correct(moderator(interaction), claim, text, reason, url)
         await confirm_moderated(interaction, "Corrected", entry)
 
     @app_commands.command(name="retract", description="Moderators: withdraw a claim so answers stop using it")
@@ -212,33 +202,27 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         claim="The claim to retract (start typing its id or words)", reason="Why: shown on the claim"
     )
     @app_commands.autocomplete(claim=claim_ids)
-    @app_commands.default_permissions(mod_permissions)
-    @app_commands.guild_only()
-    @app_commands.check(moderators_only)
+    @moderator_command
     async def retract(interaction: discord.Interaction, claim: str, reason: app_commands.Range[str, 1, 500]) -> None:
-        entry = await service.retract(await actor_of(interaction, deps.moderator_role), claim, reason)
+        entry = await service.retract(moderator(interaction), claim, reason)
         await confirm_moderated(interaction, "Retracted", entry)
 
     @app_commands.command(name="restore", description="Moderators: return a claim to the article's wording")
     @app_commands.describe(claim="The corrected or retracted claim to restore", reason="Optional: why")
     @app_commands.autocomplete(claim=claim_ids)
-    @app_commands.default_permissions(mod_permissions)
-    @app_commands.guild_only()
-    @app_commands.check(moderators_only)
+    @moderator_command
     async def restore(
         interaction: discord.Interaction, claim: str, reason: app_commands.Range[str, 1, 500] | None = None
     ) -> None:
-        entry = await service.restore(await actor_of(interaction, deps.moderator_role), claim, reason)
+        entry = await service.restore(moderator(interaction), claim, reason)
         await confirm_moderated(interaction, "Restored", entry)
 
     @app_commands.command(name="history", description="Moderators: every correction, retraction and restore of a claim")
     @app_commands.describe(claim="The claim (start typing its id or words)")
     @app_commands.autocomplete(claim=claim_ids)
-    @app_commands.default_permissions(mod_permissions)
-    @app_commands.guild_only()
-    @app_commands.check(moderators_only)
+    @moderator_command
     async def history(interaction: discord.Interaction, claim: str) -> None:
-        reply = await service.history(await actor_of(interaction, deps.moderator_role), claim)
+        reply = await service.history(moderator(interaction), claim)
         await send(interaction, embeds=[history_embed(reply)], ephemeral=True)
 
     async def confirm_moderated(interaction: discord.Interaction, action: str, entry: HistoryEntry) -> None:

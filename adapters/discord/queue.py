@@ -16,9 +16,10 @@ from discord import app_commands
 
 from adapters.discord import messages as dmsg
 from adapters.discord.deps import AdapterDeps, deps_of
+from adapters.discord.moderators import ModeratorGroup, moderator
 from adapters.discord.permissions import actor_of
 from adapters.discord.render import choice_name, detail_line, escape, shorten
-from adapters.discord.respond import Refused, report_error, send
+from adapters.discord.respond import report_error, send
 from bot import messages
 from bot.moderation_lines import queue_lines
 from bot.queue_actions import QueueAction, buttons_for, press
@@ -91,18 +92,10 @@ def queue_view(items: list[QueueItem]) -> discord.ui.View | None:
 def build_queue_group(deps: AdapterDeps, claim_ids: Any) -> app_commands.Group:
     """`/queue list|teach|undo|dismiss|accept|reject`, moderators only."""
     service = deps.service
-    group = app_commands.Group(
+    group = ModeratorGroup(
         name="queue",
         description="Moderators: unanswered questions, answers marked wrong, suggestions, ingest candidates",
-        default_permissions=discord.Permissions(manage_messages=True),
-        allowed_contexts=app_commands.AppCommandContext(guild=True),
     )
-
-    async def actor(interaction: discord.Interaction) -> Any:
-        found = await actor_of(interaction, deps.moderator_role)
-        if not service.may_moderate(found):
-            raise Refused(messages.NOT_MODERATOR)
-        return found
 
     async def items(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
         found = await actor_of(interaction, deps.moderator_role)
@@ -117,7 +110,7 @@ def build_queue_group(deps: AdapterDeps, claim_ids: Any) -> app_commands.Group:
 
     @group.command(name="list", description="Moderators: the oldest open review items, with buttons")
     async def list_items(interaction: discord.Interaction) -> None:
-        found = await service.queue(await actor(interaction))
+        found = await service.queue(moderator(interaction))
         view = queue_view(found)
         await send(interaction, content=queue_text(found), view=view, ephemeral=True)
 
@@ -125,20 +118,20 @@ def build_queue_group(deps: AdapterDeps, claim_ids: Any) -> app_commands.Group:
     @app_commands.describe(item="The queue item (pick from the list)", claim="The claim that answers it")
     @app_commands.autocomplete(item=items, claim=claim_ids)
     async def teach(interaction: discord.Interaction, item: int, claim: str) -> None:
-        taught = await service.teach(await actor(interaction), item, claim)
+        taught = await service.teach(moderator(interaction), item, claim)
         await send(interaction, content=dmsg.taught(taught.phrasing, taught.claim_id), ephemeral=True)
 
     @group.command(name="undo", description="Moderators: undo what was taught from a queue item")
     @app_commands.describe(item="The queue item number")
     async def undo(interaction: discord.Interaction, item: int) -> None:
-        undone = await service.unteach(await actor(interaction), item)
+        undone = await service.unteach(moderator(interaction), item)
         await send(interaction, content=dmsg.untaught(undone.phrasing, undone.claim_id), ephemeral=True)
 
     @group.command(name="dismiss", description="Moderators: close an item without changing any fact")
     @app_commands.describe(item="The queue item (pick from the list)", reason="Off-topic, not in the articles, abuse…")
     @app_commands.autocomplete(item=items)
     async def dismiss(interaction: discord.Interaction, item: int, reason: app_commands.Range[str, 1, 500]) -> None:
-        await service.dismiss(await actor(interaction), item, reason)
+        await service.dismiss(moderator(interaction), item, reason)
         await send(interaction, content=dmsg.queue_done("dismiss", item), ephemeral=True)
 
     @group.command(name="accept", description="Moderators: accept a suggested correction or an ingest candidate")
@@ -154,7 +147,7 @@ def build_queue_group(deps: AdapterDeps, claim_ids: Any) -> app_commands.Group:
         reason: app_commands.Range[str, 1, 500] | None = None,
         text: app_commands.Range[str, 1, 500] | None = None,
     ) -> None:
-        done = await service.decide(await actor(interaction), item, accept=True, reason=reason, text=text)
+        done = await service.decide(moderator(interaction), item, accept=True, reason=reason, text=text)
         reach = messages.reach_sentence((await service.reach(done.change_id)).queued) if done.change_id else ""
         await send(interaction, content=f"{dmsg.queue_done('accept', item)} {reach}".strip(), ephemeral=True)
 
@@ -162,7 +155,7 @@ def build_queue_group(deps: AdapterDeps, claim_ids: Any) -> app_commands.Group:
     @app_commands.describe(item="The suggestion or candidate (pick from the list)", reason="Why it is rejected")
     @app_commands.autocomplete(item=items)
     async def reject(interaction: discord.Interaction, item: int, reason: app_commands.Range[str, 1, 500]) -> None:
-        await service.decide(await actor(interaction), item, accept=False, reason=reason)
+        await service.decide(moderator(interaction), item, accept=False, reason=reason)
         await send(interaction, content=dmsg.queue_done("reject", item), ephemeral=True)
 
     return group
