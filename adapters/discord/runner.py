@@ -20,7 +20,7 @@ from collections.abc import Callable
 import aiohttp
 import discord
 
-from adapters.discord.client import INVITE_PERMISSIONS, INVITE_SCOPES, is_sharded, make_client
+from adapters.discord.client import INVITE_PERMISSIONS, INVITE_SCOPES, make_client
 from adapters.discord.deps import AdapterDeps
 from adapters.discord.shards import ShardPlan
 from adapters.lifecycle import NoTraceback, Stopped, retrying, stop_on_signals, unless_stopped
@@ -58,8 +58,8 @@ async def run_discord(settings: Settings) -> int:
     """Connect and serve until stopped. Writes: builds the database on first use."""
     settings.require("discord_token")
     token = reveal(settings.discord_token) or ""
-    sharded = is_sharded(settings.discord_sharded)
-    shards = ShardPlan.parse(settings.discord_shards) if settings.discord_shards else None
+    sharded = settings.discord_sharded
+    shards = ShardPlan.of(settings.discord_shards) if settings.discord_shards else None
     use_api_url(settings)
     _quiet_reconnects()
     log_moderation_scope(settings)

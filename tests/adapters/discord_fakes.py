@@ -181,6 +181,10 @@ class FakeDiscord:
                 return _json(BOT_USER)
             case "GET", ["oauth2", "applications", "@me"]:
                 return _json(_app_info())
+            case "GET", ["gateway", "bot"]:
+                # Asked only by an auto-sharded client: how many shards, and where to connect them.
+                limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+                return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
             case "POST", ["interactions", interaction_id, _token, "callback"]:
                 flags = (body.get("data") or {}).get("flags", 0) or 0
                 return _json(

@@ -11,7 +11,7 @@ import pytest
 import yarl
 from discord.gateway import DiscordWebSocket
 
-from adapters.discord.client import INVITE_PERMISSIONS, ShardedTalksClient, TalksClient, is_sharded, make_client
+from adapters.discord.client import INVITE_PERMISSIONS, ShardedTalksClient, TalksClient, make_client
 from adapters.discord.deps import AdapterDeps
 from adapters.discord.runner import run_discord, sync_commands
 from adapters.main import main
@@ -101,19 +101,6 @@ async def test_no_privileged_intents_and_sharding_by_setting(service: TalksServi
     assert not (client.intents.members or client.intents.presences or client.intents.message_content)
     assert client.allowed_mentions is not None and client.allowed_mentions.to_dict() == {"parse": []}
     assert isinstance(make_client(AdapterDeps(service=service), sharded=True), ShardedTalksClient)
-
-
-@pytest.mark.parametrize(
-    ("value", "sharded"),
-    [(None, False), ("", False), ("0", False), ("1", True), ("true", True), ("1500", False), ("2500", True)],
-)
-def test_sharded_setting(value: str | None, sharded: bool) -> None:
-    assert is_sharded(value) is sharded
-
-
-def test_a_bad_sharded_setting_is_refused() -> None:
-    with pytest.raises(BadInput, match="TALKSBOT_DISCORD_SHARDED"):
-        is_sharded("lots")
 
 
 async def test_run_connects_without_privileged_intents_and_answers_gateway_interactions(
