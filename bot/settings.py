@@ -134,9 +134,6 @@ class Settings(BaseSettings):
         "TALKSBOT_DISCORD_SHARDS",
         "the shards this process runs, e.g. `0-3/8` (shards 0 to 3 of 8; see Running at scale)",
     )
-    discord_api_url: str | None = _env(
-        "TALKSBOT_DISCORD_API_URL", "Discord REST base URL override (tests, proxies)", shown="Discord's"
-    )
     slack_bot_token: SecretStr | None = _env("SLACK_BOT_TOKEN", "Slack bot token, `xoxb-…`")
     slack_app_token: SecretStr | None = _env("SLACK_APP_TOKEN", "app-level token `xapp-…`: selects Socket Mode")
     slack_signing_secret: SecretStr | None = _env("SLACK_SIGNING_SECRET", "verifies Slack's HTTP requests (`--http`)")
@@ -228,7 +225,7 @@ class Settings(BaseSettings):
                 raise ValueError(f"entry {position} is not a Slack user id (U… or W…)")
         return ids
 
-    @field_validator("discord_api_url", "slack_api_url", mode="before")
+    @field_validator("slack_api_url", mode="before")
     @classmethod
     def _url(cls, value: Any) -> str | None:
         text = str(value).strip() if value is not None else ""

@@ -40,12 +40,6 @@ def is_transient(exc: BaseException) -> bool:
     )
 
 
-def use_api_url(settings: Settings) -> None:
-    """Point discord.py's REST calls at TALKSBOT_DISCORD_API_URL (a proxy, or a test's loopback fake)."""
-    if settings.discord_api_url:
-        discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
-
-
 def _quiet_reconnects() -> None:
     # discord.py logs every reconnect attempt with a full traceback: one line says as much.
     for name in ("discord.client", "discord.shard"):
@@ -60,7 +54,6 @@ async def run_discord(settings: Settings) -> int:
     token = reveal(settings.discord_token) or ""
     sharded = settings.discord_sharded
     shards = ShardPlan.of(settings.discord_shards) if settings.discord_shards else None
-    use_api_url(settings)
     _quiet_reconnects()
     log_moderation_scope(settings)
     if shards is not None:
@@ -95,7 +88,6 @@ async def sync_commands(settings: Settings, guild_id: int | None = None, *, echo
     """Publish the command definitions globally, or to one guild (instant there, handy while testing)."""
     settings.require("discord_token")
     token = reveal(settings.discord_token) or ""
-    use_api_url(settings)
     async with open_service(settings, build=False) as service:
         # Syncing sends definitions only; the service is never asked anything here.
         deps = AdapterDeps(service=service, moderator_role=settings.discord_moderator_role)

@@ -128,3 +128,17 @@ async def test_run_connects_without_privileged_intents_and_answers_gateway_inter
             await running
     # Commands are published only by `talksbot discord sync`, never on connect.
     assert not fake_discord.find("PUT", "/commands")
+
+
+async def test_the_product_never_moves_discord_py_s_api_address(
+    fake_discord: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # TALKSBOT_DISCORD_API_URL used to reassign discord.http.Route.BASE, a library global; only the
+    # test harness does that now (tests/adapters/discord_fakes.py says why), so a leftover is inert.
+    harness_base = discord.http.Route.BASE
+    monkeypatch.setenv("TALKSBOT_DB", str(tmp_path / "t.db"))
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    monkeypatch.setenv("TALKSBOT_DISCORD_API_URL", "http://127.0.0.1:9/api/v10")
+    assert await sync_commands(Settings.from_env(env_file=None), guild_id=GUILD_ID, echo=lambda _: None) == 0
+    assert harness_base == discord.http.Route.BASE
+    assert fake_discord.find("PUT", f"/guilds/{GUILD_ID}/commands")

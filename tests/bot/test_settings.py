@@ -66,7 +66,7 @@ def test_env_example_names_only_known_variables() -> None:
         ("TALKSBOT_DISCORD_SHARDS", "١/٨"),  # other scripts' digits
         ("TALKSBOT_DISCORD_SHARDS", "0/" + "9" * 5000),
         ("TALKSBOT_SLACK_API_URL", "ftp://example.org"),
-        ("TALKSBOT_DISCORD_API_URL", "localhost:9"),
+        ("TALKSBOT_SLACK_API_URL", "localhost:9"),
         ("TALKSBOT_MODERATOR_USERS", "discord:1234"),  # too short for a snowflake
         ("TALKSBOT_MODERATOR_USERS", "slack:u0123abcd"),  # Slack ids are upper case
         ("TALKSBOT_MODERATOR_USERS", "slack:T0123ABCD"),  # a team id where a user id belongs
