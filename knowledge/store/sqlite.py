@@ -157,8 +157,7 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
         return
     # BEGIN IMMEDIATE takes the write lock first, so two processes opening a new
     # file at once apply each migration exactly once: the loser re-reads the version.
-    await conn.execute("BEGIN IMMEDIATE")
-    try:
+    async with atomic(conn):
         current = await schema_version(conn)
         if current > LATEST_VERSION:
             raise DatabaseUnusable("the database was written by a newer talksbot; upgrade talksbot.")
@@ -178,9 +177,26 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
                 (migration.number, migration.name, datetime.now(UTC).isoformat()),
             )
             await conn.execute(f"PRAGMA user_version = {migration.number}")
+
+
+@asynccontextmanager
+async def atomic(conn: aiosqlite.Connection) -> AsyncIterator[None]:
+    """BEGIN IMMEDIATE … COMMIT as one unit (sqlite-utils' `atomic()` discipline).
+
+    COMMIT runs inside the `try`: when it fails (a deferred foreign key, a full
+    disk) the transaction is still open and must be rolled back, or the single
+    writer would answer every later BEGIN with "cannot start a transaction within
+    a transaction" until restart. ROLLBACK runs only while a transaction is open:
+    some errors end it themselves (`INSERT OR ROLLBACK`, SQLITE_FULL), and a second
+    ROLLBACK would fail and hide the error that matters. The error is re-raised.
+    """
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
         await conn.execute("COMMIT")
     except BaseException:
-        await conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            await conn.execute("ROLLBACK")
         raise
 
 
@@ -278,14 +294,8 @@ class SqliteDatabase:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Conn]:
-        async with self._lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._writer
-            except BaseException:
-                await self._writer.execute("ROLLBACK")
-                raise
-            await self._writer.execute("COMMIT")
+        async with self._lock, atomic(self._writer.raw):
+            yield self._writer
 
     @asynccontextmanager
     async def reading(self, *, snapshot: bool = True) -> AsyncIterator[Conn]:
@@ -299,6 +309,7 @@ class SqliteDatabase:
             try:
                 yield conn
             finally:
-                await conn.execute("COMMIT")
+                if conn.raw.in_transaction:  # a reader left inside a transaction could never BEGIN again
+                    await conn.execute("COMMIT")
         finally:
             self._readers.put_nowait(conn)
