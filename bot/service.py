@@ -54,6 +54,7 @@ from knowledge.models import (
     ClaimState,
     DigestAudience,
     DigestRun,
+    DigestRunRecord,
     HistoryEntry,
     Moderator,
     Place,
@@ -811,7 +812,9 @@ class TalksService:
         states = await self._store.claims.load_states(await self._store.candidates.exported_claim_ids())
         claims = [s.claim for s in states]
         used = {q.source_id for c in claims for q in c.quotes}
-        articles = [(sid, text) for sid, text in await self._store.candidates.ingested_articles() if sid in used]
+        articles = [
+            (a.source_id, a.text) for a in await self._store.candidates.ingested_articles() if a.source_id in used
+        ]
         return claims_toml(claims), articles
 
     # ---- at most once across processes --------------------------------------------
@@ -868,7 +871,7 @@ class TalksService:
     async def wrong_reports(self, since: datetime, platform: str, community_id: str | None) -> list[tuple[str, int]]:
         """Read-only: (claim id, count) of one community's "wrong" verdicts since `since`."""
         rows = await self._store.activity.feedback_since(since, platform, community_id)
-        return [(cid, n) for cid, verdict, n in rows if verdict == "wrong"]
+        return [(f.claim_id, f.count) for f in rows if f.verdict == "wrong"]
 
     async def claim_digest_run(
         self, platform: str, channel_id: str, local_date: str, worker: str, lease: timedelta
@@ -885,7 +888,7 @@ class TalksService:
             run, ok=ok, final=final, error=error, now=self.clock(), period_start=period_start
         )
 
-    async def digest_runs(self, platform: str, channel_id: str) -> list[tuple[str, str, int]]:
+    async def digest_runs(self, platform: str, channel_id: str) -> list[DigestRunRecord]:
         return await self._store.digests.runs(platform, channel_id)
 
     # ---- posted messages and their updates (the outbox) ---------------------------------
@@ -1032,23 +1035,11 @@ class TalksService:
             "sources": len(self._sources),
             "open_suggestions": await self._store.suggestions.count_open(),
             "moderation": self.policy.describe(),
-            "digests": [
-                {
-                    "platform": p,
-                    "channel_id": c,
-                    "local_date": d,
-                    "status": st,
-                    "attempts": a,
-                }
-                for p, c, d, st, a in await self._store.digests.last_runs()
-            ],
+            "digests": [r.model_dump() for r in await self._store.digests.last_runs()],
             "subscriptions": [s.model_dump(mode="json") for s in await self._store.digests.subscriptions()],
             "posted_messages": await self._store.posted.count(),
             "outbox": await self._store.outbox.counts(),
-            "outbox_failures": [
-                {"id": i, "platform": p, "claim_id": c, "error": e}
-                for i, p, c, e in await self._store.outbox.failures()
-            ],
+            "outbox_failures": [f.model_dump() for f in await self._store.outbox.failures()],
         }
 
 

@@ -215,6 +215,31 @@ class DigestRun(BaseModel):
     since: datetime | None = None
 
 
+class DigestRunRecord(BaseModel):
+    """A digest run as the store recorded it (for `talksbot status` and the scheduler's checks)."""
+
+    platform: str
+    channel_id: str
+    local_date: str
+    status: Literal["claimed", "posted", "failed"]
+    attempts: int
+
+
+class FeedbackCount(BaseModel):
+    """How many readers gave one verdict on one claim."""
+
+    claim_id: str
+    verdict: Literal["helpful", "wrong"]
+    count: int
+
+
+class IngestedArticle(BaseModel):
+    """An article added with `talksbot ingest`: its source id and its raw text, as stored."""
+
+    source_id: str
+    text: str
+
+
 ProposalKind = Literal["supports", "conflicts", "new"]
 
 

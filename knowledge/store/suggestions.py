@@ -12,14 +12,16 @@ from datetime import datetime
 from knowledge.errors import BadInput, NotFound
 from knowledge.models import HistoryEntry, Moderator, Suggestion, community_label
 from knowledge.store.claim_rows import claim_exists
+from knowledge.store.columns import Columns, timestamp
 from knowledge.store.connection import Database, Row, fetchval
 from knowledge.store.content_version import bump_version, lock_content
 from knowledge.store.moderation import insert_action
 from knowledge.store.outbox import enqueue_for_change
 
-_COLUMNS = (
+_SUGGESTION = Columns(
     "id, claim_id, text, reason, platform, community_id, community_name, user_id, user_name, at, status, "
-    "decided_by, decided_at, decision_reason"
+    "decided_by, decided_at, decision_reason",
+    convert={"at": timestamp, "decided_at": timestamp},
 )
 
 
@@ -54,7 +56,7 @@ class SuggestionStore:
                 raise BadInput(f"You have made {per_window} suggestions recently; please wait a while.")
             row = await conn.fetchone(
                 "INSERT INTO suggestions (claim_id, text, reason, platform, community_id, community_name, user_id, "
-                f"user_name, at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING {_COLUMNS}",
+                f"user_name, at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING {_SUGGESTION.select}",
                 (
                     claim_id,
                     text,
@@ -68,20 +70,21 @@ class SuggestionStore:
                 ),
             )
             assert row is not None
+            suggestion = _suggestion(row)
             await conn.execute(
                 "INSERT INTO queue_items (kind, group_key, text, claim_ids, suggestion_id, communities, first_at, "
                 "last_at) VALUES ('suggestion', ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    f"suggestion {row[0]}",
+                    f"suggestion {suggestion.id}",
                     text,
                     json.dumps([claim_id]),
-                    row[0],
+                    suggestion.id,
                     json.dumps([_community_of(by)]),
                     at.isoformat(),
                     at.isoformat(),
                 ),
             )
-        return _suggestion(row)
+        return suggestion
 
     async def decide(
         self, suggestion_id: int, *, accept: bool, by: Moderator, at: datetime, reason: str | None
@@ -91,7 +94,7 @@ class SuggestionStore:
         (recorded with `reason`) an open suggestion, and close its queue item."""
         async with self._db.transaction() as conn:
             await lock_content(conn)  # two moderators deciding at once: the second sees it decided
-            row = await conn.fetchone(f"SELECT {_COLUMNS} FROM suggestions WHERE id = ?", (suggestion_id,))
+            row = await conn.fetchone(f"SELECT {_SUGGESTION.select} FROM suggestions WHERE id = ?", (suggestion_id,))
             if row is None:
                 raise NotFound(f"There is no suggestion #{suggestion_id}.")
             suggestion = _suggestion(row)
@@ -128,14 +131,16 @@ class SuggestionStore:
     async def get(self, suggestion_id: int) -> Suggestion | None:
         """Read-only."""
         async with self._db.reading() as conn:
-            row = await conn.fetchone(f"SELECT {_COLUMNS} FROM suggestions WHERE id = ?", (suggestion_id,))
+            row = await conn.fetchone(f"SELECT {_SUGGESTION.select} FROM suggestions WHERE id = ?", (suggestion_id,))
         return _suggestion(row) if row else None
 
     async def list(self, status: str | None = "open", limit: int = 100) -> list[Suggestion]:
         """Read-only: suggestions (open ones by default), oldest first."""
         where, args = ("", ()) if status is None else (" WHERE status = ?", (status,))
         async with self._db.reading() as conn:
-            rows = await conn.fetchall(f"SELECT {_COLUMNS} FROM suggestions{where} ORDER BY id LIMIT ?", (*args, limit))
+            rows = await conn.fetchall(
+                f"SELECT {_SUGGESTION.select} FROM suggestions{where} ORDER BY id LIMIT ?", (*args, limit)
+            )
         return [_suggestion(r) for r in rows]
 
     async def count_open(self) -> int:
@@ -148,15 +153,12 @@ def _community_of(by: Moderator) -> str:
 
 
 def _suggestion(r: Row) -> Suggestion:
-    return Suggestion(
-        id=r[0],
-        claim_id=r[1],
-        text=r[2],
-        reason=r[3],
-        by=Moderator(platform=r[4], community_id=r[5], community_name=r[6], user_id=r[7], name=r[8]),
-        at=datetime.fromisoformat(r[9]),
-        status=r[10],
-        decided_by=r[11],
-        decided_at=datetime.fromisoformat(r[12]) if r[12] else None,
-        decision_reason=r[13],
+    v = _SUGGESTION.read(r)
+    by = Moderator(
+        platform=v.pop("platform"),
+        community_id=v.pop("community_id"),
+        community_name=v.pop("community_name"),
+        user_id=v.pop("user_id"),
+        name=v.pop("user_name"),
     )
+    return Suggestion(**v, by=by)
