@@ -50,6 +50,7 @@ from knowledge.articles.reading import read_article
 from knowledge.articles.sources import Seed, load_seeds
 from knowledge.errors import BadInput, NotFound, PermissionDenied
 from knowledge.models import (
+    MODERATOR_IMPORTANCE,
     Claim,
     ClaimState,
     DigestAudience,
@@ -795,7 +796,7 @@ class TalksService:
                 topic=cand.topic,
                 entities=cand.entities,
                 said_by=cand.said_by,
-                importance=2,
+                importance=MODERATOR_IMPORTANCE,
                 conflicts=linked,
                 quotes=[cand.quote],
                 origin="moderator",

@@ -53,6 +53,12 @@ class Quote(BaseModel):
     quote: str
 
 
+# The importance of a claim made by moderators (added, or accepted from an ingested
+# article): no curator ranked it, so it gets the ranking prior's neutral point
+# (`knowledge.answering.index`: 1 + prior × (importance − 3)), the curated median.
+MODERATOR_IMPORTANCE = 3
+
+
 class Claim(BaseModel):
     """One checkable statement with the quotes that support it."""
 
