@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from knowledge import messages
 from knowledge.errors import NotFound
 from knowledge.models import FeedbackCount, Place, QuestionStats
 from knowledge.store.columns import Columns
@@ -94,7 +95,7 @@ class ActivityStore:
                 (question_id, place.platform),
             )
             if row is None or claim_id not in json.loads(row[0]):
-                raise NotFound(claim_id)
+                raise NotFound(messages.unknown_claim(claim_id))
             await conn.execute(
                 "INSERT INTO feedback (at, platform, user_id, question_id, claim_id, verdict, community_id) "
                 "VALUES (?,?,?,?,?,?,?) ON CONFLICT (platform, user_id, question_id, claim_id) DO UPDATE SET "

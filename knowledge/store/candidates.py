@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from knowledge import messages
 from knowledge.articles.curated import quote_problems
 from knowledge.articles.ingest import Proposal
 from knowledge.articles.reading import read_article
@@ -45,7 +46,7 @@ class DuplicateArticle(BadInput):
 
     def __init__(self, source_id: str) -> None:
         self.source_id = source_id
-        super().__init__(f"This article is already stored as source {source_id}; nothing was written.")
+        super().__init__(messages.duplicate_article(source_id))
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class CandidateStore:
                 source = source.model_copy(update={"id": f"{source.id}_{sha256[:16]}"})
                 proposals = [_moved(p, source.id) for p in proposals]
                 if await conn.fetchone("SELECT 1 FROM sources WHERE id = ?", (source.id,)) is not None:
-                    raise BadInput(f"A source named {source.id} already exists; rename the file.")
+                    raise BadInput(messages.source_name_taken(source.id))
             await conn.execute(
                 "INSERT INTO sources (id, outlet, title, date, url, dateline, sha256, opening, body, origin, "
                 "added_by, added_at) VALUES (?,?,?,?,?,?,?,?,?,'ingested',?,?)",
@@ -141,7 +142,7 @@ class CandidateStore:
             await lock_content(conn)
             row = await conn.fetchone(f"SELECT {_CANDIDATE.select} FROM candidates WHERE item_id = ?", (item_id,))
             if row is None:
-                raise NotFound(f"Queue item #{item_id} is not an ingest candidate.")
+                raise NotFound(messages.not_a_candidate(item_id))
             cand = _candidate(row)
             await _verify(conn, cand.quote)
             reason = f"accepted ingest candidate #{item_id} ({cand.proposal}, source {cand.source_id})"
@@ -149,7 +150,7 @@ class CandidateStore:
             if claim is None:
                 target = cand.claim_id or ""
                 if not await claim_exists(conn, target):
-                    raise BadInput(f"Claim “{target}” no longer exists; accept with a new text instead.")
+                    raise BadInput(messages.candidate_claim_gone(target))
                 q = cand.quote
                 await conn.execute(
                     'INSERT INTO quotes (claim_id, position, source_id, start, "end", quote, item_id) '
@@ -181,7 +182,7 @@ class CandidateStore:
         async with self._db.transaction() as conn:
             await lock_content(conn)
             if await conn.fetchone("SELECT 1 FROM candidates WHERE item_id = ?", (item_id,)) is None:
-                raise NotFound(f"Queue item #{item_id} is not an ingest candidate.")
+                raise NotFound(messages.not_a_candidate(item_id))
             await close_item(conn, item_id, "rejected", by, at, reason)
 
     async def exported_claim_ids(self) -> list[str]:
@@ -201,11 +202,11 @@ async def _verify(conn: Conn, quote: Quote) -> None:
     """The quote must still be verbatim at its offsets in the stored text, off boilerplate and footnotes."""
     row = await conn.fetchone("SELECT body FROM sources WHERE id = ?", (quote.source_id,))
     if row is None or row[0] is None:
-        raise BadInput(f"The article {quote.source_id} is not stored; ingest it again.")
+        raise BadInput(messages.article_not_stored(quote.source_id))
     seed = Seed(Source(id=quote.source_id), read_article(quote.source_id, row[0]))
     problems = quote_problems("candidate", quote, {quote.source_id: seed})
     if problems:
-        raise BadInput(f"The candidate's quote no longer checks out: {problems[0]}.")
+        raise BadInput(messages.quote_no_longer_checks_out(problems[0]))
 
 
 async def _free_id(conn: Conn, wanted: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from knowledge import messages
 from knowledge.errors import BadInput, NotFound
 from knowledge.history import derive_state
 from knowledge.models import Action, Claim, HistoryEntry, Moderator
@@ -107,12 +108,12 @@ class ModerationStore:
         async with self._db.transaction() as conn:
             await lock_content(conn)  # the status check below must still hold at commit
             if not await claim_exists(conn, claim_id):
-                raise NotFound(claim_id)
+                raise NotFound(messages.unknown_claim(claim_id))
             if allowed_from is not None:
                 rows = await select_history(conn, " WHERE claim_id = ?", (claim_id,))
                 status = derive_state(Claim(id=claim_id, text="", topic=""), rows).status
                 if status not in allowed_from:
-                    raise BadInput(f"Claim “{claim_id}” is {status}; nothing to {action}.")
+                    raise BadInput(messages.nothing_to(claim_id, status, action))
             entry = await insert_action(conn, claim_id, action, by, at, text, reason, url)
             version = await bump_version(conn, [claim_id])
             # Same transaction: the change and the updates of messages already showing the claim
@@ -125,7 +126,7 @@ class ModerationStore:
         async with self._db.transaction() as conn:
             await lock_content(conn)
             if await claim_exists(conn, claim.id):
-                raise BadInput(f"A claim with id “{claim.id}” already exists.")
+                raise BadInput(messages.claim_exists(claim.id))
             await write_claims(conn, [claim], at)
             await write_conflicts(conn, [claim])
             entry = await insert_action(conn, claim.id, "add", by, at, claim.text, reason, claim.source_url)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from knowledge import messages
 from knowledge.errors import BadInput, NotFound
 from knowledge.models import HistoryEntry, Moderator, QueueItem, QueueKind, TaughtPhrasing
 from knowledge.store.claim_rows import claim_exists
@@ -112,7 +113,7 @@ class QueueStore:
         async with self._db.transaction() as conn:
             await lock_content(conn)
             if not await claim_exists(conn, claim_id):
-                raise NotFound(claim_id)
+                raise NotFound(messages.unknown_claim(claim_id))
             if item_id:
                 await close_item(conn, item_id, "taught", by, at, f"taught {claim_id}")
             row = await conn.fetchone(
@@ -134,7 +135,7 @@ class QueueStore:
                 (taught_id,),
             )
             if row is None:
-                raise BadInput(f"There is no taught phrasing #{taught_id} to undo.")
+                raise BadInput(messages.unknown_taught(taught_id))
             found = _UNDOABLE.read(row)
             item_id = found.pop("item_id")
             taught = TaughtPhrasing(**found)
@@ -181,8 +182,8 @@ async def close_item(conn: Conn, item_id: int, status: str, by: Moderator, at: d
     if n == 0:
         exists = await conn.fetchone("SELECT status FROM queue_items WHERE id = ?", (item_id,))
         if exists is None:
-            raise NotFound(f"There is no queue item #{item_id}.")
-        raise BadInput(f"Queue item #{item_id} is already {exists[0]}.")
+            raise NotFound(messages.unknown_item(item_id))
+        raise BadInput(messages.item_closed(item_id, exists[0]))
 
 
 def _item(r: Row) -> QueueItem:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from knowledge import messages
 from knowledge.errors import BadInput, NotFound
 from knowledge.models import HistoryEntry, Moderator, Suggestion, community_label
 from knowledge.store.claim_rows import claim_exists
@@ -32,7 +33,8 @@ class SuggestionStore:
     async def add(
         self, claim_id: str, text: str, reason: str, by: Moderator, at: datetime, *, per_window: int, since: datetime
     ) -> Suggestion:
-        """Writes one open suggestion, unless `by` already made `per_window` since `since`.
+        """Writes one open suggestion, unless `by` already made `per_window` after `since`
+        (then BadInput states the limit and when the next one fits).
 
         The limit is checked inside the same transaction as the insert, so two
         quick presses cannot both slip under it.
@@ -45,15 +47,17 @@ class SuggestionStore:
                     "SELECT pg_advisory_xact_lock(hashtext(?))", (f"suggest:{by.platform}:{by.user_id}",)
                 )
             if not await claim_exists(conn, claim_id):
-                raise NotFound(claim_id)
-            recent = await fetchval(
-                conn,
-                "SELECT count(*) FROM suggestions WHERE platform = ? AND user_id = ? AND at >= ?",
+                raise NotFound(messages.unknown_claim(claim_id))
+            recent = await conn.fetchone(
+                # `at > since`: a suggestion leaves the window exactly when the wait below ends.
+                "SELECT count(*), min(at) FROM suggestions WHERE platform = ? AND user_id = ? AND at > ?",
                 (by.platform, by.user_id, since.isoformat()),
-                default=0,
             )
-            if int(recent) >= per_window:
-                raise BadInput(f"You have made {per_window} suggestions recently; please wait a while.")
+            if recent is not None and int(recent[0]) >= per_window:
+                # The oldest suggestion in the window leaves it first: then one more fits.
+                window = at - since
+                wait = datetime.fromisoformat(recent[1]) + window - at
+                raise BadInput(messages.suggestion_limit(per_window, window, wait))
             row = await conn.fetchone(
                 "INSERT INTO suggestions (claim_id, text, reason, platform, community_id, community_name, user_id, "
                 f"user_name, at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING {_SUGGESTION.select}",
@@ -96,10 +100,10 @@ class SuggestionStore:
             await lock_content(conn)  # two moderators deciding at once: the second sees it decided
             row = await conn.fetchone(f"SELECT {_SUGGESTION.select} FROM suggestions WHERE id = ?", (suggestion_id,))
             if row is None:
-                raise NotFound(f"There is no suggestion #{suggestion_id}.")
+                raise NotFound(messages.unknown_suggestion(suggestion_id))
             suggestion = _suggestion(row)
             if suggestion.status != "open":
-                raise BadInput(f"Suggestion #{suggestion_id} is already {suggestion.status}.")
+                raise BadInput(messages.suggestion_decided(suggestion_id, suggestion.status))
             status = "accepted" if accept else "rejected"
             await conn.execute(
                 "UPDATE suggestions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ?",
