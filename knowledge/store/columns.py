@@ -69,6 +69,7 @@ class Columns:
             if len(row) != len(self.names):
                 raise ValueError(f"the row has no {len(self.names)} columns from column {start}")
         out = dict(zip(self.names, row, strict=False))  # lengths checked above: the load path reads 10⁵ rows
-        for name, convert in self._convert.items():
-            out[name] = convert(out[name])
+        if self._convert:
+            for name, convert in self._convert.items():
+                out[name] = convert(out[name])
         return out
