@@ -307,7 +307,6 @@ class SqliteDatabase:
             try:
                 yield conn
             finally:
-                if conn.raw.in_transaction:  # a reader left inside a transaction could never BEGIN again
-                    await conn.execute("COMMIT")
+                await conn.execute("COMMIT")
         finally:
             self._readers.put_nowait(conn)
