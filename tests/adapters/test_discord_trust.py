@@ -205,7 +205,7 @@ async def test_a_suggestion_is_stored_answered_privately_limited_and_never_shown
         discord_bot.payloads.command("suggest", suggestion("One too many."), user_id=42)
     )
     assert sixth["data"]["flags"] & EPHEMERAL
-    assert "suggestions recently" in sixth["data"]["content"]
+    assert sixth["data"]["content"] == "You can make 5 suggestions an hour; try again in 60 minutes."
     waiting = await discord_bot.service.open_suggestions(OPERATOR)
     assert [s.text for s in waiting] == [f"The call lasted {n} hours." for n in range(1, SUGGESTIONS_PER_HOUR + 1)]
     assert {(s.by.platform, s.by.community_id, s.by.user_id) for s in waiting} == {("discord", str(GUILD_ID), "42")}

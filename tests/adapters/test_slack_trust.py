@@ -150,7 +150,7 @@ async def test_a_suggestion_is_stored_answered_privately_limited_and_never_shown
 
     sixth = await slack.command(f"suggest {slack.top} One too many. | again")
     assert sixth.data["response_type"] == "ephemeral"
-    assert "suggestions recently" in sixth.data["text"]
+    assert sixth.data["text"] == "You can make 5 suggestions an hour; try again in 60 minutes."
 
     waiting = await slack.service.open_suggestions(OPERATOR)
     assert [(s.claim_id, s.text, s.reason) for s in waiting] == [
