@@ -101,12 +101,6 @@ class CandidateStore:
             items = [await _insert_candidate(conn, p, at) for p in proposals]
         return source.model_copy(update={"origin": "ingested"}), items
 
-    async def article_text(self, source_id: str) -> str | None:
-        """Read-only: an ingested article's raw text (None for seeds and unknown ids)."""
-        async with self._db.reading(snapshot=False) as conn:
-            row = await conn.fetchone("SELECT body FROM sources WHERE id = ?", (source_id,))
-        return row[0] if row else None
-
     async def ingested_articles(self) -> list[tuple[str, str]]:
         """Read-only: (source id, raw text) of every ingested article."""
         async with self._db.reading() as conn:

@@ -145,14 +145,6 @@ class QueueStore:
             version = await bump_version(conn, [row[1]])
         return TaughtPhrasing(id=row[0], claim_id=row[1], phrasing=row[2], key=row[3]), version
 
-    async def taught(self) -> list[TaughtPhrasing]:
-        """Read-only: every phrasing in force."""
-        async with self._db.reading() as conn:
-            rows = await conn.fetchall(
-                "SELECT id, claim_id, phrasing, group_key FROM taught_phrasings WHERE undone_at IS NULL ORDER BY id"
-            )
-        return [TaughtPhrasing(id=r[0], claim_id=r[1], phrasing=r[2], key=r[3]) for r in rows]
-
     async def taught_for_item(self, item_id: int) -> TaughtPhrasing | None:
         async with self._db.reading() as conn:
             row = await conn.fetchone(
