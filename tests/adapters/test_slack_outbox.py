@@ -203,7 +203,7 @@ async def test_a_note_retried_after_slack_posted_it_is_not_posted_twice(slack: S
     posted = await post_digest(slack)
     await in_other_process(slack.service.location, "correct", slack.top, "--text", NEW_TEXT, "--reason", REASON)
     editor = LostAnswerEditor(editor_client(BOT_TOKEN, slack.fake.base_url))
-    w = OutboxWorker(slack.service, "slack", editor, worker="w1", lease=LEASE, sleep=_no_sleep)
+    w = OutboxWorker(OutboxDesk(slack.service), "slack", editor, worker="w1", lease=LEASE, sleep=_no_sleep)
     [first] = await w.run_once()
     assert first.result == "retry" and len(notes_under(slack, posted)) == 1
     clock.now += timedelta(seconds=w.backoff + 1)

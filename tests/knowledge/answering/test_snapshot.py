@@ -241,9 +241,9 @@ def test_the_fingerprint_changes_with_any_analysis_module(tmp_path: Path, monkey
 async def test_a_snapshot_is_used_only_for_its_own_key(
     service: TalksService, tmp_path: Path, key: snapshot.SnapshotKey
 ) -> None:
-    assert service._matcher is not None
+    assert service.live._matcher is not None
     path = tmp_path / "x.index"
-    snapshot.save(path, snapshot.SnapshotKey("here", 1), 7, service._matcher.index, {})
+    snapshot.save(path, snapshot.SnapshotKey("here", 1), 7, service.live._matcher.index, {})
     assert snapshot.load(path, snapshot.SnapshotKey("here", 1)) is not None
     assert snapshot.load(path, key) is None
 
