@@ -97,29 +97,3 @@ def _shrink(embed: discord.Embed, room: int) -> None:
         keep = len(embed.footer.text) - (len(embed) - room)
         footer = shorten(embed.footer.text, max(keep, 0), ELLIPSIS) or None
         embed.set_footer(text=footer, icon_url=embed.footer.icon_url)
-
-
-def limit_problems(embeds: list[discord.Embed], content: str | None = None) -> list[str]:
-    """Every Discord limit this message breaks, as readable strings (empty when it fits)."""
-    problems = []
-    if content is not None and len(content) > CONTENT_LIMIT:
-        problems.append(f"content {len(content)} > {CONTENT_LIMIT}")
-    if len(embeds) > EMBEDS_PER_MESSAGE:
-        problems.append(f"{len(embeds)} embeds > {EMBEDS_PER_MESSAGE}")
-    if sum(len(e) for e in embeds) > EMBED_TOTAL_LIMIT:
-        problems.append(f"total {sum(len(e) for e in embeds)} > {EMBED_TOTAL_LIMIT}")
-    for i, e in enumerate(embeds):
-        if len(e.title or "") > TITLE_LIMIT:
-            problems.append(f"embed {i}: title {len(e.title or '')}")
-        if len(e.description or "") > DESCRIPTION_LIMIT:
-            problems.append(f"embed {i}: description {len(e.description or '')}")
-        if len(e.fields) > FIELD_COUNT_LIMIT:
-            problems.append(f"embed {i}: {len(e.fields)} fields")
-        for f in e.fields:
-            if len(f.name or "") > FIELD_NAME_LIMIT or len(f.value or "") > FIELD_VALUE_LIMIT:
-                problems.append(f"embed {i}: field {f.name!r} too long")
-        if len(e.footer.text or "") > FOOTER_LIMIT:
-            problems.append(f"embed {i}: footer")
-        if len(e.author.name or "") > AUTHOR_NAME_LIMIT:
-            problems.append(f"embed {i}: author name")
-    return problems

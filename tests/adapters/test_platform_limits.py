@@ -26,6 +26,7 @@ from tests.adapters.discord_fakes import (
     fake_discord,
     policy,
 )
+from tests.adapters.discord_limits import limit_problems
 
 __all__ = ["deps_options", "discord_bot", "fake_discord", "policy"]
 
@@ -79,9 +80,9 @@ DISCORD_CASES = {
 @pytest.mark.parametrize("embeds", DISCORD_CASES.values(), ids=DISCORD_CASES.keys())
 def test_discord_embeds_are_cut_to_every_limit(embeds: list[discord.Embed]) -> None:
     before = [copy.deepcopy(e.to_dict()) for e in embeds]
-    assert dlimits.limit_problems(embeds)
+    assert limit_problems(embeds)
     fitted = dlimits.fit_embeds(embeds)
-    assert dlimits.limit_problems(fitted) == []
+    assert limit_problems(fitted) == []
     assert [e.to_dict() for e in embeds] == before  # the caller's embeds are not changed
     # Cut, not emptied: the first embed keeps its title's start and its text up to the limits.
     assert fitted and (fitted[0].title or "")[:40] == (embeds[0].title or "")[:40]
@@ -91,7 +92,7 @@ def test_discord_embeds_are_cut_to_every_limit(embeds: list[discord.Embed]) -> N
 def test_discord_content_is_cut_at_a_word() -> None:
     text = dlimits.fit_content(WORDS)
     assert len(text) <= dlimits.CONTENT_LIMIT and text.endswith("…") and WORDS.startswith(text[:-1] + " ")
-    assert dlimits.limit_problems([], text) == []
+    assert limit_problems([], text) == []
 
 
 def _section(text: str, fields: int = 0) -> dict[str, Any]:
