@@ -215,7 +215,7 @@ async def test_hostile_text_reaches_every_discord_surface_inert(discord_bot: Dis
     question = "How long was the Trump-Putin call? " + HOSTILE
     answer = await bot.response_to(bot.payloads.command("ask", {"question": question}))
     for _ in range(500):  # the answer is remembered after its callback: wait, so the correction reaches it
-        if await bot.service.posted_message(2) is not None:
+        if await OutboxDesk(bot.service).posted_message(2) is not None:
             break
         await asyncio.sleep(0.01)
     await bot.response_to(bot.payloads.command("ask", {"question": HOSTILE}))  # not answered: to the queue

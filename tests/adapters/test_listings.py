@@ -107,11 +107,11 @@ def test_history_in_the_terminal() -> None:
 
 def test_history_on_discord() -> None:
     assert discord_render.history_embed(HISTORY).description == (
-        "**2025-02-14 09:05 UTC · correct** by Mod \\*One\\* (discord, News <room> (123))\n"
-        "Text: Now \\*90\\* minutes <!channel> & more\n"
+        "**2025-02-14 09:05 UTC · correct** by Mod \\*One\\* (discord, News \\<room\\> (123))\n"
+        "Text: Now \\*90\\* minutes \\<!channel\\> & more\n"
         "Reason: The \\_source\\_ said so\n"
         "Link: <https://e.org/a_b?x=1&y=2>\n"
-        "Suggested by: Reader <@U123>\n"
+        "Suggested by: Reader \\<\\@U123\\>\n"
         "Posted messages: 3 queued: 2 updated, 1 noted, 0 skipped, 0 failed\n\n"
         "**2025-02-14 09:05 UTC · retract** by Ana (cli)\n"
         "Reason: wrong\n"
@@ -128,7 +128,7 @@ def test_history_on_slack() -> None:
         "*correct* by Mod *One* (discord, News &lt;room&gt; (123)), 2025-02-14 09:05 UTC\n"
         "Text: Now *90* minutes &lt;!channel&gt; &amp; more\n"
         "Reason: The _source_ said so\n"
-        "URL: https://e.org/a_b?x=1&amp;y=2\n"
+        "URL: <https://e.org/a_b?x=1&amp;y=2>\n"
         "Suggested by: Reader &lt;@U123&gt;\n"
         "Posted messages: 3 queued: 2 updated, 1 noted, 0 skipped, 0 failed",
         "*retract* by Ana (cli), 2025-02-14 09:05 UTC\nReason: wrong\nPosted messages: none showed this claim",
@@ -162,13 +162,13 @@ def test_the_queue_in_the_terminal() -> None:
 def test_the_queue_on_discord() -> None:
     assert queue_text(QUEUE) == (
         "**#4 · unanswered** · asked 3× · since 2025-02-14\n"
-        "> Who \\*won\\* <!here> & why?\n"
+        "> Who \\*won\\* \\<!here\\> & why?\n"
         "Claims: `call-x`, `call-y`\n"
-        "From: discord, News (1); slack, T\\_1 <x>\n"
+        "From: discord, News (1); slack, T\\_1 \\<x\\>\n"
         "**#5 · candidate** · asked 1× · since 2025-02-14\n"
         "> Norway \\_reported\\_ herring.\n"
         "Proposed: new claim conflicting with call-x (similarity 0.50); quote from 005\\_followup\n"
-        "Quote: “Herring \\*catch\\* <b>”\n"
+        "Quote: “Herring \\*catch\\* \\<b\\>”\n"
         "**#6 · suggestion** · asked 1× · since 2025-02-14\n"
         "> Should say 80\n"
         "Claims: `call-x`\n"
