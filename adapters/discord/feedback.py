@@ -14,6 +14,7 @@ import discord
 
 from adapters.discord import messages as dmsg
 from adapters.discord.deps import deps_of
+from adapters.discord.markdown import inert
 from adapters.discord.permissions import place_of
 from adapters.discord.respond import report_error, send
 from bot import messages
@@ -71,7 +72,7 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
             await send(interaction, content=thanks, ephemeral=True)
         except NotFound as exc:
             # Not the tree's "pick a claim from the list": a button has no list to pick from.
-            await send(interaction, content=str(exc), ephemeral=True)
+            await send(interaction, content=inert(str(exc)), ephemeral=True)
         except Exception as exc:
             await report_error(interaction, exc)
 
