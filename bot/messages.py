@@ -70,6 +70,18 @@ def questions_summary(total: int, unanswered: int) -> str:
     return f"{plural(total, 'question')}, {unanswered} not answered from the sources."
 
 
+def unknown_timezone(name: str) -> str:
+    return f"“{name}” is not a timezone I know; use an IANA name such as Europe/Kyiv."
+
+
+def timezone_is_region(name: str) -> str:
+    return f"“{name}” is a region, not a timezone; pick a city in it, such as Europe/Kyiv or America/New_York."
+
+
+def timezone_too_long(limit: int) -> str:
+    return f"That is not a timezone: names are {limit} characters at most, such as Europe/Kyiv."
+
+
 def unknown_item(item_id: int) -> str:
     return f"There is no queue item #{item_id}."
 
