@@ -87,6 +87,36 @@ def _moderator(user_id: str, name: str | None, team_id: str | None, team_name: s
     )
 
 
+# Message subtypes that are a person writing: a message with a file, and a thread reply
+# also sent to the channel. Every other subtype is an edit, a join, a bot or a system note.
+QUESTION_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
+# Slackbot's own DMs (reminders, "you were added to…") carry no subtype and no bot_id.
+SLACKBOT = "USLACKBOT"
+
+
+def is_person_writing(event: dict[str, Any]) -> bool:
+    """Whether a message or mention event is a person's words (a question), not an edit,
+    a bot, Slackbot, or a mention inside a canvas (`document_mention`)."""
+    subtype = event.get("subtype")
+    if subtype is not None and subtype not in QUESTION_SUBTYPES:
+        return False
+    user = event.get("user")
+    return bool(user) and user != SLACKBOT and not event.get("bot_id")
+
+
+def workspace_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(id, domain) of the workspace an interaction came from. Org-wide (Enterprise Grid)
+    installs send `"team": null`: then the user's own workspace, the view's, or, failing
+    both, the enterprise itself."""
+    team = body.get("team") or {}
+    if team.get("id"):
+        return team["id"], team.get("domain") or None
+    user = body.get("user") or {}
+    view = body.get("view") or {}
+    enterprise = body.get("enterprise") or {}
+    return user.get("team_id") or view.get("team_id") or enterprise.get("id") or None, None
+
+
 def _is_private_channel(channel_id: str, channel_name: str | None = None) -> bool:
     # D… ids are direct messages; slash commands name them "directmessage".
     return channel_id.startswith("D") or channel_name in ("directmessage", "mpdm")
@@ -293,12 +323,8 @@ class SlackHandlers:
         user_id = user.get("id", "")
         form = modal.read_submission(view)
         errors = modal.field_errors(form)
-        team = body.get("team") or {}
-        place = Place(
-            platform=PLATFORM,
-            community_id=team.get("id") or user.get("team_id") or None,
-            community_name=team.get("domain") or None,
-        )
+        team_id, team_domain = workspace_of(body)
+        place = Place(platform=PLATFORM, community_id=team_id, community_name=team_domain)
         actor = await self._actor(user_id, user.get("name") or user.get("username"), place)
         if not self.service.may_moderate(actor):
             errors = {modal.CLAIM_BLOCK: messages.NOT_MODERATOR}
@@ -328,6 +354,10 @@ class SlackHandlers:
             except Exception:
                 log.exception("could not confirm a correction to its moderator")
 
+    async def on_correction_closed(self, ack: Callable[..., Awaitable[None]]) -> None:
+        # Nothing was saved; Slack only wants the acknowledgement.
+        await ack()
+
     async def _queue_action(self, actor: Actor, action: str, item_id: int, words: str | None) -> None:
         if action == "dismiss":
             await self.service.dismiss(actor, item_id, words or "")
@@ -349,8 +379,7 @@ class SlackHandlers:
             if item_id is None or what not in slack_messages.QUEUE_DONE:
                 raise BadInput(slack_messages.FEEDBACK_STALE)
             user = body.get("user") or {}
-            team = body.get("team") or {}
-            place = Place(platform=PLATFORM, community_id=team.get("id") or user.get("team_id") or None)
+            place = Place(platform=PLATFORM, community_id=workspace_of(body)[0])
             actor = await self._actor(user.get("id", ""), user.get("name") or user.get("username"), place)
             reason = {"dismiss": "not in the articles", "reject": "rejected from the queue listing"}.get(what)
             await self._queue_action(actor, what, item_id, reason)
@@ -375,10 +404,9 @@ class SlackHandlers:
                 raise BadInput(slack_messages.FEEDBACK_STALE)
             user = body.get("user") or {}
             user_id = user.get("id", "")
-            team = body.get("team") or {}
             place = Place(
                 platform=PLATFORM,
-                community_id=team.get("id") or user.get("team_id") or None,
+                community_id=workspace_of(body)[0],
                 channel_id=(body.get("channel") or {}).get("id"),
             )
             await self.service.record_feedback(place, user_id, question_id, claim_id, verdict)
@@ -390,6 +418,8 @@ class SlackHandlers:
     # ---- mentions and DMs ------------------------------------------------------------------
 
     async def on_mention(self, event: dict[str, Any], client: AsyncWebClient, context: dict[str, Any]) -> None:
+        if not is_person_writing(event):  # e.g. a mention inside a canvas: nobody asked anything
+            return
         bot_id = context.get("bot_user_id") or ""
         text = (
             re.sub(rf"<@{re.escape(bot_id)}(\|[^>]*)?>", " ", event.get("text") or "")
@@ -400,11 +430,11 @@ class SlackHandlers:
         await self._answer(client, event, blocks.unescape(text), thread_ts)
 
     async def on_message(self, event: dict[str, Any], client: AsyncWebClient) -> None:
-        # Only direct messages from people: channel messages reach us as app_mention instead,
-        # and edits, joins and bot posts carry a subtype or bot_id.
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        # Only direct messages from people: channel messages reach us as app_mention instead.
+        if event.get("channel_type") != "im" or not is_person_writing(event):
             return
-        await self._answer(client, event, blocks.unescape(event.get("text") or ""), None)
+        # A reply inside a DM thread (or one also sent to the DM) is answered in that thread.
+        await self._answer(client, event, blocks.unescape(event.get("text") or ""), event.get("thread_ts"))
 
     async def _answer(self, client: AsyncWebClient, event: dict[str, Any], text: str, thread_ts: str | None) -> None:
         channel = str(event.get("channel") or "")
@@ -468,6 +498,7 @@ def build_app(
     app.command(COMMAND)(handlers.on_command)
     app.options(modal.CLAIM_ACTION)(handlers.on_claim_options)
     app.view(modal.CALLBACK_ID)(handlers.on_correction_submitted)
+    app.view_closed(modal.CALLBACK_ID)(handlers.on_correction_closed)
     app.action(blocks.FEEDBACK_ACTION)(handlers.on_feedback)
     app.action(blocks.QUEUE_ACTION)(handlers.on_queue_button)
     app.event("app_mention")(handlers.on_mention)
