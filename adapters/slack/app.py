@@ -30,8 +30,8 @@ from adapters.slack.permissions import WorkspaceRoles
 from bot import messages
 from bot.digest import DigestScope, build_digest
 from bot.permissions import Actor
-from bot.replies import AnswerReply, ClaimCardReply, SourcesReply
-from bot.service import TalksService
+from bot.replies import QUEUE_KINDS, AnswerReply, ClaimCardReply, SourcesReply
+from bot.service import PER_PERSON_PER_HOUR, TalksService, limits_sentence
 from bot.settings import Settings, reveal
 from bot.wiring import digest_desk
 from knowledge.errors import BadInput, NotFound, PermissionDenied, TalksbotError
@@ -177,7 +177,7 @@ class SlackHandlers:
         place = self._place(command)
         match cmd.kind:
             case "ask":
-                reply = await self.service.ask(cmd.text, place)
+                reply = await self.service.ask(cmd.text, place, asker=user_id)
                 # Like Discord: "not in my sources" goes only to the asker.
                 shown = reply if isinstance(reply, AnswerReply) else None
                 return blocks.render(reply, asker=user_id), shown is not None, shown
@@ -249,7 +249,18 @@ class SlackHandlers:
                 return blocks.render(await self.service.history(actor, cmd.claim_id or "")), False, None
             case "queue":
                 actor = await self._actor(user_id, command.get("user_name"), place)
-                return [blocks.queue_message(await self.service.queue(actor))], False, None
+                kind = next((k for k in QUEUE_KINDS if cmd.args and k == cmd.args[0]), None)
+                listing = await self.service.queue_listing(actor, per_kind=blocks.QUEUE_ITEMS_SHOWN, kind=kind)
+                sections = listing.shown(blocks.QUEUE_ITEMS_SHOWN)
+                return [blocks.queue_listing_message(sections, limits_sentence())], False, None
+            case "bulk_dismiss":
+                actor = await self._actor(user_id, command.get("user_name"), place)
+                target = cmd.args[0]
+                span = [int(n) for n in re.findall(r"\d+", target)]
+                wanted = next((k for k in QUEUE_KINDS if k == target), None)
+                first, last = (span[0], span[1]) if len(span) == 2 else (None, None)
+                done, left = await self.service.dismiss_many(actor, cmd.text, kind=wanted, first=first, last=last)
+                return [blocks.text_message(messages.bulk_dismissed(done, left))], False, None
             case "teach":
                 actor = await self._actor(user_id, command.get("user_name"), place)
                 taught = await self.service.teach(actor, int(cmd.args[0]), cmd.claim_id or "")
@@ -409,8 +420,9 @@ class SlackHandlers:
                 community_id=workspace_of(body)[0],
                 channel_id=(body.get("channel") or {}).get("id"),
             )
-            await self.service.record_feedback(place, user_id, question_id, claim_id, verdict)
-            text = slack_messages.FEEDBACK_THANKS
+            queued = await self.service.record_feedback(place, user_id, question_id, claim_id, verdict)
+            # Past the hourly limit the verdict is recorded but kept out of the moderators' queue.
+            text = slack_messages.FEEDBACK_THANKS if queued else messages.wrong_report_held(PER_PERSON_PER_HOUR)
         except Exception as exc:
             text = user_sentence(exc)
         await _send(respond, [blocks.text_message(text)], in_channel=False)
@@ -446,7 +458,7 @@ class SlackHandlers:
         )
         public = True
         try:
-            reply = await self.service.ask(text, place)
+            reply = await self.service.ask(text, place, asker=str(event.get("user") or "") or None)
             items = blocks.render(reply)
             public = isinstance(reply, AnswerReply)
         except Exception as exc:
