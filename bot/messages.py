@@ -115,10 +115,10 @@ def wrong_report_held(per_person: int) -> str:
 
 
 def bulk_dismissed(done: int, left: int) -> str:
-    head = f"Dismissed {plural(done, 'queue item')}."
+    """ "Dismissed 10,001 queue items. 1 other open item in that range stayed." """
+    head = f"Dismissed {done:,} queue item{'' if done == 1 else 's'}."
     if left:
-        stayed = plural(left, "other open item")
-        return f"{head} {stayed} in that range (suggestions, candidates) stayed: decide them one by one."
+        return f"{head} {left:,} other open item{'' if left == 1 else 's'} in that range stayed."
     return head
 
 

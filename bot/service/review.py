@@ -66,7 +66,7 @@ class Review(ServiceCore):
         """Writes, in one transaction: dismiss every open unanswered question and wrong report
         (or those of `kind`) numbered `first`…`last` (open-ended when not given), without
         changing any fact. Suggestions and candidates are decided one by one. Moderators
-        only. Returns (dismissed, other open items in the range left alone)."""
+        only. Returns (dismissed, other open items in the range given that stayed open)."""
         by = self._moderator(actor)
         why = corrections.clean_text(reason, "reason", messages.MAX_REASON_CHARS)
         assert why is not None
@@ -76,7 +76,9 @@ class Review(ServiceCore):
         if low < 1 or high < low:
             raise BadInput(messages.BULK_DISMISS_RANGE)
         kinds = (kind,) if kind is not None else READER_KINDS
-        return await self._store.queue.dismiss_many(kinds, low, high, by, self.clock(), why)
+        done, left = await self._store.queue.dismiss_many(kinds, low, high, by, self.clock(), why)
+        # Items of other kinds "stay" only where the moderator named a range.
+        return done, left if first is not None or last is not None else 0
 
     async def teach(self, actor: Actor, item_id: int, claim_id: str) -> TaughtPhrasing:
         """Writes: link a queue item's question to a claim; from then on that phrasing and its
