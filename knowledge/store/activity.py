@@ -103,13 +103,14 @@ class ActivityStore:
     async def feedback_since(
         self, since: datetime, platform: str, community_id: str | None
     ) -> list[tuple[str, str, int]]:
-        """Read-only: (claim id, verdict, count) for one community's feedback since `since`."""
+        """Read-only: (claim id, verdict, how many people) for one community's feedback since
+        `since`: a reader who marks the same claim wrong under ten answers is one person."""
         where = "platform = ? AND community_id IS NULL" if community_id is None else "platform = ? AND community_id = ?"
         args = (platform,) if community_id is None else (platform, community_id)
         async with self._db.reading() as conn:
             rows = await conn.fetchall(
-                f"SELECT claim_id, verdict, count(*) FROM feedback WHERE {where} AND at >= ? "
-                "GROUP BY claim_id, verdict ORDER BY count(*) DESC, claim_id",
+                f"SELECT claim_id, verdict, count(DISTINCT user_id) AS people FROM feedback WHERE {where} AND at >= ? "
+                "GROUP BY claim_id, verdict ORDER BY people DESC, claim_id",
                 (*args, since.isoformat()),
             )
         return [(r[0], r[1], int(r[2])) for r in rows]

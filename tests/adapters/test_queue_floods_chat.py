@@ -6,6 +6,7 @@ on its own with its total, bulk dismiss follows the moderation policy, and one r
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -41,9 +42,9 @@ def policy() -> ModerationPolicy:
 
 
 async def flooded(service: TalksService, db_path: Any) -> int:
-    """One ingest candidate behind FLOOD junk questions; returns the candidate's item id."""
+    """One ingest candidate behind FLOOD older junk questions; returns the candidate's item id."""
+    flood(db_path, FLOOD, service.clock() - timedelta(hours=1))
     await service.ingest(OPERATOR, ARTICLE.encode(), "005_followup.txt")
-    flood(db_path, FLOOD, service.clock())
     [candidate] = await service.candidates(OPERATOR)
     return candidate.id
 
@@ -68,6 +69,13 @@ async def test_discord_fifty_wrong_presses_by_one_reader_show_as_asked_once(disc
         await discord_bot.response_to(discord_bot.payloads.button(custom_id, sent, user_id=READER_ID))
     listed = await _queue_list(discord_bot)
     assert "asked 1×" in listed["content"] and "asked 50×" not in listed["content"]
+
+
+async def test_discord_counts_askers_not_asks(discord_bot: DiscordHarness) -> None:
+    for user in (READER_ID, READER_ID, READER_ID + 1):
+        await discord_bot.response_to(discord_bot.payloads.command("ask", {"question": junk(1)}, user_id=user))
+    [item] = await discord_bot.service.queue(OPERATOR)
+    assert item.asked == 2
 
 
 async def test_discord_lists_each_kind_with_its_total_despite_a_flood(
@@ -137,6 +145,38 @@ async def test_slack_fifty_wrong_presses_by_one_reader_show_as_asked_once(slack:
     await slack.fake.wait_for("response:press", 50)
     listed = json.dumps((await slack.command("queue", user_id=MODERATOR, name="q")).data, ensure_ascii=False)
     assert "asked 1×" in listed and "asked 50×" not in listed
+
+
+async def test_slack_counts_askers_not_asks_in_commands_and_dms(slack: Slack) -> None:
+    for n, user in enumerate((ASKER, ASKER, MODERATOR)):
+        await slack.command(junk(1), user_id=user, name=f"a{n}")
+    dm = {"type": "message", "text": junk(1), "channel": "D0000TEST", "channel_type": "im", "team": TEAM_ID}
+    for n in range(3):
+        event = {**dm, "user": ASKER, "ts": f"170000100{n}.000100"}
+        assert (await slack.sender.event(event, f"EvDM{n}"))[0] == 200
+    await slack.fake.wait_for("chat.postMessage", 3)
+    [item] = await slack.service.queue(OPERATOR)
+    assert item.asked == 2
+
+
+async def test_slack_a_wrong_report_past_the_hourly_limit_says_so(slack: Slack) -> None:
+    here = Place(platform="slack", community_id=TEAM_ID, channel_id="C0000TEST")
+    for n in range(PER_PERSON_PER_HOUR):
+        await slack.service.ask(junk(n), here, asker=ASKER)
+    answer = await slack.command(QUESTION)
+    actions = next(b for b in answer.data["blocks"] if b["type"] == "actions")
+    wrong = next(e for e in actions["elements"] if e["action_id"].startswith("feedback_wrong"))
+    payload = {
+        "type": "block_actions",
+        "user": {"id": ASKER, "name": "asker", "team_id": TEAM_ID},
+        "channel": {"id": "C0000TEST"},
+        "response_url": slack.fake.response_url("held"),
+        "trigger_id": "9.9.9",
+        "actions": [{**wrong, "block_id": actions["block_id"], "action_ts": "1700000001.0"}],
+    }
+    assert (await slack.sender.interaction(payload))[0] == 200
+    [reply] = await slack.fake.wait_for("response:held")
+    assert reply.data["text"] == messages.wrong_report_held(PER_PERSON_PER_HOUR)
 
 
 async def test_slack_lists_each_kind_with_its_total_despite_a_flood(slack: Slack, db_path: Any) -> None:

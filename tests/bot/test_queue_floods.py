@@ -13,7 +13,7 @@ import pytest
 
 from bot import messages
 from bot.permissions import Actor, ModerationPolicy
-from bot.service import TalksService
+from bot.service import DigestDesk, TalksService
 from bot.service.intake import EXPIRE_AFTER, PER_COMMUNITY_PER_HOUR, PER_PERSON_PER_HOUR, limits_sentence
 from knowledge.errors import BadInput, PermissionDenied
 from knowledge.models import Moderator, Place
@@ -109,6 +109,16 @@ async def test_fifty_wrong_presses_by_one_reader_count_once(service: TalksServic
     assert item.asked == 2
 
 
+async def test_the_moderators_digest_counts_people_who_marked_a_claim_wrong(service: TalksService) -> None:
+    claim = ""
+    for _ in range(5):  # the same reader, under five answers to the same question
+        reply = await service.ask("How long was the Trump Putin phone call?", GUILD)
+        claim = reply.claims[0].claim_id  # type: ignore[union-attr]
+        await service.record_feedback(GUILD, "222", reply.question_id or 0, claim, "wrong")
+    since = service.clock() - timedelta(days=1)
+    assert await DigestDesk(service).wrong_reports(since, "discord", GUILD.community_id) == [(claim, 1)]
+
+
 async def test_one_reader_asking_the_same_question_again_counts_once(service: TalksService) -> None:
     for _ in range(5):
         await service.ask(junk(1), GUILD, asker="222")
@@ -137,8 +147,8 @@ async def test_items_nobody_asks_again_expire(service: TalksService, clock: Fake
 async def test_a_flood_of_questions_hides_no_other_kind_and_the_totals_say_how_many(
     service: TalksService, db_path: Path
 ) -> None:
+    flood(db_path, FLOOD, service.clock() - timedelta(hours=1))  # older than the candidate: listed first
     await service.ingest(OPERATOR, ARTICLE.encode(), "005_followup.txt")
-    flood(db_path, FLOOD, service.clock())
     listing = await service.queue_listing(OPERATOR, per_kind=50)
     by_kind = {s.kind: s for s in listing.sections}
     assert (len(by_kind["unanswered"].items), by_kind["unanswered"].total) == (50, FLOOD)
@@ -150,10 +160,14 @@ async def test_a_flood_of_questions_hides_no_other_kind_and_the_totals_say_how_m
 
 
 async def test_the_cli_lists_candidates_and_totals_despite_ten_thousand_junk_questions(
-    service: TalksService, db_path: Path
+    service: TalksService, db_path: Path, tmp_path: Path
 ) -> None:
-    await service.ingest(OPERATOR, ARTICLE.encode(), "005_followup.txt")
-    flood(db_path, FLOOD)
+    # The junk came first (an hour ago, real time: the CLI's clock), then an article was ingested.
+    flood(db_path, FLOOD, datetime.now(UTC) - timedelta(hours=1))
+    article = tmp_path / "005_followup.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    code, _, err = await talksbot_cli(db_path, "ingest", str(article))
+    assert code == 0, err
     code, out, err = await talksbot_cli(db_path, "candidates", "--json")
     assert code == 0, err
     [candidate] = json.loads(out)
