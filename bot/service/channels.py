@@ -11,7 +11,7 @@ from bot.permissions import Actor
 from bot.replies import AnswerReply, ClaimCardReply, DigestReply
 from bot.service.core import ServiceCore
 from knowledge.errors import BadInput, PermissionDenied
-from knowledge.models import DigestAudience, Place, Subscription
+from knowledge.models import DigestAudience, DigestRunRecord, Place, Subscription
 from knowledge.posted import AfterExpiry, EditVia, PostedKind, PostedMessage, Reach
 
 # How long `first_time` remembers a key. Slack retries an event three times
@@ -58,8 +58,8 @@ class Channels(ServiceCore):
         subs = await self._store.digests.subscriptions(platform)
         return next((s for s in subs if s.channel_id == channel_id), None)
 
-    async def digest_runs(self, platform: str, channel_id: str) -> list[tuple[str, str, int]]:
-        """Read-only: (local date, status, attempts) of a channel's digest runs."""
+    async def digest_runs(self, platform: str, channel_id: str) -> list[DigestRunRecord]:
+        """Read-only: a channel's digest runs, oldest first."""
         return await self._store.digests.runs(platform, channel_id)
 
     # ---- posted messages ------------------------------------------------------------
@@ -146,17 +146,11 @@ class Channels(ServiceCore):
             "sources": len(self.live.sources),
             "open_suggestions": await self._store.suggestions.count_open(),
             "moderation": self.policy.describe(),
-            "digests": [
-                {"platform": p, "channel_id": c, "local_date": d, "status": st, "attempts": a}
-                for p, c, d, st, a in await self._store.digests.last_runs()
-            ],
+            "digests": [r.model_dump() for r in await self._store.digests.last_runs()],
             "subscriptions": [s.model_dump(mode="json") for s in await self._store.digests.subscriptions()],
             "posted_messages": await self._store.posted.count(),
             "outbox": await self._store.outbox.counts(),
-            "outbox_failures": [
-                {"id": i, "platform": p, "claim_id": c, "error": e}
-                for i, p, c, e in await self._store.outbox.failures()
-            ],
+            "outbox_failures": [f.model_dump() for f in await self._store.outbox.failures()],
         }
 
 

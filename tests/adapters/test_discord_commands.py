@@ -22,7 +22,7 @@ from bot import messages
 from bot.digest import DigestScope, build_digest
 from bot.replies import AnswerReply
 from bot.service import DigestDesk
-from knowledge.models import Place
+from knowledge.models import FeedbackCount, Place
 from knowledge.store import Store
 from tests.adapters.discord_fakes import (
     EPHEMERAL,
@@ -227,7 +227,7 @@ async def test_feedback_buttons_are_stored_and_wrong_reaches_the_digest(
 
     since = discord_bot.service.clock().replace(year=2000)
     feedback = await store.activity.feedback_since(since, "discord", str(GUILD_ID))
-    counts = {(cid, verdict): n for cid, verdict, n in feedback}
+    counts = {(f.claim_id, f.verdict): f.count for f in feedback}
     claim_id = helpful.rsplit(":", 1)[1]
     assert counts == {(claim_id, "helpful"): 1, (claim_id, "wrong"): 1}
 
@@ -260,7 +260,9 @@ async def test_buttons_of_a_message_sent_before_a_restart_still_work(discord_bot
     reply = await discord_bot.response_to(discord_bot.payloads.button(custom_id, _sent_with_button(custom_id)))
     assert reply["data"]["content"] == dmsg.FEEDBACK_WRONG
     since = discord_bot.service.clock().replace(year=2000)
-    assert await store.activity.feedback_since(since, "discord", str(GUILD_ID)) == [(claim_id, "wrong", 1)]
+    assert await store.activity.feedback_since(since, "discord", str(GUILD_ID)) == [
+        FeedbackCount(claim_id=claim_id, verdict="wrong", count=1)
+    ]
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,6 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-import discord
 import pytest
 from aiohttp import web
 
@@ -36,6 +35,7 @@ from tests.adapters.discord_fakes import (
     _json,
     deps_options,
     discord_bot,
+    point_discord_at,
     policy,
     role_payload,
 )
@@ -78,8 +78,7 @@ class EditingFakeDiscord(FakeDiscord):
 async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
     fake = EditingFakeDiscord(roles=[role_payload(GUILD_ID, "@everyone"), role_payload(MOD_ROLE_ID, "Fact Checkers")])
     fake.scripted = []
-    base = await fake.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", base)
+    point_discord_at(await fake.start(), monkeypatch)
     yield fake
     await fake.close_gateway()
     await fake.stop()

@@ -19,6 +19,7 @@ import pytest
 
 from adapters.slack import modal
 from bot import messages
+from knowledge.models import FeedbackCount
 from knowledge.store import Store
 from tests.adapters.slack_fakes import ADMIN, ASKER, BOT_USER_ID, MODERATOR, QUESTION, TEAM_ID, Slack, policy, slack
 from tests.conftest import history_of
@@ -198,7 +199,9 @@ async def test_a_feedback_press_from_an_org_wide_install_is_recorded_for_the_use
     [thanks] = await slack.fake.wait_for("response:grid")
     assert thanks.data["text"] != messages.UNKNOWN_ERROR
     since = slack.clock.now - timedelta(days=1)
-    assert await store.activity.feedback_since(since, "slack", TEAM_ID) == [(slack.top, "wrong", 1)]
+    assert await store.activity.feedback_since(since, "slack", TEAM_ID) == [
+        FeedbackCount(claim_id=slack.top, verdict="wrong", count=1)
+    ]
 
 
 async def test_a_press_with_no_workspace_at_all_is_counted_for_the_enterprise(slack: Slack, store: Store) -> None:
@@ -218,7 +221,9 @@ async def test_a_press_with_no_workspace_at_all_is_counted_for_the_enterprise(sl
     assert (await slack.sender.interaction(payload))[0] == 200
     await slack.fake.wait_for("response:org")
     since = slack.clock.now - timedelta(days=1)
-    assert await store.activity.feedback_since(since, "slack", ENTERPRISE["id"]) == [(slack.top, "helpful", 1)]
+    assert await store.activity.feedback_since(since, "slack", ENTERPRISE["id"]) == [
+        FeedbackCount(claim_id=slack.top, verdict="helpful", count=1)
+    ]
 
 
 def _grid_submission(slack: Slack, user_id: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.digest import DigestScope, build_digest, digest_json
+from bot.digest import DigestScope, build_digest, digest_json, preview_digest
 from bot.permissions import Actor, ModerationPolicy
 from bot.replies import AnswerReply, DigestReply
 from bot.scheduler import DigestScheduler
@@ -193,3 +193,26 @@ async def test_a_configured_moderator_subscribes_the_moderators_digest(service: 
     assert (public.community_id, public.audience) == (OTHER, "public")
     with pytest.raises(PermissionDenied):
         await service.subscribe(member(OTHER), other, "09:00", "UTC")
+
+
+@pytest.mark.parametrize(
+    ("audience", "actor", "sees_questions"),
+    [
+        ("moderators", member(HOME, local_moderator=True), True),
+        ("moderators", member(HOME), False),  # the channel's own member: counts only
+        ("moderators", member(OTHER, local_moderator=True), False),  # a moderator where the operator said nothing
+        ("public", member(HOME, local_moderator=True), False),  # a public channel previews its public digest
+        (None, member(HOME, local_moderator=True), False),  # no subscription: the public digest
+    ],
+    ids=["moderator", "member", "unconfigured-moderator", "public-channel", "unsubscribed"],
+)
+async def test_a_preview_shows_question_text_only_to_a_moderator_of_a_moderators_channel(
+    service: TalksService, clock: FakeClock, audience: str | None, actor: Actor, sees_questions: bool
+) -> None:
+    if audience is not None:
+        await service.subscribe(member(HOME, local_moderator=True), HOME_CHANNEL, "08:00", "UTC", audience)  # type: ignore[arg-type]
+    await _activity(service)
+    clock.now += timedelta(minutes=1)
+    dumped = _dump(await preview_digest(service, actor, HOME_CHANNEL))
+    assert ("zebra" in dumped) is sees_questions
+    assert "flamingo" not in dumped  # never another community's

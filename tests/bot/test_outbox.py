@@ -234,7 +234,10 @@ async def test_bounded_retries_end_in_a_recorded_failure_shown_by_status(service
     assert (await service.reach(entry.id)).failed == 1
     status = await service.status()
     assert status["outbox"] == {"test": {"failed": 1}}
-    assert "RuntimeError: boom" in status["outbox_failures"][0]["error"]
+    [failure] = status["outbox_failures"]
+    assert list(failure) == ["id", "platform", "claim_id", "error"]  # `talksbot status --json` keys, in order
+    assert (failure["platform"], failure["claim_id"]) == ("test", reply.claims[0].claim_id)
+    assert "RuntimeError: boom" in failure["error"] and isinstance(failure["id"], int)
     assert "failed update" in render_status(status)
 
 
