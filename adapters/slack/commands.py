@@ -150,7 +150,7 @@ def parse_command(text: str) -> Command:
         return Command("queue", args=[QUEUE_KIND_WORDS[rest[0].lower()]])
     if head == "dismiss" and rest and (_RANGE.fullmatch(rest[0]) or rest[0].lower() in ("unanswered", "wrong")):
         if len(rest) < 2:
-            raise _usage("bulk_dismiss")
+            raise BadInput(slack_messages.usage("dismiss", HELP["bulk_dismiss"][0]))
         target = rest[0].lower()
         return Command("bulk_dismiss", text=" ".join(rest[1:]), args=[target])
     if head in ("teach", "undo", "dismiss", "accept", "reject"):
