@@ -581,7 +581,3 @@ def _fail(message: str) -> int:
     """One line on stderr, exit code 2."""
     print(f"talksbot: {one_line(message)}", file=sys.stderr)
     return 2
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    return run(argv, build_parser())

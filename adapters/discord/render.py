@@ -299,25 +299,3 @@ def content(text: str) -> str:
 def choice_name(text: str) -> str:
     """An autocomplete choice label within Discord's 100-character limit."""
     return shorten(" ".join(text.split()), CHOICE_NAME_LIMIT)
-
-
-def limit_problems(embeds: list[discord.Embed]) -> list[str]:
-    """Every Discord embed limit these embeds break, as readable strings (empty when they fit)."""
-    problems = []
-    if len(embeds) > EMBEDS_PER_MESSAGE:
-        problems.append(f"{len(embeds)} embeds > {EMBEDS_PER_MESSAGE}")
-    if sum(len(e) for e in embeds) > EMBED_TOTAL_LIMIT:
-        problems.append(f"total {sum(len(e) for e in embeds)} > {EMBED_TOTAL_LIMIT}")
-    for i, e in enumerate(embeds):
-        if len(e.title or "") > TITLE_LIMIT:
-            problems.append(f"embed {i}: title {len(e.title or '')}")
-        if len(e.description or "") > DESCRIPTION_LIMIT:
-            problems.append(f"embed {i}: description {len(e.description or '')}")
-        if len(e.fields) > FIELD_COUNT_LIMIT:
-            problems.append(f"embed {i}: {len(e.fields)} fields")
-        for f in e.fields:
-            if len(f.name or "") > FIELD_NAME_LIMIT or len(f.value or "") > FIELD_VALUE_LIMIT:
-                problems.append(f"embed {i}: field {f.name!r} too long")
-        if len(e.footer.text or "") > FOOTER_LIMIT:
-            problems.append(f"embed {i}: footer")
-    return problems

@@ -11,7 +11,7 @@ from bot.permissions import Actor
 from bot.replies import AnswerReply, ClaimCardReply, DigestReply
 from bot.service.core import ServiceCore
 from knowledge.errors import BadInput, PermissionDenied
-from knowledge.models import DigestAudience, DigestRunRecord, Place, Subscription
+from knowledge.models import DigestAudience, Place, Subscription
 from knowledge.posted import AfterExpiry, EditVia, PostedKind, PostedMessage, Reach
 
 # How long `first_time` remembers a key. Slack retries an event three times
@@ -57,10 +57,6 @@ class Channels(ServiceCore):
         """Read-only: one channel's subscription, if any."""
         subs = await self._store.digests.subscriptions(platform)
         return next((s for s in subs if s.channel_id == channel_id), None)
-
-    async def digest_runs(self, platform: str, channel_id: str) -> list[DigestRunRecord]:
-        """Read-only: a channel's digest runs, oldest first."""
-        return await self._store.digests.runs(platform, channel_id)
 
     # ---- posted messages ------------------------------------------------------------
 
@@ -111,10 +107,6 @@ class Channels(ServiceCore):
             posted_at=now,
         )
         return await self._store.posted.record(posted)
-
-    async def posted_message(self, posted_id: int) -> PostedMessage | None:
-        """Read-only: one remembered message."""
-        return await self._store.posted.get(posted_id)
 
     async def reach(self, change_id: int) -> Reach:
         """Read-only: how many posted messages one change reaches, and how their updates ended."""

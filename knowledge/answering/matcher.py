@@ -49,8 +49,12 @@ MIN_CHECK_COVERAGE = 0.7
 VERDICT_TEXT_SHARE = 0.8
 # Claims that do not state what is asked sort after those that do.
 OFF_KIND_FACTOR = 0.3
-# Further answers must score at least this share of the best one.
+# Further answers must score at least this share of the best one...
 MIN_RELATIVE_SCORE = 0.45
+# ...and cover at least this share of the question themselves: a short claim that
+# repeats one question word can score near the best answer while being about
+# something else ("walrus harbour" is not answered by a claim about harbour seals).
+MIN_FURTHER_COVERAGE = MIN_COVERAGE * 0.75
 UNKNOWN_NAME_WEIGHT = 2.0
 UNKNOWN_WORD_WEIGHT = 0.6
 # A claim that leaves out a name the question uses loses that name's mass twice:
@@ -174,7 +178,7 @@ class Matcher:
             in_text = sum(t.mass for t in terms if any(a in said.text_terms for a, _ in t.alternatives))
             result.verdict = judge(checked, said.amounts, said.negative, in_text >= VERDICT_TEXT_SHARE * total_mass)
         result.matches = [
-            m for m in found if m.score >= top_rank * MIN_RELATIVE_SCORE and m.coverage >= MIN_COVERAGE * 0.75
+            m for m in found if m.score >= top_rank * MIN_RELATIVE_SCORE and m.coverage >= MIN_FURTHER_COVERAGE
         ][:limit]
         return result
 

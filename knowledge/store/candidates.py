@@ -105,12 +105,6 @@ class CandidateStore:
             items = [await _insert_candidate(conn, p, at) for p in proposals]
         return source.model_copy(update={"origin": "ingested"}), items
 
-    async def article_text(self, source_id: str) -> str | None:
-        """Read-only: an ingested article's raw text (None for seeds and unknown ids)."""
-        async with self._db.reading(snapshot=False) as conn:
-            row = await conn.fetchone("SELECT body FROM sources WHERE id = ?", (source_id,))
-        return row[0] if row else None
-
     async def ingested_articles(self) -> list[IngestedArticle]:
         """Read-only: every ingested article with its raw text, by source id."""
         async with self._db.reading() as conn:

@@ -261,14 +261,6 @@ class QueueStore:
             version = await bump_version(conn, [taught.claim_id])
         return taught, version
 
-    async def taught(self) -> list[TaughtPhrasing]:
-        """Read-only: every phrasing in force."""
-        async with self._db.reading() as conn:
-            rows = await conn.fetchall(
-                f"SELECT {_TAUGHT.select} FROM taught_phrasings WHERE undone_at IS NULL ORDER BY id"
-            )
-        return [TaughtPhrasing(**_TAUGHT.read(r)) for r in rows]
-
     async def taught_for_item(self, item_id: int) -> TaughtPhrasing | None:
         async with self._db.reading() as conn:
             row = await conn.fetchone(

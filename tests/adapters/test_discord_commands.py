@@ -17,7 +17,6 @@ from discord import app_commands
 from adapters.discord import messages as dmsg
 from adapters.discord.commands import ASK_MENU_NAME
 from adapters.discord.feedback import feedback_custom_id
-from adapters.discord.render import limit_problems
 from bot import messages
 from bot.digest import DigestScope, build_digest
 from bot.replies import AnswerReply
@@ -35,6 +34,7 @@ from tests.adapters.discord_fakes import (
     fake_discord,
     policy,
 )
+from tests.adapters.discord_limits import limit_problems
 from tests.conftest import history_of
 
 __all__ = ["deps_options", "discord_bot", "fake_discord", "policy"]

@@ -25,6 +25,7 @@ from knowledge.models import MODERATOR_IMPORTANCE, Moderator, Place, QueueItem
 from knowledge.paths import curated_claims_file, seeds_dir
 from knowledge.store import Store
 from tests.conftest import FakeClock
+from tests.knowledge.store.raw import raw_fetch
 
 OPERATOR = Actor(Moderator(platform="cli", user_id="ana", name="Ana"))
 READER = Actor(Moderator(platform="discord", user_id="222", name="Reader", community_id="111"))
@@ -87,7 +88,7 @@ async def test_ingest_stores_the_text_byte_for_byte_with_only_the_given_metadata
 ) -> None:
     version = service.content_version
     items = await ingest(service, article)
-    assert await store.candidates.article_text("005_riyadh-followup") == ARTICLE
+    assert await raw_fetch(store.location, "SELECT body FROM sources WHERE id = '005_riyadh-followup'") == [(ARTICLE,)]
     [source] = [s for s in await store.claims.list_sources() if s.id == "005_riyadh-followup"]
     assert (source.outlet, source.title, source.date, source.url) == ("Test Wire", None, None, None)
     assert source.origin == "ingested"

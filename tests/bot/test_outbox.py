@@ -138,7 +138,7 @@ async def test_a_slack_response_url_is_spent_one_use_per_edit(service: TalksServ
     await worker(service, editor).run_once()
     # One use left: the first correction edits, the second finds the URL spent and cannot reach it.
     assert len(editor.edits) == 1 and not editor.notes
-    posted = await service.posted_message(posted_id)
+    posted = await OutboxDesk(service).posted_message(posted_id)
     assert posted is not None and posted.edit_uses == 0
 
 

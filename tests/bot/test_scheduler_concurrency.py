@@ -84,4 +84,4 @@ def test_attempts_must_end_within_the_lease(service: TalksService) -> None:
 
 async def _runs(service: TalksService, channel_id: str) -> list[tuple[str, str, int]]:
     """A channel's digest runs as (local date, status, attempts), oldest first."""
-    return [(r.local_date, r.status, r.attempts) for r in await service.digest_runs("test", channel_id)]
+    return [(r.local_date, r.status, r.attempts) for r in await service._store.digests.runs("test", channel_id)]

@@ -21,8 +21,8 @@ NEW_FLOOR = 0.6
 def test_one_held_out_article_is_proposed_without_boilerplate_or_duplicates() -> None:
     result = evaluate_fold("002_832239db96256c0f", load_seeds(seeds_dir()), load_curated(curated_claims_file()))
     assert result.bad == 0
-    assert result.supports_share >= SUPPORTS_FLOOR, result
-    assert result.new_share >= NEW_FLOOR, result
+    assert result.supported >= SUPPORTS_FLOOR * result.supportable > 0, result
+    assert result.proposed_new >= NEW_FLOOR * result.leaving > 0, result
 
 
 def test_furniture_footnotes_and_repeats_never_become_proposals() -> None:
