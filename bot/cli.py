@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import logging
+import re
 import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -22,13 +23,14 @@ from bot.cli_input import BadLine, check_arguments, read_lines
 from bot.digest import DigestScope, build_digest
 from bot.json_contract import answer_json, claim_json, history_json, queue_item_json
 from bot.permissions import LOCAL_PLATFORM, Actor
-from bot.replies import Reply, SourcesReply
-from bot.service import TalksService
+from bot.replies import QUEUE_KINDS, Reply, SourcesReply
+from bot.service import TalksService, limits_sentence
 from bot.settings import Settings
 from bot.terminal_text import one_line, terminal_safe
 from bot.wiring import digest_desk, open_service
 from knowledge.errors import BadInput, TalksbotError
 from knowledge.models import Moderator
+from knowledge.store.queue import READER_KINDS
 
 log = logging.getLogger("talksbot")
 
@@ -133,9 +135,14 @@ def _add_core_commands(sub: Commands) -> None:
     p.add_argument("--community", help="the guild or team id whose questions to count")
     p.add_argument("--moderators", action="store_true", help="the moderators' digest (question text, reports)")
 
-    p = sub.add("queue", "moderators: the review queue (unanswered, marked wrong, suggestions)", cmd_queue)
+    p = sub.add(
+        "queue",
+        "moderators: the review queue kind by kind (unanswered, marked wrong, suggestions, candidates)",
+        cmd_queue,
+    )
     p.add_argument("--json", action="store_true", help="print a JSON array")
-    p.add_argument("--limit", type=int, default=50, help="at most this many items (default 50)")
+    p.add_argument("--limit", type=int, default=50, help="at most this many items of each kind (default 50)")
+    p.add_argument("--kind", choices=QUEUE_KINDS, help="only this kind")
 
     p = sub.add("teach", "moderators: answer a queue item's question (and close variants) with a claim", cmd_teach)
     p.add_argument("item", type=int, help="the queue item number (see `talksbot queue`)")
@@ -143,8 +150,21 @@ def _add_core_commands(sub: Commands) -> None:
     p.add_argument("--undo", action="store_true", help="undo what was taught from this item")
     p.add_argument("--by", help="who teaches it (default: TALKSBOT_OPERATOR or $USER)")
 
-    p = sub.add("dismiss", "moderators: close a queue item without changing any fact", cmd_dismiss)
-    p.add_argument("item", type=int, help="the queue item number")
+    p = sub.add(
+        "dismiss",
+        "moderators: close a queue item (or many questions and wrong reports) without changing any fact",
+        cmd_dismiss,
+    )
+    p.add_argument(
+        "item",
+        nargs="?",
+        help="the queue item number, or FIRST-LAST: every unanswered question and wrong report in that range",
+    )
+    p.add_argument(
+        "--kind",
+        choices=READER_KINDS,
+        help="with a range, only this kind; without an item, every open item of this kind",
+    )
     p.add_argument("--reason", required=True, help="why: off-topic, not in the articles, abuse…")
     p.add_argument("--by", help="who dismisses it (default: TALKSBOT_OPERATOR or $USER)")
 
@@ -336,11 +356,11 @@ async def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_queue(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
-        items = await service.queue(_operator(args, settings), limit=max(1, args.limit))
+        listing = await service.queue_listing(_operator(args, settings), per_kind=max(1, args.limit), kind=args.kind)
         if args.json:
-            _dump([queue_item_json(i) for i in items])
+            _dump([queue_item_json(i) for i in listing.items])
         else:
-            print(render_text.render_queue(items))
+            print(render_text.render_queue_listing(listing, limits_sentence()))
         return 0
 
     return await _with_service(settings, work)
@@ -362,10 +382,29 @@ async def cmd_teach(args: argparse.Namespace, settings: Settings) -> int:
     return await _with_service(settings, work, writes=True)
 
 
+_ITEM = re.compile(r"#?(\d{1,18})")
+_RANGE = re.compile(r"#?(\d{1,18})\s*-\s*#?(\d{1,18})")
+
+
 async def cmd_dismiss(args: argparse.Namespace, settings: Settings) -> int:
+    item = (args.item or "").strip()
+    single, span = _ITEM.fullmatch(item), _RANGE.fullmatch(item)
+    if item and not (single or span):
+        raise BadInput(f"ITEM is a queue item number or a range FIRST-LAST, not “{item}”.")
+    if single and args.kind:
+        raise BadInput("--kind goes with a range FIRST-LAST, or alone for every open item of that kind.")
+    if not item and not args.kind:
+        raise BadInput("Give a queue item number, a range FIRST-LAST, or --kind unanswered|wrong.")
+
     async def work(service: TalksService) -> int:
-        item = await service.dismiss(_operator(args, settings), args.item, args.reason)
-        print(f"Dismissed queue item #{item.id}.")
+        actor = _operator(args, settings)
+        if single:
+            done = await service.dismiss(actor, int(single.group(1)), args.reason)
+            print(f"Dismissed queue item #{done.id}.")
+            return 0
+        first, last = (int(span.group(1)), int(span.group(2))) if span else (None, None)
+        dismissed, left = await service.dismiss_many(actor, args.reason, kind=args.kind, first=first, last=last)
+        print(messages.bulk_dismissed(dismissed, left))
         return 0
 
     return await _with_service(settings, work, writes=True)

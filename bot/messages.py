@@ -50,6 +50,14 @@ UNKNOWN_SOURCE = "an article with no headline"
 TEACH_NEEDS_QUESTION = "Only a question can be taught; accept or reject a suggestion instead."
 NOT_A_SUGGESTION = "Queue item #{id} is not a suggestion."
 QUEUE_EMPTY = "The review queue is empty."
+QUEUE_KIND_TITLES = {
+    "unanswered": "Unanswered questions",
+    "wrong": "Answers marked wrong",
+    "suggestion": "Suggested corrections",
+    "candidate": "Ingest candidates",
+}
+BULK_DISMISS_KINDS = "Only unanswered questions and wrong reports are dismissed in bulk; decide the others one by one."
+BULK_DISMISS_RANGE = "Give the items as FIRST-LAST, the first number not above the last, e.g. 12-40."
 
 
 def too_long(what: str, limit: int) -> str:
@@ -84,6 +92,50 @@ def source_label(opening_words: str | None) -> str:
 
 def questions_summary(total: int, unanswered: int) -> str:
     return f"{plural(total, 'question')}, {unanswered} not answered from the sources."
+
+
+def unknown_timezone(name: str) -> str:
+    return f"“{name}” is not a timezone I know; use an IANA name such as Europe/Kyiv."
+
+
+def timezone_is_region(name: str) -> str:
+    return f"“{name}” is a region, not a timezone; pick a city in it, such as Europe/Kyiv or America/New_York."
+
+
+def timezone_too_long(limit: int) -> str:
+    return f"That is not a timezone: names are {limit} characters at most, such as Europe/Kyiv."
+
+
+def queue_section_head(kind: str, shown: int, total: int) -> str:
+    """ "Unanswered questions: 5 of 10,001 (oldest first)"; "Suggested corrections: none"."""
+    title = QUEUE_KIND_TITLES.get(kind, kind)
+    if total == 0:
+        return f"{title}: none"
+    return f"{title}: {shown:,} of {total:,} (oldest first)"
+
+
+def queue_limits(per_person: int, per_community: int, expire_days: int) -> str:
+    """What readers can add to the queue, for every listing's footer and the README."""
+    return (
+        f"Readers add at most {per_person} questions and wrong reports an hour each, and each community "
+        f"{per_community}; an item nobody asks again for {expire_days} days expires."
+    )
+
+
+def wrong_report_held(per_person: int) -> str:
+    """A reader's "wrong" past the hourly limit: recorded, but not queued."""
+    return (
+        f"Thanks: recorded as wrong. You have sent the moderators {per_person} questions and reports this hour, "
+        "the most one person can; this one is counted, not queued."
+    )
+
+
+def bulk_dismissed(done: int, left: int) -> str:
+    """ "Dismissed 10,001 queue items. 1 other open item in that range stayed." """
+    head = f"Dismissed {done:,} queue item{'' if done == 1 else 's'}."
+    if left:
+        return f"{head} {left:,} other open item{'' if left == 1 else 's'} in that range stayed."
+    return head
 
 
 def nothing_taught(item_id: int) -> str:

@@ -15,6 +15,7 @@ from bot.replies import (
     DigestReply,
     HistoryReply,
     NoAnswerReply,
+    QueueListing,
     Reply,
     SourcesReply,
 )
@@ -142,6 +143,18 @@ def render_status(status: dict[str, Any]) -> str:
             f"  {sub['platform']} {sub['channel_id']} {sub['audience']} at {sub['post_time']} {sub['timezone']}: {last}"
         )
     return "\n".join(lines)
+
+
+def render_queue_listing(listing: QueueListing, footer: str) -> str:
+    """The review queue kind by kind, each with its total, then `footer` (the intake limits)."""
+    if listing.total == 0:
+        return messages.QUEUE_EMPTY
+    parts = []
+    for section in listing.sections:
+        parts.append(messages.queue_section_head(section.kind, len(section.items), section.total))
+        if section.items:
+            parts.append(render_queue(section.items))
+    return "\n".join([*parts, footer])
 
 
 def render_queue(items: list[QueueItem]) -> str:

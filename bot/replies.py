@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from knowledge.models import ClaimStatus, Correction, HistoryEntry, Source
+from knowledge.models import ClaimStatus, Correction, HistoryEntry, QueueItem, QueueKind, Source
 from knowledge.posted import Reach
 
 
@@ -116,3 +116,47 @@ class DigestReply:
 
 
 Reply = AnswerReply | NoAnswerReply | ClaimCardReply | SourcesReply | HistoryReply | DigestReply
+
+
+# The review queue's kinds, in the order every listing shows them.
+QUEUE_KINDS: tuple[QueueKind, ...] = ("unanswered", "wrong", "suggestion", "candidate")
+
+
+@dataclass(frozen=True)
+class QueueSection:
+    """One kind of review item: its oldest open items (as many as were asked for) and how
+    many of that kind are open in all."""
+
+    kind: QueueKind
+    items: list[QueueItem]
+    total: int
+
+
+@dataclass(frozen=True)
+class QueueListing:
+    """The open review queue, each kind on its own so a flood of one kind hides no other."""
+
+    sections: list[QueueSection]
+
+    @property
+    def items(self) -> list[QueueItem]:
+        return [i for s in self.sections for i in s.items]
+
+    @property
+    def total(self) -> int:
+        return sum(s.total for s in self.sections)
+
+    def shown(self, limit: int) -> list[QueueSection]:
+        """At most `limit` items in all, taken in turns from each kind (oldest first within
+        a kind), so every kind with open items shows at least one while room lasts."""
+        taken = [0] * len(self.sections)
+        room = limit
+        while room > 0:
+            before = room
+            for n, section in enumerate(self.sections):
+                if room and taken[n] < len(section.items):
+                    taken[n] += 1
+                    room -= 1
+            if room == before:
+                break
+        return [QueueSection(s.kind, s.items[: taken[n]], s.total) for n, s in enumerate(self.sections)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -41,6 +42,29 @@ def intents() -> discord.Intents:
     return discord.Intents(guilds=True)
 
 
+def guard_parsers(parsers: dict[str, Callable[[Any], Any]]) -> None:
+    """Make each gateway event parser drop, with one log line, an event it cannot parse.
+
+    discord.py calls these parsers inside its gateway loop, which lets any exception
+    through: one malformed or unexpected event (a member without its user, a shape
+    newer than the library) would end the connection and the bot. The line names the
+    event and the exception type only: the payload carries users' ids and tokens.
+    """
+    for event, parse in list(parsers.items()):
+        parsers[event] = _guarded(event, parse)
+
+
+def _guarded(event: str, parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def guarded(data: Any) -> Any:
+        try:
+            return parse(data)
+        except Exception as exc:
+            log.warning("dropped one %s event discord.py could not parse (%s)", event, type(exc).__name__)
+            return None
+
+    return guarded
+
+
 class _TalksClientMixin:
     """Shared by the plain and the auto-sharded client (discord.py makes them separate classes)."""
 
@@ -61,6 +85,7 @@ class _TalksClientMixin:
         if shards is not None:
             options.update(shard_ids=list(shards.ids), shard_count=shards.count)
         super().__init__(**options)
+        guard_parsers(self._connection.parsers)  # type: ignore[attr-defined]
         self.deps = deps
         self.tree = TalksTree(self)  # type: ignore[arg-type]
         register(self.tree, deps)

@@ -61,7 +61,8 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         return await within_deadline(interaction, work, soft_deadline=deps.soft_deadline, ephemeral=ephemeral)
 
     async def answer(interaction: discord.Interaction, question: str) -> None:
-        reply = await run(interaction, service.ask(question, place_of(interaction)), ephemeral=False)
+        asked = service.ask(question, place_of(interaction), asker=str(interaction.user.id))
+        reply = await run(interaction, asked, ephemeral=False)
         await send_answer(interaction, reply)
 
     async def claim_ids(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -19,6 +19,7 @@ from adapters.discord.permissions import place_of
 from adapters.discord.respond import report_error, send
 from bot import messages
 from bot.replies import AnswerReply
+from bot.service import PER_PERSON_PER_HOUR
 from knowledge.errors import NotFound
 
 CUSTOM_ID_LIMIT = 100
@@ -65,10 +66,12 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
         try:
             if self.question_id is None:
                 raise NotFound(messages.FEEDBACK_UNKNOWN)
-            await deps_of(interaction).service.record_feedback(
+            queued = await deps_of(interaction).service.record_feedback(
                 place_of(interaction), str(interaction.user.id), self.question_id, self.claim_id, self.verdict
             )
             thanks = dmsg.FEEDBACK_HELPFUL if self.verdict == "helpful" else dmsg.FEEDBACK_WRONG
+            if not queued:  # past the hourly limit: recorded, but kept out of the moderators' queue
+                thanks = messages.wrong_report_held(PER_PERSON_PER_HOUR)
             await send(interaction, content=thanks, ephemeral=True)
         except NotFound as exc:
             # Not the tree's "pick a claim from the list": a button has no list to pick from.

@@ -23,6 +23,8 @@ from adapters.discord.respond import report_error, send
 from bot import messages
 from bot.moderation_lines import queue_lines
 from bot.queue_actions import QueueAction, buttons_for, press
+from bot.replies import QUEUE_KINDS, QueueSection
+from bot.service import limits_sentence
 from knowledge.models import QueueItem
 
 MAX_CHOICES = 25
@@ -46,6 +48,21 @@ def queue_text(items: list[QueueItem]) -> str:
     if len(items) > ITEMS_SHOWN:
         lines.append(dmsg.MORE_ITEMS.format(count=len(items) - ITEMS_SHOWN))
     return shorten("\n".join(lines), 2000)
+
+
+def listing_text(sections: list[QueueSection], footer: str) -> str:
+    """The queue kind by kind: each kind's head with its total ("5 of 10,001"), its items, and
+    `footer` (what readers can add). One ephemeral message within Discord's 2,000 characters."""
+    if not any(s.total for s in sections):
+        return messages.QUEUE_EMPTY
+    parts = []
+    for section in sections:
+        parts.append(f"**{messages.queue_section_head(section.kind, len(section.items), section.total)}**")
+        if section.items:
+            parts.append(queue_text(section.items))
+    # The footer goes last and must survive the cut: the items give way first.
+    body = shorten("\n".join(parts), 2000 - len(footer) - 2)
+    return f"{body}\n*{footer}*"
 
 
 class QueueButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=TEMPLATE):
@@ -108,11 +125,38 @@ def build_queue_group(deps: AdapterDeps, claim_ids: Any) -> app_commands.Group:
             if not needle or needle in str(i.id) or needle in i.text.lower()
         ][:MAX_CHOICES]
 
-    @group.command(name="list", description="Moderators: the oldest open review items, with buttons")
-    async def list_items(interaction: discord.Interaction) -> None:
-        found = await service.queue(moderator(interaction))
-        view = queue_view(found)
-        await send(interaction, content=queue_text(found), view=view, ephemeral=True)
+    @group.command(name="list", description="Moderators: the oldest open review items of each kind, with buttons")
+    @app_commands.describe(kind="Only this kind (default: some of each, with how many of each are open)")
+    @app_commands.choices(kind=[app_commands.Choice(name=t, value=k) for k, t in messages.QUEUE_KIND_TITLES.items()])
+    async def list_items(interaction: discord.Interaction, kind: str | None = None) -> None:
+        wanted = next((k for k in QUEUE_KINDS if k == kind), None)
+        listing = await service.queue_listing(moderator(interaction), per_kind=ITEMS_SHOWN, kind=wanted)
+        sections = listing.shown(ITEMS_SHOWN)
+        view = queue_view([i for s in sections for i in s.items])
+        await send(interaction, content=listing_text(sections, limits_sentence()), view=view, ephemeral=True)
+
+    @group.command(
+        name="bulk-dismiss", description="Moderators: dismiss many unanswered questions and wrong reports at once"
+    )
+    @app_commands.describe(
+        reason="Why: spam, a flood, off-topic…",
+        kind="Only this kind (default: both)",
+        first="The first item number (default: the oldest)",
+        last="The last item number (default: the newest)",
+    )
+    @app_commands.choices(
+        kind=[app_commands.Choice(name=messages.QUEUE_KIND_TITLES[k], value=k) for k in ("unanswered", "wrong")]
+    )
+    async def bulk_dismiss(
+        interaction: discord.Interaction,
+        reason: app_commands.Range[str, 1, 500],
+        kind: str | None = None,
+        first: app_commands.Range[int, 1] | None = None,
+        last: app_commands.Range[int, 1] | None = None,
+    ) -> None:
+        wanted = next((k for k in QUEUE_KINDS if k == kind), None)
+        done, left = await service.dismiss_many(moderator(interaction), reason, kind=wanted, first=first, last=last)
+        await send(interaction, content=messages.bulk_dismissed(done, left), ephemeral=True)
 
     @group.command(name="teach", description="Moderators: answer this question (and close variants) with a claim")
     @app_commands.describe(item="The queue item (pick from the list)", claim="The claim that answers it")

@@ -31,6 +31,7 @@ from bot.replies import (
     DigestReply,
     HistoryReply,
     NoAnswerReply,
+    QueueSection,
     QuoteView,
     Reply,
     SourcesReply,
@@ -379,6 +380,23 @@ def queue_message(items: list[QueueItem]) -> SlackMessage:
     if len(items) > QUEUE_ITEMS_SHOWN:
         blocks.append(_context(escape(slack_messages.more_items(len(items) - QUEUE_ITEMS_SHOWN))))
     return SlackMessage(_plain(f"{len(items)} review items"), _cap(blocks))
+
+
+def queue_listing_message(sections: list[QueueSection], footer: str) -> SlackMessage:
+    """The queue kind by kind: each kind's head with its total ("5 of 10,001"), its items with
+    their buttons, and `footer` (what readers can add)."""
+    if not any(s.total for s in sections):
+        return text_message(messages.QUEUE_EMPTY)
+    found: list[Block] = []
+    heads = []
+    for section in sections:
+        head = messages.queue_section_head(section.kind, len(section.items), section.total)
+        heads.append(head)
+        found.append(_section(f"*{escape(head)}*"))
+        if section.items:
+            found += queue_message(section.items).blocks
+    found.append(_context(escape(footer)))
+    return SlackMessage(_plain("; ".join(heads)), _cap(found))
 
 
 def parse_item_value(value: str) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot import messages
 from bot.replies import AnswerReply, ClaimCardReply, ClaimView, NoAnswerReply
 from bot.service.core import CLI, ServiceCore
+from bot.service.intake import LIMITS, contributor
 from bot.shorten import shorten
 from knowledge.answering.matcher import Match
 from knowledge.answering.phrasing import phrasing_key
@@ -17,12 +18,17 @@ SUGGESTION_COVERAGE = 0.3
 
 
 class Answering(ServiceCore):
-    async def ask(self, question: str, place: Place = CLI, log_question: bool = True) -> AnswerReply | NoAnswerReply:
+    async def ask(
+        self, question: str, place: Place = CLI, log_question: bool = True, *, asker: str | None = None
+    ) -> AnswerReply | NoAnswerReply:
         """Answer `question` with up to three claims, or suggestions.
 
         Writes one question-log row (question text, time, where it was asked,
-        whether it was answered; no user identity). Raises BadInput for an
-        empty question; a very long one is cut at a word to MAX_QUESTION_CHARS.
+        whether it was answered; no user identity). An unanswered question also
+        goes to the review queue, within the hourly limits for `asker` (the
+        platform's user id) and their community (bot.service.intake). Raises
+        BadInput for an empty question; a very long one is cut at a word to
+        MAX_QUESTION_CHARS.
         """
         message = clean_question(question)
         # Two questions in one message: the first is answered and the reply names the rest.
@@ -45,7 +51,15 @@ class Answering(ServiceCore):
             now = self.clock()
             qid = await self._store.activity.log_question(text, place, bool(views), shown, now)
             if not views:
-                await self._store.queue.note("unanswered", phrasing_key(text), text, now, community=place.label)
+                await self._store.queue.note(
+                    "unanswered",
+                    phrasing_key(text),
+                    text,
+                    now,
+                    community=place.label,
+                    by=contributor(place, asker),
+                    limits=LIMITS,
+                )
         if views:
             return AnswerReply(
                 question=message,
@@ -69,9 +83,12 @@ class Answering(ServiceCore):
         picked = [m.claim_id for m in near if m.coverage >= SUGGESTION_COVERAGE and not live.is_retracted(m.claim_id)]
         return [live.text_of(i) for i in (picked or live.fallback_suggestions())[:3]]
 
-    async def record_feedback(self, place: Place, user_id: str, question_id: int, claim_id: str, verdict: str) -> None:
+    async def record_feedback(self, place: Place, user_id: str, question_id: int, claim_id: str, verdict: str) -> bool:
         """Writes: a reader's helpful/wrong verdict on one claim of one answer (one vote each).
 
+        A "wrong" also goes to the review queue, counted once per reader. Returns
+        False when that report was kept out of the queue by the reader's (or their
+        community's) hourly limit; the verdict itself is recorded either way.
         Raises BadInput for an unknown verdict and NotFound for an answer that
         does not exist or did not show that claim.
         """
@@ -82,9 +99,20 @@ class Answering(ServiceCore):
             question = await self._store.activity.record_feedback(place, user_id, question_id, claim_id, verdict, now)
         except NotFound as exc:
             raise NotFound(messages.FEEDBACK_UNKNOWN) from exc
-        if verdict == "wrong":
-            key = f"{claim_id}|{phrasing_key(question)}"
-            await self._store.queue.note("wrong", key, question, now, community=place.label, claim_ids=[claim_id])
+        if verdict != "wrong":
+            return True
+        key = f"{claim_id}|{phrasing_key(question)}"
+        queued = await self._store.queue.note(
+            "wrong",
+            key,
+            question,
+            now,
+            community=place.label,
+            claim_ids=[claim_id],
+            by=contributor(place, user_id),
+            limits=LIMITS,
+        )
+        return queued is not None
 
     # ---- claims and sources --------------------------------------------------
 

@@ -75,8 +75,8 @@ class Ingesting(ServiceCore):
     async def candidates(self, actor: Actor, limit: int = 200) -> list[QueueItem]:
         """Read-only: open ingest candidates, oldest first, each with its proposal (moderators only)."""
         self.policy.require_moderator(actor)
-        items = await self._store.queue.items("open", 10_000)
-        return await self._with_candidates([i for i in items if i.kind == "candidate"][:limit])
+        # Candidates only, by kind: a flood of other items never pushes them out of the list.
+        return await self._with_candidates(await self._store.queue.items("open", limit, kind="candidate"))
 
     async def export_claims(self, actor: Actor) -> tuple[str, list[tuple[str, str]]]:
         """Read-only (moderators only): the claims that hold something accepted from an

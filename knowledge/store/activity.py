@@ -16,7 +16,8 @@ from knowledge.models import FeedbackCount, Place, QuestionStats
 from knowledge.store.columns import Columns
 from knowledge.store.connection import Database
 
-_FEEDBACK_COUNT = Columns("claim_id, verdict, count(*) AS count")
+# People, not presses: one reader counts once per claim and verdict, however many answers they judged.
+_FEEDBACK_COUNT = Columns("claim_id, verdict, count(DISTINCT user_id) AS count")
 
 
 def _scope(platform: str, community_id: str | None) -> tuple[str, tuple[str, ...]]:
@@ -105,14 +106,14 @@ class ActivityStore:
         return str(row[1])
 
     async def feedback_since(self, since: datetime, platform: str, community_id: str | None) -> list[FeedbackCount]:
-        """Read-only: how often each verdict was given on each claim in one community since `since`,
-        most given first."""
+        """Read-only: how many people gave each verdict on each claim in one community since
+        `since`, most first: a reader who marks the same claim wrong under ten answers is one person."""
         where = "platform = ? AND community_id IS NULL" if community_id is None else "platform = ? AND community_id = ?"
         args = (platform,) if community_id is None else (platform, community_id)
         async with self._db.reading() as conn:
             rows = await conn.fetchall(
                 f"SELECT {_FEEDBACK_COUNT.select} FROM feedback WHERE {where} AND at >= ? "
-                "GROUP BY claim_id, verdict ORDER BY count(*) DESC, claim_id",
+                "GROUP BY claim_id, verdict ORDER BY count(DISTINCT user_id) DESC, claim_id",
                 (*args, since.isoformat()),
             )
         return [FeedbackCount(**_FEEDBACK_COUNT.read(r)) for r in rows]

@@ -408,9 +408,9 @@ async def test_command_is_acknowledged_before_the_answer_is_worked_out(
     release = asyncio.Event()
     ask = slack.service.ask
 
-    async def held_ask(question: str, place: Place) -> AnswerReply | NoAnswerReply:
+    async def held_ask(question: str, place: Place, *, asker: str | None = None) -> AnswerReply | NoAnswerReply:
         await release.wait()
-        return await ask(question, place)
+        return await ask(question, place, asker=asker)
 
     monkeypatch.setattr(slack.service, "ask", held_ask)
     status, body = await slack.sender.command(QUESTION, response_url=slack.fake.response_url("held"))

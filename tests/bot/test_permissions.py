@@ -111,6 +111,8 @@ MODERATOR_ONLY: dict[str, Call] = {
     "history": lambda s, a, w: s.history(a, CORRECTED),
     "open_suggestions": lambda s, a, w: s.open_suggestions(a),
     "queue": lambda s, a, w: s.queue(a),
+    "queue_listing": lambda s, a, w: s.queue_listing(a),  # it also expires old items: a refusal must not
+    "dismiss_many": lambda s, a, w: s.dismiss_many(a, "spam", first=w.open_item, last=w.open_item),
     "queue_item": lambda s, a, w: s.queue_item(a, w.open_item),
     "teach": lambda s, a, w: s.teach(a, w.open_item, CLAIM),
     "unteach": lambda s, a, w: s.unteach(a, w.taught_item),
