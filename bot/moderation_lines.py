@@ -1,7 +1,7 @@
 """What a moderation-history entry and a review-queue item show, as neutral parts.
 
 Which lines appear, in what order and with which words is decided here once; the
-three renderers (bot/render_text.py for the terminal, the Discord embeds, Slack
+three renderers (bot/cli/render.py for the terminal, the Discord embeds, Slack
 Block Kit) only escape, emphasise, link and shorten. Pure: no I/O.
 """
 

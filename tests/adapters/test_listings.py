@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from adapters.discord import render as discord_render
 from adapters.discord.queue import queue_text, queue_view
 from adapters.slack import blocks as slack_blocks
-from bot.render_text import render, render_queue
+from bot.cli.render import render, render_queue
 from bot.replies import HistoryReply
 from knowledge.models import Candidate, HistoryEntry, Moderator, QueueItem, Quote
 from knowledge.posted import Reach

@@ -23,8 +23,8 @@ from adapters.discord.render import link as discord_link
 from adapters.slack.blocks import claim_blocks
 from adapters.slack.blocks import link as slack_link
 from bot import messages
+from bot.cli.render import render
 from bot.links import clean_url, shown_url
-from bot.render_text import render
 from bot.replies import ClaimCardReply, ClaimView
 from knowledge.errors import BadInput
 from knowledge.models import Correction

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.cli.render import render_status
 from bot.outbox import CannotEdit, MessageGone, OutboxWorker, RateLimited, TokenExpired
-from bot.render_text import render_status
 from bot.replies import AnswerReply, ClaimCardReply, DigestItem, DigestReply, DigestSection
 from bot.service import OutboxDesk, TalksService
 from knowledge.models import Place
@@ -290,8 +290,8 @@ async def test_history_and_the_cli_show_the_reach(service: TalksService) -> None
     entry = await service.correct(OPERATOR, cid, "New wording.", "Reason.")
     await worker(service, RecordingEditor()).run_once()
     history = await service.history(OPERATOR, cid)
+    from bot.cli.render import render
     from bot.json_contract import history_json
-    from bot.render_text import render
 
     [row] = [r for r in history_json(history) if r["id"] == entry.id]
     assert row["posted_updates"] == {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from adapters.discord.render import no_answer_text
 from adapters.slack.blocks import answer_message
-from bot import render_text
+from bot.cli import render as render_text
 from bot.json_contract import answer_json
 from bot.replies import AnswerReply, NoAnswerReply
 from bot.service import TalksService
