@@ -190,8 +190,15 @@ def fold_chat(text: str) -> str:
     return " ".join(_TOKEN.sub(_fold_word, text).split())
 
 
+# Written in capitals these are names the text folding reads ("EU Global" is an
+# outlet, not "european union Global"); only their lower-case chat form is spelled out.
+_KEEP_CAPITALS = frozenset({"EU", "ICC"})
+
+
 def _fold_word(match: re.Match[str]) -> str:
     token = match.group(0)
+    if token in _KEEP_CAPITALS:
+        return token
     low = token.lower().replace("’", "'")
     if low in FILLER:
         return ""

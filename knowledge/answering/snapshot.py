@@ -34,6 +34,7 @@ import numpy.typing as npt
 
 from knowledge.answering.index import ClaimIndex, Segment
 from knowledge.answering.packed import PackedStrings
+from knowledge.paths import entities_file
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ MAGIC = b"TALKSIDX"
 FORMAT_VERSION = 2
 # The code that turns a claim into index terms and weights: any edit to it (a new
 # stop word, an alias, a weight) makes every saved snapshot stale.
-_ANALYSIS_MODULES = ("index.py", "text.py", "aliases.py", "packed.py")
+_ANALYSIS_MODULES = ("index.py", "text.py", "aliases.py", "entities.py", "packed.py")
 _HEAD = struct.Struct("<8sI")  # magic, header length
 
 
@@ -72,6 +73,8 @@ def analysis_fingerprint() -> str:
     here = Path(__file__).resolve().parent
     for name in _ANALYSIS_MODULES:
         digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    # Names and descriptions in the entities file fold claims' words too.
+    digest.update(b"entities.toml\0" + entities_file().read_bytes())
     return digest.hexdigest()[:32]
 
 
