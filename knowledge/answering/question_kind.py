@@ -17,6 +17,7 @@ from enum import Enum
 
 from knowledge.answering.fact_check import Amount, amounts, is_negative
 from knowledge.answering.text import STOPWORDS, stem, terms, words
+from knowledge.answering.values import Date, Place, dates, places
 
 
 class Kind(Enum):
@@ -57,7 +58,8 @@ _SAYING = re.compile(
     r"|ruled|kept|claimed|signalled|signaled|indicated|revealed|suggested|expects|sees|reads|acknowledged"
     r"|reacted|responded|voiced|fear|fears|called|demand|demands|report|reports|recalled|backed|emphasized"
     r"|emphasised|cautioned|noted|hailed|praised|criticised|criticized|described|accounts?|readout|statement"
-    r"|post|posted|expressed|agreed|welcomed)\b"
+    r"|post|posted|expressed|agreed|welcomed|insists|stresses|urges|notes|claims|describes|demanded|wants|wanted"
+    r"|argue|warn|stress|announces|affirms|confirms|reiterates|declares|rejects|dismissed|dismisses)\b"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _LABEL_BEFORE = re.compile(rf"(?:article|pre-|{'|'.join(_MONTHS.split())})\s*$")
@@ -132,26 +134,38 @@ class Stated:
     speakers: frozenset[str] = frozenset()
     # The stems of the claim's own statement (not its quotes), for fact checks.
     text_terms: frozenset[str] = frozenset()
+    # Calendar dates and the places things happen in, at or to, for checks.
+    dates: tuple[Date, ...] = ()
+    places: tuple[Place, ...] = ()
+    # The same, from the claim's own statement only (its quotes may set other scenes).
+    own_amounts: tuple[Amount, ...] = ()
+    own_dates: tuple[Date, ...] = ()
+    own_places: tuple[Place, ...] = ()
 
 
 NOTHING_STATED = Stated(False, False, False, False, frozenset())
 
 
-def asked_kind(question: str) -> Asked:
-    """The kind of answer `question` asks for (OTHER when it asks for none in particular)."""
+def asked_kind(question: str, kind: Kind | None = None) -> Asked:
+    """The kind of answer `question` asks for (OTHER when it asks for none in particular).
+
+    `kind`, when given, is what the question reader found; the patterns here
+    then only add what is counted, whether it is to come, and who must speak.
+    """
     low = " ".join(question.lower().split())
     said = _ASKED_SPEAKER.search(low)
     speaker = frozenset(stem(w) for w in words(said.group(1)) if w not in STOPWORDS) if said else frozenset()
-    for pattern, kind in _ASKS:
-        if pattern.search(low):
-            counted: frozenset[str] = frozenset()
-            m = _COUNTED.search(low)
-            if kind is Kind.QUANTITY and m and m.group(1) not in _NOT_NAMED:
-                picked = [g for g in m.groups() if g and g not in _QUALIFIERS][:1]
-                counted = frozenset(stem(w) for p in picked for w in words(p))
-            measured = kind is Kind.QUANTITY and bool(_MEASURED.search(low))
-            return Asked(kind, counted, future=bool(_FUTURE.search(low)), speaker=speaker, measured=measured)
-    return Asked(Kind.OTHER, speaker=speaker)
+    if kind is None:
+        kind = next((k for pattern, k in _ASKS if pattern.search(low)), Kind.OTHER)
+    if kind is Kind.OTHER:
+        return Asked(Kind.OTHER, speaker=speaker)
+    counted: frozenset[str] = frozenset()
+    m = _COUNTED.search(low)
+    if kind is Kind.QUANTITY and m and m.group(1) not in _NOT_NAMED:
+        picked = [g for g in m.groups() if g and g not in _QUALIFIERS][:1]
+        counted = frozenset(stem(w) for p in picked for w in words(p))
+    measured = kind is Kind.QUANTITY and bool(_MEASURED.search(low))
+    return Asked(kind, counted, future=bool(_FUTURE.search(low)), speaker=speaker, measured=measured)
 
 
 def stated_kinds(texts: list[str], said_by: str | None = None) -> Stated:
@@ -180,6 +194,11 @@ def stated_kinds(texts: list[str], said_by: str | None = None) -> Stated:
         future=bool(texts) and bool(_FUTURE.search(texts[0].lower())),
         speakers=_speakers(texts[0] if texts else "", said_by),
         text_terms=frozenset(terms(texts[0])) if texts else frozenset(),
+        dates=tuple(dict.fromkeys(d for t in texts for d in dates(t))),
+        places=tuple(dict.fromkeys(p for t in texts for p in places(t))),
+        own_amounts=amounts(texts[0]) if texts else (),
+        own_dates=dates(texts[0]) if texts else (),
+        own_places=places(texts[0]) if texts else (),
     )
     return NOTHING_STATED if stated == NOTHING_STATED else stated
 

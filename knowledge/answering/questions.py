@@ -34,7 +34,11 @@ QWORD = (
 )
 WH = r"(?:who|whom|whose|what|what's|whats|when|where|why|how|which)"
 # Lead-ins that may come before a question word without making it a statement.
-LEAD = r"(?:(?:so|and|but|then|now|ok|okay|well|also|anyway|and so|so then|tell me|i wonder|i keep wondering|i'm wondering|i am wondering|wondering|i'd like to know|i want to know|do you know|can you tell me|any idea|exactly|just)[\s,]+)*"
+LEAD = (
+    r"(?:(?:so|and|but|then|now|ok|okay|well|also|anyway|and so|so then|tell me|i wonder|i keep wondering"
+    r"|i'm wondering|i am wondering|wondering|i'd like to know|i want to know|do you know|can you tell me"
+    r"|any idea|exactly|just)[\s,]+)*"
+)
 # A question may open with a preposition: "In what year …", "At what time …".
 OPENS_QUESTION = re.compile(
     rf"^{LEAD}(?:(?:in|on|at|from|to|for|with|by|since|during|under|after|before|of|about)\s+(?:what|which|whom|whose)\b"

@@ -140,8 +140,9 @@ _NOUN_ATTRIBUTE = {
     **dict.fromkeys("percentage percent share amount sum".split(), Attribute.AMOUNT),
     **dict.fromkeys(["number"], Attribute.COUNT),
     **dict.fromkeys("length duration".split(), Attribute.DURATION),
-    **dict.fromkeys("official officials people person minister ministers leader leaders member members".split(),
-                    Attribute.PERSON),
+    **dict.fromkeys(
+        "official officials people person minister ministers leader leaders member members".split(), Attribute.PERSON
+    ),
     **dict.fromkeys(["reason"], Attribute.REASON),
 }
 # Asked anywhere in the question, once the opening has not decided.
@@ -151,17 +152,23 @@ _ASKS: list[tuple[re.Pattern[str], Attribute]] = [
     (re.compile(r"\bhow many\b|\bnumber of\b"), Attribute.COUNT),
     (re.compile(r"\bhow much\b|\bwhat (?:percentage|percent|share|amount|sum)\b"), Attribute.AMOUNT),
     (
-        re.compile(r"\b(?:job|title)\b|\b(?:what|which) (?:office|post|position|role) (?:does|did|is|was)\b"
-                   r"|'s (?:role|position|office|post)\b"),
+        re.compile(
+            r"\b(?:job|title)\b|\b(?:what|which) (?:office|post|position|role) (?:does|did|is|was)\b"
+            r"|'s (?:role|position|office|post)\b"
+        ),
         Attribute.ROLE,
     ),
     (
-        re.compile(r"\b(?:say|said|says|tell|told|write|wrote|posted|describe|described|characteri[sz]e|claim"
-                   r"|warn|warned|argue|argued|insist|insisted|announce|announced|react|respond)\b"),
+        re.compile(
+            r"\b(?:say|said|says|tell|told|write|wrote|posted|describe|described|characteri[sz]e|claim"
+            r"|warn|warned|argue|argued|insist|insisted|announce|announced|react|respond)\b"
+        ),
         Attribute.SAID,
     ),
-    (re.compile(rf"^{LEAD}(?:did|does|do|is|are|was|were|will|would|can|could|has|have|had|should)\b"),
-     Attribute.YES_NO),
+    (
+        re.compile(rf"^{LEAD}(?:did|does|do|is|are|was|were|will|would|can|could|has|have|had|should)\b"),
+        Attribute.YES_NO,
+    ),
 ]
 
 
@@ -305,7 +312,5 @@ def unknown_holders(text: str) -> tuple[str, ...]:
     unstated do not count.
     """
     return tuple(
-        f"{m.place} {m.offices[0]}"
-        for m in office_mentions(text)
-        if not m.holders and not m.generic and not m.unstated
+        f"{m.place} {m.offices[0]}" for m in office_mentions(text) if not m.holders and not m.generic and not m.unstated
     )

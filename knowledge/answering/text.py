@@ -133,6 +133,7 @@ def _name_holder(m: re.Match[str]) -> str:
         return f"{mention.place} {token}"
     return m.group(0)
 
+
 STOPWORDS = frozenset(
     """
     might must may can shall still yet ever even now already actually exactly currently anyone someone
