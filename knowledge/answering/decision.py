@@ -40,15 +40,21 @@ class Signals:
     fits: bool
     # The claim names every entity of the question's focus.
     entities: bool
+    # The focus names someone or something the claim names too (an entity agreement,
+    # beyond the gate: a question about nobody in particular is weaker evidence).
+    named: bool = False
+    # The question asks for a typed value (a date, a duration, a count, an amount,
+    # an age, a place) and the claim states one: answer-type agreement.
+    typed: bool = False
 
-    def features(self) -> tuple[float, float, float]:
-        return (self.coverage, self.margin, self.unknown)
+    def features(self) -> tuple[float, ...]:
+        return (self.coverage, self.margin, self.unknown, float(self.named), float(self.typed))
 
 
 # Fitted by tests/fit_decision.py on the public dev set (see the module docstring);
 # the printout there gives the fitted and the leave-one-kind-out figures.
 BIAS = -6.0
-WEIGHTS = (10.0, 1.0, -6.0)
+WEIGHTS = (10.0, 1.0, -6.0, 0.0, 0.0)
 # The probability of a right answer the best claim must reach.
 THRESHOLD = 0.5
 

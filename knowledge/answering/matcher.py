@@ -198,12 +198,17 @@ class Matcher:
         top_rank, top_coverage, top_fits, top_named, top_doc = candidates[0]
         runner_up = candidates[1][0] if len(candidates) > 1 else 0.0
         unknown = sum(t.mass for t in terms if not t.known) / total_mass
+        top_terms = set(self.index.doc_term_numbers(top_doc))
         result.signals = Signals(
             coverage=top_coverage,
             margin=(top_rank - runner_up) / top_rank if top_rank > 0 else 0.0,
             unknown=unknown,
             fits=top_fits,
             entities=top_named,
+            named=any(_is_named(t, self.index.entity_terms) and alts & top_terms for t, alts in wanted),
+            typed=top_fits
+            and reading.attribute in _TYPED
+            and (reading.attribute is not Attribute.PLACE or bool(stated(top_doc).places)),
         )
         if not should_answer(result.signals):
             result.near = found[:limit]
@@ -289,6 +294,14 @@ class Matcher:
         return None
 
 
+def _is_named(term: QueryTerm, entity_terms: Container[str]) -> bool:
+    return term.known and (term.entity or term.stem in entity_terms or term.stem in _TOKENS)
+
+
+# Attributes whose answer is a typed value a claim states or not.
+_TYPED = frozenset(
+    {Attribute.WHEN, Attribute.DURATION, Attribute.COUNT, Attribute.AMOUNT, Attribute.AGE, Attribute.PLACE}
+)
 # What the reader found asked → the kind of value a claim must state.
 _KINDS = {
     Attribute.WHEN: Kind.WHEN,
