@@ -26,7 +26,7 @@ from bot.replies import Reply, SourcesReply
 from bot.service import TalksService
 from bot.settings import Settings
 from bot.terminal_text import one_line, terminal_safe
-from bot.wiring import open_service
+from bot.wiring import digest_desk, open_service
 from knowledge.errors import BadInput, TalksbotError
 from knowledge.models import Moderator
 
@@ -478,7 +478,7 @@ async def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     scope = DigestScope(args.platform, args.community, "moderators" if args.moderators else "public")
 
     async def work(service: TalksService) -> int:
-        reply = await build_digest(service, since=since, now=now, scope=scope)
+        reply = await build_digest(digest_desk(service), since=since, now=now, scope=scope)
         if args.json:
             from bot.digest import digest_json
 

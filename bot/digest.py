@@ -19,7 +19,7 @@ from bot.replies import DigestItem, DigestReply, DigestSection
 from knowledge.models import DigestAudience, Subscription
 
 if TYPE_CHECKING:
-    from bot.service import TalksService
+    from bot.service import DigestDesk
 
 KEY_CLAIMS = 3
 CONFLICTS_SHOWN = 3
@@ -39,9 +39,7 @@ class DigestScope:
         return cls(sub.platform, sub.community_id, sub.audience)
 
 
-async def build_digest(
-    service: TalksService, *, since: datetime | None, now: datetime, scope: DigestScope
-) -> DigestReply:
+async def build_digest(desk: DigestDesk, *, since: datetime | None, now: datetime, scope: DigestScope) -> DigestReply:
     """The digest for [since, now]; `since` defaults to 24 hours before `now`. Read-only.
 
     Corrections are public facts and appear in every digest. Question counts
@@ -50,9 +48,9 @@ async def build_digest(
     and waiting suggestions appear only in a moderators' digest.
     """
     start = since or now - timedelta(days=1)
-    await service.refresh()
-    history = await service.changes_since(start, now)
-    stats = await service.question_stats(start, scope.platform, scope.community_id)
+    await desk.refresh()
+    history = await desk.changes_since(start, now)
+    stats = await desk.question_stats(start, scope.platform, scope.community_id)
     for_moderators = scope.audience == "moderators"
 
     sections: list[DigestSection] = []
@@ -77,7 +75,7 @@ async def build_digest(
                     [DigestItem(text=f"“{q}” — asked {n}×") for q, n in stats.unanswered_top[:TOP_QUESTIONS]],
                 )
             )
-        wrong = await service.wrong_reports(start, scope.platform, scope.community_id)
+        wrong = await desk.wrong_reports(start, scope.platform, scope.community_id)
         if wrong:
             sections.append(
                 DigestSection(
@@ -85,7 +83,7 @@ async def build_digest(
                     [DigestItem(text=f"{cid}: marked wrong {n}×", claim_id=cid) for cid, n in wrong[:5]],
                 )
             )
-        size, oldest = await service.queue_size()
+        size, oldest = await desk.queue_size()
         if size:
             # The queue holds readers' words from every community and from DMs: a channel's
             # digest says only how many wait; their text is for `/queue`, shown to one moderator.
@@ -105,24 +103,18 @@ async def build_digest(
             sections=[DigestSection("Nothing new", [DigestItem(text=messages.NOTHING_NEW)])],
             has_news=False,
         )
-    views = [v for v in await service.all_claims() if v.status != "retracted"]
-    by_id = {v.claim_id: v for v in views}
-    pairs, seen = [], set()
-    for v in sorted(views, key=lambda v: v.claim_id):
-        for other, other_text in v.conflicts:
-            pair = tuple(sorted((v.claim_id, other)))
-            if pair not in seen and other in by_id:
-                seen.add(pair)
-                pairs.append(DigestItem(text=f"{v.text} / {other_text}", detail=f"{pair[0]} ↔ {pair[1]}"))
+    pairs = [
+        DigestItem(text=f"{a_text} / {b_text}", detail=f"{a} ↔ {b}")
+        for a, a_text, b, b_text in await desk.disagreements()
+    ]
     if pairs:
         # Rotate through the disagreements day by day rather than repeat the same ones.
         offset = now.toordinal() % len(pairs)
         sections.append(DigestSection(messages.SOURCES_DISAGREE, (pairs[offset:] + pairs[:offset])[:CONFLICTS_SHOWN]))
-    ranked = sorted(views, key=lambda v: (-service.importance(v.claim_id), v.claim_id))
-    best = service.importance(ranked[0].claim_id) if ranked else 0
-    top_rank = [v for v in ranked if service.importance(v.claim_id) == best]
+    # Rotate through the most important claims day by day; only the three shown are loaded.
+    top_rank = desk.most_important()
     offset = now.toordinal() % len(top_rank) if top_rank else 0
-    chosen = (top_rank[offset:] + top_rank[:offset])[:KEY_CLAIMS]
+    chosen = await desk.claim_views((top_rank[offset:] + top_rank[:offset])[:KEY_CLAIMS])
     sections.append(
         DigestSection("Key claims", [DigestItem(text=v.text, claim_id=v.claim_id, quotes=v.quotes[:2]) for v in chosen])
     )

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from bot.replies import AnswerReply, ClaimCardReply
-from bot.service import TalksService
+from bot.service import OutboxDesk
 from knowledge.posted import OutboxItem, PostedMessage
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ class OutboxWorker:
 
     def __init__(
         self,
-        service: TalksService,
+        desk: OutboxDesk,
         platform: str,
         editor: MessageEditor,
         *,
@@ -97,7 +97,7 @@ class OutboxWorker:
     ) -> None:
         if call_timeout * 2 >= lease.total_seconds():
             raise ValueError("one delivery must end well within its lease")
-        self.service = service
+        self.desk = desk
         self.platform = platform
         self.editor = editor
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
@@ -108,11 +108,11 @@ class OutboxWorker:
         self.call_timeout = call_timeout
         self.interval = interval
         self.sleep = sleep
-        self.clock = clock or service.clock
+        self.clock = clock or desk.clock
 
     async def run_once(self) -> list[Delivered]:
         """Writes: claim what is due now and deliver it (one pass)."""
-        items = await self.service.claim_outbox(self.platform, self.worker, self.lease, self.parallel)
+        items = await self.desk.claim(self.platform, self.worker, self.lease, self.parallel)
         return list(await asyncio.gather(*(self._deliver(item) for item in items)))
 
     async def run_forever(self) -> None:
@@ -122,9 +122,9 @@ class OutboxWorker:
                 done = await self.run_once()
                 if done:
                     continue
-                await self.service.prune_posted()
+                await self.desk.prune_posted()
                 wait = self.interval
-                due = await self.service.outbox_next_due(self.platform)
+                due = await self.desk.next_due(self.platform)
                 if due is not None:
                     wait = max(0.0, min(wait, (due - self.clock()).total_seconds()))
             except asyncio.CancelledError:
@@ -140,11 +140,11 @@ class OutboxWorker:
         try:
             result, used_token, version = await asyncio.wait_for(self._attempt(item), self.call_timeout)
         except RateLimited as exc:
-            await self.service.retry_outbox(item, exc.retry_after, str(exc), used_token=used_token)
+            await self.desk.retry(item, exc.retry_after, str(exc), used_token=used_token)
             log.info("outbox %d for %s: rate limited, retrying in %g s", item.id, where, exc.retry_after)
             return Delivered(item.id, "retry", str(exc))
         except MessageGone as exc:
-            owned = await self.service.finish_outbox(item, "gone", error=str(exc) or "deleted")
+            owned = await self.desk.finish(item, "gone", error=str(exc) or "deleted")
             # One line, as promised: the channel deleted the message, nothing more to do.
             log.info("outbox %d: message %s was deleted by its channel; dropped", item.id, where)
             return Delivered(item.id, "gone" if owned else "lost")
@@ -155,13 +155,13 @@ class OutboxWorker:
                 else f"{type(exc).__name__}: {exc}"[:500]
             )
             if item.attempts >= self.attempts:
-                await self.service.finish_outbox(item, "failed", error=error)
+                await self.desk.finish(item, "failed", error=error)
                 log.error("outbox %d for %s failed after %d attempts: %s", item.id, where, item.attempts, error)
                 return Delivered(item.id, "failed", error)
-            await self.service.retry_outbox(item, self.backoff * 2 ** (item.attempts - 1), error)
+            await self.desk.retry(item, self.backoff * 2 ** (item.attempts - 1), error)
             log.warning("outbox %d for %s failed (attempt %d): %s", item.id, where, item.attempts, error)
             return Delivered(item.id, "retry", error)
-        owned = await self.service.finish_outbox(item, result, version=version, used_token=used_token)
+        owned = await self.desk.finish(item, result, version=version, used_token=used_token)
         if not owned:
             log.warning("outbox %d for %s was taken over by another worker after its lease", item.id, where)
             return Delivered(item.id, "lost")
@@ -170,8 +170,8 @@ class OutboxWorker:
     async def _attempt(self, item: OutboxItem) -> tuple[Literal["updated", "noted", "skipped"], bool, int | None]:
         """(outcome, whether a token use was spent, content version now shown)."""
         posted = item.posted
-        reply = await self.service.current_reply(posted)
-        version = self.service.content_version
+        reply = await self.desk.current_reply(posted)
+        version = self.desk.content_version
         if reply is not None and posted.can_use_token(self.clock()):
             try:
                 await self.editor.edit(posted, reply, via_token=True)
@@ -186,7 +186,7 @@ class OutboxWorker:
             except CannotEdit as exc:
                 log.info("outbox %d: cannot edit %s (%s); posting a note", item.id, posted.message_id, exc)
         if posted.message_id and not posted.is_private and posted.after_expiry != "none":
-            text = await self.service.change_note(item)
+            text = await self.desk.change_note(item)
             await self.editor.note(posted, text, key=note_key(item), retrying=item.attempts > 1)
             return "noted", False, None
         return "skipped", False, None

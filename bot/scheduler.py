@@ -24,7 +24,7 @@ from typing import Protocol
 
 from bot.digest import DigestScope, build_digest
 from bot.replies import DigestReply
-from bot.service import TalksService
+from bot.service import DigestDesk
 from bot.subscriptions import parse_post_time, parse_timezone
 from knowledge.models import DigestRun, Subscription
 
@@ -72,7 +72,7 @@ class DigestScheduler:
 
     def __init__(
         self,
-        service: TalksService,
+        desk: DigestDesk,
         platform: str,
         poster: DigestPoster,
         *,
@@ -88,10 +88,10 @@ class DigestScheduler:
     ) -> None:
         if post_timeout * attempts + backoff * 2**attempts >= lease.total_seconds():
             raise ValueError("a run's attempts must end well within its lease")
-        self.service = service
+        self.desk = desk
         self.platform = platform
         self.poster = poster
-        self.clock = clock or service.clock
+        self.clock = clock or desk.clock
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
         self.attempts = attempts
         self.backoff = backoff
@@ -104,15 +104,13 @@ class DigestScheduler:
     async def run_due(self) -> list[RunOutcome]:
         """Writes: claim and post every digest due now for this platform (one pass)."""
         due: list[tuple[Subscription, DigestRun]] = []
-        for sub in await self.service.subscriptions(self.platform):
+        for sub in await self.desk.subscriptions(self.platform):
             if not self.owns(sub):
                 continue
             local_date = due_local_date(sub, self.clock())
             if local_date is None:
                 continue
-            run = await self.service.claim_digest_run(
-                self.platform, sub.channel_id, local_date, self.worker, self.lease
-            )
+            run = await self.desk.claim_run(self.platform, sub.channel_id, local_date, self.worker, self.lease)
             if run is not None:
                 due.append((sub, run))
         return list(await asyncio.gather(*(self._post_bounded(sub, run) for sub, run in due)))
@@ -125,7 +123,7 @@ class DigestScheduler:
         channel_id, local_date = run.channel_id, run.local_date
         error: str | None = None
         for attempt in range(1, self.attempts + 1):
-            digest = await build_digest(self.service, since=run.since, now=self.clock(), scope=DigestScope.of(sub))
+            digest = await build_digest(self.desk, since=run.since, now=self.clock(), scope=DigestScope.of(sub))
             try:
                 await asyncio.wait_for(self.poster.post_digest(channel_id, digest), self.post_timeout)
             except Exception as exc:  # the poster's failure is recorded, never lost
@@ -134,7 +132,7 @@ class DigestScheduler:
                 else:
                     error = f"{type(exc).__name__}: {exc}"[:500]
                 final = attempt == self.attempts
-                owned = await self.service.record_digest_attempt(
+                owned = await self.desk.record_attempt(
                     run, ok=False, final=final, error=error, period_start=digest.period_start
                 )
                 if not owned:
@@ -148,7 +146,7 @@ class DigestScheduler:
                 log.warning("digest for %s %s failed (attempt %d): %s", self.platform, channel_id, attempt, error)
                 await self.sleep(self.backoff * 2 ** (attempt - 1))
                 continue
-            owned = await self.service.record_digest_attempt(
+            owned = await self.desk.record_attempt(
                 run, ok=True, final=True, error=None, period_start=digest.period_start
             )
             if not owned:

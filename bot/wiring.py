@@ -1,8 +1,11 @@
-"""The composition root: settings → store → service. Every entry point starts here.
+"""The composition root: settings → store → service → background jobs. Every entry point starts here.
 
 The CLI commands, `talksbot run discord` and `talksbot run slack` all open
 their service through `open_service`, so there is one place that decides
 which database, which moderation policy and which clock a process uses.
+The digest scheduler and the outbox worker are built here too, each over a
+desk that offers only what it needs (as Red hands a cog a `Config`, never the
+driver); adapters supply only their platform's poster and editor.
 """
 
 from __future__ import annotations
@@ -11,8 +14,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any
 
-from bot.service import TalksService
+from bot.outbox import MessageEditor, OutboxWorker
+from bot.scheduler import DigestPoster, DigestScheduler
+from bot.service import DigestDesk, OutboxDesk, TalksService
 from bot.settings import Settings
 from knowledge.store import Store
 
@@ -43,3 +49,18 @@ async def open_service(
 def log_moderation_scope(settings: Settings) -> None:
     """One startup line saying who may change facts from chat."""
     log.info("moderation: %s", settings.moderation_policy().describe())
+
+
+def digest_desk(service: TalksService) -> DigestDesk:
+    """What a digest (scheduled or previewed) may read and record, and nothing more."""
+    return DigestDesk(service)
+
+
+def digest_scheduler(service: TalksService, platform: str, poster: DigestPoster, **options: Any) -> DigestScheduler:
+    """The platform's digest scheduler over its narrow desk; `options` as `DigestScheduler`'s."""
+    return DigestScheduler(digest_desk(service), platform, poster, **options)
+
+
+def outbox_worker(service: TalksService, platform: str, editor: MessageEditor, **options: Any) -> OutboxWorker:
+    """The platform's outbox worker over its narrow desk; `options` as `OutboxWorker`'s."""
+    return OutboxWorker(OutboxDesk(service), platform, editor, **options)

@@ -212,7 +212,7 @@ async def _pickup(service: TalksService, db: str, claim_id: str) -> dict[str, fl
             state = (await service.claim(claim_id)).claim.status
             out[f"pickup_{action}_ms"] = _ms(time.perf_counter_ns() - t0)
             expected = "corrected" if action == "correct" else "retracted"
-            if state != expected or (action == "retract" and claim_id not in service._retracted):
+            if state != expected or (action == "retract" and claim_id not in service.live._retracted):
                 sys.exit(f"bench: the {action} was not picked up")
     return out
 

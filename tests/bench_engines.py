@@ -69,8 +69,9 @@ import knowledge.answering.index as index_module  # noqa: E402
 from bot.service import TalksService  # noqa: E402
 from knowledge import snapshot  # noqa: E402
 from knowledge.answering.chat_words import fold_chat  # noqa: E402
+from knowledge.answering.claim_terms import claim_bag as _bag  # noqa: E402
 from knowledge.answering.fact_check import strip_values  # noqa: E402
-from knowledge.answering.index import ClaimIndex, _bag  # noqa: E402
+from knowledge.answering.index import ClaimIndex  # noqa: E402
 from knowledge.answering.matcher import _CHAT_MARKUP, Matcher  # noqa: E402
 from knowledge.answering.reader import checked_statement  # noqa: E402
 from knowledge.answering.text import terms  # noqa: E402

@@ -46,7 +46,7 @@ sys.path[:] = [str(_ROOT), *(p for p in sys.path if Path(p or ".").resolve() != 
 from bot.permissions import Actor  # noqa: E402
 from bot.replies import DigestReply  # noqa: E402
 from bot.scheduler import DigestScheduler  # noqa: E402
-from bot.service import TalksService  # noqa: E402
+from bot.service import DigestDesk, TalksService  # noqa: E402
 from knowledge.models import Moderator, Place  # noqa: E402
 from knowledge.store import Store  # noqa: E402
 from tests.adapters.slack_fakes import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi, SlackSender  # noqa: E402
@@ -200,7 +200,7 @@ async def _schedulers(db: str, channels: int) -> dict[str, Any]:
             place = Place(platform="loadtest", community_id="T0LOAD", channel_id=f"C{i:04d}")
             await services[0].subscribe(operator, place, f"{(now.hour - 1) % 24:02d}:00", "UTC")
         schedulers = [
-            DigestScheduler(s, "loadtest", _CountingPoster(posts), worker=f"load-{n}", clock=lambda: now)
+            DigestScheduler(DigestDesk(s), "loadtest", _CountingPoster(posts), worker=f"load-{n}", clock=lambda: now)
             for n, s in enumerate(services)
         ]
         await asyncio.gather(*(s.run_due() for s in schedulers))

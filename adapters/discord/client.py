@@ -16,8 +16,7 @@ from adapters.discord.poster import ChannelPoster
 from adapters.discord.queue import QueueButton
 from adapters.discord.respond import NO_PINGS
 from adapters.discord.shards import ShardPlan
-from bot.outbox import OutboxWorker
-from bot.scheduler import DigestScheduler
+from bot.wiring import digest_scheduler, outbox_worker
 from knowledge.errors import BadInput
 
 log = logging.getLogger(__name__)
@@ -82,7 +81,7 @@ class _TalksClientMixin:
         register(self.tree, deps)
         # A guild's digest is posted by the process that holds the guild's shard.
         owns = (lambda sub: shards.owns(sub.community_id)) if shards is not None else None
-        self.scheduler = DigestScheduler(
+        self.scheduler = digest_scheduler(
             deps.service,
             PLATFORM,
             ChannelPoster(self),  # type: ignore[arg-type]
@@ -90,7 +89,7 @@ class _TalksClientMixin:
         )
         self.schedule_digests = schedule_digests
         self._digest_task: asyncio.Task[None] | None = None
-        self.outbox = OutboxWorker(deps.service, PLATFORM, DiscordEditor(self))  # type: ignore[arg-type]
+        self.outbox = outbox_worker(deps.service, PLATFORM, DiscordEditor(self))  # type: ignore[arg-type]
         self.deliver_updates = schedule_digests if deliver_updates is None else deliver_updates
         self._outbox_task: asyncio.Task[None] | None = None
 

@@ -36,6 +36,7 @@ from bot import messages
 from bot.digest import DigestScope, build_digest
 from bot.replies import AnswerReply, NoAnswerReply
 from bot.subscriptions import timezone_choices
+from bot.wiring import digest_desk
 from knowledge.models import DigestAudience, HistoryEntry
 
 T = TypeVar("T")
@@ -159,7 +160,9 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
             audience = "public"
         scope = DigestScope(PLATFORM, place.community_id, audience)
         reply = await run(
-            interaction, build_digest(service, since=None, now=service.clock(), scope=scope), ephemeral=True
+            interaction,
+            build_digest(digest_desk(service), since=None, now=service.clock(), scope=scope),
+            ephemeral=True,
         )
         await send(interaction, embeds=digest_embeds(reply), ephemeral=True)
 

@@ -33,6 +33,7 @@ from bot.permissions import Actor
 from bot.replies import AnswerReply, ClaimCardReply, SourcesReply
 from bot.service import TalksService
 from bot.settings import Settings, reveal
+from bot.wiring import digest_desk
 from knowledge.errors import BadInput, NotFound, PermissionDenied, TalksbotError
 from knowledge.models import DigestAudience, Moderator, Place
 
@@ -183,7 +184,9 @@ class SlackHandlers:
                 for_mods = current is not None and current.audience == "moderators"
                 for_mods = for_mods and self.service.may_moderate(actor)
                 scope = DigestScope(PLATFORM, place.community_id, "moderators" if for_mods else "public")
-                digest = await build_digest(self.service, since=None, now=self.service.clock(), scope=scope)
+                digest = await build_digest(
+                    digest_desk(self.service), since=None, now=self.service.clock(), scope=scope
+                )
                 return blocks.render(digest), False, None
             case "retract":
                 actor = await self._actor(user_id, command.get("user_name"), place)

@@ -30,11 +30,9 @@ from adapters.slack.app import build_app
 from adapters.slack.editor import SlackEditor, editor_client
 from adapters.slack.poster import SlackDigestPoster
 from adapters.slack.server import EVENTS_PATH, start_http_server
-from bot.outbox import OutboxWorker
-from bot.scheduler import DigestScheduler
 from bot.settings import Settings, reveal
 from bot.terminal_text import one_line
-from bot.wiring import log_moderation_scope, open_service
+from bot.wiring import digest_scheduler, log_moderation_scope, open_service, outbox_worker
 from knowledge.errors import BadInput
 
 log = logging.getLogger(__name__)
@@ -128,10 +126,10 @@ async def _serve(settings: Settings, http: bool, host: str, port: int, stop: asy
             await retrying(
                 lambda: check_token(checker, "SLACK_BOT_TOKEN"), stop=stop, what="Slack", transient=is_transient
             )
-            scheduler = DigestScheduler(service, "slack", SlackDigestPoster(client, service=service))
+            scheduler = digest_scheduler(service, "slack", SlackDigestPoster(client, service=service))
             digests = asyncio.create_task(scheduler.run_forever(), name="slack-digests")
             editor = SlackEditor(editor_client(reveal(settings.slack_bot_token), client.base_url))
-            updates = asyncio.create_task(OutboxWorker(service, "slack", editor).run_forever(), name="slack-outbox")
+            updates = asyncio.create_task(outbox_worker(service, "slack", editor).run_forever(), name="slack-outbox")
             try:
                 if runner is not None:
                     log.info("talksbot Slack app listening on http://%s:%d%s", host, bound, EVENTS_PATH)

@@ -20,75 +20,30 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
-import numpy.typing as npt
 
+from knowledge.answering.claim_terms import claim_bag, entity_stems, prior, stated_input
 from knowledge.answering.packed import PackedStrings
 from knowledge.answering.question_kind import Stated, stated_kinds
-from knowledge.answering.text import STOPWORDS, stem, words
+from knowledge.answering.segment import (
+    QueryAlternatives,
+    Segment,
+    as_floats,
+    as_ints,
+    best_docs,
+    make_segment,
+)
 from knowledge.models import ClaimState
 
-# How much each part of a claim counts towards its terms.
-FIELD_WEIGHTS = {"text": 2.0, "entities": 2.0, "said_by": 1.5, "keywords": 1.5, "topic": 1.0, "quotes": 1.0}
 K1 = 1.2
-IMPORTANCE_PRIOR = 0.05
 B = 0.5
 # Claim statuses by their code in `ClaimIndex.statuses`.
 STATUSES = ("active", "corrected", "retracted")
 # Past this many changed claims the overlay (scored in Python) is folded into the base.
 COMPACT_AT = 512
-# How many repeated fields (names, quotes) a build remembers the stems of.
-SEEN_LIMIT = 50_000
 # A word the store does not hold weighs like its words at this percentile of document frequency.
 RARE_QUANTILE = 25
-
-Ints = npt.NDArray[np.int32]
-Docs = npt.NDArray[np.int64]
-Offsets = npt.NDArray[np.int64]
-Floats = npt.NDArray[np.float64]
-# One query term: its alternatives (term, factor); a doc scores the best of them.
-QueryAlternatives = Sequence[tuple[str, float]]
-
-
-@dataclass
-class Segment:
-    """Postings and per-doc term lists for docs 0..size-1, packed; never changed once made."""
-
-    post_offsets: Offsets  # term number t's postings are [post_offsets[t], post_offsets[t+1])
-    post_docs: Docs
-    post_weights: Floats
-    doc_offsets: Offsets  # doc n's term numbers are doc_terms[doc_offsets[n]:doc_offsets[n+1]]
-    doc_terms: Ints
-    priors: Floats
-
-    @property
-    def size(self) -> int:
-        return len(self.priors)
-
-    @property
-    def term_count(self) -> int:
-        return len(self.post_offsets) - 1
-
-    @classmethod
-    def empty(cls) -> Segment:
-        zero = np.zeros(1, dtype=np.int64)
-        return cls(zero, np.zeros(0, dtype=np.int64), _floats([]), zero.copy(), _ints([]), _floats([]))
-
-    @cached_property
-    def df(self) -> Offsets:
-        """Each term's document frequency in this segment (it never changes)."""
-        return np.diff(self.post_offsets)
-
-
-def _ints(values: Sequence[int] | array[int]) -> Ints:
-    # A copy, never a view: a view would pin an `array` so it could no longer grow.
-    return np.array(values, dtype=np.int32)
-
-
-def _floats(values: Sequence[float] | array[float] | Floats) -> Floats:
-    return np.array(values, dtype=np.float64)
 
 
 @dataclass
@@ -163,7 +118,7 @@ class ClaimIndex:
         if self.dead:
             scores[np.fromiter(self.dead, dtype=np.int64, count=len(self.dead))] = 0.0
         scores *= base.priors
-        found = _best(scores, k)
+        found = best_docs(scores, k)
         if self.delta:
             found = sorted([*found, *self._overlay_scores(query)], key=lambda ds: (-ds[1], ds[0]))[:k]
         return found
@@ -251,7 +206,7 @@ class ClaimIndex:
 
     def upsert(self, state: ClaimState) -> int:
         """Add a claim, or re-index one whose text or correction changed. Returns its doc number."""
-        bag = _bag(state, self.surface)
+        bag = claim_bag(state, self.surface)
         length = sum(bag.values())
         norm = K1 * (1 - B + B * length / self.avg_len)
         weights = {self._term_number(t): tf * (K1 + 1) / (tf + norm) for t, tf in bag.items()}
@@ -271,7 +226,7 @@ class ClaimIndex:
             self.importances[n] = state.claim.importance
             self.texts[n] = state.current_text
             self._stated.pop(n, None)
-        self.entity_terms.update(_entity_stems(state, {}))
+        self.entity_terms.update(entity_stems(state, {}))
         self.delta_terms[n] = array("i", weights)
         self.delta_priors[n] = prior(state)
         for number, w in weights.items():
@@ -353,15 +308,15 @@ class ClaimIndex:
         doc_count = len(self.claim_ids)
         base_lengths = np.diff(base.doc_offsets)
         kept_terms = ~np.repeat(dead, base_lengths)
-        owners = np.concatenate([np.repeat(np.arange(base.size), base_lengths)[kept_terms], _ints(delta_docs)])
+        owners = np.concatenate([np.repeat(np.arange(base.size), base_lengths)[kept_terms], as_ints(delta_docs)])
         by_doc = np.argsort(owners, kind="stable")
-        doc_terms = np.concatenate([base.doc_terms[kept_terms], _ints(delta_terms)])[by_doc]
+        doc_terms = np.concatenate([base.doc_terms[kept_terms], as_ints(delta_terms)])[by_doc]
         doc_offsets = np.zeros(doc_count + 1, dtype=np.int64)
         np.cumsum(np.bincount(owners, minlength=doc_count), out=doc_offsets[1:])
-        segment = _segment(
-            np.concatenate([base_terms[keep], _ints(delta_terms)]),
-            np.concatenate([base.post_docs[keep], _ints(delta_docs)]),
-            np.concatenate([base.post_weights[keep], _floats(delta_weights)]),
+        segment = make_segment(
+            np.concatenate([base_terms[keep], as_ints(delta_terms)]),
+            np.concatenate([base.post_docs[keep], as_ints(delta_docs)]),
+            np.concatenate([base.post_weights[keep], as_floats(delta_weights)]),
             len(self.terms),
             doc_offsets,
             doc_terms.astype(np.int32),
@@ -389,53 +344,6 @@ class ClaimIndex:
         )
 
 
-def _segment(
-    term_of: Ints,
-    docs: Ints,
-    weights: Floats,
-    term_count: int,
-    doc_offsets: Offsets,
-    doc_terms: Ints,
-    priors: Floats | array[float],
-) -> Segment:
-    """Postings given as parallel (term, doc, weight) arrays, grouped by term.
-
-    Within a term they keep their input order (a build's docs ascending; after
-    a compaction the changed docs come last): scores are summed per doc, so the
-    order is free, and a stable sort on the term alone is a radix sort when the
-    term numbers fit 16 bits, three times faster than sorting on (term, doc).
-    """
-    keys = term_of.astype(np.uint16) if term_count <= 1 << 16 else term_of
-    order = np.argsort(keys, kind="stable")
-    counts = np.bincount(term_of, minlength=term_count)
-    offsets = np.zeros(term_count + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    return Segment(
-        post_offsets=offsets,
-        post_docs=docs[order].astype(np.int64),
-        post_weights=weights[order].astype(np.float64),
-        doc_offsets=doc_offsets,
-        doc_terms=doc_terms,
-        priors=_floats(priors),
-    )
-
-
-def _best(scores: Floats, k: int) -> list[tuple[int, float]]:
-    """The `k` highest non-zero scores as (doc, score), best first, ties by doc."""
-    # A full sort, not np.partition: partitioning degrades badly on the many equal
-    # scores a store of similar claims gives (5 ms against 0.5 ms at 120,000 claims).
-    kth = float(np.sort(scores)[-k]) if len(scores) > k else 0.0
-    if kth > 0:
-        # Ties with the k-th best go to the lowest doc numbers, not to chance: a store
-        # of near-identical claims can hold thousands of equal scores.
-        above = np.flatnonzero(scores > kth)
-        hit = np.concatenate([above, np.flatnonzero(scores == kth)[: k - len(above)]])
-    else:
-        hit = np.flatnonzero(scores > 0)
-    order = sorted(zip(hit.tolist(), scores[hit].tolist(), strict=True), key=lambda ds: (-ds[1], ds[0]))
-    return order[:k]
-
-
 class IndexBuilder:
     """Builds a ClaimIndex from claims given a page at a time.
 
@@ -458,14 +366,14 @@ class IndexBuilder:
     def add(self, states: Iterable[ClaimState]) -> None:
         index = self.index
         for state in states:
-            bag = _bag(state, index.surface, self._seen)
+            bag = claim_bag(state, index.surface, self._seen)
             index.claim_ids.append(state.id)
             self._priors.append(prior(state))
             index.statuses.append(STATUSES.index(state.status))
             index.importances.append(state.claim.importance)
             self._stated.add(stated_input(state))
             self._texts.add(state.current_text)
-            index.entity_terms.update(_entity_stems(state, self._names_seen))
+            index.entity_terms.update(entity_stems(state, self._names_seen))
             self._doc_terms.extend(index._term_number(t) for t in bag)
             self._doc_offsets.append(len(self._doc_terms))
             self._tfs.extend(bag.values())
@@ -485,7 +393,9 @@ class IndexBuilder:
         weights = tf * (K1 + 1) / (tf + np.repeat(norms, per_doc))
         term_of = np.frombuffer(self._doc_terms, dtype=np.int32)
         docs = np.repeat(np.arange(len(index.claim_ids), dtype=np.int32), per_doc)
-        index.base = _segment(term_of, docs, weights, len(index.terms), offsets.copy(), term_of.copy(), self._priors)
+        index.base = make_segment(
+            term_of, docs, weights, len(index.terms), offsets.copy(), term_of.copy(), self._priors
+        )
         return index
 
 
@@ -502,81 +412,3 @@ class _Packer:
 
     def done(self) -> PackedStrings:
         return PackedStrings(self.blob, self.offsets)
-
-
-def prior(state: ClaimState) -> float:
-    """A mild preference for the claims curators marked central (importance 1–5):
-    it breaks near-ties, it cannot lift a claim that does not match."""
-    return 1.0 + IMPORTANCE_PRIOR * (state.claim.importance - 3)
-
-
-def _entity_stems(state: ClaimState, seen: dict[str, list[str]]) -> list[str]:
-    out: list[str] = []
-    # Only the names a claim lists: a speaker such as "Critics" or "Senior European
-    # diplomat" is a description, not a name a question must carry into the answer.
-    for name in state.claim.entities:
-        pairs = seen.get(name)
-        if pairs is None:
-            pairs = seen[name] = _word_stems(name, {})
-        out.extend(pairs)
-    return out
-
-
-def stated_input(state: ClaimState) -> str:
-    """What `stated_kinds` reads of a claim, as JSON: its texts (own text first) and speaker."""
-    texts = [state.claim.text, *(q.quote for q in state.claim.quotes)]
-    if state.correction:
-        texts.append(state.correction.text)
-    return json.dumps([texts, state.claim.said_by], ensure_ascii=False)
-
-
-def _bag(state: ClaimState, surface: dict[str, str], seen: dict[str, list[str]] | None = None) -> Counter[str]:
-    """A claim's weighted term counts; records each word's stem in `surface`.
-
-    `seen` memoizes the stems of the fields that repeat across claims: names,
-    keywords, speaker and topic, and quotes (several claims quote the same
-    sentence). A claim's own text is tokenized every time. The memo stops
-    growing at SEEN_LIMIT entries, so a store of all-different quotes costs
-    time, not memory.
-    """
-    claim = state.claim
-    memo = {} if seen is None else seen
-    parts: list[tuple[str, float, bool]] = [
-        (claim.text, FIELD_WEIGHTS["text"], False),
-        # Each name and keyword on its own: their combinations rarely repeat, they do.
-        *[(name, FIELD_WEIGHTS["entities"], True) for name in claim.entities],
-        (claim.said_by or "", FIELD_WEIGHTS["said_by"], True),
-        *[(keyword, FIELD_WEIGHTS["keywords"], True) for keyword in claim.keywords],
-        (_topic_words(claim.topic), FIELD_WEIGHTS["topic"], True),
-        *[(q.quote, FIELD_WEIGHTS["quotes"], True) for q in claim.quotes],
-    ]
-    if state.correction:
-        parts.append((state.correction.text, FIELD_WEIGHTS["text"], False))
-    bag: Counter[str] = Counter()
-    for text, weight, repeats in parts:
-        pairs = memo.get(text) if repeats else None
-        if pairs is None:
-            pairs = _word_stems(text, surface)
-            if repeats and len(memo) < SEEN_LIMIT:
-                memo[text] = pairs
-        for s in pairs:
-            bag[s] += weight  # type: ignore[assignment]
-    return bag
-
-
-def _word_stems(text: str, surface: dict[str, str]) -> list[str]:
-    """The stems of `text`'s content words; records each word's stem in `surface`."""
-    out = []
-    for w in words(text):
-        if w in STOPWORDS:
-            continue
-        s = stem(w)
-        out.append(s)
-        if len(w) >= 4:
-            surface.setdefault(w, s)
-    return out
-
-
-def _topic_words(topic: str) -> str:
-    # Topics are slugs such as "us-team"; "us" there is the country, not the pronoun.
-    return " ".join("US" if part == "us" else part for part in topic.split("-"))

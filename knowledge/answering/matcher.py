@@ -35,6 +35,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from knowledge.answering.aliases import RELATED, SPEAKS_FOR
+from knowledge.answering.chat_words import fold_chat
 from knowledge.answering.decision import Signals, should_answer
 from knowledge.answering.entities import shipped
 from knowledge.answering.fact_check import Checked, Verdict, addresses, judge, read_check, strip_values
@@ -292,6 +293,13 @@ class Matcher:
             if score >= cutoff or swapped:
                 return self.index.surface[candidate]
         return None
+
+    def search(self, text: str, limit: int) -> list[str]:
+        """Claim ids whose words best match `text`, best first, with no decision to
+        answer or abstain: for pickers, where a person chooses among them. Read-only."""
+        terms = self._query_terms(fold_chat(text))
+        query = [[(alt, term.mass * weight) for alt, weight in term.alternatives] for term in terms]
+        return [self.index.claim_ids[d] for d, _ in self.index.top([q for q in query if q], limit)]
 
 
 def _is_named(term: QueryTerm, entity_terms: Container[str]) -> bool:

@@ -32,8 +32,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from knowledge.answering.index import ClaimIndex, Segment
+from knowledge.answering.index import ClaimIndex
 from knowledge.answering.packed import PackedStrings
+from knowledge.answering.segment import Segment
 from knowledge.paths import entities_file
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ MAGIC = b"TALKSIDX"
 FORMAT_VERSION = 2
 # The code that turns a claim into index terms and weights: any edit to it (a new
 # stop word, an alias, a weight) makes every saved snapshot stale.
-_ANALYSIS_MODULES = ("index.py", "text.py", "aliases.py", "entities.py", "packed.py")
+_ANALYSIS_MODULES = ("index.py", "segment.py", "claim_terms.py", "text.py", "aliases.py", "entities.py", "packed.py")
 _HEAD = struct.Struct("<8sI")  # magic, header length
 
 

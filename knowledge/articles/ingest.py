@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -117,35 +117,47 @@ class _ClaimTerms:
     figures: dict[str, set[str]]
 
 
-class _Idf:
-    """Rarity of each term over the existing claims; an unseen term counts as the rarest."""
+class Rarity:
+    """Rarity (idf) of each term over the existing claims; an unseen term counts as the rarest.
 
-    def __init__(self, bags: Iterable[set[str]]) -> None:
+    `df` gives a term's document frequency among `n` claims: counted from the claims
+    themselves (`of_claims`), or read from the live index, so proposing needs only
+    the claims each sentence resembles, not every claim in the store.
+    """
+
+    def __init__(self, df: Callable[[str], int], n: int) -> None:
+        self._df = df
+        self._n = max(n, 1)
+        self.rare = math.log(1 + (self._n - 0.5) / 1.5)
+
+    @classmethod
+    def of_bags(cls, bags: Iterable[set[str]]) -> Rarity:
         counts: Counter[str] = Counter()
         n = 0
         for bag in bags:
             counts.update(bag)
             n += 1
-        self._n = max(n, 1)
-        self._df = counts
-        self.rare = math.log(1 + (self._n - 0.5) / 1.5)
+        return cls(lambda term: counts.get(term, 0), n)
 
     def __call__(self, term: str) -> float:
-        df = self._df.get(term, 0)
+        df = self._df(term)
         return math.log(1 + (self._n - df + 0.5) / (df + 0.5)) if df else self.rare
 
     def mass(self, found: Iterable[str]) -> float:
         return sum(self(t) for t in found)
 
 
-def propose(article: Article, claims: Sequence[Claim]) -> list[Proposal]:
+def propose(article: Article, claims: Sequence[Claim], rarity: Rarity | None = None) -> list[Proposal]:
     """One proposal per substantive body sentence of `article`, in article order. Pure.
+
+    `claims` are the existing claims to compare with (every claim, or those each
+    sentence resembles); `rarity` weighs terms by the whole store when given.
 
     Boilerplate, headings, list lead-ins and footnote digits never become quotes;
     a sentence repeated word for word in the article is proposed once.
     """
     known = [_claim_terms(c) for c in claims]
-    idf = _Idf(k.bag for k in known)
+    idf = rarity or Rarity.of_bags(k.bag for k in known)
     quoted = {(q.source_id, q.start, q.end) for c in claims for q in c.quotes}
     seen: set[str] = set()
     out: list[Proposal] = []
@@ -194,7 +206,7 @@ def _claim_terms(claim: Claim) -> _ClaimTerms:
     return _ClaimTerms(claim, statement, bag, figures(claim.text))
 
 
-def similarity(sentence: set[str], known: _ClaimTerms, idf: _Idf) -> float:
+def similarity(sentence: set[str], known: _ClaimTerms, idf: Rarity) -> float:
     """Both ways at once: the geometric mean of how much of the sentence the claim
     accounts for and how much of the claim's statement the sentence repeats."""
     if not sentence or not known.statement:
@@ -209,7 +221,7 @@ _UNIT_TERMS = frozenset(
 )
 
 
-def same_subject(sentence: set[str], known: _ClaimTerms, idf: _Idf) -> float:
+def same_subject(sentence: set[str], known: _ClaimTerms, idf: Rarity) -> float:
     """How much of the claim's statement, its figures left out, the sentence repeats:
     a sentence giving another figure for the same thing differs exactly there."""
     rest = known.statement - set(terms(" ".join(v for values in known.figures.values() for v in values)))
@@ -221,7 +233,7 @@ def same_subject(sentence: set[str], known: _ClaimTerms, idf: _Idf) -> float:
     return idf.mass(sentence & rest) / idf.mass(rest)
 
 
-def _classify(quote: Quote, known: list[_ClaimTerms], idf: _Idf) -> Proposal:
+def _classify(quote: Quote, known: list[_ClaimTerms], idf: Rarity) -> Proposal:
     sentence = set(terms(quote.quote))
     ranked = sorted(((similarity(sentence, k, idf), k) for k in known), key=lambda sk: -sk[0])
     entities = names_in(quote.quote)

@@ -142,6 +142,18 @@ class ClaimStore:
             for r in rows
         ]
 
+    async def conflict_pairs(self) -> list[tuple[str, str]]:
+        """Read-only: every pair of claims linked as disagreeing, each once (lower id first), sorted.
+
+        The links alone: a digest shows where sources disagree without loading the claims.
+        """
+        async with self._db.reading() as conn:
+            rows = await conn.fetchall(
+                "SELECT DISTINCT CASE WHEN claim_id < other_id THEN claim_id ELSE other_id END, "
+                "CASE WHEN claim_id < other_id THEN other_id ELSE claim_id END FROM conflicts ORDER BY 1, 2"
+            )
+        return [(r[0], r[1]) for r in rows]
+
     async def claim_ids(self) -> list[str]:
         """Read-only: every claim id, sorted."""
         async with self._db.reading() as conn:

@@ -21,6 +21,7 @@ from adapters.discord.render import limit_problems
 from bot import messages
 from bot.digest import DigestScope, build_digest
 from bot.replies import AnswerReply
+from bot.service import DigestDesk
 from knowledge.models import Place
 from knowledge.store import Store
 from tests.adapters.discord_fakes import (
@@ -232,11 +233,13 @@ async def test_feedback_buttons_are_stored_and_wrong_reaches_the_digest(
 
     now = discord_bot.service.clock()
     mods = DigestScope("discord", str(GUILD_ID), "moderators")
-    digest = await build_digest(discord_bot.service, since=None, now=now, scope=mods)
+    digest = await build_digest(DigestDesk(discord_bot.service), since=None, now=now, scope=mods)
     wrong_section = next(s for s in digest.sections if "wrong" in s.title)
     assert wrong_section.items[0].claim_id == claim_id
     # Readers' reports are for moderators: the channel's public digest does not show them.
-    public = await build_digest(discord_bot.service, since=None, now=now, scope=DigestScope("discord", str(GUILD_ID)))
+    public = await build_digest(
+        DigestDesk(discord_bot.service), since=None, now=now, scope=DigestScope("discord", str(GUILD_ID))
+    )
     assert not any("wrong" in s.title for s in public.sections)
 
 

@@ -24,6 +24,7 @@ from adapters.discord.editor import DiscordEditor
 from adapters.discord.poster import ChannelPoster
 from bot.outbox import OutboxWorker
 from bot.replies import AnswerReply, ClaimCardReply, DigestItem, DigestReply, DigestSection
+from bot.service import OutboxDesk
 from knowledge.posted import PostedMessage
 from tests.adapters.discord_fakes import (
     APP_ID,
@@ -90,7 +91,12 @@ async def _no_sleep(_: float) -> None:
 
 def worker(bot: DiscordHarness, name: str = "w1", editor: Any = None) -> OutboxWorker:
     return OutboxWorker(
-        bot.service, "discord", editor or DiscordEditor(bot.client), worker=name, lease=LEASE, sleep=_no_sleep
+        OutboxDesk(bot.service),
+        "discord",
+        editor or DiscordEditor(bot.client),
+        worker=name,
+        lease=LEASE,
+        sleep=_no_sleep,
     )
 
 

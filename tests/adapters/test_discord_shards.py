@@ -17,7 +17,7 @@ from adapters.discord.shards import ShardPlan
 from bot.permissions import Actor
 from bot.replies import DigestReply
 from bot.scheduler import DigestScheduler
-from bot.service import TalksService
+from bot.service import DigestDesk, TalksService
 from bot.settings import Settings
 from knowledge.errors import BadInput
 from knowledge.models import Moderator, Place
@@ -106,7 +106,7 @@ async def test_each_process_posts_only_the_digests_of_guilds_on_its_shards(
         plan = ShardPlan.parse(spec)
         poster = RecordingPoster()
         scheduler = DigestScheduler(
-            service,
+            DigestDesk(service),
             "discord",
             poster,
             clock=clock,

@@ -21,6 +21,7 @@ from adapters.slack.poster import SlackDigestPoster
 from bot import messages
 from bot.replies import AnswerReply, NoAnswerReply
 from bot.scheduler import DigestScheduler
+from bot.service import DigestDesk
 from knowledge.models import Place
 from knowledge.store import Store
 from tests.adapters.slack_fakes import (
@@ -446,7 +447,11 @@ async def test_due_digest_is_posted_once(slack: Slack) -> None:
         sleeps.append(seconds)
 
     scheduler = DigestScheduler(
-        slack.service, "slack", SlackDigestPoster(slack.client, sleep=no_wait), clock=slack.clock, sleep=no_wait
+        DigestDesk(slack.service),
+        "slack",
+        SlackDigestPoster(slack.client, sleep=no_wait),
+        clock=slack.clock,
+        sleep=no_wait,
     )
     [outcome] = await scheduler.run_due()
     assert outcome.posted and outcome.channel_id == "C0000TEST"

@@ -22,7 +22,7 @@ from adapters.slack.editor import SlackEditor, editor_client
 from adapters.slack.poster import SlackDigestPoster
 from bot.outbox import OutboxWorker
 from bot.replies import DigestItem, DigestReply, DigestSection
-from bot.service import TalksService
+from bot.service import OutboxDesk, TalksService
 from tests.adapters.other_process import in_other_process
 from tests.adapters.slack_fakes import (
     ASKER,
@@ -77,7 +77,7 @@ async def _no_sleep(_: float) -> None:
 
 def worker(slack: Slack, name: str = "w1") -> OutboxWorker:
     editor = SlackEditor(editor_client(BOT_TOKEN, slack.fake.base_url))
-    return OutboxWorker(slack.service, "slack", editor, worker=name, lease=LEASE, sleep=_no_sleep)
+    return OutboxWorker(OutboxDesk(slack.service), "slack", editor, worker=name, lease=LEASE, sleep=_no_sleep)
 
 
 async def remembered(service: TalksService, posted_id: int = 1) -> Any:

@@ -19,7 +19,7 @@ from bot.digest import DigestScope, build_digest, digest_json
 from bot.permissions import Actor, ModerationPolicy
 from bot.replies import AnswerReply, DigestReply
 from bot.scheduler import DigestScheduler
-from bot.service import TalksService
+from bot.service import DigestDesk, TalksService
 from knowledge.errors import PermissionDenied
 from knowledge.models import Moderator, Place
 from tests.conftest import OPERATOR, FakeClock
@@ -85,7 +85,7 @@ def _section(reply: DigestReply, prefix: str) -> list[str]:
 
 async def _digest(service: TalksService, clock: FakeClock, scope: DigestScope) -> DigestReply:
     return await build_digest(
-        service, since=clock() - timedelta(hours=1), now=clock() + timedelta(minutes=1), scope=scope
+        DigestDesk(service), since=clock() - timedelta(hours=1), now=clock() + timedelta(minutes=1), scope=scope
     )
 
 
@@ -158,7 +158,7 @@ async def test_a_scheduled_public_digest_posts_no_question_text(service: TalksSe
         async def post_digest(self, channel_id: str, digest: DigestReply) -> None:
             posted.append((channel_id, digest))
 
-    [outcome] = await DigestScheduler(service, "discord", Poster(), clock=clock).run_due()
+    [outcome] = await DigestScheduler(DigestDesk(service), "discord", Poster(), clock=clock).run_due()
     assert outcome.posted
     [(channel, digest)] = posted
     assert channel == HOME_CHANNEL.channel_id

@@ -11,7 +11,7 @@ import pytest
 from bot.outbox import CannotEdit, MessageGone, OutboxWorker, RateLimited, TokenExpired
 from bot.render_text import render_status
 from bot.replies import AnswerReply, ClaimCardReply, DigestItem, DigestReply, DigestSection
-from bot.service import TalksService
+from bot.service import OutboxDesk, TalksService
 from knowledge.models import Place
 from knowledge.posted import PostedMessage
 from tests.conftest import OPERATOR, FakeClock
@@ -56,7 +56,7 @@ class Sleeps:
 
 
 def worker(service: TalksService, editor: RecordingEditor, name: str = "w1", **kw: object) -> OutboxWorker:
-    return OutboxWorker(service, "test", editor, worker=name, lease=LEASE, sleep=Sleeps(), **kw)  # type: ignore[arg-type]
+    return OutboxWorker(OutboxDesk(service), "test", editor, worker=name, lease=LEASE, sleep=Sleeps(), **kw)  # type: ignore[arg-type]
 
 
 async def answer(service: TalksService, place: Place = CHANNEL, **how: object) -> tuple[AnswerReply, int]:
@@ -194,7 +194,7 @@ async def test_a_rate_limit_waits_its_retry_after_then_delivers(service: TalksSe
     [first] = await w.run_once()
     assert first.result == "retry" and not editor.edits
     assert await w.run_once() == []  # not due yet: the same clock, no wall-clock wait involved
-    assert await service.outbox_next_due("test") == clock.now + timedelta(seconds=7)
+    assert await OutboxDesk(service).next_due("test") == clock.now + timedelta(seconds=7)
     clock.now += timedelta(seconds=7)
     [second] = await w.run_once()
     assert second.result == "updated" and len(editor.edits) == 1
@@ -215,7 +215,7 @@ async def test_the_idle_loop_sleeps_until_the_retry_is_due(service: TalksService
             delivered.set()
             await asyncio.Event().wait()  # park the loop once the edit went out
 
-    w = OutboxWorker(service, "test", editor, worker="w", lease=LEASE, sleep=sleep, interval=5.0)
+    w = OutboxWorker(OutboxDesk(service), "test", editor, worker="w", lease=LEASE, sleep=sleep, interval=5.0)
     task = asyncio.create_task(w.run_forever())
     await asyncio.wait_for(delivered.wait(), 10)
     task.cancel()

@@ -12,7 +12,7 @@ import pytest
 from bot.permissions import Actor
 from bot.replies import DigestReply
 from bot.scheduler import DigestScheduler, due_local_date
-from bot.service import TalksService
+from bot.service import DigestDesk, TalksService
 from bot.subscriptions import timezone_choices
 from knowledge.errors import BadInput
 from knowledge.models import Moderator, Place, Subscription
@@ -37,7 +37,7 @@ async def _no_sleep(_: float) -> None:
 
 
 def _scheduler(service: TalksService, poster: RecordingPoster, clock: FakeClock, worker: str) -> DigestScheduler:
-    return DigestScheduler(service, "test", poster, clock=clock, worker=worker, sleep=_no_sleep, attempts=3)
+    return DigestScheduler(DigestDesk(service), "test", poster, clock=clock, worker=worker, sleep=_no_sleep, attempts=3)
 
 
 OPERATOR = Actor(Moderator(platform="cli", user_id="ana", name="ana"))
@@ -108,9 +108,9 @@ async def test_a_crash_between_claim_and_post_is_retried_on_the_next_start(
     # The first process claims the run and dies before posting.
     poster = RecordingPoster()
     restarted = _scheduler(service, poster, clock, "new")
-    run = await service.claim_digest_run("test", "C1", "2025-02-14", "crashed", restarted.lease)
+    run = await DigestDesk(service).claim_run("test", "C1", "2025-02-14", "crashed", restarted.lease)
     assert run is not None
-    assert await service.claim_digest_run("test", "C1", "2025-02-14", "other", restarted.lease) is None
+    assert await DigestDesk(service).claim_run("test", "C1", "2025-02-14", "other", restarted.lease) is None
     assert await restarted.run_due() == []  # still within the dead process's lease
     clock.now += restarted.lease + timedelta(seconds=1)
     outcomes = await restarted.run_due()
@@ -129,7 +129,9 @@ async def test_a_failed_post_is_retried_with_backoff_then_recorded(
         delays.append(seconds)
 
     flaky = RecordingPoster(fail_times=2)
-    sched = DigestScheduler(service, "test", flaky, clock=clock, sleep=record_sleep, attempts=3, backoff=2.0)
+    sched = DigestScheduler(
+        DigestDesk(service), "test", flaky, clock=clock, sleep=record_sleep, attempts=3, backoff=2.0
+    )
     assert [o.posted for o in await sched.run_due()] == [True]
     assert delays == [2.0, 4.0]
     assert await service.digest_runs("test", "C1") == [("2025-02-14", "posted", 3)]
@@ -137,7 +139,7 @@ async def test_a_failed_post_is_retried_with_backoff_then_recorded(
     await service.unsubscribe(OPERATOR, _place("C1"))
     await _subscribe(service, clock, channel_id="C2")
     dead = RecordingPoster(fail_times=99)
-    sched = DigestScheduler(service, "test", dead, clock=clock, sleep=record_sleep, attempts=3, backoff=2.0)
+    sched = DigestScheduler(DigestDesk(service), "test", dead, clock=clock, sleep=record_sleep, attempts=3, backoff=2.0)
     with caplog.at_level(logging.ERROR):
         outcomes = await sched.run_due()
     assert [(o.posted, o.attempts) for o in outcomes] == [(False, 3)]
@@ -221,12 +223,12 @@ async def test_a_digest_with_nothing_new_says_so(service: TalksService, clock: F
     from bot.digest import DigestScope, build_digest
 
     cli = DigestScope("cli")
-    quiet = await build_digest(service, since=clock() - timedelta(hours=1), now=clock(), scope=cli)
+    quiet = await build_digest(DigestDesk(service), since=clock() - timedelta(hours=1), now=clock(), scope=cli)
     assert not quiet.has_news and "Nothing new" in quiet.sections[0].items[0].text
     await service.ask("Who is Marc Fogel?")
     await service.ask("tell me a joke")
     later = clock() + timedelta(minutes=1)
-    busy = await build_digest(service, since=clock() - timedelta(hours=1), now=later, scope=cli)
+    busy = await build_digest(DigestDesk(service), since=clock() - timedelta(hours=1), now=later, scope=cli)
     titles = [s.title for s in busy.sections]
     assert busy.has_news and "Questions asked here" in titles and "Key claims" in titles
     assert "Sources disagree" in titles
@@ -234,7 +236,10 @@ async def test_a_digest_with_nothing_new_says_so(service: TalksService, clock: F
     assert [i.text for i in asked.items] == ["2 questions, 1 not answered from the sources."]
     # The moderators' digest of the same community also names the questions.
     mods = await build_digest(
-        service, since=clock() - timedelta(hours=1), now=later, scope=DigestScope("cli", audience="moderators")
+        DigestDesk(service),
+        since=clock() - timedelta(hours=1),
+        now=later,
+        scope=DigestScope("cli", audience="moderators"),
     )
     asked = next(s for s in mods.sections if s.title == "Questions asked here")
     assert any("tell me a joke" in i.text for i in asked.items)
@@ -252,10 +257,12 @@ async def test_wrong_feedback_feeds_the_moderators_digest(service: TalksService,
     await service.record_feedback(CLI, "U1", reply.question_id, claim_id, "wrong")  # one vote per reader
     await service.record_feedback(CLI, "U2", reply.question_id, claim_id, "helpful")
     since, now = clock() - timedelta(hours=1), clock() + timedelta(minutes=1)
-    digest = await build_digest(service, since=since, now=now, scope=DigestScope("cli", audience="moderators"))
+    digest = await build_digest(
+        DigestDesk(service), since=since, now=now, scope=DigestScope("cli", audience="moderators")
+    )
     wrong = next(s for s in digest.sections if s.title.startswith("Answers readers marked wrong"))
     assert [i.text for i in wrong.items] == [f"{claim_id}: marked wrong 1×"]
-    public = await build_digest(service, since=since, now=now, scope=DigestScope("cli"))
+    public = await build_digest(DigestDesk(service), since=since, now=now, scope=DigestScope("cli"))
     assert not any(s.title.startswith("Answers readers marked wrong") for s in public.sections)
     with pytest.raises(BadInput):
         await service.record_feedback(CLI, "U3", reply.question_id, claim_id, "meh")

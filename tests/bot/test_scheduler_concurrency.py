@@ -11,7 +11,7 @@ import pytest
 from bot.permissions import Actor
 from bot.replies import DigestReply
 from bot.scheduler import DigestScheduler
-from bot.service import TalksService
+from bot.service import DigestDesk, TalksService
 from knowledge.models import Moderator, Place
 from tests.conftest import FakeClock
 
@@ -47,7 +47,7 @@ async def test_a_hanging_channel_does_not_delay_the_others(service: TalksService
     await _subscribe(service, "C-slow", "C1", "C2")
     poster = HangingPoster("C-slow")
     scheduler = DigestScheduler(
-        service, "test", poster, clock=clock, worker="w", sleep=_no_sleep, attempts=1, post_timeout=0.2
+        DigestDesk(service), "test", poster, clock=clock, worker="w", sleep=_no_sleep, attempts=1, post_timeout=0.2
     )
     outcomes = {o.channel_id: o for o in await scheduler.run_due()}
     assert poster.hanging.is_set()
@@ -63,18 +63,20 @@ async def test_a_run_taken_over_after_its_lease_is_not_recorded_by_the_old_owner
     clock.now = datetime(2025, 2, 14, 9, 0, tzinfo=UTC)
     await _subscribe(service, "C1")
     lease = timedelta(minutes=10)
-    old = await service.claim_digest_run("test", "C1", "2025-02-14", "old-worker", lease)
+    old = await DigestDesk(service).claim_run("test", "C1", "2025-02-14", "old-worker", lease)
     assert old is not None
     clock.now += lease + timedelta(seconds=1)
-    new = await service.claim_digest_run("test", "C1", "2025-02-14", "new-worker", lease)
+    new = await DigestDesk(service).claim_run("test", "C1", "2025-02-14", "new-worker", lease)
     assert new is not None and new.claimed_by == "new-worker"
     # The old owner comes back from a long stall and tries to record its post.
-    assert not await service.record_digest_attempt(old, ok=True, final=True, error=None, period_start=clock.now)
+    assert not await DigestDesk(service).record_attempt(old, ok=True, final=True, error=None, period_start=clock.now)
     assert await service.digest_runs("test", "C1") == [("2025-02-14", "claimed", 0)]
-    assert await service.record_digest_attempt(new, ok=True, final=True, error=None, period_start=clock.now)
+    assert await DigestDesk(service).record_attempt(new, ok=True, final=True, error=None, period_start=clock.now)
     assert await service.digest_runs("test", "C1") == [("2025-02-14", "posted", 1)]
 
 
 def test_attempts_must_end_within_the_lease(service: TalksService) -> None:
     with pytest.raises(ValueError, match="within its lease"):
-        DigestScheduler(service, "test", HangingPoster("x"), post_timeout=200, attempts=4, lease=timedelta(minutes=10))
+        DigestScheduler(
+            DigestDesk(service), "test", HangingPoster("x"), post_timeout=200, attempts=4, lease=timedelta(minutes=10)
+        )

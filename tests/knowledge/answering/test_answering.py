@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.json_contract import answer_json
-from bot.service import TalksService
+from bot.service import DigestDesk, TalksService
 
 # (question, phrases, must be the first answer)
 ANSWERABLE: list[tuple[str, list[str], bool]] = [
@@ -135,6 +135,6 @@ async def test_boilerplate_is_never_cited(service: TalksService) -> None:
 async def test_questions_are_logged_with_whether_they_were_answered(service: TalksService) -> None:
     await service.ask("Who is Marc Fogel?")
     await service.ask("tell me a joke")
-    stats = await service.question_stats(service.clock().replace(year=2000), "cli", None)
+    stats = await DigestDesk(service).question_stats(service.clock().replace(year=2000), "cli", None)
     assert (stats.total, stats.unanswered) == (2, 1)
     assert stats.unanswered_top == [("tell me a joke", 1)]

@@ -105,13 +105,13 @@ async def test_a_service_folds_a_grown_overlay_and_answers_the_same(
 ) -> None:
     top = (await service.ask(QUESTIONS[0], log_question=False)).claims[0].claim_id  # type: ignore[union-attr]
     await service.correct(OPERATOR, top, "The call was a marathon.", "test")
-    assert service._matcher is not None and service._matcher.index.overlay_size == 1
+    assert service.live._matcher is not None and service.live._matcher.index.overlay_size == 1
     before = [await shown(service, q) for q in QUESTIONS]
 
-    monkeypatch.setattr("bot.service.COMPACT_AT", 1)
+    monkeypatch.setattr("bot.service.live_index.COMPACT_AT", 1)
     second = next(c.claim_id for c in await service.all_claims() if c.claim_id != top)
     await service.retract(OPERATOR, second, "test")
-    assert service._matcher.index.overlay_size == 0  # two changed claims > 1: folded into the base
+    assert service.live._matcher.index.overlay_size == 0  # two changed claims > 1: folded into the base
     # and saved for the next start, which then replays nothing.
     await service.snapshot_saved()
     location = service._store.location

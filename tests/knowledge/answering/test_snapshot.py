@@ -81,7 +81,7 @@ async def test_an_older_snapshot_is_brought_up_to_date(
     assert saved_version(store) == before
 
     # Past COMPACT_AT changes since the snapshot, a start saves a new one (in the background).
-    monkeypatch.setattr("bot.service.COMPACT_AT", 0)
+    monkeypatch.setattr("bot.service.live_index.COMPACT_AT", 0)
     third = await second_service(store, clock, may_build=False, monkeypatch=monkeypatch)
     assert await answers(third) == await answers(service)
     assert saved_version(store) == third.content_version == await store.claims.content_version() > before  # type: ignore[operator]
@@ -122,7 +122,7 @@ async def test_a_damaged_or_foreign_snapshot_is_rebuilt(
             foreign_snapshot,
             snapshot.SnapshotKey(foreign_store.location, 1),
             foreign.content_version,
-            foreign._matcher.index,
+            foreign.live._matcher.index,
             {},
         )  # type: ignore[union-attr]
     path = snapshot.snapshot_path(store.location)
@@ -142,9 +142,9 @@ async def test_a_snapshot_claiming_a_future_version_is_rebuilt(
     # The database was replaced by an older copy: its snapshot is newer than its content.
     expected = await answers(service)
     path = snapshot.snapshot_path(store.location)
-    assert service._matcher is not None
+    assert service.live._matcher is not None
     snapshot.save(
-        path, snapshot.SnapshotKey(store.location, 1), service.content_version + 5, service._matcher.index, {}
+        path, snapshot.SnapshotKey(store.location, 1), service.content_version + 5, service.live._matcher.index, {}
     )
     other = TalksService(store, clock=clock)
     await other.start()
@@ -159,9 +159,11 @@ async def test_a_snapshot_built_by_other_analysis_code_is_rebuilt(
     """An upgrade that changes how claims become terms (a stop word, an alias) must
     not answer from an index built the old way."""
     path = snapshot.snapshot_path(store.location)
-    assert service._matcher is not None
+    assert service.live._matcher is not None
     monkeypatch.setattr(snapshot, "analysis_fingerprint", lambda: "the previous release")
-    snapshot.save(path, snapshot.SnapshotKey(store.location, 1), service.content_version, service._matcher.index, {})
+    snapshot.save(
+        path, snapshot.SnapshotKey(store.location, 1), service.content_version, service.live._matcher.index, {}
+    )
     monkeypatch.undo()
     assert saved_version(store) is None
 

@@ -222,7 +222,7 @@ async def test_another_workers_correction_reaches_the_index_within_a_second(pg_b
             while reader.content_version < version:
                 assert time.perf_counter() - sent < 1.0, "reader did not update within a second"
                 await asyncio.sleep(0.005)
-            assert reader._text(claim_id) == text
+            assert reader.live.text_of(claim_id) == text
             return (time.perf_counter() - sent) * 1000
 
         first = await reader_sees("First correction.")
@@ -249,7 +249,7 @@ async def test_a_lost_listener_never_skips_the_compare_before_answering(pg_built
         await asyncio.sleep(0.1)
         reply = await reader.ask("How long was the Trump-Putin call?", log_question=False)
         assert reply.content_version == await a.claims.content_version()
-        assert claim_id in reader._retracted
+        assert claim_id in reader.live.retracted
         await reader.stop()
 
 
@@ -269,7 +269,7 @@ async def test_a_one_shot_command_opens_no_listener_and_still_answers_from_the_l
         await a.moderation.append_action(claim_id, "retract", MOD, NOW, reason="withdrawn")
         reply = await reader.ask("How long was the Trump-Putin call?", log_question=False)
         assert reply.content_version == await a.claims.content_version()
-        assert claim_id in reader._retracted
+        assert claim_id in reader.live.retracted
         await reader.stop()
 
 

@@ -1,0 +1,118 @@
+"""Answering: questions, readers' verdicts on answers, and showing claims and sources."""
+
+from __future__ import annotations
+
+from bot import messages
+from bot.replies import AnswerReply, ClaimCardReply, ClaimView, NoAnswerReply
+from bot.service.core import CLI, ServiceCore
+from bot.shorten import shorten
+from knowledge.answering.matcher import Match
+from knowledge.answering.phrasing import phrasing_key
+from knowledge.answering.questions import split_questions
+from knowledge.errors import BadInput, NotFound
+from knowledge.models import Place, Source
+
+# Suggestions come from near misses that explain at least this share of the question.
+SUGGESTION_COVERAGE = 0.3
+
+
+class Answering(ServiceCore):
+    async def ask(self, question: str, place: Place = CLI, log_question: bool = True) -> AnswerReply | NoAnswerReply:
+        """Answer `question` with up to three claims, or suggestions.
+
+        Writes one question-log row (question text, time, where it was asked,
+        whether it was answered; no user identity). Raises BadInput for an
+        empty question; a very long one is cut at a word to MAX_QUESTION_CHARS.
+        """
+        message = clean_question(question)
+        # Two questions in one message: the first is answered and the reply names the rest.
+        text, *others = split_questions(message) or [message]
+        await self.refresh()
+        live = self.live
+        result = live.match(text)
+        taught = live.taught_claim(text)
+        states = await live.states([*(m.claim_id for m in result.matches), *([taught] if taught else [])])
+        views = [self.view(states[m.claim_id], m.score) for m in result.matches]
+        verdict = result.verdict if views else None
+        if taught and not live.is_retracted(taught) and (not views or views[0].claim_id != taught):
+            verdict = None  # the verdict was about the matcher's first claim, which no longer leads
+            # A moderator linked this phrasing to a claim: it answers first, whatever the matcher thought.
+            top = max((v.score for v in views), default=1.0)
+            views = [self.view(states[taught], top), *(v for v in views if v.claim_id != taught)][:3]
+        qid = None
+        if log_question:
+            shown = [v.claim_id for v in views]
+            now = self.clock()
+            qid = await self._store.activity.log_question(text, place, bool(views), shown, now)
+            if not views:
+                await self._store.queue.note("unanswered", phrasing_key(text), text, now, community=place.label)
+        if views:
+            return AnswerReply(
+                question=message,
+                claims=views,
+                question_id=qid,
+                content_version=live.version,
+                verdict=verdict.sentence if verdict else None,
+                agrees=verdict.agrees if verdict else None,
+                other_questions=others,
+            )
+        return NoAnswerReply(
+            question=message,
+            suggestions=self._suggestions(result.near),
+            question_id=qid,
+            content_version=live.version,
+            other_questions=others,
+        )
+
+    def _suggestions(self, near: list[Match]) -> list[str]:
+        live = self.live
+        picked = [m.claim_id for m in near if m.coverage >= SUGGESTION_COVERAGE and not live.is_retracted(m.claim_id)]
+        return [live.text_of(i) for i in (picked or live.fallback_suggestions())[:3]]
+
+    async def record_feedback(self, place: Place, user_id: str, question_id: int, claim_id: str, verdict: str) -> None:
+        """Writes: a reader's helpful/wrong verdict on one claim of one answer (one vote each).
+
+        Raises BadInput for an unknown verdict and NotFound for an answer that
+        does not exist or did not show that claim.
+        """
+        if verdict not in ("helpful", "wrong"):
+            raise BadInput(messages.BAD_VERDICT)
+        now = self.clock()
+        try:
+            question = await self._store.activity.record_feedback(place, user_id, question_id, claim_id, verdict, now)
+        except NotFound as exc:
+            raise NotFound(messages.FEEDBACK_UNKNOWN) from exc
+        if verdict == "wrong":
+            key = f"{claim_id}|{phrasing_key(question)}"
+            await self._store.queue.note("wrong", key, question, now, community=place.label, claim_ids=[claim_id])
+
+    # ---- claims and sources --------------------------------------------------
+
+    async def claim(self, claim_id: str) -> ClaimCardReply:
+        """Read-only: one claim, whatever its status (retracted claims included)."""
+        state = await self._store.claims.get_state(claim_id.strip())
+        if state is None:
+            raise self.unknown_claim(claim_id)
+        return ClaimCardReply(self.view(state))
+
+    async def all_claims(self) -> list[ClaimView]:
+        """Read-only: every claim (`talksbot claims`); never on a request path."""
+        await self.refresh()
+        return [self.view(s) for s in await self._store.claims.load_states()]
+
+    async def sources(self) -> list[Source]:
+        await self.refresh()
+        return list(self.live.sources.values())
+
+    def find_claim_ids(self, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
+        """(id, current text) of claims for a picker: ids starting with what was typed, then
+        claims whose text best matches its words. Read-only; bounded at any store size."""
+        return [(cid, self.live.text_of(cid)) for cid in self.live.find(prefix, limit)]
+
+
+def clean_question(question: str) -> str:
+    """Collapse whitespace; refuse an empty question; cut an over-long one at a word."""
+    text = " ".join((question or "").split())
+    if not text:
+        raise BadInput(messages.EMPTY_QUESTION)
+    return shorten(text, messages.MAX_QUESTION_CHARS, ellipsis="")

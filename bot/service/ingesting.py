@@ -1,0 +1,90 @@
+"""Ingesting articles: an article in, one review candidate per substantive sentence out;
+and the accepted claims exported back in the curated file's format."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from bot import article_input, messages
+from bot.permissions import Actor
+from bot.service.core import ServiceCore
+from knowledge.articles.export import claims_toml
+from knowledge.articles.ingest import Rarity, propose, substantive_quotes
+from knowledge.articles.reading import read_article
+from knowledge.errors import BadInput
+from knowledge.models import QueueItem, Source
+
+# Existing claims compared with each sentence of an ingested article: the ones its words
+# resemble most. Proposing never loads every claim, so ingest costs the same at any size.
+RESEMBLING_PER_SENTENCE = 8
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What `ingest` stored: the source, its queue items, and how many of each proposal."""
+
+    source: Source
+    item_ids: list[int]
+    counts: dict[str, int]
+
+
+class Ingesting(ServiceCore):
+    async def ingest(
+        self,
+        actor: Actor,
+        raw: bytes,
+        filename: str,
+        *,
+        outlet: str | None = None,
+        headline: str | None = None,
+        date: str | None = None,
+        url: str | None = None,
+    ) -> IngestResult:
+        """Writes (moderators only): store an article as a new source, its raw text byte for
+        byte, with only the metadata given (unknown otherwise), and queue one candidate per
+        substantive sentence. Nothing answers questions until a moderator accepts one, so
+        the content version does not move. Refuses bad input and a duplicate (same text)
+        before anything is written."""
+        by = self._moderator(actor)
+        text = article_input.decode_article(raw)
+        meta = article_input.clean_metadata(outlet, headline, date, url)
+        source_id = article_input.source_id_for(filename)
+        article = read_article(source_id, text)
+        await self.refresh()
+        live = self.live
+        nearby = {cid for q in substantive_quotes(article) for cid in live.resembling(q.quote, RESEMBLING_PER_SENTENCE)}
+        states = await self._store.claims.load_states(sorted(nearby))
+        claims = [s.claim for s in states if s.status != "retracted"]
+        proposals = propose(article, claims, Rarity(live.document_frequency, live.size))
+        if not proposals:
+            raise BadInput(messages.ARTICLE_NO_SENTENCES)
+        source = Source(
+            id=source_id,
+            outlet=meta["outlet"],
+            title=meta["title"],
+            date=meta["date"],
+            url=meta["url"],
+            opening=article.opening_words(),
+        )
+        sha = hashlib.sha256(raw).hexdigest()
+        stored, items = await self._store.candidates.add_article(source, text, sha, proposals, by, self.clock())
+        counts = {kind: sum(p.kind == kind for p in proposals) for kind in ("supports", "conflicts", "new")}
+        return IngestResult(stored, items, counts)
+
+    async def candidates(self, actor: Actor, limit: int = 200) -> list[QueueItem]:
+        """Read-only: open ingest candidates, oldest first, each with its proposal (moderators only)."""
+        self.policy.require_moderator(actor)
+        items = await self._store.queue.items("open", 10_000)
+        return await self._with_candidates([i for i in items if i.kind == "candidate"][:limit])
+
+    async def export_claims(self, actor: Actor) -> tuple[str, list[tuple[str, str]]]:
+        """Read-only (moderators only): the claims that hold something accepted from an
+        ingested article, in the curated file's TOML format, and the (source id, text) of
+        the ingested articles their quotes come from."""
+        self.policy.require_moderator(actor)
+        states = await self._store.claims.load_states(await self._store.candidates.exported_claim_ids())
+        claims = [s.claim for s in states]
+        used = {q.source_id for c in claims for q in c.quotes}
+        articles = [(sid, text) for sid, text in await self._store.candidates.ingested_articles() if sid in used]
+        return claims_toml(claims), articles

@@ -1,0 +1,143 @@
+"""The review queue: unanswered questions, readers' "wrong" reports, suggestions and ingest
+candidates, and what moderators decide about them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import corrections, messages
+from bot.permissions import Actor
+from bot.service.core import ServiceCore
+from knowledge.answering.phrasing import phrasing_key
+from knowledge.articles.ingest import claim_slug
+from knowledge.errors import BadInput, NotFound
+from knowledge.models import Claim, HistoryEntry, QueueItem, Suggestion, TaughtPhrasing
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A moderator's accept or reject of a suggestion or an ingest candidate."""
+
+    item_id: int
+    kind: str
+    accepted: bool
+    claim_id: str | None
+    # For an accepted suggestion: who suggested it (credited in the history).
+    credit: str | None = None
+    # The history row an accepted suggestion wrote: its reach is what the moderator is told.
+    change_id: int | None = None
+
+
+class Review(ServiceCore):
+    async def queue(self, actor: Actor, limit: int = 50) -> list[QueueItem]:
+        """Read-only: open review items, oldest first (moderators only: they hold readers' words)."""
+        self.policy.require_moderator(actor)
+        return await self._with_candidates(await self._store.queue.items("open", limit))
+
+    async def teach(self, actor: Actor, item_id: int, claim_id: str) -> TaughtPhrasing:
+        """Writes: link a queue item's question to a claim; from then on that phrasing and its
+        close variants are answered with the claim, in every process (content version bump)."""
+        by, cid = await self._moderated(actor, claim_id)
+        item = await self.queue_item(actor, item_id)
+        if item.kind not in ("unanswered", "wrong"):
+            raise BadInput(messages.TEACH_NEEDS_QUESTION)
+        taught, _entry, _version = await self._store.queue.teach(
+            item.id, item.text, phrasing_key(item.text), cid, by, self.clock()
+        )
+        await self.refresh()
+        return taught
+
+    async def unteach(self, actor: Actor, item_id: int) -> TaughtPhrasing:
+        """Writes: undo what was taught from a queue item; the question goes back to the queue."""
+        by = self._moderator(actor)
+        taught = await self._store.queue.taught_for_item(item_id)
+        if taught is None:
+            raise BadInput(messages.nothing_taught(item_id))
+        undone, _version = await self._store.queue.unteach(taught.id, by, self.clock())
+        await self.refresh()
+        return undone
+
+    async def dismiss(self, actor: Actor, item_id: int, reason: str) -> QueueItem:
+        """Writes: close a queue item without changing any fact (off-topic, not in the articles, abuse)."""
+        by = self._moderator(actor)
+        why = corrections.clean_text(reason, "reason", messages.MAX_REASON_CHARS)
+        item = await self.queue_item(actor, item_id)
+        if item.kind == "suggestion" and item.suggestion_id is not None:
+            await self._store.suggestions.decide(item.suggestion_id, accept=False, by=by, at=self.clock(), reason=why)
+            return await self.queue_item(actor, item_id)
+        return await self._store.queue.close(item_id, "dismissed", by, self.clock(), why)
+
+    async def decide_suggestion(
+        self, actor: Actor, item_id: int, *, accept: bool, reason: str | None = None
+    ) -> tuple[Suggestion, HistoryEntry | None]:
+        """Writes: accept (a correction by this moderator, crediting the suggester) or reject a suggestion."""
+        by = self._moderator(actor)
+        why = corrections.clean_text(reason, "reason", messages.MAX_REASON_CHARS, required=not accept)
+        item = await self.queue_item(actor, item_id)
+        if item.kind != "suggestion" or item.suggestion_id is None:
+            raise BadInput(messages.NOT_A_SUGGESTION.format(id=item_id))
+        decided, entry, _version = await self._store.suggestions.decide(
+            item.suggestion_id, accept=accept, by=by, at=self.clock(), reason=why
+        )
+        await self.refresh()
+        return decided, entry
+
+    async def decide(
+        self, actor: Actor, item_id: int, *, accept: bool, reason: str | None = None, text: str | None = None
+    ) -> Decision:
+        """Writes: accept or reject a suggestion or an ingest candidate (moderators only).
+
+        For a suggestion `reason` is the reason shown (required to reject). For a
+        candidate `text` replaces the drafted claim text (edit-and-accept; on a
+        supporting quote it makes the quote a new claim of its own); a reject
+        records `reason`.
+        """
+        item = await self.queue_item(actor, item_id)
+        if item.kind == "suggestion":
+            if text and text.strip():
+                raise BadInput(messages.TEXT_ONLY_FOR_CANDIDATES)
+            decided, entry = await self.decide_suggestion(actor, item_id, accept=accept, reason=reason)
+            credit = decided.by.name if accept else None
+            return Decision(item_id, item.kind, accept, decided.claim_id, credit, entry.id if entry else None)
+        if item.kind != "candidate":
+            raise BadInput(messages.NOT_DECIDABLE.format(id=item_id))
+        if accept:
+            return await self._accept_candidate(actor, item_id, text)
+        by = self._moderator(actor)
+        why = corrections.clean_text(reason, "reason", messages.MAX_REASON_CHARS)
+        assert why is not None
+        await self._store.candidates.reject(item_id, by, self.clock(), why)
+        return Decision(item_id, item.kind, False, item.claim_ids[0] if item.claim_ids else None)
+
+    async def accept_from_chat(self, actor: Actor, item_id: int, words: str | None = None) -> Decision:
+        """Writes: chat's "accept ITEM [words]". The words are the reason shown for a
+        suggestion, or the claim text to use instead of the draft for an ingest candidate."""
+        item = await self.queue_item(actor, item_id)
+        if item.kind == "candidate":
+            return await self.decide(actor, item_id, accept=True, text=words)
+        return await self.decide(actor, item_id, accept=True, reason=words)
+
+    async def _accept_candidate(self, actor: Actor, item_id: int, text: str | None) -> Decision:
+        by = self._moderator(actor)
+        statement = corrections.clean_text(text, "claim text", messages.MAX_STATEMENT_CHARS, required=False)
+        cand = await self._store.candidates.get(item_id)
+        if cand is None:
+            raise NotFound(messages.unknown_item(item_id))
+        claim = None
+        if cand.proposal != "supports" or statement is not None:
+            wording = statement or cand.text
+            linked = [cand.claim_id] if cand.proposal == "conflicts" and cand.claim_id else []
+            claim = Claim(
+                id=claim_slug(wording),
+                text=wording,
+                topic=cand.topic,
+                entities=cand.entities,
+                said_by=cand.said_by,
+                importance=2,
+                conflicts=linked,
+                quotes=[cand.quote],
+                origin="moderator",
+            )
+        accepted = await self._store.candidates.accept(item_id, claim, by, self.clock())
+        await self.refresh()
+        return Decision(item_id, "candidate", True, accepted.claim_id)
