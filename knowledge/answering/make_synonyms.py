@@ -27,8 +27,8 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
-from knowledge.answering.entities import shipped
 from knowledge.answering.text import STOPWORDS, stem, words
+from knowledge.entities import shipped
 from knowledge.paths import curated_claims_file, seeds_dir
 
 TABLE = Path(__file__).resolve().parent / "synonyms.tsv"

@@ -37,7 +37,6 @@ from rapidfuzz.distance import OSA, Levenshtein
 from knowledge.answering.aliases import RELATED, SPEAKS_FOR
 from knowledge.answering.chat_words import fold_chat
 from knowledge.answering.decision import Signals, should_answer
-from knowledge.answering.entities import shipped
 from knowledge.answering.fact_check import Checked, Verdict, addresses, judge, read_check, strip_values
 from knowledge.answering.index import ClaimIndex
 from knowledge.answering.question_kind import Kind, asked_kind, states_answer
@@ -45,6 +44,7 @@ from knowledge.answering.reader import Attribute, Reading, read_question
 from knowledge.answering.specific_words import OFFICES, is_specific
 from knowledge.answering.synonyms import real_words, synonyms
 from knowledge.answering.text import STOPWORDS, capitalised_words, office_mentions, stem, words
+from knowledge.entities import shipped
 
 # Mentions and links pasted from chat (<@U123>, <@&42>, <#C9>, <!here>, @everyone) say
 # nothing about the question; their digits must not read as an unknown number.

@@ -29,9 +29,9 @@ from enum import Enum
 from functools import cache
 
 from knowledge.answering.chat_words import fold_chat
-from knowledge.answering.entities import shipped
 from knowledge.answering.questions import CHECK_OPENING, LEAD, OPENS_QUESTION, QWORD, split_questions
 from knowledge.answering.text import office_mentions, words
+from knowledge.entities import shipped
 
 
 class Frame(Enum):

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from knowledge import entities
 from knowledge.answering.index import ClaimIndex
 from knowledge.answering.packed import PackedStrings
 from knowledge.answering.segment import Segment
@@ -45,7 +46,7 @@ MAGIC = b"TALKSIDX"
 FORMAT_VERSION = 2
 # The code that turns a claim into index terms and weights: any edit to it (a new
 # stop word, an alias, a weight) makes every saved snapshot stale.
-_ANALYSIS_MODULES = ("index.py", "segment.py", "claim_terms.py", "text.py", "aliases.py", "entities.py", "packed.py")
+_ANALYSIS_MODULES = ("index.py", "segment.py", "claim_terms.py", "text.py", "aliases.py", "packed.py")
 _HEAD = struct.Struct("<8sI")  # magic, header length
 
 
@@ -74,7 +75,8 @@ def analysis_fingerprint() -> str:
     here = Path(__file__).resolve().parent
     for name in _ANALYSIS_MODULES:
         digest.update(name.encode() + b"\0" + (here / name).read_bytes())
-    # Names and descriptions in the entities file fold claims' words too.
+    # Names and descriptions in the entities file (and the code reading it) fold claims' words too.
+    digest.update(b"entities.py\0" + Path(entities.__file__).read_bytes())
     digest.update(b"entities.toml\0" + entities_file().read_bytes())
     return digest.hexdigest()[:32]
 

@@ -17,7 +17,7 @@ import snowballstemmer
 from knowledge.answering.aliases import CASED
 from knowledge.answering.aliases import PHRASES as _GENERAL_PHRASES
 from knowledge.answering.aliases import SPELLINGS as _GENERAL_SPELLINGS
-from knowledge.answering.entities import fold_tables, holder_tables, shipped
+from knowledge.entities import fold_tables, holder_tables, shipped
 
 _STEMMER = snowballstemmer.stemmer("english")
 _WORD = re.compile(r"\d+(?:\.\d+)?%?|[^\W\d_]+(?:'[^\W\d_]+)?")

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from knowledge.answering.entities import PLACE_KINDS, Entity, Role, holder_tables, shipped
 from knowledge.answering.specific_words import CITY_WORDS, COUNTRY_WORDS
 from knowledge.answering.text import fold
+from knowledge.entities import PLACE_KINDS, Entity, Role, holder_tables, shipped
 
 _MONTHS = [
     "january",
