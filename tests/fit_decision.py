@@ -1,6 +1,6 @@
 """Fit the answer-or-refuse weights (`knowledge/answering/decision.py`) on the public dev set.
 
-    python tests/fit_decision.py [--dev ../shared/eval/dev.jsonl] [--cost 2.0]
+    python tests/fit_decision.py [--dev ../shared/eval/dev.jsonl] [--cost 6.0] [-v]
 
 For every English dev question the matcher ranks claims as usual and reports
 what the decision reads of its best claim (`Signals`). The label is 1 when
@@ -48,7 +48,7 @@ Floats = npt.NDArray[np.float64]
 # The weights are pulled towards the rule the bot had before (answer when the
 # claim covers 60% of the question) with this strength: a kind left out of the
 # fit then falls back on that rule rather than on whatever the other kinds allow.
-L2 = 2
+L2 = 1.0
 PRIOR = np.array([-6.0, 10.0, 0.0, 0.0, 0.0, 0.0])  # bias, coverage, margin, unknown, named, typed
 
 
@@ -148,7 +148,7 @@ def main() -> None:
     parser.add_argument(
         "--dev", type=Path, default=default if default.exists() else Path("/work/shared/eval/dev.jsonl")
     )
-    parser.add_argument("--cost", type=float, default=2.0, help="what a wrong answer costs against a refusal")
+    parser.add_argument("--cost", type=float, default=6.0, help="what a wrong answer costs against a refusal")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the questions each rule gets wrong")
     args = parser.parse_args()
     rows = collect(args.dev)

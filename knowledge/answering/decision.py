@@ -51,10 +51,11 @@ class Signals:
         return (self.coverage, self.margin, self.unknown, float(self.named), float(self.typed))
 
 
-# Fitted by tests/fit_decision.py on the public dev set (see the module docstring);
-# the printout there gives the fitted and the leave-one-kind-out figures.
-BIAS = -6.0
-WEIGHTS = (10.0, 1.0, -6.0, 0.0, 0.0)
+# Fitted by tests/fit_decision.py on the public dev set (see the module docstring),
+# a wrong answer costing six refusals, pulled towards the old rule (coverage ≥ 0.6).
+# Order: coverage, margin, unknown, named, typed.
+BIAS = -5.385
+WEIGHTS = (8.793, 0.253, -0.277, 1.409, 0.599)
 # The probability of a right answer the best claim must reach.
 THRESHOLD = 0.5
 

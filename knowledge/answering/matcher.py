@@ -150,7 +150,10 @@ class Matcher:
         implied = {m.place for m in office_mentions(focus) if m.holders}
         terms = self._query_terms(focus, implied)
         rare = self.index.rare_idf()
-        terms += [QueryTerm(h, [], rare * UNKNOWN_NAME_WEIGHT, known=False) for h in reading.unknown_holders]
+        # An office-holder the articles never name is someone no claim is about.
+        terms += [
+            QueryTerm(h, [], rare * UNKNOWN_NAME_WEIGHT, known=False, entity=True) for h in reading.unknown_holders
+        ]
         result = MatchResult(terms=terms, reading=reading)
         total_mass = sum(t.mass for t in terms)
         penalties = sum(t.missing_penalty for t in terms)
@@ -169,15 +172,18 @@ class Matcher:
         asked = replace(asked, speaker=frozenset(s for s in asked.speaker if s in self.index.entity_terms))
         # Coverage is read from each shortlisted claim's own terms.
         numbers = self.index.term_numbers
-        wanted = [(t, {numbers[a] for a, _ in t.alternatives if a in numbers}) for t in terms]
+        wanted = [(t, {numbers[a]: w for a, w in t.alternatives if a in numbers}) for t in terms]
         candidates: list[tuple[float, float, bool, bool, int]] = []
         for d, s in ranked:
             if ids[d] in skip:
                 continue
             own_terms = set(self.index.doc_term_numbers(d))
-            hit = [t for t, alts in wanted if alts & own_terms]
+            # A term found through a related word or a synonym counts at that word's weight:
+            # "winning" found as "gained" is weaker evidence than "winning" itself.
+            credit = [(t, max((w for n, w in alts.items() if n in own_terms), default=0.0)) for t, alts in wanted]
+            hit = [t for t, c in credit if c > 0]
             spared = sum(t.missing_penalty for t in hit)
-            coverage = sum(t.mass for t in hit) / (total_mass + penalties - spared)
+            coverage = sum(t.mass * c for t, c in credit) / (total_mass + penalties - spared)
             # Claims that state what is asked (a date for "when", a count of the thing
             # counted for "how many", the kind of value a check names) rank above
             # claims that only share words.
@@ -206,7 +212,7 @@ class Matcher:
             unknown=unknown,
             fits=top_fits,
             entities=top_named,
-            named=any(_is_named(t, self.index.entity_terms) and alts & top_terms for t, alts in wanted),
+            named=any(_is_named(t, self.index.entity_terms) and top_terms & alts.keys() for t, alts in wanted),
             typed=top_fits
             and reading.attribute in _TYPED
             and (reading.attribute is not Attribute.PLACE or bool(stated(top_doc).places)),

@@ -82,6 +82,54 @@ _ASKS: list[tuple[re.Pattern[str], Kind]] = [
         Kind.WHEN,
     ),
 ]
+# "will meet", "would hold talks", "is to visit": the verb a claim puts in the future.
+_FUTURE_VERB = re.compile(
+    r"\b(?:will|would|shall|'ll|going to|(?:is|are|was|were) to|expected to|plans? to)\s+(?:also\s+)?([a-z]+)"
+)
+# Past forms that do not end in -ed, for the verbs the articles put in the future.
+_IRREGULAR_PAST = {
+    "met": "meet",
+    "held": "hold",
+    "went": "go",
+    "came": "come",
+    "gave": "give",
+    "took": "take",
+    "spoke": "speak",
+    "sent": "send",
+    "began": "begin",
+    "made": "make",
+    "saw": "see",
+    "won": "win",
+    "lost": "lose",
+    "left": "leave",
+    "brought": "bring",
+    "sat": "sit",
+    "wrote": "write",
+    "found": "find",
+    "paid": "pay",
+    "led": "lead",
+    "became": "become",
+}
+_PAST_AUX = frozenset({"did", "was", "were", "had", "happened"})
+
+
+def _past_verbs(low: str, future: bool) -> frozenset[str]:
+    """Stems of the verbs `low` puts in the past: irregular pasts, -ed forms, and after
+    "did" any verb. Empty when the question speaks of the future."""
+    if future:
+        return frozenset()
+    tokens = re.findall(r"[a-z]+", low)
+    after_did = bool(_PAST_AUX & set(tokens))
+    found = set()
+    for tok in tokens:
+        # After "did" the verb is bare ("did they meet"); "meeting" or "talks" are not it.
+        bare = after_did and not tok.endswith(("ing", "s"))
+        base = _IRREGULAR_PAST.get(tok) or (tok if tok.endswith("ed") or bare else None)
+        if base and base not in STOPWORDS:
+            found.add(stem(base))
+    return frozenset(found)
+
+
 # "how many X": the words after "many" say what is counted.
 _COUNTED = re.compile(r"\bhow (?:many|much)\s+([a-z][\w'-]*)(?:\s+([a-z][\w'-]*))?")
 _MEASURED = re.compile(r"\bhow much\b|\bwhat (?:percentage|percent|share|amount|sum)\b")
@@ -112,6 +160,8 @@ class Asked:
     speaker: frozenset[str] = frozenset()
     # "How much", "what percentage": an amount of money or a share, not a head count.
     measured: bool = False
+    # Stems of the verbs the question puts in the past ("when they met", "did they meet").
+    past: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -141,6 +191,8 @@ class Stated:
     own_amounts: tuple[Amount, ...] = ()
     own_dates: tuple[Date, ...] = ()
     own_places: tuple[Place, ...] = ()
+    # Stems of the verbs the claim's own statement puts in the future ("will meet").
+    future_verbs: frozenset[str] = frozenset()
 
 
 NOTHING_STATED = Stated(False, False, False, False, frozenset())
@@ -158,14 +210,15 @@ def asked_kind(question: str, kind: Kind | None = None) -> Asked:
     if kind is None:
         kind = next((k for pattern, k in _ASKS if pattern.search(low)), Kind.OTHER)
     if kind is Kind.OTHER:
-        return Asked(Kind.OTHER, speaker=speaker)
+        return Asked(Kind.OTHER, speaker=speaker, past=_past_verbs(low, bool(_FUTURE.search(low))))
     counted: frozenset[str] = frozenset()
     m = _COUNTED.search(low)
     if kind is Kind.QUANTITY and m and m.group(1) not in _NOT_NAMED:
         picked = [g for g in m.groups() if g and g not in _QUALIFIERS][:1]
         counted = frozenset(stem(w) for p in picked for w in words(p))
     measured = kind is Kind.QUANTITY and bool(_MEASURED.search(low))
-    return Asked(kind, counted, future=bool(_FUTURE.search(low)), speaker=speaker, measured=measured)
+    future = bool(_FUTURE.search(low))
+    return Asked(kind, counted, future=future, speaker=speaker, measured=measured, past=_past_verbs(low, future))
 
 
 def stated_kinds(texts: list[str], said_by: str | None = None) -> Stated:
@@ -199,6 +252,9 @@ def stated_kinds(texts: list[str], said_by: str | None = None) -> Stated:
         own_amounts=amounts(texts[0]) if texts else (),
         own_dates=dates(texts[0]) if texts else (),
         own_places=places(texts[0]) if texts else (),
+        future_verbs=frozenset(stem(m.group(1)) for m in _FUTURE_VERB.finditer(texts[0].lower()))
+        if texts
+        else frozenset(),
     )
     return NOTHING_STATED if stated == NOTHING_STATED else stated
 
@@ -220,6 +276,10 @@ def states_answer(asked: Asked, stated: Stated, related: dict[str, set[str]]) ->
     claim that counts years does not say how many soldiers there are.
     """
     if asked.speaker and not _speaks(asked.speaker, stated.speakers, related):
+        return False
+    if asked.past & stated.future_verbs:
+        # "What was agreed when they met?" is not answered by "they will meet": the
+        # sources report it as still to come.
         return False
     if asked.kind is Kind.OTHER:
         return True

@@ -114,7 +114,8 @@ _PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|himself|herself)\b", re.IGN
 # conjunction ("what did he invoke when describing the call").
 _OPENING_WH = re.compile(
     rf"^{LEAD}(?:(?:in|on|at|from|to|for|with|by|since|during|under|after|before|of|about)\s+)?"
-    r"(?P<wh>how long ago|since when|how long|how many|how much|how old|how soon|when|where|why|whose|whom|who"
+    r"(?P<wh>how long ago|since when|how long|how many|how much|how old|how soon|how big|how large|how small"
+    r"|how high|how huge|how far|when|where|why|whose|whom|who"
     r"|which|what|how)\b(?:\s+(?P<next>[\w'-]+))?",
     re.IGNORECASE,
 )
@@ -125,6 +126,12 @@ _WH_ATTRIBUTE = {
     "when": Attribute.WHEN,
     "how long": Attribute.DURATION,
     "how many": Attribute.COUNT,
+    "how big": Attribute.COUNT,
+    "how large": Attribute.COUNT,
+    "how small": Attribute.COUNT,
+    "how high": Attribute.COUNT,
+    "how huge": Attribute.COUNT,
+    "how far": Attribute.COUNT,
     "how much": Attribute.AMOUNT,
     "how old": Attribute.AGE,
     "where": Attribute.PLACE,
