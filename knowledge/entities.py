@@ -23,8 +23,8 @@ from typing import Any
 from knowledge.errors import BuildError
 from knowledge.paths import entities_file
 
-KINDS = ("person", "country", "organisation", "city", "region", "event")
-PLACE_KINDS = ("country", "city", "region")
+KINDS = ("person", "country", "organisation", "city", "region", "venue", "event")
+PLACE_KINDS = ("country", "city", "region", "venue")
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,16 @@ PHRASES: dict[str, str] = {
     "hand over": "concession",
     "at the table": "involved negotiations",
     "seat at the table": "involved negotiations",
+    # Idioms for insisting and for setting out a position.
+    "holding out for": "insisting on",
+    "hold out for": "insist on",
+    "holds out for": "insists on",
+    "held out for": "insisted on",
+    "laid out": "set out",
+    "lay out": "set out",
+    "lays out": "set out",
+    "spelled out": "set out",
+    "spelt out": "set out",
     # Ruled out, in other words: what is "off the table" is not being offered.
     "off the table": "ruled out",
     "left out": "excluded",
@@ -89,6 +99,9 @@ PHRASES: dict[str, str] = {
     "both leaders": "trump putin",
     "two presidents": "trump putin",
     "both presidents": "trump putin",
+    "two of them": "trump putin",
+    "two men": "trump putin",
+    "both men": "trump putin",
 }
 
 SPELLINGS: dict[str, str] = {
@@ -164,6 +177,7 @@ RELATED: list[tuple[str, ...]] = [
     ("kremlin", "moscow", "peskov"),
     ("hegseth", "pentagon"),
     # Two groups, not one: Healey is not related to Hegseth, only to the office.
+    ("defense", "military", "army", "armed"),
     ("defensesecretary", "hegseth"),
     ("defensesecretary", "healey"),
     ("secretary", "defensesecretary"),

@@ -54,6 +54,9 @@ RELATED_WEIGHT = 0.6
 SYNONYM_WEIGHT = 0.5
 # Scene-setting words help find the claim, at this share of their weight.
 CONTEXT_WEIGHT = 0.3
+# A claim that does not state the place a "where" asks for, or name the thing whose
+# kind "what kind of" asks, ranks this much lower (it may still be the answer).
+UNTYPED_FACTOR = 0.6
 # A check's value stated only in a claim's quote, not its own sentence, ranks it this much lower.
 QUOTED_VALUE_FACTOR = 0.8
 # An entity named in more than this share of the claims is the topic, not a focus.
@@ -173,6 +176,8 @@ class Matcher:
         # Coverage is read from each shortlisted claim's own terms.
         numbers = self.index.term_numbers
         wanted = [(t, {numbers[a]: w for a, w in t.alternatives if a in numbers}) for t in terms]
+        head = stem(words(reading.head)[0]) if reading.head and words(reading.head) else ""
+        head_number = numbers.get(head, -1)
         candidates: list[tuple[float, float, bool, bool, int]] = []
         for d, s in ranked:
             if ids[d] in skip:
@@ -194,6 +199,12 @@ class Matcher:
             # about something else ("Russia's defence spending" vs NATO's).
             named = spared >= penalties - 1e-9
             rank = s * coverage * (1.0 if fits and named else OFF_KIND_FACTOR)
+            if reading.attribute is Attribute.PLACE and not stated(d).places:
+                # "Where …?" is answered by a claim that puts something somewhere.
+                rank *= UNTYPED_FACTOR
+            if head and head_number not in own_terms:
+                # "What kind of peace …?" is answered by a claim that names peace itself.
+                rank *= UNTYPED_FACTOR
             if checked is not None and fits and not addresses(checked, stated(d), own=True):
                 # The claim that states the checked value itself comes before one whose quote does.
                 rank *= QUOTED_VALUE_FACTOR
@@ -263,6 +274,12 @@ class Matcher:
             related = self._related.get(s, set())
             alts += [(r, RELATED_WEIGHT) for r in sorted(related) if has(r)]
             alts += [(r, SYNONYM_WEIGHT) for r in sorted(synonyms().get(s, frozenset()) - related) if has(r) and r != s]
+            if not alts and w not in names:
+                # "underpay", "overspend", "unattainable": the word after a prefix is
+                # related to it, whatever the prefix does to its sense.
+                base = _PREFIX.sub("", w)
+                if base != w and has(stem(base)):
+                    alts = [(stem(base), SYNONYM_WEIGHT)]
             if alts:
                 own = self.index.idf(s)
                 mass = own if own > 0 else max(self.index.idf(a) for a, _ in alts)
@@ -306,6 +323,10 @@ class Matcher:
         terms = self._query_terms(fold_chat(text))
         query = [[(alt, term.mass * weight) for alt, weight in term.alternatives] for term in terms]
         return [self.index.claim_ids[d] for d, _ in self.index.top([q for q in query if q], limit)]
+
+
+# Prefixes whose removal leaves a related word of four letters or more.
+_PREFIX = re.compile(r"^(?:under|over|counter|anti|non|mis|pre|post|self|out|re|un|co)-?(?=[a-z]{4,}$)")
 
 
 def _is_named(term: QueryTerm, entity_terms: Container[str]) -> bool:

@@ -68,6 +68,8 @@ class Reading:
     attribute: Attribute = Attribute.OTHER
     # Offices named with a country or body nobody in the articles holds them for.
     unknown_holders: tuple[str, ...] = field(default=())
+    # "What kind of peace …": the word whose kind is asked; the answer should name it.
+    head: str = ""
 
     @property
     def is_check(self) -> bool:
@@ -213,6 +215,7 @@ def read_question(text: str, previous: str = "") -> Reading:
         frame=frame,
         attribute=asked_attribute(focus) if frame is Frame.OPEN else Attribute.YES_NO,
         unknown_holders=unknown_holders(focus),
+        head=_asked_head(focus) if frame is Frame.OPEN else "",
     )
 
 
@@ -291,6 +294,14 @@ def _resolve_pronoun(focus: str, context: str) -> str:
         return focus
     named = next((w for w in words(context) if w in people), None)
     return f"{focus} {named}" if named else f"{focus} {context}"
+
+
+_HEAD = re.compile(r"\b(?:what|which) (?:kind|kinds|type|types|sort|sorts) of ([a-z][a-z'-]+)", re.IGNORECASE)
+
+
+def _asked_head(focus: str) -> str:
+    m = _HEAD.search(focus)
+    return m.group(1).lower() if m else ""
 
 
 def asked_attribute(focus: str) -> Attribute:
