@@ -23,6 +23,8 @@ from typing import Any
 from knowledge.errors import BuildError
 from knowledge.paths import entities_file
 
+# What stands for a country in a description of it ("the UK government", "Russia's side").
+_GOVERNMENT = ("government", "administration", "authorities", "side")
 KINDS = ("person", "country", "organisation", "city", "region", "venue", "event")
 PLACE_KINDS = ("country", "city", "region", "venue")
 
@@ -219,6 +221,15 @@ def fold_tables(entities: Entities) -> tuple[dict[str, str], dict[str, str]]:
         if len(holders.get(office.id, ())) == 1:
             (token,) = holders[office.id]
             phrases.update({title: token for title in office.names if " " in title})
+    # A country's government, administration or side in the talks is the country:
+    # "the government of the UK" acts for Britain.
+    for country in entities.of_kind("country"):
+        for form in (*country.names, country.token):
+            for body in _GOVERNMENT:
+                phrases.setdefault(f"{form} {body}", country.token)
+                phrases.setdefault(f"{form}'s {body}", country.token)
+                phrases.setdefault(f"{body} of {form}", country.token)
+                phrases.setdefault(f"{body} of the {form}", country.token)
     for e in entities.entities:
         for form in e.forms:
             # "Marc Fogel" already ends in its token: folding it would only lose "Marc",

@@ -154,8 +154,6 @@ RELATED: list[tuple[str, ...]] = [
         "deploy",
         "deployment",
         "deployed",
-        "send",
-        "sending",
         "peacekeepers",
         "peacekeeping",
         "peacekeeper",
@@ -178,6 +176,7 @@ RELATED: list[tuple[str, ...]] = [
     ("hegseth", "pentagon"),
     # Two groups, not one: Healey is not related to Hegseth, only to the office.
     ("defense", "military", "army", "armed"),
+    ("send", "provide", "allocate", "supply", "donate", "deliver", "sending", "providing"),
     ("defensesecretary", "hegseth"),
     ("defensesecretary", "healey"),
     ("secretary", "defensesecretary"),
