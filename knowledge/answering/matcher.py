@@ -223,7 +223,13 @@ class Matcher:
             unknown=unknown,
             fits=top_fits,
             entities=top_named,
-            named=any(_is_named(t, self.index.entity_terms) and top_terms & alts.keys() for t, alts in wanted),
+            # About the same one and the same thing: the claim names a person, place or
+            # body of the question and also uses one of its other words as written.
+            named=any(_is_named(t) and top_terms & alts.keys() for t, alts in wanted)
+            and any(
+                t.known and not t.entity and top_terms & {n for n, w in alts.items() if w == 1.0} for t, alts in wanted
+            ),
+            check=checked is not None,
             typed=top_fits
             and reading.attribute in _TYPED
             and (reading.attribute is not Attribute.PLACE or bool(stated(top_doc).places)),
@@ -294,7 +300,9 @@ class Matcher:
                 # A number the articles never state (a year, a count) is as specific as a name.
                 specific = w in names or w[:1].isdigit() or is_specific(w)
                 weight = UNKNOWN_NAME_WEIGHT if specific else UNKNOWN_WORD_WEIGHT
-                out.append(QueryTerm(w, [], rare * weight, known=False, stem=s))
+                # A name, country or figure the articles never use is someone or something
+                # no claim is about: like a missing entity, it fails the decision's gate.
+                out.append(QueryTerm(w, [], rare * weight, known=False, entity=specific, stem=s))
         return out
 
     def _mend_typo(self, word: str) -> str | None:
@@ -329,8 +337,9 @@ class Matcher:
 _PREFIX = re.compile(r"^(?:under|over|counter|anti|non|mis|pre|post|self|out|re|un|co)-?(?=[a-z]{4,}$)")
 
 
-def _is_named(term: QueryTerm, entity_terms: Container[str]) -> bool:
-    return term.known and (term.entity or term.stem in entity_terms or term.stem in _TOKENS)
+def _is_named(term: QueryTerm) -> bool:
+    """A person, place or body the question is about (not one of the topic's own, such as Trump)."""
+    return term.known and term.entity
 
 
 # Attributes whose answer is a typed value a claim states or not.
