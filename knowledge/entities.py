@@ -178,7 +178,7 @@ class HolderTables:
 def holder_tables(entities: Entities) -> HolderTables:
     places: dict[str, str] = {}
     for place in entities.of_kind("country", "organisation"):
-        for form in country_forms(place) if place.kind == "country" else [*place.names, place.token]:
+        for form in country_forms(place) if place.kind == "country" else [*place.forms, place.token]:
             places.setdefault(form.lower(), place.token)
     titles: dict[str, tuple[str, ...]] = {}
     for o in entities.offices:

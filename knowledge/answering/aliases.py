@@ -176,6 +176,7 @@ RELATED: list[tuple[str, ...]] = [
     ("hegseth", "pentagon"),
     # Two groups, not one: Healey is not related to Hegseth, only to the office.
     ("defense", "military", "army", "armed"),
+    ("appeal", "appealed", "appealing", "plead", "beg", "implore", "entreat"),
     ("send", "provide", "allocate", "supply", "donate", "deliver", "sending", "providing"),
     ("defensesecretary", "hegseth"),
     ("defensesecretary", "healey"),

@@ -78,6 +78,8 @@ _UNITS: dict[str, tuple[str, float]] = {
     "million": ("amount", 1e6),
     "billion": ("amount", 1e9),
     "trillion": ("amount", 1e12),
+    "bn": ("amount", 1e9),
+    "mn": ("amount", 1e6),
     "percent": ("percent", 1.0),
     "member": ("members", 1.0),
     "nation": ("nations", 1.0),

@@ -27,6 +27,8 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
+
 from knowledge.answering.text import STOPWORDS, stem, words
 from knowledge.entities import shipped
 from knowledge.paths import curated_claims_file, seeds_dir
@@ -192,17 +194,27 @@ def real_words(forms: Iterable[str], vocab: Iterable[str]) -> list[str]:
     so a question using it is not asking about consultations.
     """
     from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import OSA
 
     targets = sorted({w for w in vocab if len(w) >= 5})
     stems = {stem(w) for w in targets}
     candidates = sorted(w for w in forms if w not in targets and stem(w) not in stems)
-    found = process.cdist(candidates, targets, scorer=fuzz.ratio, score_cutoff=80, workers=-1)
-    # The matcher's own cutoffs: 85 for five letters, 83 under eight, 80 beyond.
-    return [
-        w
-        for w, row in zip(candidates, found, strict=True)
-        if row.max() >= (85 if len(w) == 5 else 83 if len(w) < 8 else 80)
-    ]
+    found = process.cdist(candidates, targets, scorer=fuzz.ratio, score_cutoff=75, workers=-1)
+    swapped = process.cdist(candidates, targets, scorer=OSA.distance, score_cutoff=1, workers=-1)
+    # The matcher's own cutoffs: 85 for five letters, 83 under eight, 80 beyond; and
+    # two swapped letters ("quite", "quiet") at any length.
+    out = []
+    for w, row, swaps in zip(candidates, found, swapped, strict=True):
+        near = row.max() >= (85 if len(w) == 5 else 83 if len(w) < 8 else 80)
+        if near or any(_is_swap(w, targets[j]) for j in np.flatnonzero(swaps <= 1)):
+            out.append(w)
+    return out
+
+
+def _is_swap(a: str, b: str) -> bool:
+    from rapidfuzz.distance import OSA, Levenshtein
+
+    return OSA.distance(a, b) == 1 and Levenshtein.distance(a, b) == 2
 
 
 def render(table: dict[str, set[str]]) -> str:

@@ -59,10 +59,14 @@ CONTEXT_WEIGHT = 0.3
 UNTYPED_FACTOR = 0.6
 # A check's value stated only in a claim's quote, not its own sentence, ranks it this much lower.
 QUOTED_VALUE_FACTOR = 0.8
-# An entity named in more than this share of the claims is the topic, not a focus.
+# An entity named in more than this share of the claims (Trump, Russia) is the topic
+# itself: a claim must still name it, but naming it says little about agreement.
 BACKGROUND_SHARE = 0.25
 # Further answers must cover at least this share of the question.
 MIN_FURTHER_COVERAGE = 0.45
+# A yes or no needs a statement about something: this many words besides the values it
+# checks ("the summit will be in Riyadh" says too little to pick the claim it contradicts).
+MIN_VERDICT_TERMS = 2
 # A yes or no needs the claim's own sentence, not just its quotes, to say this much of it.
 VERDICT_TEXT_SHARE = 0.8
 # Claims that do not state what is asked sort after those that do.
@@ -86,6 +90,8 @@ class QueryTerm:
     # A person, place or body: an answer that leaves it out is about someone else.
     entity: bool = False
     stem: str = ""
+    # An entity most claims name (the topic's own): not evidence of agreement.
+    background: bool = False
 
     @property
     def missing_penalty(self) -> float:
@@ -237,7 +243,7 @@ class Matcher:
         if not should_answer(result.signals):
             result.near = found[:limit]
             return result
-        if checked is not None:
+        if checked is not None and sum(t.known for t in terms) >= MIN_VERDICT_TERMS:
             result.verdict = self._verdict(checked, focus, terms, total_mass, top_doc)
         result.matches = [
             m for m in found if m.score >= top_rank * MIN_RELATIVE_SCORE and m.coverage >= MIN_FURTHER_COVERAGE
@@ -276,11 +282,19 @@ class Matcher:
                 continue
             seen.add(s)
             has = self.index.has_term
+            specific = w in names or w[:1].isdigit() or is_specific(w)
             alts = [(s, 1.0)] if has(s) else []
             related = self._related.get(s, set())
             alts += [(r, RELATED_WEIGHT) for r in sorted(related) if has(r)]
-            alts += [(r, SYNONYM_WEIGHT) for r in sorted(synonyms().get(s, frozenset()) - related) if has(r) and r != s]
-            if not alts and w not in names:
+            if not has(s) and specific:
+                # A name or country the articles never use is not found through a
+                # synonym ("prime" is not "choice" in "the Spanish prime minister").
+                alts = []
+            else:
+                alts += [
+                    (r, SYNONYM_WEIGHT) for r in sorted(synonyms().get(s, frozenset()) - related) if has(r) and r != s
+                ]
+            if not alts and not specific:
                 # "underpay", "overspend", "unattainable": the word after a prefix is
                 # related to it, whatever the prefix does to its sense.
                 base = _PREFIX.sub("", w)
@@ -289,16 +303,13 @@ class Matcher:
             if alts:
                 own = self.index.idf(s)
                 mass = own if own > 0 else max(self.index.idf(a) for a, _ in alts)
-                # An entity in a large share of the claims (Trump, Ukraine) is the topic
-                # itself: leaving it out does not make a claim about someone else.
-                background = self.index.df(s) > BACKGROUND_SHARE * self.index.size
-                entity = (s in self.index.entity_terms or s in OFFICES) and s not in implied and not background
-                out.append(QueryTerm(w, alts, mass, known=True, entity=entity, stem=s))
+                entity = (s in self.index.entity_terms or s in OFFICES) and s not in implied
+                background = entity and self.index.df(s) > BACKGROUND_SHARE * self.index.size
+                out.append(QueryTerm(w, alts, mass, known=True, entity=entity, stem=s, background=background))
             else:
                 # An unknown name means the question is about someone the articles never
                 # mention; an unknown ordinary word may just be phrasing.
                 # A number the articles never state (a year, a count) is as specific as a name.
-                specific = w in names or w[:1].isdigit() or is_specific(w)
                 weight = UNKNOWN_NAME_WEIGHT if specific else UNKNOWN_WORD_WEIGHT
                 # A name, country or figure the articles never use is someone or something
                 # no claim is about: like a missing entity, it fails the decision's gate.
@@ -339,7 +350,7 @@ _PREFIX = re.compile(r"^(?:under|over|counter|anti|non|mis|pre|post|self|out|re|
 
 def _is_named(term: QueryTerm) -> bool:
     """A person, place or body the question is about (not one of the topic's own, such as Trump)."""
-    return term.known and term.entity
+    return term.known and term.entity and not term.background
 
 
 # Attributes whose answer is a typed value a claim states or not.

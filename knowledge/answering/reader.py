@@ -109,6 +109,7 @@ _RELATIVE = re.compile(
     r"|shall|long|many|much|old|far|soon|often|exactly)\b)",
     re.IGNORECASE,
 )
+_DESCRIBING = re.compile(r"^(?:which|who|whose)\s", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|himself|herself)\b", re.IGNORECASE)
 
 # ---- the attribute asked --------------------------------------------------------------
@@ -255,8 +256,12 @@ def _split_context(question: str) -> tuple[str, str]:
     pieces = _CLAUSE.split(focus)
     if len(pieces) < 2:
         return focus, context
+    asking = [i for i, piece in enumerate(pieces) if OPENS_QUESTION.match(piece) and not _RELATIVE.match(piece)]
+    # ", which was critical of …, what did it say …": a "which"/"who" clause with a
+    # question after it describes something; the question is the later clause.
+    asking = [i for n, i in enumerate(asking) if not (_DESCRIBING.match(pieces[i]) and n + 1 < len(asking))]
     for i, piece in enumerate(pieces):
-        if OPENS_QUESTION.match(piece) and not _RELATIVE.match(piece):
+        if i in asking:
             if i == 0:
                 return focus, context
             # The question runs from this clause to the end; the clauses before it set the scene.

@@ -131,7 +131,10 @@ def _name_holder(m: re.Match[str]) -> str:
     if len(mention.holders) == 1:
         (token,) = mention.holders
         return f"{mention.place} {token}"
-    return m.group(0)
+    # Nobody holds it in the articles: the office stays, its country as the country
+    # ("Madrid's foreign minister" is Spain's).
+    title = m.group("title") or m.group("title2")
+    return f"{mention.place} {title}"
 
 
 STOPWORDS = frozenset(
