@@ -184,7 +184,9 @@ def holder_tables(entities: Entities) -> HolderTables:
     for o in entities.offices:
         for t in (*o.names, *o.generic):
             titles[t.lower()] = (*titles.get(t.lower(), ()), o.id)
-    generic = frozenset(t.lower() for o in entities.offices for t in o.generic)
+    # "president" is generic for the Commission's but the name of a head of state's office.
+    named = {t.lower() for o in entities.offices for t in o.names}
+    generic = frozenset(t.lower() for o in entities.offices for t in o.generic) - named
     holders: dict[tuple[str, str], set[str]] = {}
     unstated: dict[str, set[str]] = {}
     for person in entities.of_kind("person"):

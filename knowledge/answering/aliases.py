@@ -61,6 +61,18 @@ PHRASES: dict[str, str] = {
     "hand over": "concession",
     "at the table": "involved negotiations",
     "seat at the table": "involved negotiations",
+    # Hedges say how sure the asker is, not what they ask.
+    "roughly speaking": "",
+    "generally speaking": "",
+    "broadly speaking": "",
+    "strictly speaking": "",
+    # Being on a team or a body.
+    "sits on": "member of",
+    "sit on": "member of",
+    "sitting on": "member of",
+    "serves on": "member of",
+    "serve on": "member of",
+    "serving on": "member of",
     # Idioms for insisting and for setting out a position.
     "holding out for": "insisting on",
     "hold out for": "insist on",
@@ -217,6 +229,7 @@ RELATED: list[tuple[str, ...]] = [
     ("europe", "allies", "ally"),
     (
         "statement",
+        "news",
         "declaration",
         "readout",
         "account",

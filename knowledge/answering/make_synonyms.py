@@ -36,6 +36,8 @@ from knowledge.paths import curated_claims_file, seeds_dir
 TABLE = Path(__file__).resolve().parent / "synonyms.tsv"
 # English words one slip away from a word of the claims: never "mended" into it.
 REAL_WORDS = Path(__file__).resolve().parent / "real_words.txt"
+# Stems of common English nouns: an unknown one in a question names a topic.
+TOPIC_WORDS = Path(__file__).resolve().parent / "topic_words.txt"
 # Senses per part of speech: WordNet orders them by how often each is used.
 SENSES = 2
 # Synsets with more lemmas than this are too loose to count as synonyms.
@@ -177,6 +179,28 @@ def lemma_forms(wordnet: WordNet, common: set[str]) -> set[str]:
     return {w for w in out if len(w) >= 5}
 
 
+def topic_stems(root: Path) -> list[str]:
+    """Stems of the lemmas WordNet's tagged corpus uses mostly as nouns ("weather",
+    "breakfast", "colour"), not as verbs, adjectives or adverbs ("tackle", "eventual").
+
+    A noun in a question names what it is about; when the articles never use it,
+    the question is about something they do not cover. A verb or an adjective
+    they never use is more often only the asker's phrasing.
+    """
+    counts: dict[str, dict[str, int]] = {}
+    for line in (root / "cntlist.rev").read_text(encoding="latin-1").splitlines():
+        key, _, count = line.split()
+        lemma, sense = key.split("%", 1)
+        pos = "noun" if sense[0] == "1" else "other"
+        counts.setdefault(lemma, {"noun": 0, "other": 0})[pos] += int(count)
+    nouns = {
+        stem(lemma)
+        for lemma, c in counts.items()
+        if re.fullmatch(r"[a-z]{3,}", lemma) and c["noun"] > 0 and c["noun"] >= 2 * c["other"]
+    }
+    return sorted(nouns)
+
+
 def common_lemmas(root: Path) -> set[str]:
     """Lemmas with at least one tagged use in WordNet's sense-tagged corpus (`cntlist.rev`)."""
     out: set[str] = set()
@@ -234,6 +258,10 @@ def main(argv: list[str] | None = None) -> None:
     head = "# English words a slip away from a claim word, never mended into it (make_synonyms.py; WordNet 3.0)\n"
     REAL_WORDS.write_text(head + "".join(f"{w}\n" for w in near), encoding="utf-8")
     print(f"{REAL_WORDS}: {len(near)} words")
+    topics = topic_stems(args.wordnet)
+    head = "# stems of common English nouns: an unknown one names a topic (make_synonyms.py; WordNet 3.0)\n"
+    TOPIC_WORDS.write_text(head + "".join(f"{w}\n" for w in topics), encoding="utf-8")
+    print(f"{TOPIC_WORDS}: {len(topics)} stems")
 
 
 if __name__ == "__main__":

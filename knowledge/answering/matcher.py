@@ -42,7 +42,7 @@ from knowledge.answering.index import ClaimIndex
 from knowledge.answering.question_kind import Kind, asked_kind, states_answer
 from knowledge.answering.reader import Attribute, Reading, read_question
 from knowledge.answering.specific_words import OFFICES, is_specific
-from knowledge.answering.synonyms import real_words, synonyms
+from knowledge.answering.synonyms import real_words, synonyms, topic_words
 from knowledge.answering.text import STOPWORDS, capitalised_words, office_mentions, stem, words
 from knowledge.entities import shipped
 
@@ -64,8 +64,8 @@ QUOTED_VALUE_FACTOR = 0.8
 BACKGROUND_SHARE = 0.25
 # Further answers must cover at least this share of the question.
 MIN_FURTHER_COVERAGE = 0.45
-# A yes or no needs a statement about something: this many words besides the values it
-# checks ("the summit will be in Riyadh" says too little to pick the claim it contradicts).
+# A place or date check needs a statement about something: this many words besides the
+# values ("the summit will be in Riyadh" says too little to pick the claim it contradicts).
 MIN_VERDICT_TERMS = 2
 # A yes or no needs the claim's own sentence, not just its quotes, to say this much of it.
 VERDICT_TEXT_SHARE = 0.8
@@ -75,6 +75,7 @@ OFF_KIND_FACTOR = 0.3
 MIN_RELATIVE_SCORE = 0.45
 UNKNOWN_NAME_WEIGHT = 2.0
 UNKNOWN_WORD_WEIGHT = 0.6
+UNKNOWN_TOPIC_WEIGHT = 1.0
 # A claim that leaves out a name the question uses loses that name's mass twice:
 # "Germany's defence spending" is not answered by a claim about NATO spending
 # that never names Germany. Covering a name earns only its own mass.
@@ -243,7 +244,11 @@ class Matcher:
         if not should_answer(result.signals):
             result.near = found[:limit]
             return result
-        if checked is not None and sum(t.known for t in terms) >= MIN_VERDICT_TERMS:
+        # A place or a date is checked against a claim only when the statement says enough
+        # to pick the claim: many claims put something somewhere; an amount must match
+        # the measure, and an office the person.
+        thin = checked is not None and sum(t.known for t in terms) < MIN_VERDICT_TERMS
+        if checked is not None and not (thin and (checked.places or checked.dates)):
             result.verdict = self._verdict(checked, focus, terms, total_mass, top_doc)
         result.matches = [
             m for m in found if m.score >= top_rank * MIN_RELATIVE_SCORE and m.coverage >= MIN_FURTHER_COVERAGE
@@ -310,7 +315,10 @@ class Matcher:
                 # An unknown name means the question is about someone the articles never
                 # mention; an unknown ordinary word may just be phrasing.
                 # A number the articles never state (a year, a count) is as specific as a name.
-                weight = UNKNOWN_NAME_WEIGHT if specific else UNKNOWN_WORD_WEIGHT
+                # An unknown common noun ("weather", "breakfast") names a topic the articles
+                # do not cover: it weighs like a name, without failing the gate as one does.
+                topic = not specific and s in topic_words()
+                weight = UNKNOWN_NAME_WEIGHT if specific else UNKNOWN_TOPIC_WEIGHT if topic else UNKNOWN_WORD_WEIGHT
                 # A name, country or figure the articles never use is someone or something
                 # no claim is about: like a missing entity, it fails the decision's gate.
                 out.append(QueryTerm(w, [], rare * weight, known=False, entity=specific, stem=s))

@@ -277,7 +277,8 @@ def states_answer(asked: Asked, stated: Stated, related: dict[str, set[str]]) ->
     """
     if asked.speaker and not _speaks(asked.speaker, stated.speakers, related):
         return False
-    if asked.past & stated.future_verbs:
+    past = asked.past | {r for v in asked.past for r in related.get(v, ())}
+    if past & stated.future_verbs:
         # "What was agreed when they met?" is not answered by "they will meet": the
         # sources report it as still to come.
         return False

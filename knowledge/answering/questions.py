@@ -82,7 +82,10 @@ def _split_compound(piece: str) -> list[str]:
     out: list[str] = []
     rest = " ".join(piece.split())
     while True:
-        cut = next((m for m in _JOINER.finditer(rest) if is_question(rest[: m.start()])), None)
+        cut = next(
+            (m for m in _JOINER.finditer(rest) if is_question(rest[: m.start()]) and is_question(rest[m.end() :])),
+            None,
+        )
         if cut is None:
             break
         out.append(rest[: cut.start()].strip(" ,;"))

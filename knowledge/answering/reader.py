@@ -240,7 +240,7 @@ def checked_statement(question: str) -> str | None:
         really = _REALLY.match(text)
         so = _SO_STATEMENT.match(text)
         if really:
-            aux = _AUX_TO_STATEMENT.get(really.group(1).lower(), really.group(1))
+            aux = _AUX_TO_STATEMENT.get(really.group(1).lower(), really.group(1).lower())
             statement = " ".join(p for p in (really.group(2), aux, really.group(3)) if p)
         elif so:
             statement = so.group(1)

@@ -37,3 +37,13 @@ def real_words() -> frozenset[str]:
     ("insulting" is not a typo of "consulting"); the matcher never mends them."""
     with REAL_WORDS.open(encoding="utf-8") as fh:
         return frozenset(line.strip() for line in fh if not line.startswith("#"))
+
+
+TOPIC_WORDS = Path(__file__).resolve().parent / "topic_words.txt"
+
+
+@cache
+def topic_words() -> frozenset[str]:
+    """Stems of common English nouns ("weather", "breakfast"): an unknown one names a topic."""
+    with TOPIC_WORDS.open(encoding="utf-8") as fh:
+        return frozenset(line.strip() for line in fh if not line.startswith("#"))

@@ -107,6 +107,16 @@ class OfficeMention:
     unstated: bool
 
 
+def _names_someone(m: re.Match[str]) -> bool:
+    """A generic title ("chief", "leader") names a holder only when it ends the phrase:
+    "the NATO chief said" is Rutte, "NATO's chief negotiator" is someone else."""
+    title = m.group("title") or m.group("title2")
+    if title not in _HOLDERS.generic:
+        return True
+    following = m.string[m.end() :].split(maxsplit=1)
+    return not following or following[0].strip(".,;:!?'\"") in STOPWORDS or not following[0][:1].isalpha()
+
+
 def _mention(m: re.Match[str]) -> OfficeMention:
     title = m.group("title") or m.group("title2")
     place = _PLACE_FORMS[m.group("place") or m.group("place2")]
@@ -122,11 +132,14 @@ def _mention(m: re.Match[str]) -> OfficeMention:
 
 def office_mentions(text: str) -> list[OfficeMention]:
     """Each office named with its country or body in `text`, with who holds it. Pure."""
-    return [_mention(m) for m in _HOLDER_RE.finditer(" ".join(fold(text).lower().split()))]
+    low = " ".join(fold(text).lower().split())
+    return [_mention(m) for m in _HOLDER_RE.finditer(low) if _names_someone(m)]
 
 
 def _name_holder(m: re.Match[str]) -> str:
     # The place stays, as its token: "the French foreign minister" is Barrot, and French.
+    if not _names_someone(m):
+        return m.group(0)
     mention = _mention(m)
     if len(mention.holders) == 1:
         (token,) = mention.holders
@@ -140,7 +153,7 @@ def _name_holder(m: re.Match[str]) -> str:
 STOPWORDS = frozenset(
     """
     might must may can shall still yet ever even now already actually exactly currently anyone someone
-    everyone people person also goes went
+    everyone people person also goes went roughly approximately
     give gives gave given giving take takes took taking put puts putting gets getting
     thinks thought believe believes reckon reckons wonder wondering wondered supposed meant
     a about above after again against all also am an and any anything are aren't as at be because been before

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.json_contract import answer_json
+from bot.service import TalksService
 from knowledge.answering.questions import split_questions
 
 SPLITS: list[tuple[str, list[str]]] = [
@@ -16,9 +18,61 @@ SPLITS: list[tuple[str, list[str]]] = [
     ("where is the summit? lol", ["where is the summit?"]),
     ("thanks!", ["thanks!"]),
     ("", []),
+    # Two questions in one sentence, joined by ", and", "; also", "plus", "as well as", "and also".
+    (
+        "Who is on the US team, and when is the Munich conference?",
+        ["Who is on the US team", "when is the Munich conference?"],
+    ),
+    ("Where will they meet; also, how long was the call?", ["Where will they meet", "how long was the call?"]),
+    ("What did Baerbock say plus what did Sikorski argue", ["What did Baerbock say", "what did Sikorski argue"]),
+    (
+        "How much is Britain giving as well as who announced it?",
+        ["How much is Britain giving", "who announced it?"],
+    ),
+    ("Who is Rubio and also who is Waltz", ["Who is Rubio", "who is Waltz"]),
+    (
+        "When did they talk, and where will they meet, and who will negotiate?",
+        ["When did they talk", "where will they meet", "who will negotiate?"],
+    ),
+    # One question: "and" joins names, or what follows is not a question, or what comes before is not.
+    ("What did Rutte and von der Leyen say?", ["What did Rutte and von der Leyen say?"]),
+    ("Did Trump and Putin agree to meet, and when?", ["Did Trump and Putin agree to meet, and when?"]),
+    (
+        "The call came before Munich, and what did critics make of that?",
+        ["The call came before Munich, and what did critics make of that?"],
+    ),
 ]
 
 
 @pytest.mark.parametrize(("message", "questions"), SPLITS)
 def test_split_questions(message: str, questions: list[str]) -> None:
     assert split_questions(message) == questions
+
+
+# (message, claims one of which answers the first question, the other questions)
+COMPOUND: list[tuple[str, set[str], list[str]]] = [
+    (
+        "Who is on the US team, and when is the Munich conference?",
+        {"us-team-four-members", "us-team-three-members"},
+        ["when is the Munich conference?"],
+    ),
+    (
+        "Where will Trump and Putin meet; also, how long was their call?",
+        {"trump-putin-to-meet-in-saudi-arabia"},
+        ["how long was their call?"],
+    ),
+    (
+        "What did Baerbock say plus what did Sikorski argue?",
+        {"baerbock-peace-only-together", "baerbock-no-decision-without-ukraine"},
+        ["what did Sikorski argue?"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "claims", "others"), COMPOUND)
+async def test_each_question_of_a_message_is_its_own(
+    service: TalksService, message: str, claims: set[str], others: list[str]
+) -> None:
+    result = answer_json(await service.ask(message))
+    assert result["answered"] and result["answers"][0]["claim_id"] in claims, result["answers"]
+    assert result["other_questions"] == others
