@@ -21,7 +21,7 @@ WORDNET = Path("/usr/share/wordnet")
 @pytest.mark.parametrize(
     ("word", "finds"),
     # ("talks" the noun stems to "talk"; the verb "talk" is folded to "speak".)
-    [("negotiations", "talk"), ("emissary", "envoi"), ("halt", "stop"), ("unattainable", "unachiev")],
+    [("negotiations", "talk"), ("emissary", "envoy"), ("halt", "stop"), ("unattainable", "unachiev")],
 )
 def test_ordinary_synonyms(word: str, finds: str) -> None:
     assert finds in synonyms()[stem(word)]
@@ -50,7 +50,7 @@ async def test_a_real_word_is_never_mended_into_a_claim_word(matcher: Matcher) -
 
 async def test_synonyms_find_claims_at_a_lower_weight(matcher: Matcher) -> None:
     (term,) = matcher._query_terms("emissary")
-    assert ("envoi", 0.5) in term.alternatives and term.known
+    assert ("envoy", 0.5) in term.alternatives and term.known
 
 
 @pytest.mark.skipif(not WORDNET.is_dir(), reason="WordNet (Debian's wordnet-base) is not installed")
