@@ -32,8 +32,6 @@ from knowledge.models import Moderator
 
 log = logging.getLogger("talksbot")
 
-LONG_RUNNING = frozenset({"run"})
-
 Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
 
@@ -45,51 +43,75 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"talksbot: {one_line(message)} (see `{self.prog} --help`)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="talksbot", description=__doc__.splitlines()[0] if __doc__ else None)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+class Commands:
+    """Where commands are added to `talksbot`: the core's own, and those an extension brings
+    (adapters.main adds `run` and `discord`). A command is a parser for its arguments and the
+    handler that runs it; a group holds subcommands (`talksbot discord sync`)."""
 
-    p = sub.add_parser("ask", help="answer a question from the claim store, with word-for-word quotes")
+    def __init__(self, parser: argparse.ArgumentParser, dest: str) -> None:
+        self._sub = parser.add_subparsers(dest=dest, required=True, parser_class=_Parser)
+
+    def add(self, name: str, help: str, handler: Handler, *, long_running: bool = False) -> argparse.ArgumentParser:
+        """`talksbot … NAME`, answered by `handler`. A long-running command (a bot) logs at
+        TALKSBOT_LOG_LEVEL from the start; one-shot commands stay quiet unless it is set."""
+        parser = self._sub.add_parser(name, help=help)
+        parser.set_defaults(handler=handler, long_running=long_running)
+        return parser
+
+    def group(self, name: str, help: str) -> Commands:
+        """`talksbot … NAME SUBCOMMAND`: the subcommands are added to the table returned."""
+        return Commands(self._sub.add_parser(name, help=help), dest=f"{name}_command")
+
+
+Extension = Callable[[Commands], None]
+
+
+def build_parser(*extensions: Extension) -> argparse.ArgumentParser:
+    """The `talksbot` parser: the core commands, then each extension's."""
+    parser = _Parser(prog="talksbot", description=__doc__.splitlines()[0] if __doc__ else None)
+    commands = Commands(parser, dest="command")
+    _add_core_commands(commands)
+    for extend in extensions:
+        extend(commands)
+    return parser
+
+
+def _add_core_commands(sub: Commands) -> None:
+
+    p = sub.add("ask", "answer a question from the claim store, with word-for-word quotes", cmd_ask)
     p.add_argument(
         "question", nargs="*", help="the question; with --json and no question, read one per line from stdin"
     )
     p.add_argument("--json", action="store_true", help="print the DESIGN.md JSON object (JSON Lines in batch mode)")
-    p.set_defaults(handler=cmd_ask)
 
-    p = sub.add_parser("claims", help="list every claim")
+    p = sub.add("claims", "list every claim", cmd_claims)
     p.add_argument("--json", action="store_true", help="print one JSON array in the answer shape")
-    p.set_defaults(handler=cmd_claims)
 
-    p = sub.add_parser("claim", help="show one claim, its quotes, status and conflicts")
+    p = sub.add("claim", "show one claim, its quotes, status and conflicts", cmd_claim)
     p.add_argument("id", help="the claim id (see `talksbot claims`)")
     p.add_argument("--json", action="store_true", help="print the claim in the answer shape")
-    p.set_defaults(handler=cmd_claim)
 
-    p = sub.add_parser("sources", help="list the five articles and what they state about themselves")
+    p = sub.add("sources", "list the five articles and what they state about themselves", cmd_sources)
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=cmd_sources)
 
-    p = sub.add_parser("correct", help="moderators: record a corrected statement for a claim")
+    p = sub.add("correct", "moderators: record a corrected statement for a claim", cmd_correct)
     p.add_argument("id", help="the claim id")
     p.add_argument("--text", required=True, help="the corrected statement")
     p.add_argument("--reason", required=True, help="why the claim is corrected")
     p.add_argument("--by", help="who corrects it (default: TALKSBOT_OPERATOR or $USER)")
     p.add_argument("--url", help="an optional source URL for the correction")
-    p.set_defaults(handler=cmd_correct)
 
-    p = sub.add_parser("retract", help="moderators: retract a claim so it is no longer given as an answer")
+    p = sub.add("retract", "moderators: retract a claim so it is no longer given as an answer", cmd_retract)
     p.add_argument("id", help="the claim id")
     p.add_argument("--reason", required=True, help="why the claim is retracted")
     p.add_argument("--by", help="who retracts it (default: TALKSBOT_OPERATOR or $USER)")
-    p.set_defaults(handler=cmd_retract)
 
-    p = sub.add_parser("restore", help="moderators: return a corrected or retracted claim to the article's wording")
+    p = sub.add("restore", "moderators: return a corrected or retracted claim to the article's wording", cmd_restore)
     p.add_argument("id", help="the claim id")
     p.add_argument("--by", help="who restores it (default: TALKSBOT_OPERATOR or $USER)")
     p.add_argument("--reason", help="an optional note")
-    p.set_defaults(handler=cmd_restore)
 
-    p = sub.add_parser("add-claim", help="moderators: add a claim quoting an article or an outside URL")
+    p = sub.add("add-claim", "moderators: add a claim quoting an article or an outside URL", cmd_add_claim)
     p.add_argument("--text", required=True, help="the claim, in neutral words")
     p.add_argument("--reason", required=True, help="why it is added")
     p.add_argument("--by", help="who adds it (default: TALKSBOT_OPERATOR or $USER)")
@@ -99,77 +121,68 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", dest="claim_id", help="the new claim id (default: made from the text)")
     p.add_argument("--topic", default="added", help="a topic word (default: added)")
     p.add_argument("--item", type=int, help="a queue item this claim answers: its question is taught to the claim")
-    p.set_defaults(handler=cmd_add_claim)
 
-    p = sub.add_parser("history", help="a claim's moderation history, oldest first")
+    p = sub.add("history", "a claim's moderation history, oldest first", cmd_history)
     p.add_argument("id", help="the claim id")
     p.add_argument("--json", action="store_true", help="print a JSON array")
-    p.set_defaults(handler=cmd_history)
 
-    p = sub.add_parser("digest", help="print the digest for the period since --since (default: the last 24 hours)")
+    p = sub.add("digest", "print the digest for the period since --since (default: the last 24 hours)", cmd_digest)
     p.add_argument("--json", action="store_true", help="print the digest as JSON")
     p.add_argument("--since", help="ISO date or date-time (UTC when no offset is given)")
     p.add_argument("--platform", default="cli", help="whose questions to count: cli (default), discord or slack")
     p.add_argument("--community", help="the guild or team id whose questions to count")
     p.add_argument("--moderators", action="store_true", help="the moderators' digest (question text, reports)")
-    p.set_defaults(handler=cmd_digest)
 
-    p = sub.add_parser("queue", help="moderators: the review queue (unanswered, marked wrong, suggestions)")
+    p = sub.add("queue", "moderators: the review queue (unanswered, marked wrong, suggestions)", cmd_queue)
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.add_argument("--limit", type=int, default=50, help="at most this many items (default 50)")
-    p.set_defaults(handler=cmd_queue)
 
-    p = sub.add_parser("teach", help="moderators: answer a queue item's question (and close variants) with a claim")
+    p = sub.add("teach", "moderators: answer a queue item's question (and close variants) with a claim", cmd_teach)
     p.add_argument("item", type=int, help="the queue item number (see `talksbot queue`)")
     p.add_argument("claim", nargs="?", help="the claim id that answers it")
     p.add_argument("--undo", action="store_true", help="undo what was taught from this item")
     p.add_argument("--by", help="who teaches it (default: TALKSBOT_OPERATOR or $USER)")
-    p.set_defaults(handler=cmd_teach)
 
-    p = sub.add_parser("dismiss", help="moderators: close a queue item without changing any fact")
+    p = sub.add("dismiss", "moderators: close a queue item without changing any fact", cmd_dismiss)
     p.add_argument("item", type=int, help="the queue item number")
     p.add_argument("--reason", required=True, help="why: off-topic, not in the articles, abuse…")
     p.add_argument("--by", help="who dismisses it (default: TALKSBOT_OPERATOR or $USER)")
-    p.set_defaults(handler=cmd_dismiss)
 
-    p = sub.add_parser(
-        "accept", help="moderators: accept a suggested correction (credited to its author) or an ingest candidate"
+    p = sub.add(
+        "accept",
+        "moderators: accept a suggested correction (credited to its author) or an ingest candidate",
+        cmd_accept,
     )
     p.add_argument("item", type=int, help="the queue item number of the suggestion or candidate")
     p.add_argument("--reason", help="a suggestion: the reason shown with the correction (default: the suggester's)")
     p.add_argument("--text", help="a candidate: the claim text to use instead of the drafted one")
     p.add_argument("--by", help="who accepts it (default: TALKSBOT_OPERATOR or $USER)")
-    p.set_defaults(handler=cmd_accept)
 
-    p = sub.add_parser("reject", help="moderators: reject a suggested correction or an ingest candidate")
+    p = sub.add("reject", "moderators: reject a suggested correction or an ingest candidate", cmd_reject)
     p.add_argument("item", type=int, help="the queue item number of the suggestion or candidate")
     p.add_argument("--reason", required=True, help="why it is rejected")
     p.add_argument("--by", help="who rejects it (default: TALKSBOT_OPERATOR or $USER)")
-    p.set_defaults(handler=cmd_reject)
 
-    p = sub.add_parser("ingest", help="moderators: store a new article and queue the claims it proposes for review")
+    p = sub.add("ingest", "moderators: store a new article and queue the claims it proposes for review", cmd_ingest)
     p.add_argument("file", help="the article as a UTF-8 text file (2 MB at most); its name becomes the source id")
     p.add_argument("--outlet", help="the outlet, if known (otherwise unknown)")
     p.add_argument("--headline", help="the headline, if known (otherwise unknown)")
     p.add_argument("--date", help="the publication date as YYYY-MM-DD, if known (otherwise unknown)")
     p.add_argument("--url", help="the article's URL, if known (otherwise unknown)")
     p.add_argument("--by", help="who ingests it (default: TALKSBOT_OPERATOR or $USER)")
-    p.set_defaults(handler=cmd_ingest)
 
-    p = sub.add_parser("candidates", help="moderators: claims proposed from ingested articles, waiting for review")
+    p = sub.add("candidates", "moderators: claims proposed from ingested articles, waiting for review", cmd_candidates)
     p.add_argument("--json", action="store_true", help="print a JSON array")
-    p.set_defaults(handler=cmd_candidates)
 
-    p = sub.add_parser(
-        "export-claims", help="moderators: print claims accepted from ingested articles in the curated TOML format"
+    p = sub.add(
+        "export-claims",
+        "moderators: print claims accepted from ingested articles in the curated TOML format",
+        cmd_export_claims,
     )
     p.add_argument("--articles", help="also write their ingested articles into this directory as <source>.txt")
-    p.set_defaults(handler=cmd_export_claims)
 
-    p = sub.add_parser("status", help="database, content version, platforms, moderation scope and digest runs")
+    p = sub.add("status", "database, content version, platforms, moderation scope and digest runs", cmd_status)
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=cmd_status)
-    return parser
 
 
 # ---- helpers -----------------------------------------------------------------
@@ -504,7 +517,7 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser) -> int:
         settings = Settings.from_env()
         # One-shot commands print their result, so their routine INFO lines (a curated reload)
         # would only clutter stderr; the bots log at INFO unless TALKSBOT_LOG_LEVEL says otherwise.
-        quiet = getattr(args, "command", "") not in LONG_RUNNING and "log_level" not in settings.model_fields_set
+        quiet = not getattr(args, "long_running", False) and "log_level" not in settings.model_fields_set
         level = "WARNING" if quiet else settings.log_level
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         handler: Handler = args.handler
@@ -529,7 +542,3 @@ def _fail(message: str) -> int:
     """One line on stderr, exit code 2."""
     print(f"talksbot: {one_line(message)}", file=sys.stderr)
     return 2
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    return run(argv, build_parser())

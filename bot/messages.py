@@ -5,6 +5,11 @@ Adapters keep their own platform sentences in `adapters/*/messages.py`.
 
 from __future__ import annotations
 
+from knowledge import messages as knowledge_messages
+
+# The store says it too: one sentence, kept in knowledge.messages and offered here.
+from knowledge.messages import unknown_item as unknown_item
+
 MAX_QUESTION_CHARS = 500
 MAX_STATEMENT_CHARS = 500
 MAX_REASON_CHARS = 500
@@ -55,7 +60,7 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 def unknown_claim(claim_id: str, close: list[str]) -> str:
     """No such claim, with up to three close ids."""
-    base = f"There is no claim with id “{claim_id}”."
+    base = knowledge_messages.unknown_claim(claim_id)
     if not close:
         return base
     return f"{base} Did you mean {', '.join(close[:-1]) + ' or ' + close[-1] if len(close) > 1 else close[0]}?"
@@ -68,10 +73,6 @@ def source_label(opening_words: str | None) -> str:
 
 def questions_summary(total: int, unanswered: int) -> str:
     return f"{plural(total, 'question')}, {unanswered} not answered from the sources."
-
-
-def unknown_item(item_id: int) -> str:
-    return f"There is no queue item #{item_id}."
 
 
 def nothing_taught(item_id: int) -> str:

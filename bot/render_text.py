@@ -6,6 +6,7 @@ import textwrap
 from typing import Any
 
 from bot import messages
+from bot.moderation_lines import ClaimIds, Detail, HistoryLines, Link, Words, history_lines, queue_lines
 from bot.replies import (
     AnswerReply,
     ClaimCardReply,
@@ -18,7 +19,6 @@ from bot.replies import (
 )
 from bot.terminal_text import terminal_safe
 from knowledge.models import QueueItem
-from knowledge.posted import Reach
 
 
 def render(reply: Reply) -> str:
@@ -55,15 +55,7 @@ def _render(reply: Reply) -> str:
         case HistoryReply():
             if not reply.entries:
                 return f"{reply.claim_id}: no moderator actions."
-            return "\n".join(
-                f"{e.at:%Y-%m-%d %H:%M} UTC  {e.action:<8} by {e.by.name} ({e.by.where}, user {e.by.user_id})"
-                + (f"\n    text: {e.text}" if e.text else "")
-                + (f"\n    reason: {e.reason}" if e.reason else "")
-                + (f"\n    url: {e.url}" if e.url else "")
-                + (f"\n    suggested by: {e.credit}" if e.credit else "")
-                + (f"\n    posted messages: {reach_line(reply.reach[e.id])}" if e.id in reply.reach else "")
-                for e in reply.entries
-            )
+            return "\n".join(_history_entry(h) for h in history_lines(reply))
         case DigestReply():
             out = [reply.title, f"({reply.period_start:%Y-%m-%d %H:%M} – {reply.period_end:%Y-%m-%d %H:%M} UTC)"]
             for section in reply.sections:
@@ -104,16 +96,22 @@ def _claim(view: ClaimView, number: int | None, full: bool = False) -> str:
     return "\n".join(lines)
 
 
-def reach_line(reach: Reach) -> str:
-    """ "3 queued: 2 updated, 1 noted, 0 skipped, 0 failed" (gone and waiting only when there are any)."""
-    if reach.queued == 0:
-        return "none showed this claim"
-    parts = [f"{reach.updated} updated", f"{reach.noted} noted", f"{reach.skipped} skipped", f"{reach.failed} failed"]
-    if reach.gone:
-        parts.append(f"{reach.gone} deleted by their channel")
-    if reach.pending:
-        parts.append(f"{reach.pending} waiting")
-    return f"{reach.queued} queued: " + ", ".join(parts)
+def _history_entry(h: HistoryLines) -> str:
+    head = f"{h.at:%Y-%m-%d %H:%M} UTC  {h.action:<8} by {h.by.name} ({h.by.where}, user {h.by.user_id})"
+    return "\n".join([head, *(f"    {_detail(d)}" for d in h.details)])
+
+
+def _detail(detail: Detail) -> str:
+    """`label: value` in lower case, the way the other terminal listings read."""
+    match detail:
+        case Words(label=label, text=text, quoted=quoted):
+            shown = f"“{text}”" if quoted else text
+            return f"{label.lower()}: {shown}" if label else shown
+        case Link(label=label, url=url):
+            return f"{label.lower()}: {url}"
+        case ClaimIds(label=label, ids=ids):
+            return f"{label.lower()}: {', '.join(ids)}"
+    raise TypeError(f"unknown detail {detail!r}")
 
 
 def render_status(status: dict[str, Any]) -> str:
@@ -144,17 +142,8 @@ def render_queue(items: list[QueueItem]) -> str:
     if not items:
         return messages.QUEUE_EMPTY
     lines = []
-    for item in items:
-        head = f"#{item.id} {item.kind:<10} asked {item.asked}× since {item.first_at:%Y-%m-%d %H:%M} UTC"
-        lines.append(head)
-        lines.append(f"    “{item.text}”")
-        if item.candidate:
-            c = item.candidate
-            lines.append(f"    {messages.candidate_line(c.proposal, c.claim_id, c.similarity, c.source_id)}")
-            if c.proposal != "supports":
-                lines.append(f"    quote: “{c.quote.quote}”")
-        if item.claim_ids:
-            lines.append(f"    claims: {', '.join(item.claim_ids)}")
-        if item.communities:
-            lines.append(f"    from: {'; '.join(item.communities)}")
+    for q in map(queue_lines, items):
+        lines.append(f"#{q.id} {q.kind:<10} asked {q.asked}× since {q.since:%Y-%m-%d %H:%M} UTC")
+        lines.append(f"    “{q.text}”")
+        lines += [f"    {_detail(d)}" for d in q.details]
     return "\n".join(lines)

@@ -17,12 +17,9 @@ from adapters.discord.queue import QueueButton
 from adapters.discord.respond import NO_PINGS
 from adapters.discord.shards import ShardPlan
 from bot.wiring import digest_scheduler, outbox_worker
-from knowledge.errors import BadInput
 
 log = logging.getLogger(__name__)
 
-# Discord's own advice is to shard well before the hard limit of 2,500 guilds per connection.
-SHARD_FROM_GUILDS = 2000
 # The smallest value discord.py accepts for max_ratelimit_timeout.
 RATE_LIMIT_WAIT = 30.0
 
@@ -42,18 +39,6 @@ def intents() -> discord.Intents:
     text inside the interaction itself.
     """
     return discord.Intents(guilds=True)
-
-
-def is_sharded(value: str | None) -> bool:
-    """TALKSBOT_DISCORD_SHARDED: 1/true/yes, or a guild count above SHARD_FROM_GUILDS."""
-    text = (value or "").strip().lower()
-    if text in ("", "0", "false", "no"):
-        return False
-    if text in ("1", "true", "yes"):
-        return True
-    if text.isdigit():
-        return int(text) > SHARD_FROM_GUILDS
-    raise BadInput("TALKSBOT_DISCORD_SHARDED must be 1, 0 or a guild count.")
 
 
 class _TalksClientMixin:

@@ -1,8 +1,8 @@
 """The slash commands and the message menu: each callback is one core call and one reply.
 
 Parameter descriptions are what Discord's command picker shows, so they are
-written for the person typing. Permission checks run as `app_commands.check`s,
-before any work, and refuse with one ephemeral sentence via the tree's handler.
+written for the person typing. Moderator commands carry `@moderator_command`, a check that
+runs before any work and refuses with one ephemeral sentence via the tree's handler.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import discord
 from discord import app_commands
 
 from adapters.discord import messages as dmsg
-from adapters.discord.deps import PLATFORM, AdapterDeps
+from adapters.discord.deps import AdapterDeps
 from adapters.discord.editor import remember
 from adapters.discord.feedback import feedback_view
+from adapters.discord.moderators import moderator, moderator_command
 from adapters.discord.permissions import actor_of, place_of
 from adapters.discord.queue import build_queue_group
 from adapters.discord.render import (
@@ -33,10 +34,9 @@ from adapters.discord.render import (
 )
 from adapters.discord.respond import Refused, report_error, send, within_deadline
 from bot import messages
-from bot.digest import DigestScope, build_digest
-from bot.replies import AnswerReply, NoAnswerReply
+from bot.digest import preview_digest
+from bot.replies import AnswerReply, DigestReply, NoAnswerReply
 from bot.subscriptions import timezone_choices
-from bot.wiring import digest_desk
 from knowledge.models import DigestAudience, HistoryEntry
 
 T = TypeVar("T")
@@ -63,12 +63,6 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
     async def answer(interaction: discord.Interaction, question: str) -> None:
         reply = await run(interaction, service.ask(question, place_of(interaction)), ephemeral=False)
         await send_answer(interaction, reply)
-
-    async def moderators_only(interaction: discord.Interaction) -> bool:
-        # The real decision is the core's; this check only refuses early, before any work.
-        if not service.may_moderate(await actor_of(interaction, deps.moderator_role)):
-            raise Refused(messages.NOT_MODERATOR)
-        return True
 
     async def claim_ids(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [
@@ -152,18 +146,11 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
 
     @digest.command(name="preview", description="Show, only to you, what this channel's digest would say")
     async def digest_preview(interaction: discord.Interaction) -> None:
-        place = place_of(interaction)
-        sub = await service.subscription(PLATFORM, place.channel_id or "")
-        audience: DigestAudience = sub.audience if sub else "public"
-        # Question text is for moderators only, even in a preview of their channel's digest.
-        if audience == "moderators" and not service.may_moderate(await actor_of(interaction, deps.moderator_role)):
-            audience = "public"
-        scope = DigestScope(PLATFORM, place.community_id, audience)
-        reply = await run(
-            interaction,
-            build_digest(digest_desk(service), since=None, now=service.clock(), scope=scope),
-            ephemeral=True,
-        )
+        async def preview() -> DigestReply:
+            actor = await actor_of(interaction, deps.moderator_role)
+            return await preview_digest(service, actor, place_of(interaction))
+
+        reply = await run(interaction, preview(), ephemeral=True)
         await send(interaction, embeds=digest_embeds(reply), ephemeral=True)
 
     # ---- suggestions from everyone ----------------------------------------------------
@@ -191,8 +178,6 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
 
     # ---- moderators -----------------------------------------------------------------
 
-    mod_permissions = discord.Permissions(manage_messages=True)
-
     @app_commands.command(name="correct", description="Moderators: correct a claim's wording everywhere it shows")
     @app_commands.describe(
         claim="The claim to correct (start typing its id or words)",
@@ -201,9 +186,7 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         url="Optional link to a source for the correction (http or https)",
     )
     @app_commands.autocomplete(claim=claim_ids)
-    @app_commands.default_permissions(mod_permissions)
-    @app_commands.guild_only()
-    @app_commands.check(moderators_only)
+    @moderator_command
     async def correct(
         interaction: discord.Interaction,
         claim: str,
@@ -211,8 +194,7 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         reason: app_commands.Range[str, 1, 500],
         url: app_commands.Range[str, 1, 500] | None = None,
     ) -> None:
-        actor = await actor_of(interaction, deps.moderator_role)
-        entry = await service.correct(actor, claim, text, reason, url)
+        entry = await service.correct(moderator(interaction), claim, text, reason, url)
         await confirm_moderated(interaction, "Corrected", entry)
 
     @app_commands.command(name="retract", description="Moderators: withdraw a claim so answers stop using it")
@@ -220,33 +202,27 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         claim="The claim to retract (start typing its id or words)", reason="Why: shown on the claim"
     )
     @app_commands.autocomplete(claim=claim_ids)
-    @app_commands.default_permissions(mod_permissions)
-    @app_commands.guild_only()
-    @app_commands.check(moderators_only)
+    @moderator_command
     async def retract(interaction: discord.Interaction, claim: str, reason: app_commands.Range[str, 1, 500]) -> None:
-        entry = await service.retract(await actor_of(interaction, deps.moderator_role), claim, reason)
+        entry = await service.retract(moderator(interaction), claim, reason)
         await confirm_moderated(interaction, "Retracted", entry)
 
     @app_commands.command(name="restore", description="Moderators: return a claim to the article's wording")
     @app_commands.describe(claim="The corrected or retracted claim to restore", reason="Optional: why")
     @app_commands.autocomplete(claim=claim_ids)
-    @app_commands.default_permissions(mod_permissions)
-    @app_commands.guild_only()
-    @app_commands.check(moderators_only)
+    @moderator_command
     async def restore(
         interaction: discord.Interaction, claim: str, reason: app_commands.Range[str, 1, 500] | None = None
     ) -> None:
-        entry = await service.restore(await actor_of(interaction, deps.moderator_role), claim, reason)
+        entry = await service.restore(moderator(interaction), claim, reason)
         await confirm_moderated(interaction, "Restored", entry)
 
     @app_commands.command(name="history", description="Moderators: every correction, retraction and restore of a claim")
     @app_commands.describe(claim="The claim (start typing its id or words)")
     @app_commands.autocomplete(claim=claim_ids)
-    @app_commands.default_permissions(mod_permissions)
-    @app_commands.guild_only()
-    @app_commands.check(moderators_only)
+    @moderator_command
     async def history(interaction: discord.Interaction, claim: str) -> None:
-        reply = await service.history(await actor_of(interaction, deps.moderator_role), claim)
+        reply = await service.history(moderator(interaction), claim)
         await send(interaction, embeds=[history_embed(reply)], ephemeral=True)
 
     async def confirm_moderated(interaction: discord.Interaction, action: str, entry: HistoryEntry) -> None:

@@ -13,7 +13,7 @@ import discord
 
 from adapters.discord import messages as dmsg
 from bot import messages
-from bot.render_text import reach_line
+from bot.moderation_lines import ClaimIds, Detail, Link, Words, history_lines
 from bot.replies import (
     AnswerReply,
     ClaimCardReply,
@@ -63,6 +63,21 @@ def shorten(text: str, limit: int) -> str:
 def escape(text: str) -> str:
     """Article or user text shown literally: one line, markdown escaped."""
     return discord.utils.escape_markdown(" ".join(text.split()))
+
+
+def detail_line(detail: Detail, limit: int | None = None) -> str:
+    """One detail of a history entry or a queue item as Discord markdown; words cut to `limit`."""
+    match detail:
+        case Words(label=label, text=text, quoted=quoted):
+            shown = escape(text if limit is None else shorten(text, limit))
+            shown = f"“{shown}”" if quoted else shown
+            return f"{label}: {shown}" if label else shown
+        case Link(url=url):
+            # Angle brackets: Discord shows the link without an embedded preview.
+            return f"Link: <{url}>"
+        case ClaimIds(label=label, ids=ids):
+            return f"{label}: " + ", ".join(f"`{i}`" for i in ids)
+    raise TypeError(f"unknown detail {detail!r}")
 
 
 def quote_block(quote: QuoteView, limit: int) -> str | None:
@@ -225,19 +240,9 @@ def history_embed(reply: HistoryReply) -> discord.Embed:
         embed.description = dmsg.NO_HISTORY
         return embed
     blocks = []
-    for e in reply.entries:
-        lines = [f"**{e.at:%Y-%m-%d %H:%M} UTC · {e.action}** by {escape(e.by.name)} ({escape(e.by.where)})"]
-        if e.text:
-            lines.append(f"Text: {escape(e.text)}")
-        if e.reason:
-            lines.append(f"Reason: {escape(e.reason)}")
-        if e.url:
-            lines.append(f"Link: <{e.url}>")
-        if e.credit:
-            lines.append(f"Suggested by: {escape(e.credit)}")
-        if e.id in reply.reach:
-            lines.append(f"Posted messages: {reach_line(reply.reach[e.id])}")
-        blocks.append("\n".join(lines))
+    for h in history_lines(reply):
+        head = f"**{h.at:%Y-%m-%d %H:%M} UTC · {h.action}** by {escape(h.by.name)} ({escape(h.by.where)})"
+        blocks.append("\n".join([head, *(detail_line(d) for d in h.details)]))
     embed.description = _fill(blocks, min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(embed)))
     return embed
 
@@ -294,25 +299,3 @@ def content(text: str) -> str:
 def choice_name(text: str) -> str:
     """An autocomplete choice label within Discord's 100-character limit."""
     return shorten(" ".join(text.split()), CHOICE_NAME_LIMIT)
-
-
-def limit_problems(embeds: list[discord.Embed]) -> list[str]:
-    """Every Discord embed limit these embeds break, as readable strings (empty when they fit)."""
-    problems = []
-    if len(embeds) > EMBEDS_PER_MESSAGE:
-        problems.append(f"{len(embeds)} embeds > {EMBEDS_PER_MESSAGE}")
-    if sum(len(e) for e in embeds) > EMBED_TOTAL_LIMIT:
-        problems.append(f"total {sum(len(e) for e in embeds)} > {EMBED_TOTAL_LIMIT}")
-    for i, e in enumerate(embeds):
-        if len(e.title or "") > TITLE_LIMIT:
-            problems.append(f"embed {i}: title {len(e.title or '')}")
-        if len(e.description or "") > DESCRIPTION_LIMIT:
-            problems.append(f"embed {i}: description {len(e.description or '')}")
-        if len(e.fields) > FIELD_COUNT_LIMIT:
-            problems.append(f"embed {i}: {len(e.fields)} fields")
-        for f in e.fields:
-            if len(f.name or "") > FIELD_NAME_LIMIT or len(f.value or "") > FIELD_VALUE_LIMIT:
-                problems.append(f"embed {i}: field {f.name!r} too long")
-        if len(e.footer.text or "") > FOOTER_LIMIT:
-            problems.append(f"embed {i}: footer")
-    return problems

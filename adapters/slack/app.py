@@ -27,13 +27,12 @@ from adapters.slack.blocks import SlackMessage
 from adapters.slack.commands import MODERATOR_ONLY, Command, help_lines, parse_command
 from adapters.slack.editor import RESPONSE_URL_LIFETIME, RESPONSE_URL_USES
 from adapters.slack.permissions import WorkspaceRoles
-from bot import messages
-from bot.digest import DigestScope, build_digest
+from bot import messages, queue_actions
+from bot.digest import preview_digest
 from bot.permissions import Actor
 from bot.replies import AnswerReply, ClaimCardReply, SourcesReply
 from bot.service import TalksService
 from bot.settings import Settings, reveal
-from bot.wiring import digest_desk
 from knowledge.errors import BadInput, NotFound, PermissionDenied, TalksbotError
 from knowledge.models import DigestAudience, Moderator, Place
 
@@ -179,14 +178,8 @@ class SlackHandlers:
                     None,
                 )
             case "preview":
-                current = await self.service.subscription(PLATFORM, place.channel_id or "")
                 actor = await self._actor(user_id, command.get("user_name"), place)
-                for_mods = current is not None and current.audience == "moderators"
-                for_mods = for_mods and self.service.may_moderate(actor)
-                scope = DigestScope(PLATFORM, place.community_id, "moderators" if for_mods else "public")
-                digest = await build_digest(
-                    digest_desk(self.service), since=None, now=self.service.clock(), scope=scope
-                )
+                digest = await preview_digest(self.service, actor, place)
                 return blocks.render(digest), False, None
             case "retract":
                 actor = await self._actor(user_id, command.get("user_name"), place)
@@ -238,7 +231,7 @@ class SlackHandlers:
                 )
             case "dismiss" | "accept" | "reject":
                 actor = await self._actor(user_id, command.get("user_name"), place)
-                await self._queue_action(actor, cmd.kind, int(cmd.args[0]), cmd.text or None)
+                await queue_actions.act(self.service, actor, cmd.kind, int(cmd.args[0]), cmd.text or None)
                 return [blocks.text_message(slack_messages.QUEUE_DONE[cmd.kind].format(id=cmd.args[0]))], False, None
             case "suggest":
                 actor = await self._actor(user_id, command.get("user_name"), place)
@@ -328,15 +321,6 @@ class SlackHandlers:
             except Exception:
                 log.exception("could not confirm a correction to its moderator")
 
-    async def _queue_action(self, actor: Actor, action: str, item_id: int, words: str | None) -> None:
-        if action == "dismiss":
-            await self.service.dismiss(actor, item_id, words or "")
-        elif action == "accept":
-            # The words after the item: a suggestion's reason, or a candidate's new claim text.
-            await self.service.accept_from_chat(actor, item_id, words)
-        else:
-            await self.service.decide(actor, item_id, accept=False, reason=words)
-
     # ---- queue buttons (moderators; the core re-checks on every press) -----------------------
 
     async def on_queue_button(
@@ -346,14 +330,13 @@ class SlackHandlers:
         try:
             what = str(action.get("action_id", "")).removeprefix("queue_")
             item_id = blocks.parse_item_value(str(action.get("value") or ""))
-            if item_id is None or what not in slack_messages.QUEUE_DONE:
+            if item_id is None or not queue_actions.is_queue_action(what):
                 raise BadInput(slack_messages.FEEDBACK_STALE)
             user = body.get("user") or {}
             team = body.get("team") or {}
             place = Place(platform=PLATFORM, community_id=team.get("id") or user.get("team_id") or None)
             actor = await self._actor(user.get("id", ""), user.get("name") or user.get("username"), place)
-            reason = {"dismiss": "not in the articles", "reject": "rejected from the queue listing"}.get(what)
-            await self._queue_action(actor, what, item_id, reason)
+            await queue_actions.press(self.service, actor, what, item_id)
             text = slack_messages.QUEUE_DONE[what].format(id=item_id)
         except Exception as exc:
             text = user_sentence(exc)

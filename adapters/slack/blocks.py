@@ -17,7 +17,8 @@ from typing import Any
 from adapters.slack import messages as slack_messages
 from bot import messages
 from bot.corrections import MAX_CLAIM_ID
-from bot.render_text import reach_line
+from bot.moderation_lines import ClaimIds, Detail, Link, Words, history_lines, queue_lines
+from bot.queue_actions import QUEUE_ACTIONS, buttons_for
 from bot.replies import (
     AnswerReply,
     ClaimCardReply,
@@ -96,6 +97,20 @@ def _header(text: str) -> Block:
 def _quote(q: QuoteView) -> list[Block]:
     body = "\n".join(f"> {line}" if line else ">" for line in f"“{escape(q.quote)}”".splitlines())
     return [_section(body), _context(slack_messages.SOURCE_LINE.format(label=escape(q.source_label)))]
+
+
+def _detail(detail: Detail, limit: int | None = None) -> str:
+    """One detail of a history entry or a queue item as mrkdwn; words cut to `limit`."""
+    match detail:
+        case Words(label=label, text=text, quoted=quoted):
+            shown = escape(text if limit is None else shorten(text, limit))
+            shown = f"“{shown}”" if quoted else shown
+            return f"{label}: {shown}" if label else shown
+        case Link(label=label, url=url):
+            return f"{label}: {escape(url)}"
+        case ClaimIds(label=label, ids=ids):
+            return f"{label}: " + ", ".join(f"`{i}`" for i in ids)
+    raise TypeError(f"unknown detail {detail!r}")
 
 
 def _plain(text: str) -> str:
@@ -240,19 +255,9 @@ def history_messages(reply: HistoryReply) -> list[SlackMessage]:
     if not reply.entries:
         return [text_message(slack_messages.NO_HISTORY.format(claim_id=reply.claim_id), escaped=True)]
     blocks = [_section(f"*History of* `{reply.claim_id}`")]
-    for e in reply.entries:
-        lines = [f"*{e.action}* by {escape(e.by.name)} ({escape(e.by.where)}), {e.at:%Y-%m-%d %H:%M} UTC"]
-        if e.text:
-            lines.append(f"Text: {escape(e.text)}")
-        if e.reason:
-            lines.append(f"Reason: {escape(e.reason)}")
-        if e.url:
-            lines.append(f"URL: {escape(e.url)}")
-        if e.credit:
-            lines.append(f"Suggested by: {escape(e.credit)}")
-        if e.id in reply.reach:
-            lines.append(f"Posted messages: {reach_line(reply.reach[e.id])}")
-        blocks.append(_section("\n".join(lines)))
+    for h in history_lines(reply):
+        head = f"*{h.action}* by {escape(h.by.name)} ({escape(h.by.where)}), {h.at:%Y-%m-%d %H:%M} UTC"
+        blocks.append(_section("\n".join([head, *(_detail(d) for d in h.details)])))
     return _split(blocks, f"History of {reply.claim_id}")
 
 
@@ -325,7 +330,7 @@ def _split(blocks: list[Block], title: str) -> list[SlackMessage]:
 
 # ---- the review queue (moderators only, always ephemeral) --------------------------
 
-QUEUE_ACTION = re.compile(r"^queue_(dismiss|accept|reject)$")
+QUEUE_ACTION = re.compile(rf"^queue_({'|'.join(QUEUE_ACTIONS)})$")
 QUEUE_ITEMS_SHOWN = 10
 QUEUE_TEXT_CHARS = 300
 
@@ -336,17 +341,11 @@ def queue_message(items: list[QueueItem]) -> SlackMessage:
         return text_message(messages.QUEUE_EMPTY)
     blocks: list[Block] = []
     for item in items[:QUEUE_ITEMS_SHOWN]:
-        lines = [f"*#{item.id} · {item.kind}* · asked {item.asked}× · since {item.first_at:%Y-%m-%d}"]
-        lines.append("> " + escape(shorten(item.text, QUEUE_TEXT_CHARS)))
-        if item.candidate:
-            c = item.candidate
-            lines.append(escape(messages.candidate_line(c.proposal, c.claim_id, c.similarity, c.source_id)))
-        if item.claim_ids:
-            lines.append("Claims: " + ", ".join(f"`{c}`" for c in item.claim_ids))
-        if item.communities:
-            lines.append("From: " + escape("; ".join(item.communities)))
+        q = queue_lines(item)
+        lines = [f"*#{q.id} · {q.kind}* · asked {q.asked}× · since {q.since:%Y-%m-%d}"]
+        lines.append("> " + escape(shorten(q.text, QUEUE_TEXT_CHARS)))
+        lines += [_detail(d, QUEUE_TEXT_CHARS) for d in q.details]
         blocks.append(_section("\n".join(lines)))
-        actions = ["accept", "reject"] if item.kind in ("suggestion", "candidate") else ["dismiss"]
         blocks.append(
             {
                 "type": "actions",
@@ -359,7 +358,7 @@ def queue_message(items: list[QueueItem]) -> SlackMessage:
                         "value": str(item.id),
                         **({"style": "danger"} if action != "accept" else {"style": "primary"}),
                     }
-                    for action in actions
+                    for action in buttons_for(item)
                 ],
             }
         )

@@ -58,10 +58,6 @@ class Channels(ServiceCore):
         subs = await self._store.digests.subscriptions(platform)
         return next((s for s in subs if s.channel_id == channel_id), None)
 
-    async def digest_runs(self, platform: str, channel_id: str) -> list[tuple[str, str, int]]:
-        """Read-only: (local date, status, attempts) of a channel's digest runs."""
-        return await self._store.digests.runs(platform, channel_id)
-
     # ---- posted messages ------------------------------------------------------------
 
     async def remember_post(
@@ -112,10 +108,6 @@ class Channels(ServiceCore):
         )
         return await self._store.posted.record(posted)
 
-    async def posted_message(self, posted_id: int) -> PostedMessage | None:
-        """Read-only: one remembered message."""
-        return await self._store.posted.get(posted_id)
-
     async def reach(self, change_id: int) -> Reach:
         """Read-only: how many posted messages one change reaches, and how their updates ended."""
         return (await self._store.outbox.reach([change_id]))[change_id]
@@ -146,17 +138,11 @@ class Channels(ServiceCore):
             "sources": len(self.live.sources),
             "open_suggestions": await self._store.suggestions.count_open(),
             "moderation": self.policy.describe(),
-            "digests": [
-                {"platform": p, "channel_id": c, "local_date": d, "status": st, "attempts": a}
-                for p, c, d, st, a in await self._store.digests.last_runs()
-            ],
+            "digests": [r.model_dump() for r in await self._store.digests.last_runs()],
             "subscriptions": [s.model_dump(mode="json") for s in await self._store.digests.subscriptions()],
             "posted_messages": await self._store.posted.count(),
             "outbox": await self._store.outbox.counts(),
-            "outbox_failures": [
-                {"id": i, "platform": p, "claim_id": c, "error": e}
-                for i, p, c, e in await self._store.outbox.failures()
-            ],
+            "outbox_failures": [f.model_dump() for f in await self._store.outbox.failures()],
         }
 
 

@@ -86,5 +86,7 @@ class Ingesting(ServiceCore):
         states = await self._store.claims.load_states(await self._store.candidates.exported_claim_ids())
         claims = [s.claim for s in states]
         used = {q.source_id for c in claims for q in c.quotes}
-        articles = [(sid, text) for sid, text in await self._store.candidates.ingested_articles() if sid in used]
+        articles = [
+            (a.source_id, a.text) for a in await self._store.candidates.ingested_articles() if a.source_id in used
+        ]
         return claims_toml(claims), articles

@@ -11,7 +11,7 @@ from bot.service.core import ServiceCore
 from knowledge.answering.phrasing import phrasing_key
 from knowledge.articles.ingest import claim_slug
 from knowledge.errors import BadInput, NotFound
-from knowledge.models import Claim, HistoryEntry, QueueItem, Suggestion, TaughtPhrasing
+from knowledge.models import MODERATOR_IMPORTANCE, Claim, HistoryEntry, QueueItem, Suggestion, TaughtPhrasing
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ class Review(ServiceCore):
                 topic=cand.topic,
                 entities=cand.entities,
                 said_by=cand.said_by,
-                importance=2,
+                importance=MODERATOR_IMPORTANCE,
                 conflicts=linked,
                 quotes=[cand.quote],
                 origin="moderator",

@@ -62,8 +62,6 @@ QUOTED_VALUE_FACTOR = 0.8
 # An entity named in more than this share of the claims (Trump, Russia) is the topic
 # itself: a claim must still name it, but naming it says little about agreement.
 BACKGROUND_SHARE = 0.25
-# Further answers must cover at least this share of the question.
-MIN_FURTHER_COVERAGE = 0.45
 # A place or date check needs a statement about something: this many words besides the
 # values ("the summit will be in Riyadh" says too little to pick the claim it contradicts).
 MIN_VERDICT_TERMS = 2
@@ -71,8 +69,12 @@ MIN_VERDICT_TERMS = 2
 VERDICT_TEXT_SHARE = 0.8
 # Claims that do not state what is asked sort after those that do.
 OFF_KIND_FACTOR = 0.3
-# Further answers must score at least this share of the best one.
+# Further answers must score at least this share of the best one...
 MIN_RELATIVE_SCORE = 0.45
+# ...and cover at least this share of the question themselves: a short claim that
+# repeats one question word can score near the best answer while being about
+# something else ("walrus harbour" is not answered by a claim about harbour seals).
+MIN_FURTHER_COVERAGE = 0.45
 UNKNOWN_NAME_WEIGHT = 2.0
 UNKNOWN_WORD_WEIGHT = 0.6
 UNKNOWN_TOPIC_WEIGHT = 1.0

@@ -14,6 +14,7 @@ keyed by the URL, one per host: every worker on a host after the first loads it.
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import importlib.metadata
@@ -44,9 +45,11 @@ MAGIC = b"TALKSIDX"
 # Bump when the snapshot layout changes. What the index derives from a claim
 # (stop words, stemming, aliases, weights) is covered by `analysis_fingerprint`.
 FORMAT_VERSION = 2
-# The code that turns a claim into index terms and weights: any edit to it (a new
-# stop word, an alias, a weight) makes every saved snapshot stale.
-_ANALYSIS_MODULES = ("index.py", "segment.py", "claim_terms.py", "text.py", "aliases.py", "packed.py")
+# The code that turns a claim into index terms and weights is this module and every
+# module of its package it imports, directly or not (`analysis_modules`): any edit to
+# one of them (a new stop word, an alias, a weight) makes every saved snapshot stale.
+_INDEX_MODULE = "knowledge.answering.index"
+_ANALYSIS_PACKAGE = "knowledge.answering."
 _HEAD = struct.Struct("<8sI")  # magic, header length
 
 
@@ -72,13 +75,57 @@ def analysis_fingerprint() -> str:
             digest.update(f"{package} {importlib.metadata.version(package)}\n".encode())
         except importlib.metadata.PackageNotFoundError:
             digest.update(f"{package} absent\n".encode())
-    here = Path(__file__).resolve().parent
-    for name in _ANALYSIS_MODULES:
-        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
-    # Names and descriptions in the entities file (and the code reading it) fold claims' words too.
+    for path in analysis_modules():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    # Names and descriptions in the entities file (and the module reading it, outside this
+    # package) fold claims' words too.
     digest.update(b"entities.py\0" + Path(entities.__file__).read_bytes())
     digest.update(b"entities.toml\0" + entities_file().read_bytes())
     return digest.hexdigest()[:32]
+
+
+@functools.cache
+def analysis_modules() -> tuple[Path, ...]:
+    """The files of `knowledge.answering.index` and of every `knowledge.answering` module
+    it imports, transitively (through any `knowledge` module), sorted.
+
+    Read from their import statements rather than listed by hand, so an import added
+    to the index code is covered without anyone remembering to. Package `__init__`
+    files only name what a package offers and are not included.
+    """
+    root = Path(__file__).resolve().parents[2]
+    seen: set[str] = set()
+    todo = [_INDEX_MODULE]
+    while todo:
+        name = todo.pop()
+        path = _module_file(root, name)
+        if name in seen or path is None:
+            continue
+        seen.add(name)
+        todo.extend(_imported(ast.parse(path.read_bytes()), name))
+    return tuple(sorted(p for n in seen if n.startswith(_ANALYSIS_PACKAGE) and (p := _module_file(root, n))))
+
+
+def _module_file(root: Path, name: str) -> Path | None:
+    """The file of module `name` under `root`, or None for a package or anything outside `knowledge`."""
+    path = root.joinpath(*name.split(".")).with_suffix(".py")
+    return path if name.split(".")[0] == "knowledge" and path.is_file() else None
+
+
+def _imported(tree: ast.Module, importer: str) -> list[str]:
+    """Every module name an import statement in `tree` may load (`from p import x` may name module p.x)."""
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: counted from the importing module's package
+                package = importer.split(".")[: -node.level]
+                base = ".".join([*package, *([base] if base else [])])
+            names.append(base)
+            names.extend(f"{base}.{alias.name}" for alias in node.names)
+    return names
 
 
 def snapshot_path(location: str) -> Path:

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from knowledge import messages
 from knowledge.errors import DatabaseUnusable
 from knowledge.store.connection import Conn, Dialect, Row, VersionCallback
 from knowledge.store.content_version import NOTIFY_CHANNEL
@@ -134,16 +135,13 @@ async def _inspect(conn: asyncpg.Connection, location: str) -> int:
     if not tables:
         return 0
     if not {"meta", "schema_migrations"} <= tables:
-        raise DatabaseUnusable(f"{location} is not a talksbot database; it was left untouched.")
+        raise DatabaseUnusable(messages.not_talksbot(location))
     marker = await conn.fetchval("SELECT value FROM meta WHERE key = $1", PG_MARKER[0])
     if marker != PG_MARKER[1]:
-        raise DatabaseUnusable(f"{location} is not a talksbot database; it was left untouched.")
+        raise DatabaseUnusable(messages.not_talksbot(location))
     version = int(await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_migrations"))
     if version > LATEST_VERSION:
-        raise DatabaseUnusable(
-            f"{location} was written by a newer talksbot (schema {version}, this one knows "
-            f"{LATEST_VERSION}); upgrade talksbot."
-        )
+        raise DatabaseUnusable(messages.newer_schema(location, version, LATEST_VERSION))
     return version
 
 
@@ -156,7 +154,7 @@ async def _migrate(conn: asyncpg.Connection, location: str, *, create: bool) -> 
     """
     current = await _inspect(conn, location)
     if current == 0 and not create:
-        raise DatabaseUnusable(f"no talksbot database at {location}; read commands create one.")
+        raise DatabaseUnusable(messages.no_database(location))
     while current < LATEST_VERSION:
         async with conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", APPLICATION_ID)
@@ -212,7 +210,7 @@ class PostgresDatabase:
         try:
             pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_max, timeout=CONNECT_TIMEOUT)
         except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-            raise DatabaseUnusable(f"{location} cannot be reached ({type(exc).__name__}: {exc}).") from exc
+            raise DatabaseUnusable(messages.unreachable(location, exc)) from exc
         try:
             async with pool.acquire() as conn:
                 await _migrate(conn, location, create=create)

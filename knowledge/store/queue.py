@@ -11,16 +11,21 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from knowledge import messages
 from knowledge.errors import BadInput, NotFound
 from knowledge.models import HistoryEntry, Moderator, QueueItem, QueueKind, TaughtPhrasing
 from knowledge.store.claim_rows import claim_exists
+from knowledge.store.columns import Columns, from_json, timestamp
 from knowledge.store.connection import Conn, Database, Row, fetchval
 from knowledge.store.content_version import bump_version, lock_content
 from knowledge.store.moderation import insert_action
 
-_COLUMNS = (
-    "id, kind, text, claim_ids, suggestion_id, asked, communities, first_at, last_at, status, closed_by, close_reason"
+_ITEM = Columns(
+    "id, kind, text, claim_ids, suggestion_id, asked, communities, first_at, last_at, status, closed_by, close_reason",
+    convert={"claim_ids": from_json, "communities": from_json, "first_at": timestamp, "last_at": timestamp},
 )
+_TAUGHT = Columns("id, claim_id, phrasing, group_key AS key")
+_UNDOABLE = Columns("id, claim_id, phrasing, group_key AS key, item_id")
 
 
 class QueueStore:
@@ -78,13 +83,13 @@ class QueueStore:
         where, args = ("", ()) if status is None else (" WHERE status = ?", (status,))
         async with self._db.reading() as conn:
             rows = await conn.fetchall(
-                f"SELECT {_COLUMNS} FROM queue_items{where} ORDER BY first_at, id LIMIT ?", (*args, limit)
+                f"SELECT {_ITEM.select} FROM queue_items{where} ORDER BY first_at, id LIMIT ?", (*args, limit)
             )
         return [_item(r) for r in rows]
 
     async def get(self, item_id: int) -> QueueItem | None:
         async with self._db.reading() as conn:
-            row = await conn.fetchone(f"SELECT {_COLUMNS} FROM queue_items WHERE id = ?", (item_id,))
+            row = await conn.fetchone(f"SELECT {_ITEM.select} FROM queue_items WHERE id = ?", (item_id,))
         return _item(row) if row else None
 
     async def count_open(self) -> int:
@@ -108,7 +113,7 @@ class QueueStore:
         async with self._db.transaction() as conn:
             await lock_content(conn)
             if not await claim_exists(conn, claim_id):
-                raise NotFound(claim_id)
+                raise NotFound(messages.unknown_claim(claim_id))
             if item_id:
                 await close_item(conn, item_id, "taught", by, at, f"taught {claim_id}")
             row = await conn.fetchone(
@@ -126,41 +131,37 @@ class QueueStore:
         async with self._db.transaction() as conn:
             await lock_content(conn)
             row = await conn.fetchone(
-                "SELECT id, claim_id, phrasing, group_key, item_id FROM taught_phrasings "
-                "WHERE id = ? AND undone_at IS NULL",
+                f"SELECT {_UNDOABLE.select} FROM taught_phrasings WHERE id = ? AND undone_at IS NULL",
                 (taught_id,),
             )
             if row is None:
-                raise BadInput(f"There is no taught phrasing #{taught_id} to undo.")
+                raise BadInput(messages.unknown_taught(taught_id))
+            found = _UNDOABLE.read(row)
+            item_id = found.pop("item_id")
+            taught = TaughtPhrasing(**found)
             await conn.execute("UPDATE taught_phrasings SET undone_at = ? WHERE id = ?", (at.isoformat(), taught_id))
-            if row[4] is not None:
+            if item_id is not None:
                 # The question goes back to the queue: nothing answers it any more.
                 await conn.execute(
                     "UPDATE queue_items SET status = 'open', closed_by = NULL, closed_at = NULL, close_reason = NULL "
                     "WHERE id = ? AND NOT EXISTS (SELECT 1 FROM queue_items o WHERE o.status = 'open' "
                     "AND o.kind = queue_items.kind AND o.group_key = queue_items.group_key)",
-                    (row[4],),
+                    (item_id,),
                 )
-            await insert_action(conn, row[1], "unteach", by, at, text=row[2], reason=f"undo #{taught_id}")
-            version = await bump_version(conn, [row[1]])
-        return TaughtPhrasing(id=row[0], claim_id=row[1], phrasing=row[2], key=row[3]), version
-
-    async def taught(self) -> list[TaughtPhrasing]:
-        """Read-only: every phrasing in force."""
-        async with self._db.reading() as conn:
-            rows = await conn.fetchall(
-                "SELECT id, claim_id, phrasing, group_key FROM taught_phrasings WHERE undone_at IS NULL ORDER BY id"
+            await insert_action(
+                conn, taught.claim_id, "unteach", by, at, text=taught.phrasing, reason=f"undo #{taught_id}"
             )
-        return [TaughtPhrasing(id=r[0], claim_id=r[1], phrasing=r[2], key=r[3]) for r in rows]
+            version = await bump_version(conn, [taught.claim_id])
+        return taught, version
 
     async def taught_for_item(self, item_id: int) -> TaughtPhrasing | None:
         async with self._db.reading() as conn:
             row = await conn.fetchone(
-                "SELECT id, claim_id, phrasing, group_key FROM taught_phrasings "
+                f"SELECT {_TAUGHT.select} FROM taught_phrasings "
                 "WHERE item_id = ? AND undone_at IS NULL ORDER BY id DESC",
                 (item_id,),
             )
-        return TaughtPhrasing(id=row[0], claim_id=row[1], phrasing=row[2], key=row[3]) if row else None
+        return TaughtPhrasing(**_TAUGHT.read(row)) if row else None
 
 
 async def close_item(conn: Conn, item_id: int, status: str, by: Moderator, at: datetime, reason: str | None) -> None:
@@ -173,22 +174,9 @@ async def close_item(conn: Conn, item_id: int, status: str, by: Moderator, at: d
     if n == 0:
         exists = await conn.fetchone("SELECT status FROM queue_items WHERE id = ?", (item_id,))
         if exists is None:
-            raise NotFound(f"There is no queue item #{item_id}.")
-        raise BadInput(f"Queue item #{item_id} is already {exists[0]}.")
+            raise NotFound(messages.unknown_item(item_id))
+        raise BadInput(messages.item_closed(item_id, exists[0]))
 
 
 def _item(r: Row) -> QueueItem:
-    return QueueItem(
-        id=r[0],
-        kind=r[1],
-        text=r[2],
-        claim_ids=json.loads(r[3]),
-        suggestion_id=r[4],
-        asked=r[5],
-        communities=json.loads(r[6]),
-        first_at=datetime.fromisoformat(r[7]),
-        last_at=datetime.fromisoformat(r[8]),
-        status=r[9],
-        closed_by=r[10],
-        close_reason=r[11],
-    )
+    return QueueItem(**_ITEM.read(r))

@@ -17,12 +17,11 @@ from discord import app_commands
 from adapters.discord import messages as dmsg
 from adapters.discord.commands import ASK_MENU_NAME
 from adapters.discord.feedback import feedback_custom_id
-from adapters.discord.render import limit_problems
 from bot import messages
 from bot.digest import DigestScope, build_digest
 from bot.replies import AnswerReply
 from bot.service import DigestDesk
-from knowledge.models import Place
+from knowledge.models import FeedbackCount, Place
 from knowledge.store import Store
 from tests.adapters.discord_fakes import (
     EPHEMERAL,
@@ -35,6 +34,7 @@ from tests.adapters.discord_fakes import (
     fake_discord,
     policy,
 )
+from tests.adapters.discord_limits import limit_problems
 from tests.conftest import history_of
 
 __all__ = ["deps_options", "discord_bot", "fake_discord", "policy"]
@@ -227,7 +227,7 @@ async def test_feedback_buttons_are_stored_and_wrong_reaches_the_digest(
 
     since = discord_bot.service.clock().replace(year=2000)
     feedback = await store.activity.feedback_since(since, "discord", str(GUILD_ID))
-    counts = {(cid, verdict): n for cid, verdict, n in feedback}
+    counts = {(f.claim_id, f.verdict): f.count for f in feedback}
     claim_id = helpful.rsplit(":", 1)[1]
     assert counts == {(claim_id, "helpful"): 1, (claim_id, "wrong"): 1}
 
@@ -260,7 +260,9 @@ async def test_buttons_of_a_message_sent_before_a_restart_still_work(discord_bot
     reply = await discord_bot.response_to(discord_bot.payloads.button(custom_id, _sent_with_button(custom_id)))
     assert reply["data"]["content"] == dmsg.FEEDBACK_WRONG
     since = discord_bot.service.clock().replace(year=2000)
-    assert await store.activity.feedback_since(since, "discord", str(GUILD_ID)) == [(claim_id, "wrong", 1)]
+    assert await store.activity.feedback_since(since, "discord", str(GUILD_ID)) == [
+        FeedbackCount(claim_id=claim_id, verdict="wrong", count=1)
+    ]
 
 
 @pytest.mark.parametrize(

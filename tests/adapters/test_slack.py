@@ -22,7 +22,7 @@ from bot import messages
 from bot.replies import AnswerReply, NoAnswerReply
 from bot.scheduler import DigestScheduler
 from bot.service import DigestDesk
-from knowledge.models import Place
+from knowledge.models import FeedbackCount, Place
 from knowledge.store import Store
 from tests.adapters.slack_fakes import (
     ADMIN,
@@ -372,7 +372,9 @@ async def test_feedback_buttons_are_recorded(slack: Slack, store: Store) -> None
     [thanks] = await slack.fake.wait_for("response:feedback")
     assert thanks.data["response_type"] == "ephemeral" and thanks.data["replace_original"] is False
     since = slack.clock.now - timedelta(days=1)
-    assert await store.activity.feedback_since(since, "slack", TEAM_ID) == [(slack.top, "wrong", 1)]
+    assert await store.activity.feedback_since(since, "slack", TEAM_ID) == [
+        FeedbackCount(claim_id=slack.top, verdict="wrong", count=1)
+    ]
 
 
 @pytest.mark.parametrize("claim", ["call-date-february-12", "no-such-claim"])

@@ -138,7 +138,7 @@ async def test_a_slack_response_url_is_spent_one_use_per_edit(service: TalksServ
     await worker(service, editor).run_once()
     # One use left: the first correction edits, the second finds the URL spent and cannot reach it.
     assert len(editor.edits) == 1 and not editor.notes
-    posted = await service.posted_message(posted_id)
+    posted = await OutboxDesk(service).posted_message(posted_id)
     assert posted is not None and posted.edit_uses == 0
 
 
@@ -234,7 +234,10 @@ async def test_bounded_retries_end_in_a_recorded_failure_shown_by_status(service
     assert (await service.reach(entry.id)).failed == 1
     status = await service.status()
     assert status["outbox"] == {"test": {"failed": 1}}
-    assert "RuntimeError: boom" in status["outbox_failures"][0]["error"]
+    [failure] = status["outbox_failures"]
+    assert list(failure) == ["id", "platform", "claim_id", "error"]  # `talksbot status --json` keys, in order
+    assert (failure["platform"], failure["claim_id"]) == ("test", reply.claims[0].claim_id)
+    assert "RuntimeError: boom" in failure["error"] and isinstance(failure["id"], int)
     assert "failed update" in render_status(status)
 
 
