@@ -147,9 +147,10 @@ class SlackHandlers:
         match cmd.kind:
             case "ask":
                 reply = await self.service.ask(cmd.text, place)
-                # Like Discord: "not in my sources" goes only to the asker.
+                # Like Discord: "not in my sources" goes only to the asker; an answer to any
+                # question of the message goes to the channel.
                 shown = reply if isinstance(reply, AnswerReply) else None
-                return blocks.render(reply, asker=user_id), shown is not None, shown
+                return blocks.render(reply, asker=user_id), reply.answered_anything, shown
             case "claim":
                 card = await self.service.claim(cmd.claim_id or "")
                 return blocks.render(card, asker=user_id), True, card
@@ -401,7 +402,7 @@ class SlackHandlers:
         try:
             reply = await self.service.ask(text, place)
             items = blocks.render(reply)
-            public = isinstance(reply, AnswerReply)
+            public = reply.answered_anything
         except Exception as exc:
             items = [blocks.text_message(user_sentence(exc))]
             public = False

@@ -162,21 +162,24 @@ def build_table(wordnet: WordNet, vocab: Iterable[str]) -> dict[str, set[str]]:
     return table
 
 
-def lemma_forms(wordnet: WordNet, common: set[str]) -> set[str]:
-    """Every common single-word WordNet lemma (one the tagged corpus uses: "insulting",
-    not "natto"), with its regular inflections, of five letters or more."""
-    out: set[str] = set()
+def lemma_forms(wordnet: WordNet, common: set[str]) -> dict[str, bool]:
+    """Every single-word WordNet lemma, with its regular inflections, of five letters or
+    more → whether it is common (its tagged corpus uses it: "insulting", not "natto")."""
+    out: dict[str, bool] = {}
     for pos in _POS:
         for lemma in wordnet.index[pos]:
-            if not re.fullmatch(r"[a-z]{4,}", lemma) or lemma not in common:
+            if not re.fullmatch(r"[a-z]{4,}", lemma):
                 continue
-            out.add(lemma)
+            forms = {lemma}
             if pos == "noun":
-                out.update({lemma + "s", lemma + "es", lemma[:-1] + "ies" if lemma.endswith("y") else lemma + "s"})
+                forms |= {lemma + "s", lemma + "es", lemma[:-1] + "ies" if lemma.endswith("y") else lemma + "s"}
             elif pos == "verb":
                 base = lemma[:-1] if lemma.endswith("e") else lemma
-                out.update({lemma + "s", lemma + "es", base + "ed", base + "ing", lemma + "d"})
-    return {w for w in out if len(w) >= 5}
+                forms |= {lemma + "s", lemma + "es", base + "ed", base + "ing", lemma + "d"}
+            for form in forms:
+                if len(form) >= 5:
+                    out[form] = out.get(form, False) or lemma in common
+    return out
 
 
 def topic_stems(root: Path) -> list[str]:
@@ -211,11 +214,13 @@ def common_lemmas(root: Path) -> set[str]:
     return out
 
 
-def real_words(forms: Iterable[str], vocab: Iterable[str]) -> list[str]:
+def real_words(forms: dict[str, bool], vocab: Iterable[str]) -> list[str]:
     """English words the matcher's typo mending could take for a claim word they are not.
 
-    "insulting" is one letter pair from "consulting"; it is a word of its own,
-    so a question using it is not asking about consultations.
+    "insulting" is one letter pair from "consulting", "flamingo" two from "framing":
+    words of their own, so a question using them is not asking about consultations.
+    A rare word that is the claim word with a letter doubled or two letters swapped
+    ("natto" for "nato") is more likely the slip than the word, and is left out.
     """
     from rapidfuzz import fuzz, process
     from rapidfuzz.distance import OSA
@@ -223,6 +228,8 @@ def real_words(forms: Iterable[str], vocab: Iterable[str]) -> list[str]:
     targets = sorted({w for w in vocab if len(w) >= 5})
     stems = {stem(w) for w in targets}
     candidates = sorted(w for w in forms if w not in targets and stem(w) not in stems)
+    if not candidates:
+        return []
     found = process.cdist(candidates, targets, scorer=fuzz.ratio, score_cutoff=75, workers=-1)
     swapped = process.cdist(candidates, targets, scorer=OSA.distance, score_cutoff=1, workers=-1)
     # The matcher's own cutoffs: 85 for five letters, 83 under eight, 80 beyond; and
@@ -230,9 +237,20 @@ def real_words(forms: Iterable[str], vocab: Iterable[str]) -> list[str]:
     out = []
     for w, row, swaps in zip(candidates, found, swapped, strict=True):
         near = row.max() >= (85 if len(w) == 5 else 83 if len(w) < 8 else 80)
-        if near or any(_is_swap(w, targets[j]) for j in np.flatnonzero(swaps <= 1)):
+        close = [targets[j] for j in np.flatnonzero(swaps <= 1)]
+        if not (near or any(_is_swap(w, t) for t in close)):
+            continue
+        if forms[w] or not any(_is_swap(w, t) or _doubles(w, t) for t in close):
             out.append(w)
     return out
+
+
+def _doubles(a: str, b: str) -> bool:
+    """`a` is `b` with one letter doubled or undoubled ("natto", "nato")."""
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return len(longer) == len(shorter) + 1 and any(
+        longer[i] == longer[i - 1] and longer[:i] + longer[i + 1 :] == shorter for i in range(1, len(longer))
+    )
 
 
 def _is_swap(a: str, b: str) -> bool:

@@ -144,14 +144,16 @@ class Matcher:
         self._vocab: list[str] = []
         self._vocab_size = -1
 
-    def find_matches(self, question: str, limit: int = 3, skip: Container[str] = ()) -> MatchResult:
+    def find_matches(self, question: str, limit: int = 3, skip: Container[str] = (), previous: str = "") -> MatchResult:
         """Up to `limit` claims that answer `question`, best first, with their scores.
 
         `question` is one question (see `questions.split_questions` for
-        messages holding several). `matches` is empty when the matcher
-        abstains; `near` then holds the closest partial matches, for suggestions.
+        messages holding several; `previous` is the one before it in the same
+        message, which a "they" or an "it" may lean on). `matches` is empty when
+        the matcher abstains; `near` then holds the closest partial matches, for suggestions.
         """
-        return self.match(read_question(_CHAT_MARKUP.sub(" ", question)), limit, skip)
+        reading = read_question(_CHAT_MARKUP.sub(" ", question), _CHAT_MARKUP.sub(" ", previous))
+        return self.match(reading, limit, skip)
 
     def match(self, reading: Reading, limit: int = 3, skip: Container[str] = ()) -> MatchResult:
         """`find_matches` for a question already read."""
