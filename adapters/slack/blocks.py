@@ -220,12 +220,16 @@ def questions_message(reply: AnswerReply | NoAnswerReply, asker: str | None = No
             continue
         if part.verdict:
             blocks.append(_section(f"*{escape(part.verdict)}*"))
-        for i, view in enumerate(part.claims, start=1):
+        # Three questions of three claims each would pass Slack's block limit: two claims each then.
+        shown = part.claims if len(reply.parts) < 2 else part.claims[:2]
+        for i, view in enumerate(shown, start=1):
             blocks += claim_blocks(view, number=i, max_quotes=1, question_id=part.question_id)
         fallback.append(part.claims[0].text)
-    if reply.unanswered_questions:
-        blocks.append(_context(escape(messages.other_questions(reply.unanswered_questions))))
-    return SlackMessage(_plain(" ".join(fallback) or messages.NO_ANSWER), _cap(blocks))
+    # The note on questions left unanswered is kept whatever the cap cuts.
+    tail = (
+        [_context(escape(messages.other_questions(reply.unanswered_questions)))] if reply.unanswered_questions else []
+    )
+    return SlackMessage(_plain(" ".join(fallback) or messages.NO_ANSWER), [*blocks[: MAX_BLOCKS - len(tail)], *tail])
 
 
 def answer_message(reply: AnswerReply, asker: str | None = None) -> SlackMessage:

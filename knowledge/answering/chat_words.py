@@ -168,6 +168,9 @@ EXPANSIONS: dict[str, str] = {
     "cease-fire": "ceasefire",
 }
 
+# Mentions and links pasted from chat (<@U123>, <@&42>, <#C9>, <!here>, @everyone) say
+# nothing about the question; their digits must not read as an unknown number.
+CHAT_MARKUP = re.compile(r"<[@#!][^>]*>|@(?:everyone|here|channel)\b")
 # Words only: everything between them ("4.5", "U.S.", "£") is left exactly as typed.
 _TOKEN = re.compile(r"(?<![\w.])[\w'’/]+(?![\w]|\.\w)")
 # Question and exclamation marks pile up in chat; one is enough.
@@ -211,5 +214,5 @@ def _fold_word(match: re.Match[str]) -> str:
 
 
 def is_only_chatter(text: str) -> bool:
-    """True when nothing but greetings, thanks and filler is left."""
-    return not any(ch.isalnum() for ch in fold_chat(text))
+    """True when nothing but greetings, thanks, filler and pings is left."""
+    return not any(ch.isalnum() for ch in fold_chat(CHAT_MARKUP.sub(" ", text)))

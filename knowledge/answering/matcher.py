@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from knowledge.answering.aliases import RELATED, SPEAKS_FOR
-from knowledge.answering.chat_words import fold_chat
+from knowledge.answering.chat_words import CHAT_MARKUP, fold_chat
 from knowledge.answering.decision import Signals, should_answer
 from knowledge.answering.fact_check import Checked, Verdict, addresses, judge, read_check, strip_values
 from knowledge.answering.index import ClaimIndex
@@ -46,9 +46,7 @@ from knowledge.answering.synonyms import real_words, synonyms, topic_words
 from knowledge.answering.text import STOPWORDS, capitalised_words, office_mentions, stem, words
 from knowledge.entities import shipped
 
-# Mentions and links pasted from chat (<@U123>, <@&42>, <#C9>, <!here>, @everyone) say
-# nothing about the question; their digits must not read as an unknown number.
-_CHAT_MARKUP = re.compile(r"<[@#!][^>]*>|@(?:everyone|here|channel)\b")
+_CHAT_MARKUP = CHAT_MARKUP
 RELATED_WEIGHT = 0.6
 # WordNet synonyms are general English, not curated for the topic: they weigh less.
 SYNONYM_WEIGHT = 0.5
