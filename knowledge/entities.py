@@ -5,8 +5,8 @@ names, spellings and descriptions that fold to that token in questions and
 claims alike. People have roles (an office, and the country or body they hold
 it for), each tied to an article sentence; `knowledge.articles.curated`
 verifies those quotes at build. From the roles come the descriptions people
-make up ("Berlin's top diplomat" is Germany's foreign minister) and the
-office-holders the articles never name ("Russia's foreign minister").
+make up ("Berlin's chief diplomat" is the German foreign minister) and the
+office-holders the articles never name ("the Kremlin's foreign minister").
 
 Loading is read-only and cached; everything else here is pure.
 """
@@ -49,7 +49,7 @@ class Entity:
     names: tuple[str, ...]
     descriptions: tuple[str, ...] = ()
     roles: tuple[Role, ...] = ()
-    # A country's capital, standing for its government in descriptions ("Warsaw's chief diplomat").
+    # A country's capital, standing for its government in descriptions ("Warsaw's top envoy").
     capital: str | None = None
     # Countries a person belongs to when no role says so (a minister the articles name without the office).
     countries: tuple[str, ...] = ()

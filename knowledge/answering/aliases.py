@@ -83,7 +83,7 @@ PHRASES: dict[str, str] = {
     "lays out": "set out",
     "spelled out": "set out",
     "spelt out": "set out",
-    # Ruled out, in other words: what is "off the table" is not being offered.
+    # Ruled out, in other words: a thing taken off the table is not being offered.
     "off the table": "ruled out",
     "left out": "excluded",
     "leaving out": "excluded",

@@ -1,12 +1,12 @@
-"""Checks ("is it true that …", "I heard …, right?"): does a claim agree with the statement? Pure.
+"""Checks ("is it correct that …", "I heard …, right?"): does a claim agree with the statement? Pure.
 
 A check names values ("the call lasted two hours", "they spoke on February
-15", "they will meet in Turkey", "Rubio is the CIA director") or a fact that
+15", "they will meet in Turkey", "Rubio heads the CIA") or a fact that
 may be so or not ("Trump consulted the allies first"). The matcher finds the
 claim about the same thing with the values left out, since a wrong value is
 exactly what the reader wants checked, then compares each value exactly:
 - amounts (durations, money, percentages, counts) by unit and size, however
-  written ("ninety minutes" = "1.5 hours" = "an hour and a half" = "90-minute");
+  written ("ninety minutes" = "1.5 hours" = "one and a half hours" = "90-minute");
 - dates to the day; places country to country and city to city; an office
   against the roles the entities file ties to the articles;
 - with no values, polarity: a claim that denies ("without consulting", "ruled
@@ -121,6 +121,8 @@ def amounts(text: str) -> tuple[Amount, ...]:
     text = _HALF_HOUR.sub("30 minutes", text)
     tokens = [w.removesuffix("s") if len(w) > 3 else w for w in words(text)]
     found: list[Amount] = []
+    # Where the last duration's unit word was: "an hour and thirty minutes" is one duration.
+    last_time_end = -2
     for i, tok in enumerate(tokens):
         value = _number(tok)
         if value is None:
@@ -135,7 +137,12 @@ def amounts(text: str) -> tuple[Amount, ...]:
                 # A word or two may describe what is counted ("seven European nations");
                 # a measure (minutes, billions) follows its number with at most "and", "nearly"….
                 if all(t in _BETWEEN for t in between) or (j <= 2 and measure in _COUNTED):
-                    found.append((value * factor, measure))
+                    if measure == "time" and found and found[-1][1] == "time" and i == last_time_end + 2:
+                        found[-1] = (found[-1][0] + value * factor, "time")
+                    else:
+                        found.append((value * factor, measure))
+                    if measure == "time":
+                        last_time_end = i + 1 + j
                 break
             if _number(unit) is not None:
                 break

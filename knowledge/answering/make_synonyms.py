@@ -148,6 +148,17 @@ def vocabulary() -> set[str]:
     return {w for w in found if w in lower and w not in names}
 
 
+def surface_words() -> set[str]:
+    """Every word the claims and articles are written with, as written (lower case): the
+    words the matcher mends typos into, whatever folding later makes of them."""
+    texts: list[str] = []
+    with curated_claims_file().open("rb") as fh:
+        for claim in tomllib.load(fh).get("claims", []):
+            texts += [claim["text"], *claim.get("keywords", []), *(q["quote"] for q in claim.get("quotes", []))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(seeds_dir().glob("*.txt"))]
+    return {w for t in texts for w in re.findall(r"[a-z]+", t.lower())}
+
+
 def build_table(wordnet: WordNet, vocab: Iterable[str]) -> dict[str, set[str]]:
     """Synonym stem → the stems of the vocabulary words it stands for."""
     table: dict[str, set[str]] = {}
@@ -272,7 +283,7 @@ def main(argv: list[str] | None = None) -> None:
     table = build_table(wordnet, vocab)
     TABLE.write_text(render(table), encoding="utf-8")
     print(f"{TABLE}: {len(table)} synonyms")
-    near = real_words(lemma_forms(wordnet, common_lemmas(args.wordnet)), vocab)
+    near = real_words(lemma_forms(wordnet, common_lemmas(args.wordnet)), vocab | surface_words())
     head = "# English words a slip away from a claim word, never mended into it (make_synonyms.py; WordNet 3.0)\n"
     REAL_WORDS.write_text(head + "".join(f"{w}\n" for w in near), encoding="utf-8")
     print(f"{REAL_WORDS}: {len(near)} words")

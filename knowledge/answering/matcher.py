@@ -18,7 +18,7 @@ coverage of the focus, its margin over the next claim and the share of the
 focus the articles never speak of must reach one half. Unknown words weigh
 against answering: an unknown capitalised word, acronym or number ("What did
 Helmut Kohl think?") more than the best-known word, an office-holder the
-articles never name ("Russia's foreign minister") as much.
+articles never name ("the Kremlin's foreign minister") as much.
 
 Checks are matched without the values they check, then compared exactly
 (`fact_check`).
@@ -212,7 +212,7 @@ class Matcher:
                 # "Where …?" is answered by a claim that puts something somewhere.
                 rank *= UNTYPED_FACTOR
             if head and head_number not in own_terms:
-                # "What kind of peace …?" is answered by a claim that names peace itself.
+                # "What kind of deal …?" is answered by a claim that names a deal itself.
                 rank *= UNTYPED_FACTOR
             if checked is not None and fits and not addresses(checked, stated(d), own=True):
                 # The claim that states the checked value itself comes before one whose quote does.
@@ -234,6 +234,7 @@ class Matcher:
             entities=top_named,
             # About the same one and the same thing: the claim names a person, place or
             # body of the question and also uses one of its other words as written.
+            broad=sum(1 for _, alts in wanted if top_terms & alts.keys()) >= 2,
             named=any(_is_named(t) and top_terms & alts.keys() for t, alts in wanted)
             and any(
                 t.known and not t.entity and top_terms & {n for n, w in alts.items() if w == 1.0} for t, alts in wanted

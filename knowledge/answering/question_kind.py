@@ -279,7 +279,7 @@ def states_answer(asked: Asked, stated: Stated, related: dict[str, set[str]]) ->
         return False
     past = asked.past | {r for v in asked.past for r in related.get(v, ())}
     if past & stated.future_verbs:
-        # "What was agreed when they met?" is not answered by "they will meet": the
+        # "What did they sign when they met?" is not answered by "they will meet": the
         # sources report it as still to come.
         return False
     if asked.kind is Kind.OTHER:

@@ -1,7 +1,7 @@
 """Splitting one chat message into the questions it asks. Pure.
 
 People put two questions in one message ("who is on the team? and when do
-they meet", "When is the conference, and what did Baerbock say?"). Each is
+they meet", "When is the conference, and who spoke for Germany?"). Each is
 matched on its own; a message with one question comes back as it is. A
 message is cut at question marks, at sentences that start a question, and at
 ", and …", "; also …", "plus …", "as well as …" where both sides are
@@ -95,6 +95,6 @@ def _split_compound(piece: str) -> list[str]:
 
 
 def is_question(text: str) -> bool:
-    """Whether `text` asks: it opens with a question word or a check ("is it true that …")."""
+    """Whether `text` asks: it opens with a question word or a check ("is it correct that …")."""
     text = fold_chat(text).strip()
     return len(text.split()) >= 3 and bool(OPENS_QUESTION.match(text) or CHECK_OPENING.match(text))

@@ -1,7 +1,7 @@
 """Reading a message before matching it: which questions it asks, and what each one asks. Pure.
 
 A chat message is not a bag of words. It may hold two questions ("When is the
-conference, and what did Baerbock say?"), set a scene before it asks ("With
+conference, and who spoke for Germany?"), set a scene before it asks ("With
 the Munich gathering days away, who will negotiate for the US?"), or ask
 whether something is so ("I heard the call lasted 45 minutes, right?"). The
 matcher weighs every word it is given against answering; so the reader first
@@ -15,9 +15,9 @@ splits the message into its questions and, for each, separates:
 - the *context*: scene-setting clauses and attributions ("according to the
   articles"), which help find the claim but are never required of it.
 
-A pronoun in the focus ("so what did he say …") stands for the person the
+A pronoun in the focus ("so what was his answer …") stands for the person the
 context names. An office with the country it is held for that nobody in the
-articles holds ("Russia's foreign minister") is kept as `unknown_holders`:
+articles holds ("the Kremlin's foreign minister") is kept as `unknown_holders`:
 the question is about someone the sources never name.
 """
 
@@ -68,7 +68,7 @@ class Reading:
     attribute: Attribute = Attribute.OTHER
     # Offices named with a country or body nobody in the articles holds them for.
     unknown_holders: tuple[str, ...] = field(default=())
-    # "What kind of peace …": the word whose kind is asked; the answer should name it.
+    # "What kind of deal …": the word whose kind is asked; the answer should name it.
     head: str = ""
 
     @property
@@ -83,12 +83,12 @@ _CHECK_TAG = re.compile(
     r"|don't they|doesn't (?:he|she|it)|or not|yes or no)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
-# "Did Trump really say …?", "Was the call really that long?"
+# "Did Hegseth really rule …?", "Was the call really that long?"
 _REALLY = re.compile(
     r"^\s*(?:so\s+)?(did|does|do|was|were|is|are|has|have|had|will|would)\s+(.+?)\s+really\s+(.+)$",
     re.IGNORECASE,
 )
-# "So Putin invited Trump to Moscow?": a statement put as a question.
+# "So Healey promised more aid?": a statement put as a question.
 _SO_STATEMENT = re.compile(rf"^\s*so\s+(?!{QWORD}\b)(?!(?:like|um|uh|yeah|ok|okay)\b)(.+?)\s*\?+\s*$", re.IGNORECASE)
 _AUX_TO_STATEMENT = {"did": "", "does": "", "do": "", "will": "will", "would": "would"}
 
@@ -114,7 +114,7 @@ _PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|himself|herself)\b", re.IGN
 
 # ---- the attribute asked --------------------------------------------------------------
 # The question word that opens the question decides; "when" later in it is a
-# conjunction ("what did he invoke when describing the call").
+# conjunction ("which war did he recall when he posted").
 _OPENING_WH = re.compile(
     rf"^{LEAD}(?:(?:in|on|at|from|to|for|with|by|since|during|under|after|before|of|about)\s+)?"
     r"(?P<wh>how long ago|since when|how long|how many|how much|how old|how soon|how big|how large|how small"
@@ -185,7 +185,7 @@ _ASKS: list[tuple[re.Pattern[str], Attribute]] = [
 def read(message: str) -> list[Reading]:
     """The questions in `message`, each read; a message of one question gives one Reading.
 
-    A later question that leans on an earlier one ("…, and what did he say?")
+    A later question that leans on an earlier one ("…, and what was his answer?")
     gets the earlier one as context.
     """
     readings: list[Reading] = []
@@ -223,7 +223,7 @@ def read_question(text: str, previous: str = "") -> Reading:
 def checked_statement(question: str) -> str | None:
     """The statement a check asks about, in any of its frames, or None for other questions.
 
-    "Is it true that X", "I heard X, right?", "Did X really Y?", "X — is
+    "Is it correct that X", "I heard X, right?", "Did X really Y?", "X — is
     that correct?", "So X?" all check X.
     """
     text = " ".join(question.split())
@@ -329,7 +329,7 @@ def asked_attribute(focus: str) -> Attribute:
 def unknown_holders(text: str) -> tuple[str, ...]:
     """Offices named with a country or body that nobody in the articles holds them for.
 
-    "Russia's foreign minister", "the British prime minister": the question is
+    "the Kremlin's foreign minister", "the British prime minister": the question is
     about a person the articles never name. Generic words ("a European
     leader") and countries with ministers whose office the articles leave
     unstated do not count.

@@ -76,6 +76,9 @@ SPELLINGS: dict[str, str] = {
     **_GENERAL_SPELLINGS,
 }
 
+# "Russian-held territory" is occupied land, not something held like a meeting.
+_HELD = re.compile(r"\b([a-z]+)-(?:held|controlled|occupied)\b")
+
 _PHRASE_RE = re.compile(r"\b" + _trie_pattern(list(PHRASES)) + r"\b")
 
 # "The German foreign minister", "Riga's top diplomat", "head of NATO": an office
@@ -94,7 +97,7 @@ _HOLDER_RE = re.compile(
 
 @dataclass(frozen=True)
 class OfficeMention:
-    """An office named with its country or body in a text ("Russia's foreign minister")."""
+    """An office named with its country or body in a text ("the Kremlin's foreign minister")."""
 
     # The office ids the title may name ("leader": a president or a secretary general).
     offices: tuple[str, ...]
@@ -154,7 +157,7 @@ STOPWORDS = frozenset(
     """
     might must may can shall still yet ever even now already actually exactly currently anyone someone
     everyone people person also goes went roughly approximately
-    give gives gave given giving take takes took taking put puts putting gets getting
+    give gives gave given giving take takes took taking put puts putting gets getting hold holds held holding
     thinks thought believe believes reckon reckons wonder wondering wondered supposed meant
     a about above after again against all also am an and any anything are aren't as at be because been before
     being below between bot both but by can could did didn't do does doesn't doing don't down during
@@ -173,6 +176,7 @@ def words(text: str) -> list[str]:
     """Lower-cased surface words after folding and phrase aliases (no stemming)."""
     # Aliases may leave double spaces; phrases are matched with single ones.
     low = " ".join(fold(text).lower().split())
+    low = _HELD.sub(r"\1 occupied", low)
     low = _HOLDER_RE.sub(_name_holder, low)
     low = _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], low)
     out = []
@@ -184,7 +188,13 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return SPELLINGS.get(word, _STEMMER.stemWord(SPELLINGS.get(word, word)))
+    if word in SPELLINGS:
+        return SPELLINGS[word]
+    # British -ise spellings stem as the -ize ones ("characterise", "characterized").
+    return _STEMMER.stemWord(_ISE.sub(r"\1iz\2", word))
+
+
+_ISE = re.compile(r"^([a-z]{4,})is(e|es|ed|ing|ation|ations)$")
 
 
 def terms(text: str) -> list[str]:

@@ -1,6 +1,6 @@
 """The values a check compares exactly: dates, places and who holds which office. Pure.
 
-"Trump and Putin spoke on February 15" is checked to the day against the
+"the leaders talked on February 15" is checked to the day against the
 claim's "February 12, 2025"; "they will meet in Turkey" against "in Saudi
 Arabia", a country against a country and a city against a city; "Rubio is
 the CIA director" against the roles the entities file ties to the articles.
@@ -115,7 +115,7 @@ def _place_table() -> tuple[dict[str, Place], re.Pattern[str]]:
 
 
 def places(text: str) -> tuple[Place, ...]:
-    """The places `text` puts something in, at or to ("meet in Saudi Arabia")."""
+    """The places `text` puts something in, at or to ("a summit in Saudi Arabia")."""
     table, pattern = _place_table()
     low = _key(text)
     return tuple(dict.fromkeys(table[m.group("place")] for m in pattern.finditer(low)))
@@ -132,7 +132,7 @@ def strip_places(text: str) -> str:
 
 @dataclass(frozen=True)
 class Pairing:
-    """A statement that a person holds an office: "Rubio is the CIA director"."""
+    """A statement that a person holds an office: "Rubio heads the CIA", "CIA director Rubio"."""
 
     person: str  # token
     offices: tuple[str, ...]
@@ -179,7 +179,7 @@ def pairings(text: str) -> tuple[Pairing, ...]:
 
 
 def strip_offices(text: str) -> str:
-    """`text` with the offices of its pairings left out ("Rubio is the CIA director" → "Rubio is the")."""
+    """`text` with the offices of its pairings left out ("Rubio, the CIA director" → "rubio")."""
     pattern, *_ = _pairing_pattern()
     low = _key(text)
 

@@ -307,7 +307,7 @@ async def test_history_and_the_cli_show_the_reach(service: TalksService) -> None
 
 
 async def test_a_several_question_answer_is_edited_question_by_question(service: TalksService) -> None:
-    reply = await service.ask("How long was the Trump-Putin call? and what is the best borscht recipe?")
+    reply = await service.ask("How many minutes did the leaders talk? and what is the best borscht recipe?")
     assert isinstance(reply, AnswerReply) and len(reply.parts) == 1
     await service.remember_post(CHANNEL, reply, message_id="M2", edit_via="bot")
     cid = reply.claims[0].claim_id

@@ -16,31 +16,31 @@ from knowledge.answering.values import Date, check_pairing, dates, pairings, pla
 # (check, the sources agree, words the verdict sentence must hold)
 VERDICTS: list[tuple[str, bool, list[str]]] = [
     # dates, to the day
-    ("Is it true that the call took place on 12 February?", True, ["yes", "february 12"]),
-    ("I heard Trump and Putin spoke on February 20, right?", False, ["no", "february 12", "february 20"]),
-    ("The Munich conference was held on February 14-16 — is that correct?", True, ["yes", "february 14-16"]),
+    ("Is it correct that the call took place on 12 February?", True, ["yes", "february 12"]),
+    ("I heard the two presidents talked on February 20, right?", False, ["no", "february 12", "february 20"]),
+    ("The Munich conference dates were February 14-16, right?", True, ["yes", "february 14-16"]),
     # durations, however written
     ("I read that the phone call lasted ninety minutes, correct?", True, ["yes", "90 minutes"]),
-    ("The Kremlin put the call at an hour and a half, right?", True, ["yes", "90 minutes"]),
+    ("The Kremlin put the call at one and a half hours, correct?", True, ["yes", "90 minutes"]),
     ("Did the call really last 1.5 hours?", True, ["yes"]),
-    ("Is it true that the call lasted two hours?", False, ["no", "90 minutes", "2 hours"]),
-    ("So the Trump-Putin call only lasted 20 minutes?", False, ["no", "20 minutes"]),
+    ("Is it correct that the call lasted two hours?", False, ["no", "90 minutes", "2 hours"]),
+    ("So the Trump-Putin phone call only lasted 20 minutes?", False, ["no", "20 minutes"]),
     # amounts with units and number words, counts
     ("So Healey announced £4.5bn in aid for Ukraine?", True, ["yes", "4.5 billion"]),
     ("Is it true Britain promised three billion pounds of military aid?", False, ["no", "4.5 billion", "3 billion"]),
-    ("NATO allies were asked to spend 2% of GDP on defence — is that correct?", False, ["no", "5%", "2%"]),
-    ("Seven European nations released the joint statement — is that right?", True, ["yes", "7 nations"]),
-    ("Is it true that five European nations released the joint statement?", False, ["no", "7", "5"]),
+    ("The allies must now spend 2% of GDP on defence — is that right?", False, ["no", "5%", "2%"]),
+    ("Seven European nations put out the joint statement — correct?", True, ["yes", "7 nations"]),
+    ("Is it correct that five European nations put out the joint statement?", False, ["no", "7", "5"]),
     # places: a country against a country, a city against a city
     ("Did Putin really invite Trump to Moscow?", True, ["yes", "moscow"]),
-    ("Did Trump really say the summit would be in Qatar?", False, ["no", "saudi arabia", "qatar"]),
-    ("So Hegseth spoke at a NATO meeting in Berlin?", False, ["no", "brussels", "berlin"]),
+    ("Will both presidents really hold their summit in Qatar?", False, ["no", "saudi arabia", "qatar"]),
+    ("So Hegseth gave his NATO speech in Berlin?", False, ["no", "brussels", "berlin"]),
     # who holds which office
-    ("Is it correct that Marco Rubio is the Secretary of State?", True, ["yes", "secretary of state"]),
+    ("Is it correct that Rubio serves as Secretary of State?", True, ["yes", "secretary of state"]),
     ("So John Healey is the US defence secretary?", False, ["no", "uk defence secretary", "pete hegseth"]),
     ("I heard Ratcliffe is the national security adviser, right?", False, ["no", "cia director", "waltz"]),
     # no values: what is denied against what is stated
-    ("Is it true that Trump consulted NATO allies before the call?", False, ["no"]),
+    ("Is it correct that Trump consulted NATO partners before calling?", False, ["no"]),
     ("I heard Hegseth ruled out US troops for a peacekeeping mission, right?", True, ["yes"]),
 ]
 
@@ -58,18 +58,18 @@ async def test_verdicts_in_every_frame(service: TalksService, check: str, agrees
 # Checks the sources do not confirm: a verdict may be No or none, never Yes.
 NEVER_YES = [
     # Half of it is something the articles never say.
-    "Is it true that Trump and Putin spoke for 90 minutes about bitcoin?",
+    "Is it correct that the leaders talked for 90 minutes about bitcoin?",
     # Healey announced the aid, not Hegseth.
-    "Is it true that Hegseth announced £4.5 billion in aid?",
+    "Is it correct that Hegseth announced the £4.5 billion package?",
     # Riyadh is a city; the articles give only the country.
-    "Is it true that the summit will be in Riyadh?",
+    "Is it correct that the summit will be in Riyadh?",
     # A day inside the conference's dates is neither its dates nor wrong.
-    "Is it true that the Munich conference began on February 15?",
+    "Is it correct that the Munich conference began on February 15?",
     # Zelensky was not invited to Moscow.
     "I heard Putin invited Zelensky to Moscow, right?",
     # Nobody in the articles is Ukraine's foreign minister.
     "So Sikorski is Ukraine's foreign minister?",
-    "Is it true that the call lasted 90 minutes and ended the war?",
+    "Is it correct that the call lasted 90 minutes and ended the war?",
 ]
 
 
@@ -87,8 +87,8 @@ async def test_a_value_the_claim_does_not_state_gets_no_verdict(service: TalksSe
 
 
 async def test_open_questions_get_no_verdict(service: TalksService) -> None:
-    assert answer_json(await service.ask("How long was the call?"))["verdict"] is None
-    assert answer_json(await service.ask("Did Putin invite Trump to Moscow?"))["verdict"] is None
+    assert answer_json(await service.ask("How many minutes did they talk?"))["verdict"] is None
+    assert answer_json(await service.ask("Did Putin ask Trump to visit Moscow?"))["verdict"] is None
 
 
 # ---- the values compared ------------------------------------------------------------------
@@ -97,10 +97,11 @@ NINETY_MINUTES = [
     "ninety minutes",
     "90 minutes",
     "1.5 hours",
-    "an hour and a half",
+    "one and a half hours",
+    "an hour and thirty minutes",
     "one and a half hours",
     "a 90-minute call",
-    "nearly an hour and a half",
+    "nearly ninety minutes",
 ]
 
 
@@ -112,7 +113,7 @@ def test_durations_however_written(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "found"),
     [
-        ("£4.5 billion in aid", ((4.5e9, "amount"),)),
+        ("a £4.5 billion package", ((4.5e9, "amount"),)),
         ("£4.5bn in aid", ((4.5e9, "amount"),)),
         ("three billion pounds", ((3e9, "amount"),)),
         ("5% of GDP", ((5.0, "percent"),)),
@@ -129,10 +130,10 @@ def test_amounts_and_counts(text: str, found: tuple[tuple[float, str], ...]) -> 
 @pytest.mark.parametrize(
     ("text", "found"),
     [
-        ("on February 12, 2025", (Date(2, 12, 12, 2025),)),
+        ("dated February 12, 2025", (Date(2, 12, 12, 2025),)),
         ("on 12 February 2025", (Date(2, 12, 12, 2025),)),
         ("Feb 15", (Date(2, 15, 15, None),)),
-        ("scheduled for February 14-16", (Date(2, 14, 16, None),)),
+        ("runs February 14-16", (Date(2, 14, 16, None),)),
         ("the 3rd of March", (Date(3, 3, 3, None),)),
         ("in 2014", ()),
     ],
@@ -149,7 +150,7 @@ def test_dates_compare_to_the_day() -> None:
 
 
 def test_places_know_countries_from_cities() -> None:
-    found = {(p.token, p.kind) for p in places("meet in Saudi Arabia, then at NATO headquarters in Brussels")}
+    found = {(p.token, p.kind) for p in places("a summit in Saudi Arabia, then talks at NATO headquarters in Brussels")}
     assert found == {("saudiarabia", "country"), ("natoheadquarters", "venue"), ("brussels", "city")}
     assert [(p.token, p.kind) for p in places("a summit in the Gulf kingdom")] == [("saudiarabia", "country")]
     assert [(p.token, p.kind) for p in places("talks in Riyadh")] == [("riyadh", "city")]
@@ -158,8 +159,8 @@ def test_places_know_countries_from_cities() -> None:
 @pytest.mark.parametrize(
     ("text", "holds"),
     [
-        ("Marco Rubio is the Secretary of State", True),
-        ("Rubio is the CIA director", False),
+        ("Marco Rubio became Secretary of State", True),
+        ("Rubio, the CIA director", False),
         ("CIA Director John Ratcliffe", True),
         ("Healey, the British defence secretary", True),
         ("Baerbock is the French foreign minister", False),

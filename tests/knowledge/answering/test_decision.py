@@ -49,25 +49,25 @@ def test_a_check_needs_most_of_the_statement() -> None:
 # these with a real quote would be the worst answer there is.
 REFUSED = [
     # The meeting is still to come in the articles.
-    "When did Trump and Putin meet in Saudi Arabia?",
+    "On which day did the leaders meet in Riyadh's kingdom?",
     "What came out of the summit Trump and Putin held in Saudi Arabia?",
     # Names, countries and figures the articles never use.
-    "What did Hegseth say about Taiwan?",
+    "What is Hegseth's view of Taiwan?",
     "How did Macron react to the call?",
     "Why did Britain pledge 9 billion?",
     # What is asked is not stated: no count, no such call, no such visit.
     "How many people were released in the prisoner exchange?",
-    "How long did Putin's call with Zelensky last?",
+    "How many minutes did Putin and Zelensky talk?",
     "When will Zelensky visit Washington?",
     # Another country's figure is not this one's.
-    "How much military aid did the US pledge to Ukraine?",
+    "What sum in military aid did the US pledge to Ukraine?",
     "How much did France promise Kyiv?",
     # People the articles never name.
     "What did the Spanish prime minister say?",
     "Who is the Kremlin's chief negotiator?",
     # Off the topic, in its words.
     "Is Russia winning the war?",
-    "What did the Ukrainian president have for breakfast?",
+    "Which food does the Ukrainian president eat for breakfast?",
 ]
 
 

@@ -16,12 +16,12 @@ NINETY_MINUTES: tuple[Amount, ...] = ((90.0, "time"),)
 #  no verdict, else whether it agrees)
 JUDGED: list[tuple[str, tuple[Amount, ...], bool, bool, bool, bool | None]] = [
     # Figures decide, whoever carries the rest of the statement.
-    ("the call lasted an hour and a half", NINETY_MINUTES, False, False, True, True),
+    ("the call lasted one and a half hours", NINETY_MINUTES, False, False, True, True),
     ("the call lasted three hours", NINETY_MINUTES, False, False, True, False),
     ("the call lasted three hours", NINETY_MINUTES, False, True, True, False),
     # A wrong figure is a No whoever the claim is about; a right one is a Yes only for its subject.
     ("the call lasted three hours", NINETY_MINUTES, False, True, False, False),
-    ("the call lasted an hour and a half", NINETY_MINUTES, False, True, False, None),
+    ("the call lasted one and a half hours", NINETY_MINUTES, False, True, False, None),
     # A figure the claim gives in no such measure: no verdict.
     ("the call lasted three hours", ((5.0, "percent"),), False, True, True, None),
     # Without figures, polarity decides, and only when the claim's own sentence says it all.

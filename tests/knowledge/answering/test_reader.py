@@ -39,26 +39,26 @@ ATTRIBUTES: list[tuple[str, Attribute]] = [
 
 # (message, the statement a check asks about) in every frame; None: not a check.
 CHECK_FRAMES: list[tuple[str, str | None]] = [
-    ("Is it true that Healey announced new aid?", "Healey announced new aid"),
+    ("Is it correct that Healey announced new aid?", "Healey announced new aid"),
     ("is it correct that the call was on a Wednesday", "the call was on a Wednesday"),
-    ("I heard the Kremlin called it productive, right?", "the Kremlin called it productive"),
+    ("I heard Peskov called it productive, right?", "Peskov called it productive"),
     ("I read that Witkoff freed Fogel", "Witkoff freed Fogel"),
     ("Did Hegseth really rule out NATO membership?", "Hegseth rule out NATO membership"),
     ("Was the call really ninety minutes long?", "the call was ninety minutes long"),
-    ("Putin invited Trump to Moscow — is that correct?", "Putin invited Trump to Moscow"),
+    ("Putin asked Trump over to Moscow — is that correct?", "Putin asked Trump over to Moscow"),
     ("The talks start in Saudi Arabia, is that true?", "The talks start in Saudi Arabia"),
     ("So Rubio leads the negotiating team?", "Rubio leads the negotiating team"),
     ("Zelensky spoke to Trump as well, correct?", "Zelensky spoke to Trump as well"),
     # Questions that are not checks.
     ("So who leads the negotiating team?", None),
-    ("Did Putin invite Trump to Moscow?", None),
+    ("Did Putin ask Trump to visit Moscow?", None),
     ("What is true about the call?", None),
 ]
 
 # (question, words the focus keeps, words that only set the scene)
 FOCUS_AND_CONTEXT: list[tuple[str, list[str], list[str]]] = [
     (
-        "With the war nearly three years old and Europe nervous, what did Baerbock say about peace?",
+        "With the war nearly three years old and Europe nervous, what was Baerbock's line on peace?",
         ["Baerbock", "peace"],
         ["three years", "nervous"],
     ),
@@ -74,12 +74,12 @@ FOCUS_AND_CONTEXT: list[tuple[str, list[str], list[str]]] = [
     ),
     # A relative clause ("which was …") describes; the question comes after it.
     (
-        "About the EU Global commentary, which was harsh on Hegseth, what did it call his speech?",
+        "About the EU Global piece, which was harsh on Hegseth, what did it call his speech?",
         ["speech"],
         ["harsh"],
     ),
     # One clause and nothing else: all of it is the focus.
-    ("What did the French foreign minister say about Europeans?", ["French", "Europeans"], []),
+    ("What was the French foreign minister's view of Europeans?", ["French", "Europeans"], []),
 ]
 
 
@@ -115,9 +115,9 @@ def test_a_pronoun_in_the_focus_stands_for_the_person_the_context_names() -> Non
         ("Who is Ukraine's foreign minister?", ("ukraine foreign-minister",)),
         ("what did the british prime minister say", ("britain prime-minister",)),
         ("What did the German foreign minister say?", ()),  # Baerbock
-        ("What did Warsaw's top diplomat argue?", ()),  # Sikorski
+        ("What was argued by Warsaw's top diplomat?", ()),  # Sikorski
         ("what did a European leader say", ()),  # "leader" alone names nobody
-        ("what did Spain's foreign minister say", ()),  # named in the articles, office unstated
+        ("what was the spanish foreign minister's view", ()),  # named in the articles, office unstated
     ],
 )
 def test_office_holders_the_articles_never_name(text: str, unknown: tuple[str, ...]) -> None:
@@ -132,13 +132,13 @@ SCENE_SETTING: list[tuple[str, set[str]]] = [
         TEAM,
     ),
     (
-        "Now that the phone call is public and everyone is debating its tone, how long did Trump and Putin "
-        "actually speak for?",
+        "Now that the phone call is public and everyone is debating its tone, how many minutes did the two "
+        "presidents actually speak for?",
         CALL_LENGTH,
     ),
     (
-        "Britain wants to show it is serious about Ukraine; after talks with Hegseth, how much military aid "
-        "did Healey announce?",
+        "Britain wants to show it is serious about Ukraine; after talks with Hegseth, what sum in military "
+        "aid did Healey announce?",
         {"uk-4-5-billion-military-aid"},
     ),
     (
@@ -147,11 +147,11 @@ SCENE_SETTING: list[tuple[str, set[str]]] = [
         {"kremlin-readout-restrained"},
     ),
     (
-        "Given that Kursk keeps coming up in the coverage, what was the Kremlin's answer to the idea of a land swap?",
+        "Given that Kursk keeps coming up in the coverage, what was the Kremlin's answer to a possible land swap?",
         {"kremlin-rejects-territory-swap"},
     ),
     (
-        "With Zelensky under pressure from all sides, what did he say about security guarantees?",
+        "With Zelensky under pressure from all sides, what was his warning on security guarantees?",
         {"zelenskyy-security-guarantees-need-america"},
     ),
     (
@@ -159,7 +159,7 @@ SCENE_SETTING: list[tuple[str, set[str]]] = [
         {"trump-putin-to-meet-in-saudi-arabia"},
     ),
     (
-        "According to the reports, what percentage of GDP are NATO members now expected to spend on defence?",
+        "As the papers put it, what share of GDP are NATO members now expected to spend on defence?",
         {"nato-defence-spending-5-percent"},
     ),
 ]
