@@ -100,7 +100,7 @@ DESCRIPTIONS: list[tuple[str, set[str]]] = [
     ("What did Ukraine's president plead with the West not to do?", {"zelenskyy-abandon-appeal"}),
     ("On which day was the American president on the phone with the Russian leader?", {"call-date-february-12"}),
     ("Which post does Michael Waltz hold?", {"us-team-four-members", "us-team-three-members"}),
-    ("What reaction did the Ukrainian capital have to the news of the call?", {"kyiv-response-muted"}),
+    ("How was the news of the call taken in the Ukrainian capital?", {"kyiv-response-muted"}),
     ("What is the Russian president's spokesman's view on swapping land?", {"kremlin-rejects-territory-swap"}),
     ("What did the British government announce for Ukraine?", {"uk-4-5-billion-military-aid"}),
     ("Who was the American schoolteacher Russia freed?", {"marc-fogel-release", "witkoff-role-in-fogel-release"}),
