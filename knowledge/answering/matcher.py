@@ -160,7 +160,17 @@ class Matcher:
         focus = strip_values(reading.focus) if checked is not None else reading.focus
         # "The US defence secretary" is Hegseth: the country there only says who he is.
         implied = {m.place for m in office_mentions(focus) if m.holders}
+        asked = asked_kind(focus, _KINDS.get(reading.attribute, Kind.OTHER))
+        # Only a speaker the claims name is checked; an unknown one is the coverage rule's.
+        asked = replace(asked, speaker=frozenset(s for s in asked.speaker if s in self.index.entity_terms))
         terms = self._query_terms(focus, implied)
+        saying: list[QueryTerm] = []
+        if asked.speaker and asked.saying and len(terms) > 1:
+            # "What did Baerbock stress?" asks for her words: the speaker gate holds her to
+            # them, and "stress" is how she said them. It ranks ("write" finds her post),
+            # but a claim need not use the word to answer.
+            saying = [t for t in terms if t.word == asked.saying]
+            terms = [t for t in terms if t.word != asked.saying]
         rare = self.index.rare_idf()
         # An office-holder the articles never name is someone no claim is about.
         terms += [
@@ -176,12 +186,10 @@ class Matcher:
         # A related word counts with the question word's own idf, discounted: a rare
         # synonym must not outweigh the word the reader actually used.
         query = [[(alt, term.mass * weight) for alt, weight in term.alternatives] for term in terms]
+        query += [[(alt, term.mass * weight) for alt, weight in term.alternatives] for term in saying]
         query += [[(alt, term.mass * weight * CONTEXT_WEIGHT) for alt, weight in term.alternatives] for term in context]
         ranked = self.index.top([alts for alts in query if alts], limit * 4 + 8)
         ids, stated = self.index.claim_ids, self.index.stated
-        asked = asked_kind(focus, _KINDS.get(reading.attribute, Kind.OTHER))
-        # Only a speaker the claims name is checked; an unknown one is the coverage rule's.
-        asked = replace(asked, speaker=frozenset(s for s in asked.speaker if s in self.index.entity_terms))
         # Coverage is read from each shortlisted claim's own terms.
         numbers = self.index.term_numbers
         wanted = [(t, {numbers[a]: w for a, w in t.alternatives if a in numbers}) for t in terms]

@@ -50,7 +50,7 @@ _FUTURE = re.compile(r"\b(?:will|going to|shall|gonna|next|upcoming|scheduled|ex
 # "what did X say", "did X comment on": X is asked to be the one speaking.
 _ASKED_SPEAKER = re.compile(
     r"\b(?:what|did|does|has|have|had|how did|why did|when did)\s+(.{2,50}?)\s+"
-    r"(?:say|said|think|argue|claim|comment|mention|tell|write|post|announce|react|respond|warn|insist|stress)\b"
+    r"(say|said|think|argue|claim|comment|mention|tell|write|post|announce|react|respond|warn|insist|stress)\b"
 )
 _SAYING = re.compile(
     r"\b(?:said|says|say|told|tell|stressed|warned|warns|argued|argues|insisted|insist|called|calls|described"
@@ -162,6 +162,8 @@ class Asked:
     measured: bool = False
     # Stems of the verbs the question puts in the past ("when they met", "did they meet").
     past: frozenset[str] = frozenset()
+    # "What did X stress": the verb of saying, which asks for X's words rather than naming a topic.
+    saying: str = ""
 
 
 @dataclass(frozen=True)
@@ -209,8 +211,9 @@ def asked_kind(question: str, kind: Kind | None = None) -> Asked:
     speaker = frozenset(stem(w) for w in words(said.group(1)) if w not in STOPWORDS) if said else frozenset()
     if kind is None:
         kind = next((k for pattern, k in _ASKS if pattern.search(low)), Kind.OTHER)
+    saying = said.group(2) if said else ""
     if kind is Kind.OTHER:
-        return Asked(Kind.OTHER, speaker=speaker, past=_past_verbs(low, bool(_FUTURE.search(low))))
+        return Asked(Kind.OTHER, speaker=speaker, past=_past_verbs(low, bool(_FUTURE.search(low))), saying=saying)
     counted: frozenset[str] = frozenset()
     m = _COUNTED.search(low)
     if kind is Kind.QUANTITY and m and m.group(1) not in _NOT_NAMED:
@@ -218,7 +221,9 @@ def asked_kind(question: str, kind: Kind | None = None) -> Asked:
         counted = frozenset(stem(w) for p in picked for w in words(p))
     measured = kind is Kind.QUANTITY and bool(_MEASURED.search(low))
     future = bool(_FUTURE.search(low))
-    return Asked(kind, counted, future=future, speaker=speaker, measured=measured, past=_past_verbs(low, future))
+    return Asked(
+        kind, counted, future=future, speaker=speaker, measured=measured, past=_past_verbs(low, future), saying=saying
+    )
 
 
 def stated_kinds(texts: list[str], said_by: str | None = None) -> Stated:
