@@ -6,7 +6,7 @@ how a quote or a correction notice looks within their own limits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from knowledge.models import ClaimStatus, Correction, HistoryEntry, QueueItem, QueueKind, Source
@@ -55,8 +55,26 @@ class AnswerReply:
     # For an "is it true that…" check: whether the sources agree, in one sentence.
     verdict: str | None = None
     agrees: bool | None = None
-    # Further questions in the same message: only the first is answered, and the reply says so.
+    # Further questions in the same message, as asked.
     other_questions: list[str] = field(default_factory=list)
+    # The answers to the first of them (up to two more), each its own reply; the rest of
+    # `other_questions` the reply only names.
+    parts: list[AnswerReply | NoAnswerReply] = field(default_factory=list)
+    # With `parts`: the question of the message this reply answers (`question` is the message).
+    asked: str = ""
+
+    @property
+    def unanswered_questions(self) -> list[str]:
+        """The further questions the reply names without answering them."""
+        return self.other_questions[len(self.parts) :]
+
+    @property
+    def answered_anything(self) -> bool:
+        return True
+
+    def questions(self) -> list[AnswerReply | NoAnswerReply]:
+        """Each question of the message answered here, as its own reply, in order."""
+        return [replace(self, question=self.asked or self.question, parts=[], other_questions=[]), *self.parts]
 
 
 @dataclass(frozen=True)
@@ -66,6 +84,20 @@ class NoAnswerReply:
     question_id: int | None = None
     content_version: int = 0
     other_questions: list[str] = field(default_factory=list)
+    parts: list[AnswerReply | NoAnswerReply] = field(default_factory=list)
+    asked: str = ""
+
+    @property
+    def unanswered_questions(self) -> list[str]:
+        return self.other_questions[len(self.parts) :]
+
+    @property
+    def answered_anything(self) -> bool:
+        """Whether any question of the message got claims (a later one may have)."""
+        return any(isinstance(p, AnswerReply) for p in self.parts)
+
+    def questions(self) -> list[AnswerReply | NoAnswerReply]:
+        return [replace(self, question=self.asked or self.question, parts=[], other_questions=[]), *self.parts]
 
 
 @dataclass(frozen=True)

@@ -238,20 +238,25 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
 
 
 async def send_answer(interaction: discord.Interaction, reply: AnswerReply | NoAnswerReply) -> None:
-    """A public answer with feedback buttons, or an ephemeral "not in my sources"."""
-    if isinstance(reply, NoAnswerReply):
+    """A public answer with feedback buttons, or an ephemeral "not in my sources".
+
+    A message of several questions is answered in one message, one embed per question,
+    public as soon as any of them has claims.
+    """
+    if isinstance(reply, NoAnswerReply) and not reply.answered_anything:
         await send(interaction, content=no_answer_text(reply), ephemeral=True)
         return
     embeds = answer_embeds(reply)
     # The question is echoed so the channel sees what was asked; AllowedMentions.none() keeps it inert.
     lines = [f"**Q:** {escape(shorten(reply.question, QUESTION_ECHO_CHARS))}"]
-    if reply.verdict:
+    if isinstance(reply, AnswerReply) and reply.verdict and not reply.parts:
         lines.append(f"**{escape(reply.verdict)}**")
-    if reply.other_questions:
-        lines.append(f"*{escape(shorten(messages.other_questions(reply.other_questions), 400))}*")
+    if reply.unanswered_questions:
+        lines.append(f"*{escape(shorten(messages.other_questions(reply.unanswered_questions), 400))}*")
     asked = content("\n".join(lines))
     sent = await send(interaction, content=asked, embeds=embeds, view=feedback_view(reply, len(embeds)))
-    await remember(interaction, reply, sent)
+    if isinstance(reply, AnswerReply):
+        await remember(interaction, reply, sent)
 
 
 def _channel_id(interaction: discord.Interaction) -> str:

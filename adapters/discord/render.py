@@ -201,12 +201,51 @@ def _lines(lines: list[str], limit: int) -> str:
     return "\n".join(out) or ELLIPSIS
 
 
-def answer_embeds(reply: AnswerReply) -> list[discord.Embed]:
-    """One embed per claim, best first; all of them together within one message's limits."""
+def answer_embeds(reply: AnswerReply | NoAnswerReply) -> list[discord.Embed]:
+    """One embed per claim, best first; all of them together within one message's limits.
+
+    A message of several questions gets one embed per question instead (`question_embeds`).
+    """
+    if reply.parts:
+        return question_embeds(reply)
+    if isinstance(reply, NoAnswerReply):
+        return []
     views = reply.claims[:MAX_ANSWER_CLAIMS]
     budget = EMBED_TOTAL_LIMIT // max(1, len(views))
     numbered = len(views) > 1
     return [claim_embed(v, budget, number=i + 1 if numbered else None) for i, v in enumerate(views)]
+
+
+def question_embeds(reply: AnswerReply | NoAnswerReply) -> list[discord.Embed]:
+    """One embed per question of the message: its question as the title, a verdict or
+    "not in my sources" as the description, and one field per claim (numbered across the
+    message, so each matches its row of feedback buttons) holding its first quote."""
+    questions = reply.questions()
+    budget = EMBED_TOTAL_LIMIT // len(questions)
+    embeds = []
+    number = 0
+    for part in questions:
+        embed = discord.Embed(title=shorten(f"Q: {part.question}", TITLE_LIMIT), colour=discord.Colour.blurple())
+        if isinstance(part, NoAnswerReply):
+            lines = [messages.NO_ANSWER]
+            if part.suggestions:
+                lines.append(messages.SUGGESTIONS_LEAD)
+                lines += [f"• {escape(shorten(x, SUGGESTION_CHARS))}" for x in part.suggestions[:3]]
+            embed.description = _lines(lines, min(DESCRIPTION_LIMIT, budget - len(embed)))
+            embeds.append(embed)
+            continue
+        if part.verdict:
+            embed.description = f"**{escape(part.verdict)}**"
+        views = part.claims[:MAX_ANSWER_CLAIMS]
+        room = min(FIELD_VALUE_LIMIT, max(0, budget - len(embed)) // max(1, len(views)))
+        for view in views:
+            number += 1
+            text = f"~~{view.text}~~" if view.status == "retracted" else view.text
+            name = shorten(f"{number}. {text}", FIELD_NAME_LIMIT)
+            value = _fill([*_status_blocks(view, False), _quote_blocks(view, room)], room - len(name)) or ELLIPSIS
+            embed.add_field(name=name, value=value, inline=False)
+        embeds.append(embed)
+    return embeds
 
 
 def no_answer_text(reply: NoAnswerReply) -> str:
@@ -215,8 +254,8 @@ def no_answer_text(reply: NoAnswerReply) -> str:
     if reply.suggestions:
         lines.append(messages.SUGGESTIONS_LEAD)
         lines += [f"• {escape(shorten(s, SUGGESTION_CHARS))}" for s in reply.suggestions[:3]]
-    if reply.other_questions:
-        lines.append(escape(shorten(messages.other_questions(reply.other_questions), 400)))
+    if reply.unanswered_questions:
+        lines.append(escape(shorten(messages.other_questions(reply.unanswered_questions), 400)))
     return content("\n".join(lines))
 
 

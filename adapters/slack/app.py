@@ -177,9 +177,10 @@ class SlackHandlers:
         match cmd.kind:
             case "ask":
                 reply = await self.service.ask(cmd.text, place, asker=user_id)
-                # Like Discord: "not in my sources" goes only to the asker.
+                # Like Discord: "not in my sources" goes only to the asker; an answer to any
+                # question of the message goes to the channel.
                 shown = reply if isinstance(reply, AnswerReply) else None
-                return blocks.render(reply, asker=user_id), shown is not None, shown
+                return blocks.render(reply, asker=user_id), reply.answered_anything, shown
             case "claim":
                 card = await self.service.claim(cmd.claim_id or "")
                 return blocks.render(card, asker=user_id), True, card
@@ -443,7 +444,7 @@ class SlackHandlers:
         try:
             reply = await self.service.ask(text, place, asker=str(event.get("user") or "") or None)
             items = blocks.render(reply)
-            public = isinstance(reply, AnswerReply)
+            public = reply.answered_anything
         except Exception as exc:
             items = [blocks.text_message(user_sentence(exc))]
             public = False

@@ -218,7 +218,38 @@ def _asked(asker: str | None, question: str) -> list[Block]:
     return [_context(slack_messages.ASKED.format(asker=mention(asker), question=escape(question)))]
 
 
+def questions_message(reply: AnswerReply | NoAnswerReply, asker: str | None = None) -> SlackMessage:
+    """A message of several questions: one section each, headed by its question, with its
+    verdict and claims (one quote each) or its "not in my sources"."""
+    blocks = _asked(asker, reply.question)
+    fallback = []
+    for n, part in enumerate(reply.questions()):
+        if n:
+            blocks.append({"type": "divider"})
+        blocks.append(_section(f"*Q: {escape(part.question)}*"))
+        if isinstance(part, NoAnswerReply):
+            lines = [escape(messages.NO_ANSWER)]
+            if part.suggestions:
+                lines += [escape(messages.SUGGESTIONS_LEAD)] + [f"• {escape(x)}" for x in part.suggestions]
+            blocks.append(_section("\n".join(lines)))
+            continue
+        if part.verdict:
+            blocks.append(_section(f"*{escape(part.verdict)}*"))
+        # Three questions of three claims each would pass Slack's block limit: two claims each then.
+        shown = part.claims if len(reply.parts) < 2 else part.claims[:2]
+        for i, view in enumerate(shown, start=1):
+            blocks += claim_blocks(view, number=i, max_quotes=1, question_id=part.question_id)
+        fallback.append(part.claims[0].text)
+    # The note on questions left unanswered is kept whatever the cap cuts.
+    tail = (
+        [_context(escape(messages.other_questions(reply.unanswered_questions)))] if reply.unanswered_questions else []
+    )
+    return SlackMessage(_plain(" ".join(fallback) or messages.NO_ANSWER), [*blocks[: MAX_BLOCKS - len(tail)], *tail])
+
+
 def answer_message(reply: AnswerReply, asker: str | None = None) -> SlackMessage:
+    if reply.parts:
+        return questions_message(reply, asker)
     blocks = _asked(asker, reply.question)
     if reply.verdict:
         blocks.append(_section(f"*{escape(reply.verdict)}*"))
@@ -228,18 +259,20 @@ def answer_message(reply: AnswerReply, asker: str | None = None) -> SlackMessage
             blocks.append({"type": "divider"})
         blocks += claim_blocks(view, number=i, max_quotes=ANSWER_QUOTES_PER_CLAIM, question_id=reply.question_id)
         fallback.append(f"{i}. {view.text}")
-    if reply.other_questions:
-        blocks.append(_context(escape(messages.other_questions(reply.other_questions))))
+    if reply.unanswered_questions:
+        blocks.append(_context(escape(messages.other_questions(reply.unanswered_questions))))
     return SlackMessage(_plain(" ".join(fallback)), _cap(blocks))
 
 
 def no_answer_message(reply: NoAnswerReply, asker: str | None = None) -> SlackMessage:
+    if reply.parts:
+        return questions_message(reply, asker)
     blocks = [*_asked(asker, reply.question), _section(escape(messages.NO_ANSWER))]
     if reply.suggestions:
         lines = [escape(messages.SUGGESTIONS_LEAD)] + [f"• {escape(s)}" for s in reply.suggestions]
         blocks.append(_section("\n".join(lines)))
-    if reply.other_questions:
-        blocks.append(_context(escape(messages.other_questions(reply.other_questions))))
+    if reply.unanswered_questions:
+        blocks.append(_context(escape(messages.other_questions(reply.unanswered_questions))))
     return SlackMessage(_plain(messages.NO_ANSWER), blocks)
 
 

@@ -30,19 +30,25 @@ def render(reply: Reply) -> str:
 
 def _render(reply: Reply) -> str:
     match reply:
+        case AnswerReply() | NoAnswerReply() if reply.parts:
+            # Several questions: one block each, headed by its question.
+            blocks = [f"Q: {part.question}\n{_render(part)}" for part in reply.questions()]
+            if reply.unanswered_questions:
+                blocks.append(messages.other_questions(reply.unanswered_questions))
+            return "\n\n".join(blocks)
         case AnswerReply():
             parts = [reply.verdict] if reply.verdict else []
             parts += [_claim(v, i + 1) for i, v in enumerate(reply.claims)]
-            if reply.other_questions:
-                parts.append(messages.other_questions(reply.other_questions))
+            if reply.unanswered_questions:
+                parts.append(messages.other_questions(reply.unanswered_questions))
             return "\n\n".join(parts)
         case NoAnswerReply():
             lines = [messages.NO_ANSWER]
             if reply.suggestions:
                 lines.append(messages.SUGGESTIONS_LEAD)
                 lines += [f"  - {s}" for s in reply.suggestions]
-            if reply.other_questions:
-                lines.append(messages.other_questions(reply.other_questions))
+            if reply.unanswered_questions:
+                lines.append(messages.other_questions(reply.unanswered_questions))
             return "\n".join(lines)
         case ClaimCardReply():
             return _claim(reply.claim, None, full=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot import messages
 from bot.replies import AnswerReply, ClaimCardReply, ClaimView, NoAnswerReply
 from bot.service.core import CLI, ServiceCore
@@ -15,6 +17,8 @@ from knowledge.models import Place, Source
 
 # Suggestions come from near misses that explain at least this share of the question.
 SUGGESTION_COVERAGE = 0.3
+# A message's questions answered in one reply; any further ones are only named.
+MAX_QUESTIONS = 3
 
 
 class Answering(ServiceCore):
@@ -23,19 +27,33 @@ class Answering(ServiceCore):
     ) -> AnswerReply | NoAnswerReply:
         """Answer `question` with up to three claims, or suggestions.
 
-        Writes one question-log row (question text, time, where it was asked,
-        whether it was answered; no user identity). An unanswered question also
-        goes to the review queue, within the hourly limits for `asker` (the
-        platform's user id) and their community (bot.service.intake). Raises
-        BadInput for an empty question; a very long one is cut at a word to
-        MAX_QUESTION_CHARS.
+        A message holding several questions gets the first answered by the
+        reply itself and the next ones (up to MAX_QUESTIONS in all) in its
+        `parts`, each with its own claims or suggestions; any beyond are only
+        named. Writes one question-log row per question answered (question
+        text, time, where it was asked, whether it was answered; no user
+        identity). An unanswered question also goes to the review queue, within
+        the hourly limits for `asker` (the platform's user id) and their
+        community (bot.service.intake). Raises BadInput for an empty question;
+        a very long one is cut at a word to MAX_QUESTION_CHARS.
         """
         message = clean_question(question)
-        # Two questions in one message: the first is answered and the reply names the rest.
         text, *others = split_questions(message) or [message]
         await self.refresh()
+        first = await self._answer_one(text, "", place, log_question, asker)
+        parts = []
+        previous = text
+        for other in others[: MAX_QUESTIONS - 1]:
+            parts.append(await self._answer_one(other, previous, place, log_question, asker))
+            previous = other
+        return replace(first, question=message, other_questions=others, parts=parts, asked=text if parts else "")
+
+    async def _answer_one(
+        self, text: str, previous: str, place: Place, log_question: bool, asker: str | None
+    ) -> AnswerReply | NoAnswerReply:
+        """One question of a message (after `previous`, which it may lean on), answered and logged."""
         live = self.live
-        result = live.match(text)
+        result = live.match(text, previous)
         taught = live.taught_claim(text)
         states = await live.states([*(m.claim_id for m in result.matches), *([taught] if taught else [])])
         views = [self.view(states[m.claim_id], m.score) for m in result.matches]
@@ -62,20 +80,18 @@ class Answering(ServiceCore):
                 )
         if views:
             return AnswerReply(
-                question=message,
+                question=text,
                 claims=views,
                 question_id=qid,
                 content_version=live.version,
                 verdict=verdict.sentence if verdict else None,
                 agrees=verdict.agrees if verdict else None,
-                other_questions=others,
             )
         return NoAnswerReply(
-            question=message,
+            question=text,
             suggestions=self._suggestions(result.near),
             question_id=qid,
             content_version=live.version,
-            other_questions=others,
         )
 
     def _suggestions(self, near: list[Match]) -> list[str]:

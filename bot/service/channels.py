@@ -8,7 +8,7 @@ from typing import Any
 
 from bot import messages, subscriptions
 from bot.permissions import Actor
-from bot.replies import AnswerReply, ClaimCardReply, DigestReply
+from bot.replies import AnswerReply, ClaimCardReply, DigestReply, NoAnswerReply
 from bot.service.core import ServiceCore
 from knowledge.errors import BadInput, PermissionDenied
 from knowledge.models import DigestAudience, Place, Subscription
@@ -83,6 +83,9 @@ class Channels(ServiceCore):
         claim_ids = shown_claims(reply)
         if not claim_ids or not place.channel_id:
             return None
+        if isinstance(reply, AnswerReply) and reply.parts:
+            # A message of several questions: how to rebuild it, question by question.
+            render = {**(render or {}), "message": reply.question, "parts": parts_layout(reply)}
         now = self.clock()
         kind: PostedKind = (
             "answer" if isinstance(reply, AnswerReply) else "claim" if isinstance(reply, ClaimCardReply) else "digest"
@@ -146,10 +149,24 @@ class Channels(ServiceCore):
         }
 
 
+def parts_layout(reply: AnswerReply) -> list[dict[str, Any]]:
+    """Each question of a several-question answer: its text, log row, claims and suggestions,
+    so a later correction rebuilds the message as it was laid out (`current_reply`)."""
+    return [
+        {
+            "question": part.question,
+            "question_id": part.question_id,
+            "claim_ids": [v.claim_id for v in part.claims] if isinstance(part, AnswerReply) else [],
+            "suggestions": part.suggestions if isinstance(part, NoAnswerReply) else [],
+        }
+        for part in reply.questions()
+    ]
+
+
 def shown_claims(reply: AnswerReply | ClaimCardReply | DigestReply) -> list[str]:
-    """The claim ids a reply shows, in order, once each."""
+    """The claim ids a reply shows, in order, once each (of every question it answers)."""
     if isinstance(reply, AnswerReply):
-        ids = [v.claim_id for v in reply.claims]
+        ids = [v.claim_id for part in reply.questions() if isinstance(part, AnswerReply) for v in part.claims]
     elif isinstance(reply, ClaimCardReply):
         ids = [reply.claim.claim_id]
     else:

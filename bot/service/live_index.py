@@ -315,10 +315,11 @@ class LiveIndex:
 
     # ---- finding claims -------------------------------------------------------------------
 
-    def match(self, question: str) -> MatchResult:
-        """The matcher's answer to `question`, never from a retracted claim."""
+    def match(self, question: str, previous: str = "") -> MatchResult:
+        """The matcher's answer to `question` (after `previous` in the same message), never
+        from a retracted claim."""
         assert self._matcher is not None
-        return self._matcher.find_matches(question, skip=self._retracted)
+        return self._matcher.find_matches(question, skip=self._retracted, previous=previous)
 
     def taught_claim(self, question: str) -> str | None:
         """The claim a moderator taught for this phrasing or a close variant of it."""

@@ -37,9 +37,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from knowledge import entities
 from knowledge.answering.index import ClaimIndex
 from knowledge.answering.packed import PackedStrings
 from knowledge.answering.segment import Segment
+from knowledge.paths import entities_file
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,10 @@ def analysis_fingerprint() -> str:
             digest.update(f"{package} absent\n".encode())
     for path in analysis_modules():
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    # Names and descriptions in the entities file (and the module reading it, outside this
+    # package) fold claims' words too.
+    digest.update(b"entities.py\0" + Path(entities.__file__).read_bytes())
+    digest.update(b"entities.toml\0" + entities_file().read_bytes())
     return digest.hexdigest()[:32]
 
 

@@ -77,6 +77,31 @@ async def test_ask_answers_publicly_with_quotes_within_limits_and_no_pings(disco
     assert all(i.startswith("tb:fb:") and len(i) <= 100 for i in ids)
 
 
+async def test_several_questions_are_answered_in_one_message(discord_bot: DiscordHarness) -> None:
+    body = await ask(discord_bot, "How many minutes did the two presidents talk, and what is the best borscht recipe?")
+
+    data = body["data"]
+    assert not (data.get("flags") or 0) & EPHEMERAL  # one of them has claims: the channel sees it
+    embeds = embeds_of(data)
+    assert [e.title for e in embeds] == [
+        "Q: How many minutes did the two presidents talk",
+        "Q: what is the best borscht recipe?",
+    ]
+    assert limit_problems(embeds) == []
+    first, second = embeds
+    assert first.fields and all(f.name and f.name[0].isdigit() for f in first.fields)
+    assert any("90" in (f.name or "") + (f.value or "") for f in first.fields)
+    assert "> “" in (first.fields[0].value or "")
+    assert not second.fields and (second.description or "").startswith(messages.NO_ANSWER)
+    # A row of feedback buttons per claim shown, each for its own question.
+    assert len(custom_ids(data)) == 2 * len(first.fields)
+
+
+async def test_several_questions_none_answered_stay_with_the_asker(discord_bot: DiscordHarness) -> None:
+    body = await ask(discord_bot, "What is the best borscht recipe, and which team won the cup final?")
+    assert body["data"]["flags"] & EPHEMERAL
+
+
 async def test_ask_without_an_answer_is_ephemeral_with_suggestions(discord_bot: DiscordHarness) -> None:
     body = await ask(discord_bot, "What is the best recipe for borscht?")
 

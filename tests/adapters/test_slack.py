@@ -82,6 +82,18 @@ async def test_question_answered_in_channel_with_quotes(slack: Slack) -> None:
     assert all(len(t) <= 3000 for t in _texts(blocks))
 
 
+async def test_several_questions_get_a_section_each(slack: Slack) -> None:
+    sent = await slack.command("How many minutes did the leaders talk? And what is the best borscht recipe?")
+    data = sent.data
+    assert data["response_type"] == "in_channel"
+    blocks = data["blocks"]
+    assert len(blocks) <= 50
+    heads = [t for t in _texts(blocks, "section") if t.startswith("*Q: ")]
+    assert heads == ["*Q: How many minutes did the leaders talk?*", "*Q: what is the best borscht recipe?*"]
+    assert _claim_ids(blocks), "the answered question shows its claims with feedback buttons"
+    assert any(t.startswith(escape(messages.NO_ANSWER)) for t in _texts(blocks, "section"))
+
+
 @pytest.mark.parametrize(
     ("question", "shown_to"),
     [

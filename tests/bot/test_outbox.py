@@ -304,3 +304,20 @@ async def test_history_and_the_cli_show_the_reach(service: TalksService) -> None
         "failed": 0,
     }
     assert "posted messages: 1 queued: 1 updated, 0 noted, 0 skipped, 0 failed" in render(history)
+
+
+async def test_a_several_question_answer_is_edited_question_by_question(service: TalksService) -> None:
+    reply = await service.ask("How many minutes did the leaders talk? and what is the best borscht recipe?")
+    assert isinstance(reply, AnswerReply) and len(reply.parts) == 1
+    await service.remember_post(CHANNEL, reply, message_id="M2", edit_via="bot")
+    cid = reply.claims[0].claim_id
+    await service.correct(OPERATOR, cid, "A corrected length.", "Reason.")
+    editor = RecordingEditor()
+    [done] = await worker(service, editor).run_once()
+    assert done.result == "updated"
+    [(message_id, _, edited)] = editor.edits
+    assert message_id == "M2" and isinstance(edited, AnswerReply)
+    # Laid out as it was posted: the same questions, each with its own claims or none.
+    assert [p.question for p in edited.questions()] == [p.question for p in reply.questions()]
+    assert edited.claims[0].text == "A corrected length." and not isinstance(edited.parts[0], AnswerReply)
+    assert edited.question == reply.question
