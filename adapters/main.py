@@ -1,8 +1,8 @@
 """The `talksbot` console script: core commands plus `run` and `discord sync`.
 
 The core CLI (bot.cli) knows nothing of the platforms; this module adds the
-commands that start them. Platform libraries are imported only when such a
-command runs, so `talksbot ask` starts fast.
+commands that start them through its `Commands` table. Platform libraries are
+imported only when such a command runs, so `talksbot ask` starts fast.
 """
 
 from __future__ import annotations
@@ -11,27 +11,23 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import build_parser as build_core_parser
-from bot.cli import run
+from bot.cli import Commands, build_parser, run
 from bot.settings import Settings
 
+PLATFORMS = ("discord", "slack")
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = build_core_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    p = sub.add_parser("run", help="run the bot on a platform: discord or slack")
-    p.add_argument("platform", choices=["discord", "slack"], help="which platform to connect to")
+
+def add_platform_commands(commands: Commands) -> None:
+    """`talksbot run discord|slack` and `talksbot discord sync`, added to the core's commands."""
+    p = commands.add("run", "run the bot on a platform: discord or slack", cmd_run, long_running=True)
+    p.add_argument("platform", choices=PLATFORMS, help="which platform to connect to")
     p.add_argument("--http", action="store_true", help="slack: serve /slack/events over HTTP instead of Socket Mode")
     p.add_argument("--host", help="slack --http: address to bind (default TALKSBOT_HOST, or 127.0.0.1)")
     p.add_argument("--port", type=_port, help="slack --http: port (default TALKSBOT_PORT, or 3000)")
-    p.set_defaults(handler=cmd_run)
 
-    p = sub.add_parser("discord", help="Discord administration")
-    dsub = p.add_subparsers(dest="discord_command", required=True, parser_class=type(parser))
-    s = dsub.add_parser("sync", help="publish the slash commands to Discord (globally, or to one guild)")
+    discord = commands.group("discord", "Discord administration")
+    s = discord.add("sync", "publish the slash commands to Discord (globally, or to one guild)", cmd_discord_sync)
     s.add_argument("--guild", type=int, help="a guild id: sync there only (instant, good for testing)")
-    s.set_defaults(handler=cmd_discord_sync)
-    return parser
 
 
 def _port(text: str) -> int:
@@ -60,7 +56,7 @@ async def cmd_discord_sync(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return run(argv, build_parser())
+    return run(argv, build_parser(add_platform_commands))
 
 
 if __name__ == "__main__":

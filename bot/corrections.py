@@ -7,14 +7,13 @@ with a sentence safe to show, so bad input never reaches the store.
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlparse
-
 from bot import messages
+from bot.links import clean_url
 from knowledge.articles.curated import CLAIM_ID, locate_quote
+from knowledge.articles.ingest import claim_slug
 from knowledge.articles.sources import Seed
 from knowledge.errors import BadInput, BuildError
-from knowledge.models import Action, Claim, Moderator, Quote
+from knowledge.models import MODERATOR_IMPORTANCE, Action, Claim, Moderator, Quote
 
 __all__ = ["Action", "build_claim", "clean_moderator", "clean_text", "clean_url"]
 
@@ -31,16 +30,6 @@ def clean_text(value: str | None, what: str, limit: int, required: bool = True) 
     if len(text) > limit:
         raise BadInput(messages.too_long(what, limit))
     return text
-
-
-def clean_url(value: str | None) -> str | None:
-    url = clean_text(value, "URL", messages.MAX_URL_CHARS, required=False)
-    if url is None:
-        return None
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise BadInput(messages.BAD_URL)
-    return url
 
 
 def clean_moderator(by: Moderator) -> Moderator:
@@ -81,7 +70,7 @@ def build_claim(
             raise BadInput(exc.problems[0][:1].upper() + exc.problems[0][1:] + ".") from exc
     elif not link:
         raise BadInput(messages.CLAIM_NEEDS_SOURCE)
-    new_id = (claim_id or _slug(statement)).strip()
+    new_id = (claim_id or claim_slug(statement)).strip()
     if not CLAIM_ID.match(new_id) or len(new_id) > MAX_CLAIM_ID:
         raise BadInput(messages.BAD_CLAIM_ID.format(limit=MAX_CLAIM_ID))
     claim = Claim(
@@ -92,11 +81,6 @@ def build_claim(
         origin="moderator",
         source_url=link,
         quotes=quotes,
-        importance=3,
+        importance=MODERATOR_IMPORTANCE,
     )
     return claim, why
-
-
-def _slug(text: str) -> str:
-    words = re.findall(r"[a-z0-9]+", text.lower())[:8]
-    return "added-" + "-".join(words) if words else "added-claim"

@@ -15,11 +15,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import messages
+from bot.permissions import Actor
 from bot.replies import DigestItem, DigestReply, DigestSection
-from knowledge.models import DigestAudience, Subscription
+from bot.service.digest_desk import DigestDesk
+from knowledge.models import DigestAudience, Place, Subscription
 
 if TYPE_CHECKING:
-    from bot.service import DigestDesk
+    from bot.service import TalksService
 
 KEY_CLAIMS = 3
 CONFLICTS_SHOWN = 3
@@ -119,6 +121,21 @@ async def build_digest(desk: DigestDesk, *, since: datetime | None, now: datetim
         DigestSection("Key claims", [DigestItem(text=v.text, claim_id=v.claim_id, quotes=v.quotes[:2]) for v in chosen])
     )
     return DigestReply(period_start=start, period_end=now, sections=sections, has_news=True)
+
+
+async def preview_digest(service: TalksService, actor: Actor, place: Place) -> DigestReply:
+    """What the channel at `place` would be posted now, for one person's eyes. Read-only.
+
+    A moderators' subscription shows readers' questions, so its preview does only
+    when `actor` may moderate (question text is for moderators, even in their own
+    channel); anyone else, and an unsubscribed channel, previews the public digest.
+    """
+    sub = await service.subscription(place.platform, place.channel_id or "")
+    audience: DigestAudience = sub.audience if sub else "public"
+    if audience == "moderators" and not service.may_moderate(actor):
+        audience = "public"
+    scope = DigestScope(place.platform, place.community_id, audience)
+    return await build_digest(DigestDesk(service), since=None, now=service.clock(), scope=scope)
 
 
 def digest_json(reply: DigestReply) -> dict[str, Any]:

@@ -5,6 +5,11 @@ Adapters keep their own platform sentences in `adapters/*/messages.py`.
 
 from __future__ import annotations
 
+from knowledge import messages as knowledge_messages
+
+# The store says it too: one sentence, kept in knowledge.messages and offered here.
+from knowledge.messages import unknown_item as unknown_item
+
 MAX_QUESTION_CHARS = 500
 MAX_STATEMENT_CHARS = 500
 MAX_REASON_CHARS = 500
@@ -27,7 +32,14 @@ DIGEST_NOT_IN_DM = "Digests are posted in channels, not in direct messages."
 UNKNOWN_ERROR = "Something went wrong on my side; the moderators can find it in the log."
 NOTHING_NEW = "Nothing new since the last digest."
 FLAGGED = "This claim is no longer in the curated file; it is kept because moderators acted on it."
-BAD_URL = "The URL must start with http:// or https://."
+# What is wrong with a moderator's URL: each completes "The URL …" (see bad_url).
+URL_NOT_WEB = "must start with http:// or https://"
+URL_NO_HOST = "needs a host name, as in https://example.org/article"
+URL_HAS_SPACES = "cannot contain spaces; encode them as %20"
+URL_HAS_ANGLE_BRACKETS = "cannot contain angle brackets (< or >)"
+URL_HAS_CONTROLS = "cannot contain control or invisible characters"
+URL_HAS_CREDENTIALS = "cannot contain a user name or password"
+URL_UNREADABLE = "is not a valid web address (check its host and port)"
 QUOTE_NEEDS_SOURCE = "A quote needs both --source and --quote."
 CLAIM_NEEDS_SOURCE = "A new claim needs a quote from an article (--source and --quote) or a source --url."
 BAD_CLAIM_ID = "A claim id is lowercase words joined by hyphens, {limit} characters at most."
@@ -38,10 +50,22 @@ UNKNOWN_SOURCE = "an article with no headline"
 TEACH_NEEDS_QUESTION = "Only a question can be taught; accept or reject a suggestion instead."
 NOT_A_SUGGESTION = "Queue item #{id} is not a suggestion."
 QUEUE_EMPTY = "The review queue is empty."
+QUEUE_KIND_TITLES = {
+    "unanswered": "Unanswered questions",
+    "wrong": "Answers marked wrong",
+    "suggestion": "Suggested corrections",
+    "candidate": "Ingest candidates",
+}
+BULK_DISMISS_KINDS = "Only unanswered questions and wrong reports are dismissed in bulk; decide the others one by one."
+BULK_DISMISS_RANGE = "Give the items as FIRST-LAST, the first number not above the last, e.g. 12-40."
 
 
 def too_long(what: str, limit: int) -> str:
     return f"The {what} is too long: {limit} characters at most."
+
+
+def bad_url(problem: str) -> str:
+    return f"The URL {problem}."
 
 
 def required(what: str) -> str:
@@ -55,7 +79,7 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 def unknown_claim(claim_id: str, close: list[str]) -> str:
     """No such claim, with up to three close ids."""
-    base = f"There is no claim with id “{claim_id}”."
+    base = knowledge_messages.unknown_claim(claim_id)
     if not close:
         return base
     return f"{base} Did you mean {', '.join(close[:-1]) + ' or ' + close[-1] if len(close) > 1 else close[0]}?"
@@ -70,8 +94,48 @@ def questions_summary(total: int, unanswered: int) -> str:
     return f"{plural(total, 'question')}, {unanswered} not answered from the sources."
 
 
-def unknown_item(item_id: int) -> str:
-    return f"There is no queue item #{item_id}."
+def unknown_timezone(name: str) -> str:
+    return f"“{name}” is not a timezone I know; use an IANA name such as Europe/Kyiv."
+
+
+def timezone_is_region(name: str) -> str:
+    return f"“{name}” is a region, not a timezone; pick a city in it, such as Europe/Kyiv or America/New_York."
+
+
+def timezone_too_long(limit: int) -> str:
+    return f"That is not a timezone: names are {limit} characters at most, such as Europe/Kyiv."
+
+
+def queue_section_head(kind: str, shown: int, total: int) -> str:
+    """ "Unanswered questions: 5 of 10,001 (oldest first)"; "Suggested corrections: none"."""
+    title = QUEUE_KIND_TITLES.get(kind, kind)
+    if total == 0:
+        return f"{title}: none"
+    return f"{title}: {shown:,} of {total:,} (oldest first)"
+
+
+def queue_limits(per_person: int, per_community: int, expire_days: int) -> str:
+    """What readers can add to the queue, for every listing's footer and the README."""
+    return (
+        f"Readers add at most {per_person} questions and wrong reports an hour each, and each community "
+        f"{per_community}; an item nobody asks again for {expire_days} days expires."
+    )
+
+
+def wrong_report_held(per_person: int) -> str:
+    """A reader's "wrong" past the hourly limit: recorded, but not queued."""
+    return (
+        f"Thanks: recorded as wrong. You have sent the moderators {per_person} questions and reports this hour, "
+        "the most one person can; this one is counted, not queued."
+    )
+
+
+def bulk_dismissed(done: int, left: int) -> str:
+    """ "Dismissed 10,001 queue items. 1 other open item in that range stayed." """
+    head = f"Dismissed {done:,} queue item{'' if done == 1 else 's'}."
+    if left:
+        return f"{head} {left:,} other open item{'' if left == 1 else 's'} in that range stayed."
+    return head
 
 
 def nothing_taught(item_id: int) -> str:

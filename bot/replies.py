@@ -6,10 +6,10 @@ how a quote or a correction notice looks within their own limits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from knowledge.models import ClaimStatus, Correction, HistoryEntry, Source
+from knowledge.models import ClaimStatus, Correction, HistoryEntry, QueueItem, QueueKind, Source
 from knowledge.posted import Reach
 
 
@@ -55,8 +55,26 @@ class AnswerReply:
     # For an "is it true that…" check: whether the sources agree, in one sentence.
     verdict: str | None = None
     agrees: bool | None = None
-    # Further questions in the same message: only the first is answered, and the reply says so.
+    # Further questions in the same message, as asked.
     other_questions: list[str] = field(default_factory=list)
+    # The answers to the first of them (up to two more), each its own reply; the rest of
+    # `other_questions` the reply only names.
+    parts: list[AnswerReply | NoAnswerReply] = field(default_factory=list)
+    # With `parts`: the question of the message this reply answers (`question` is the message).
+    asked: str = ""
+
+    @property
+    def unanswered_questions(self) -> list[str]:
+        """The further questions the reply names without answering them."""
+        return self.other_questions[len(self.parts) :]
+
+    @property
+    def answered_anything(self) -> bool:
+        return True
+
+    def questions(self) -> list[AnswerReply | NoAnswerReply]:
+        """Each question of the message answered here, as its own reply, in order."""
+        return [replace(self, question=self.asked or self.question, parts=[], other_questions=[]), *self.parts]
 
 
 @dataclass(frozen=True)
@@ -66,6 +84,20 @@ class NoAnswerReply:
     question_id: int | None = None
     content_version: int = 0
     other_questions: list[str] = field(default_factory=list)
+    parts: list[AnswerReply | NoAnswerReply] = field(default_factory=list)
+    asked: str = ""
+
+    @property
+    def unanswered_questions(self) -> list[str]:
+        return self.other_questions[len(self.parts) :]
+
+    @property
+    def answered_anything(self) -> bool:
+        """Whether any question of the message got claims (a later one may have)."""
+        return any(isinstance(p, AnswerReply) for p in self.parts)
+
+    def questions(self) -> list[AnswerReply | NoAnswerReply]:
+        return [replace(self, question=self.asked or self.question, parts=[], other_questions=[]), *self.parts]
 
 
 @dataclass(frozen=True)
@@ -116,3 +148,47 @@ class DigestReply:
 
 
 Reply = AnswerReply | NoAnswerReply | ClaimCardReply | SourcesReply | HistoryReply | DigestReply
+
+
+# The review queue's kinds, in the order every listing shows them.
+QUEUE_KINDS: tuple[QueueKind, ...] = ("unanswered", "wrong", "suggestion", "candidate")
+
+
+@dataclass(frozen=True)
+class QueueSection:
+    """One kind of review item: its oldest open items (as many as were asked for) and how
+    many of that kind are open in all."""
+
+    kind: QueueKind
+    items: list[QueueItem]
+    total: int
+
+
+@dataclass(frozen=True)
+class QueueListing:
+    """The open review queue, each kind on its own so a flood of one kind hides no other."""
+
+    sections: list[QueueSection]
+
+    @property
+    def items(self) -> list[QueueItem]:
+        return [i for s in self.sections for i in s.items]
+
+    @property
+    def total(self) -> int:
+        return sum(s.total for s in self.sections)
+
+    def shown(self, limit: int) -> list[QueueSection]:
+        """At most `limit` items in all, taken in turns from each kind (oldest first within
+        a kind), so every kind with open items shows at least one while room lasts."""
+        taken = [0] * len(self.sections)
+        room = limit
+        while room > 0:
+            before = room
+            for n, section in enumerate(self.sections):
+                if room and taken[n] < len(section.items):
+                    taken[n] += 1
+                    room -= 1
+            if room == before:
+                break
+        return [QueueSection(s.kind, s.items[: taken[n]], s.total) for n, s in enumerate(self.sections)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,6 +27,31 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 _CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
+# Discord's own advice is to shard well before its hard limit of 2,500 guilds per connection.
+SHARD_FROM_GUILDS = 2000
+_GUILD_COUNT = re.compile(r"\d{1,9}", re.ASCII)
+# ASCII digits only, and few of them: int() would take other scripts' digits, and huge numbers slowly.
+_SHARD_SPEC = re.compile(r"\s*(\d{1,6})(?:\s*-\s*(\d{1,6}))?\s*/\s*(\d{1,6})\s*", re.ASCII)
+_SHARDS_USAGE = "must look like 0-3/8 (shards 0 to 3 of 8) or 5/8 (shard 5 of 8)"
+
+
+@dataclass(frozen=True)
+class ShardSpec:
+    """TALKSBOT_DISCORD_SHARDS: the shard ids this process runs, out of `count` in all."""
+
+    ids: tuple[int, ...]
+    count: int
+
+    @classmethod
+    def parse(cls, spec: str) -> ShardSpec:
+        """`first-last/count` or `id/count`; ValueError (completing "TALKSBOT_DISCORD_SHARDS …") otherwise."""
+        m = _SHARD_SPEC.fullmatch(spec) if len(spec) <= 40 else None
+        if not m:
+            raise ValueError(_SHARDS_USAGE)
+        first, last, count = int(m.group(1)), int(m.group(2) or m.group(1)), int(m.group(3))
+        if count < 1 or first > last or last >= count:
+            raise ValueError(_SHARDS_USAGE)
+        return cls(tuple(range(first, last + 1)), count)
 
 
 def default_db_path() -> Path:
@@ -98,15 +124,15 @@ class Settings(BaseSettings):
     discord_moderator_role: str | None = _env(
         "TALKSBOT_DISCORD_MODERATOR_ROLE", "a role whose members are moderators (besides Manage Messages)"
     )
-    discord_sharded: str | None = _env(
-        "TALKSBOT_DISCORD_SHARDED", "`1` (or a guild count over 2,000) selects `AutoShardedClient`"
+    discord_sharded: bool = _env(
+        "TALKSBOT_DISCORD_SHARDED",
+        "`1` (or a guild count over 2,000) selects `AutoShardedClient`",
+        default=False,
+        shown="`0`",
     )
-    discord_shards: str | None = _env(
+    discord_shards: ShardSpec | None = _env(
         "TALKSBOT_DISCORD_SHARDS",
         "the shards this process runs, e.g. `0-3/8` (shards 0 to 3 of 8; see Running at scale)",
-    )
-    discord_api_url: str | None = _env(
-        "TALKSBOT_DISCORD_API_URL", "Discord REST base URL override (tests, proxies)", shown="Discord's"
     )
     slack_bot_token: SecretStr | None = _env("SLACK_BOT_TOKEN", "Slack bot token, `xoxb-…`")
     slack_app_token: SecretStr | None = _env("SLACK_APP_TOKEN", "app-level token `xapp-…`: selects Socket Mode")
@@ -157,11 +183,24 @@ class Settings(BaseSettings):
 
     @field_validator("discord_sharded", mode="before")
     @classmethod
-    def _sharded(cls, value: Any) -> str | None:
+    def _sharded(cls, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
         text = str(value).strip().lower() if value is not None else ""
-        if text and text not in _TRUE + _FALSE and not text.isdigit():
-            raise ValueError("must be 1, 0 or a guild count")
-        return text or None
+        if text in _TRUE:
+            return True
+        if not text or text in _FALSE:
+            return False
+        if _GUILD_COUNT.fullmatch(text):
+            return int(text) > SHARD_FROM_GUILDS
+        raise ValueError("must be 1, 0 or a guild count")
+
+    @field_validator("discord_shards", mode="before")
+    @classmethod
+    def _shards(cls, value: Any) -> ShardSpec | None:
+        if value is None or isinstance(value, ShardSpec):
+            return value
+        return ShardSpec.parse(str(value))
 
     @field_validator("moderator_communities", mode="before")
     @classmethod
@@ -186,7 +225,7 @@ class Settings(BaseSettings):
                 raise ValueError(f"entry {position} is not a Slack user id (U… or W…)")
         return ids
 
-    @field_validator("discord_api_url", "slack_api_url", mode="before")
+    @field_validator("slack_api_url", mode="before")
     @classmethod
     def _url(cls, value: Any) -> str | None:
         text = str(value).strip() if value is not None else ""

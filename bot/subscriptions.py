@@ -12,6 +12,8 @@ from knowledge.errors import BadInput
 from knowledge.models import DigestAudience, Place, Subscription
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+# The longest IANA name is 32 characters (America/Argentina/ComodRivadavia); leave room, refuse essays.
+MAX_TIMEZONE_CHARS = 64
 
 
 def parse_post_time(value: str) -> time:
@@ -23,19 +25,39 @@ def parse_post_time(value: str) -> time:
 
 
 def parse_timezone(value: str) -> ZoneInfo:
-    """An IANA timezone name such as Europe/Kyiv, or BadInput."""
+    """An IANA timezone name such as Europe/Kyiv, or BadInput.
+
+    Only names in the timezone database count: "Europe" or "Etc" are folders of it
+    (ZoneInfo raises IsADirectoryError there) and a very long name raises "file name
+    too long", so the name is looked up in the list first and nothing else is opened.
+    """
     name = (value or "").strip()
+    if len(name) > MAX_TIMEZONE_CHARS:
+        raise BadInput(messages.timezone_too_long(MAX_TIMEZONE_CHARS))
+    if name in _regions():
+        raise BadInput(messages.timezone_is_region(name))
+    if name not in _zone_set():
+        raise BadInput(messages.unknown_timezone(name))
     try:
-        if not name or name.startswith(("/", ".")) or ".." in name:
-            raise ValueError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise BadInput(f"“{value}” is not a timezone I know; use an IANA name such as Europe/Kyiv.") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # listed but unreadable: say so, calmly
+        raise BadInput(messages.unknown_timezone(name)) from exc
 
 
 @lru_cache(maxsize=1)
 def _zones() -> list[str]:
     return sorted(available_timezones())
+
+
+@lru_cache(maxsize=1)
+def _zone_set() -> frozenset[str]:
+    return frozenset(_zones())
+
+
+@lru_cache(maxsize=1)
+def _regions() -> frozenset[str]:
+    """ "Europe", "America/Argentina"…: the folders above the zone names, which are not zones."""
+    return frozenset(z.rsplit("/", i)[0] for z in _zones() for i in range(1, z.count("/") + 1))
 
 
 def timezone_choices(prefix: str, limit: int = 25) -> list[str]:

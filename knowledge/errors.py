@@ -1,6 +1,8 @@
-"""The exception hierarchy. Every message is a short sentence safe to show users."""
+"""The exception hierarchy. Every message is a short sentence safe to show users (`knowledge.messages`)."""
 
 from __future__ import annotations
+
+from knowledge import messages
 
 
 class TalksbotError(Exception):
@@ -28,6 +30,4 @@ class BuildError(TalksbotError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        shown = "; ".join(problems[:5])
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        super().__init__(f"claim build failed: {shown}{more}")
+        super().__init__(messages.build_failed(problems))

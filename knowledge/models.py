@@ -53,6 +53,12 @@ class Quote(BaseModel):
     quote: str
 
 
+# The importance of a claim made by moderators (added, or accepted from an ingested
+# article): no curator ranked it, so it gets the ranking prior's neutral point
+# (`knowledge.answering.index`: 1 + prior × (importance − 3)), the curated median.
+MODERATOR_IMPORTANCE = 3
+
+
 class Claim(BaseModel):
     """One checkable statement with the quotes that support it."""
 
@@ -213,6 +219,31 @@ class DigestRun(BaseModel):
     local_date: str
     claimed_by: str
     since: datetime | None = None
+
+
+class DigestRunRecord(BaseModel):
+    """A digest run as the store recorded it (for `talksbot status` and the scheduler's checks)."""
+
+    platform: str
+    channel_id: str
+    local_date: str
+    status: Literal["claimed", "posted", "failed"]
+    attempts: int
+
+
+class FeedbackCount(BaseModel):
+    """How many readers gave one verdict on one claim."""
+
+    claim_id: str
+    verdict: Literal["helpful", "wrong"]
+    count: int
+
+
+class IngestedArticle(BaseModel):
+    """An article added with `talksbot ingest`: its source id and its raw text, as stored."""
+
+    source_id: str
+    text: str
 
 
 ProposalKind = Literal["supports", "conflicts", "new"]

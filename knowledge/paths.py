@@ -19,3 +19,7 @@ def seeds_dir() -> Path:
 
 def curated_claims_file() -> Path:
     return _HERE / "claims.toml"
+
+
+def entities_file() -> Path:
+    return _HERE / "entities.toml"

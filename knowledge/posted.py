@@ -69,6 +69,15 @@ class OutboxItem(BaseModel):
     claimed_by: str | None = None
 
 
+class OutboxFailure(BaseModel):
+    """A delivery that failed for good: which row, where, for which claim, and why."""
+
+    id: int
+    platform: str
+    claim_id: str
+    error: str | None
+
+
 class Reach(BaseModel):
     """How far one change went: queued updates by outcome."""
 

@@ -70,9 +70,10 @@ from bot.service import TalksService  # noqa: E402
 from knowledge import snapshot  # noqa: E402
 from knowledge.answering.chat_words import fold_chat  # noqa: E402
 from knowledge.answering.claim_terms import claim_bag as _bag  # noqa: E402
-from knowledge.answering.fact_check import checked_statement, strip_amounts  # noqa: E402
+from knowledge.answering.fact_check import strip_values  # noqa: E402
 from knowledge.answering.index import ClaimIndex  # noqa: E402
 from knowledge.answering.matcher import _CHAT_MARKUP, Matcher  # noqa: E402
+from knowledge.answering.reader import checked_statement  # noqa: E402
 from knowledge.answering.text import terms  # noqa: E402
 from knowledge.articles.curated import load_curated  # noqa: E402
 from knowledge.models import Claim, ClaimState, Place  # noqa: E402
@@ -102,7 +103,7 @@ def _question_text(question: str) -> str:
     """What the matcher reads: chat markup dropped, chat register folded, a check's figures stripped."""
     question = fold_chat(_CHAT_MARKUP.sub(" ", question))
     checked = checked_statement(question)
-    return strip_amounts(checked) if checked is not None else question
+    return strip_values(checked) if checked is not None else question
 
 
 def _plain_terms(question: str) -> list[str]:

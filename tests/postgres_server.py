@@ -78,6 +78,13 @@ class PostgresServer:
         if done.returncode != 0:
             raise ServerUnavailable(f"psql failed: {done.stderr.strip()}")
 
+    def require_password(self, role: str) -> None:
+        """Make `role` log in with its password over TCP (everyone else keeps `trust`): the
+        first matching pg_hba.conf line wins, so the new line goes first."""
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(f"host all {role} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
+        self.sql("SELECT pg_reload_conf()")
+
     @classmethod
     def start(cls) -> PostgresServer:
         bindir = find_bindir()

@@ -33,8 +33,8 @@ CASES: dict[str, tuple[str, str, str, int]] = {
         20,
     ),
     "chat markup never closed": (
-        "from knowledge.answering.matcher import _CHAT_MARKUP",
-        "_CHAT_MARKUP.sub(' ', t)",
+        "from knowledge.answering.chat_words import CHAT_MARKUP",
+        "CHAT_MARKUP.sub(' ', t)",
         "'<@' * (n // 2)",
         200,
     ),

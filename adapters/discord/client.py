@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -17,12 +18,9 @@ from adapters.discord.queue import QueueButton
 from adapters.discord.respond import NO_PINGS
 from adapters.discord.shards import ShardPlan
 from bot.wiring import digest_scheduler, outbox_worker
-from knowledge.errors import BadInput
 
 log = logging.getLogger(__name__)
 
-# Discord's own advice is to shard well before the hard limit of 2,500 guilds per connection.
-SHARD_FROM_GUILDS = 2000
 # The smallest value discord.py accepts for max_ratelimit_timeout.
 RATE_LIMIT_WAIT = 30.0
 
@@ -44,16 +42,27 @@ def intents() -> discord.Intents:
     return discord.Intents(guilds=True)
 
 
-def is_sharded(value: str | None) -> bool:
-    """TALKSBOT_DISCORD_SHARDED: 1/true/yes, or a guild count above SHARD_FROM_GUILDS."""
-    text = (value or "").strip().lower()
-    if text in ("", "0", "false", "no"):
-        return False
-    if text in ("1", "true", "yes"):
-        return True
-    if text.isdigit():
-        return int(text) > SHARD_FROM_GUILDS
-    raise BadInput("TALKSBOT_DISCORD_SHARDED must be 1, 0 or a guild count.")
+def guard_parsers(parsers: dict[str, Callable[[Any], Any]]) -> None:
+    """Make each gateway event parser drop, with one log line, an event it cannot parse.
+
+    discord.py calls these parsers inside its gateway loop, which lets any exception
+    through: one malformed or unexpected event (a member without its user, a shape
+    newer than the library) would end the connection and the bot. The line names the
+    event and the exception type only: the payload carries users' ids and tokens.
+    """
+    for event, parse in list(parsers.items()):
+        parsers[event] = _guarded(event, parse)
+
+
+def _guarded(event: str, parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def guarded(data: Any) -> Any:
+        try:
+            return parse(data)
+        except Exception as exc:
+            log.warning("dropped one %s event discord.py could not parse (%s)", event, type(exc).__name__)
+            return None
+
+    return guarded
 
 
 class _TalksClientMixin:
@@ -76,6 +85,7 @@ class _TalksClientMixin:
         if shards is not None:
             options.update(shard_ids=list(shards.ids), shard_count=shards.count)
         super().__init__(**options)
+        guard_parsers(self._connection.parsers)  # type: ignore[attr-defined]
         self.deps = deps
         self.tree = TalksTree(self)  # type: ignore[arg-type]
         register(self.tree, deps)

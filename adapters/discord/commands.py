@@ -1,8 +1,8 @@
 """The slash commands and the message menu: each callback is one core call and one reply.
 
 Parameter descriptions are what Discord's command picker shows, so they are
-written for the person typing. Permission checks run as `app_commands.check`s,
-before any work, and refuse with one ephemeral sentence via the tree's handler.
+written for the person typing. Moderator commands carry `@moderator_command`, a check that
+runs before any work and refuses with one ephemeral sentence via the tree's handler.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import discord
 from discord import app_commands
 
 from adapters.discord import messages as dmsg
-from adapters.discord.deps import PLATFORM, AdapterDeps
+from adapters.discord.deps import AdapterDeps
 from adapters.discord.editor import remember
 from adapters.discord.feedback import feedback_view
+from adapters.discord.moderators import moderator, moderator_command
 from adapters.discord.permissions import actor_of, place_of, reader_of
 from adapters.discord.queue import build_queue_group
 from adapters.discord.render import (
@@ -33,10 +34,9 @@ from adapters.discord.render import (
 )
 from adapters.discord.respond import Refused, report_error, send, within_deadline
 from bot import messages
-from bot.digest import DigestScope, build_digest
-from bot.replies import AnswerReply, NoAnswerReply
+from bot.digest import preview_digest
+from bot.replies import AnswerReply, DigestReply, NoAnswerReply
 from bot.subscriptions import timezone_choices
-from bot.wiring import digest_desk
 from knowledge.models import DigestAudience, HistoryEntry
 
 T = TypeVar("T")
@@ -61,14 +61,9 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         return await within_deadline(interaction, work, soft_deadline=deps.soft_deadline, ephemeral=ephemeral)
 
     async def answer(interaction: discord.Interaction, question: str) -> None:
-        reply = await run(interaction, service.ask(question, place_of(interaction)), ephemeral=False)
+        asked = service.ask(question, place_of(interaction), asker=str(interaction.user.id))
+        reply = await run(interaction, asked, ephemeral=False)
         await send_answer(interaction, reply)
-
-    async def moderators_only(interaction: discord.Interaction) -> bool:
-        # The real decision is the core's; this check only refuses early, before any work.
-        if not service.may_moderate(await actor_of(interaction, deps.moderator_role, decides=service.may_moderate)):
-            raise Refused(messages.NOT_MODERATOR)
-        return True
 
     async def claim_ids(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [
@@ -141,7 +136,7 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         # only what makes someone a moderator here (Manage Messages, Administrator, the role).
         actor = await actor_of(interaction, deps.moderator_role, for_digest=kind == "public")
         sub = await service.subscribe(actor, place_of(interaction), post_time, timezone, kind)
-        await send(interaction, content=dmsg.subscribed(sub.post_time, sub.timezone, sub.audience))
+        await send(interaction, content=escape(dmsg.subscribed(sub.post_time, sub.timezone, sub.audience)))
 
     @digest.command(name="unsubscribe", description="Stop the daily digest in this channel (Manage Channels)")
     async def digest_unsubscribe(interaction: discord.Interaction) -> None:
@@ -152,20 +147,11 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
 
     @digest.command(name="preview", description="Show, only to you, what this channel's digest would say")
     async def digest_preview(interaction: discord.Interaction) -> None:
-        place = place_of(interaction)
-        sub = await service.subscription(PLATFORM, place.channel_id or "")
-        audience: DigestAudience = sub.audience if sub else "public"
-        # Question text is for moderators only, even in a preview of their channel's digest.
-        if audience == "moderators" and not service.may_moderate(
-            await actor_of(interaction, deps.moderator_role, decides=service.may_moderate)
-        ):
-            audience = "public"
-        scope = DigestScope(PLATFORM, place.community_id, audience)
-        reply = await run(
-            interaction,
-            build_digest(digest_desk(service), since=None, now=service.clock(), scope=scope),
-            ephemeral=True,
-        )
+        async def preview() -> DigestReply:
+            actor = await actor_of(interaction, deps.moderator_role, decides=service.may_moderate)
+            return await preview_digest(service, actor, place_of(interaction))
+
+        reply = await run(interaction, preview(), ephemeral=True)
         await send(interaction, embeds=digest_embeds(reply), ephemeral=True)
 
     # ---- suggestions from everyone ----------------------------------------------------
@@ -194,8 +180,6 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
 
     # ---- moderators -----------------------------------------------------------------
 
-    mod_permissions = discord.Permissions(manage_messages=True)
-
     @app_commands.command(name="correct", description="Moderators: correct a claim's wording everywhere it shows")
     @app_commands.describe(
         claim="The claim to correct (start typing its id or words)",
@@ -204,9 +188,7 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         url="Optional link to a source for the correction (http or https)",
     )
     @app_commands.autocomplete(claim=claim_ids)
-    @app_commands.default_permissions(mod_permissions)
-    @app_commands.guild_only()
-    @app_commands.check(moderators_only)
+    @moderator_command
     async def correct(
         interaction: discord.Interaction,
         claim: str,
@@ -214,8 +196,7 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         reason: app_commands.Range[str, 1, 500],
         url: app_commands.Range[str, 1, 500] | None = None,
     ) -> None:
-        actor = await actor_of(interaction, deps.moderator_role, decides=service.may_moderate)
-        entry = await service.correct(actor, claim, text, reason, url)
+        entry = await service.correct(moderator(interaction), claim, text, reason, url)
         await confirm_moderated(interaction, "Corrected", entry)
 
     @app_commands.command(name="retract", description="Moderators: withdraw a claim so answers stop using it")
@@ -223,39 +204,27 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
         claim="The claim to retract (start typing its id or words)", reason="Why: shown on the claim"
     )
     @app_commands.autocomplete(claim=claim_ids)
-    @app_commands.default_permissions(mod_permissions)
-    @app_commands.guild_only()
-    @app_commands.check(moderators_only)
+    @moderator_command
     async def retract(interaction: discord.Interaction, claim: str, reason: app_commands.Range[str, 1, 500]) -> None:
-        entry = await service.retract(
-            await actor_of(interaction, deps.moderator_role, decides=service.may_moderate), claim, reason
-        )
+        entry = await service.retract(moderator(interaction), claim, reason)
         await confirm_moderated(interaction, "Retracted", entry)
 
     @app_commands.command(name="restore", description="Moderators: return a claim to the article's wording")
     @app_commands.describe(claim="The corrected or retracted claim to restore", reason="Optional: why")
     @app_commands.autocomplete(claim=claim_ids)
-    @app_commands.default_permissions(mod_permissions)
-    @app_commands.guild_only()
-    @app_commands.check(moderators_only)
+    @moderator_command
     async def restore(
         interaction: discord.Interaction, claim: str, reason: app_commands.Range[str, 1, 500] | None = None
     ) -> None:
-        entry = await service.restore(
-            await actor_of(interaction, deps.moderator_role, decides=service.may_moderate), claim, reason
-        )
+        entry = await service.restore(moderator(interaction), claim, reason)
         await confirm_moderated(interaction, "Restored", entry)
 
     @app_commands.command(name="history", description="Moderators: every correction, retraction and restore of a claim")
     @app_commands.describe(claim="The claim (start typing its id or words)")
     @app_commands.autocomplete(claim=claim_ids)
-    @app_commands.default_permissions(mod_permissions)
-    @app_commands.guild_only()
-    @app_commands.check(moderators_only)
+    @moderator_command
     async def history(interaction: discord.Interaction, claim: str) -> None:
-        reply = await service.history(
-            await actor_of(interaction, deps.moderator_role, decides=service.may_moderate), claim
-        )
+        reply = await service.history(moderator(interaction), claim)
         await send(interaction, embeds=[history_embed(reply)], ephemeral=True)
 
     async def confirm_moderated(interaction: discord.Interaction, action: str, entry: HistoryEntry) -> None:
@@ -270,20 +239,25 @@ def build_commands(deps: AdapterDeps) -> list[app_commands.Command | app_command
 
 
 async def send_answer(interaction: discord.Interaction, reply: AnswerReply | NoAnswerReply) -> None:
-    """A public answer with feedback buttons, or an ephemeral "not in my sources"."""
-    if isinstance(reply, NoAnswerReply):
+    """A public answer with feedback buttons, or an ephemeral "not in my sources".
+
+    A message of several questions is answered in one message, one embed per question,
+    public as soon as any of them has claims.
+    """
+    if isinstance(reply, NoAnswerReply) and not reply.answered_anything:
         await send(interaction, content=no_answer_text(reply), ephemeral=True)
         return
     embeds = answer_embeds(reply)
     # The question is echoed so the channel sees what was asked; AllowedMentions.none() keeps it inert.
     lines = [f"**Q:** {escape(shorten(reply.question, QUESTION_ECHO_CHARS))}"]
-    if reply.verdict:
+    if isinstance(reply, AnswerReply) and reply.verdict and not reply.parts:
         lines.append(f"**{escape(reply.verdict)}**")
-    if reply.other_questions:
-        lines.append(f"*{escape(shorten(messages.other_questions(reply.other_questions), 400))}*")
+    if reply.unanswered_questions:
+        lines.append(f"*{escape(shorten(messages.other_questions(reply.unanswered_questions), 400))}*")
     asked = content("\n".join(lines))
     sent = await send(interaction, content=asked, embeds=embeds, view=feedback_view(reply, len(embeds)))
-    await remember(interaction, reply, sent)
+    if isinstance(reply, AnswerReply):
+        await remember(interaction, reply, sent)
 
 
 def _channel_id(interaction: discord.Interaction) -> str:

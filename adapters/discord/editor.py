@@ -26,8 +26,9 @@ import discord
 from discord.http import Route
 
 from adapters.discord.deps import deps_of
+from adapters.discord.limits import fit_content, fit_embeds
 from adapters.discord.permissions import place_of
-from adapters.discord.render import answer_embeds, claim_card_embed, content, escape
+from adapters.discord.render import answer_embeds, claim_card_embed, escape
 from bot.outbox import CannotEdit, MessageGone, RateLimited, TokenExpired
 from bot.replies import AnswerReply, ClaimCardReply
 from knowledge.posted import PostedMessage
@@ -72,7 +73,7 @@ class DiscordEditor:
     async def edit(self, posted: PostedMessage, reply: AnswerReply | ClaimCardReply, *, via_token: bool) -> None:
         embeds = answer_embeds(reply) if isinstance(reply, AnswerReply) else [claim_card_embed(reply)]
         # Only the embeds change: the echoed question and the feedback buttons stay as they were.
-        payload = {"embeds": [e.to_dict() for e in embeds], "allowed_mentions": NO_PINGS_JSON}
+        payload = {"embeds": [e.to_dict() for e in fit_embeds(embeds)], "allowed_mentions": NO_PINGS_JSON}
         if via_token:
             route = Route(
                 "PATCH",
@@ -92,7 +93,7 @@ class DiscordEditor:
 
     async def note(self, posted: PostedMessage, text: str, *, key: str, retrying: bool) -> None:
         payload = {
-            "content": content(escape(text)),
+            "content": fit_content(escape(text)),
             "message_reference": {
                 "message_id": posted.message_id,
                 "channel_id": posted.channel_id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import discord
 
 from adapters.discord.deps import PLATFORM, AdapterDeps
+from adapters.discord.limits import fit_embeds
 from adapters.discord.render import digest_embeds
 from adapters.discord.respond import NO_PINGS
 from bot.replies import DigestReply
@@ -26,7 +27,7 @@ class ChannelPoster:
         """Sends one message; raises discord.HTTPException (the scheduler retries and records it)."""
         # A partial channel needs no gateway cache, so this works on any shard and before READY.
         channel = self.client.get_partial_messageable(int(channel_id))
-        sent = await channel.send(embeds=digest_embeds(digest), allowed_mentions=NO_PINGS)
+        sent = await channel.send(embeds=fit_embeds(digest_embeds(digest)), allowed_mentions=NO_PINGS)
         deps = getattr(self.client, "deps", None)
         if isinstance(deps, AdapterDeps):
             # A digest is a dated summary: a later correction is noted under it rather than rewriting it.

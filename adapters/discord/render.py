@@ -2,9 +2,10 @@
 
 Long text is cut at a word boundary and ends with an ellipsis. A quote may be
 shortened, but its source label is kept whole or the quote is left out: a
-quote without its source would be worse than no quote. Text from users and
-articles is markdown-escaped so that it reads as typed; mentions are made inert
-by the sender (`AllowedMentions.none()`), not here.
+quote without its source would be worse than no quote. Every text from users
+and articles goes through `escape` (adapters.discord.markdown), so that it
+reads as typed and no link, heading, mask or mention in it is live; URLs
+through `link`. Mentions are also disabled by the sender (`AllowedMentions.none()`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,22 @@ from __future__ import annotations
 import discord
 
 from adapters.discord import messages as dmsg
+from adapters.discord.limits import (
+    CHOICE_NAME_LIMIT,
+    CONTENT_LIMIT,
+    DESCRIPTION_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    EMBEDS_PER_MESSAGE,
+    FIELD_COUNT_LIMIT,
+    FIELD_NAME_LIMIT,
+    FIELD_VALUE_LIMIT,
+    FOOTER_LIMIT,
+    TITLE_LIMIT,
+)
+from adapters.discord.markdown import inert
 from bot import messages
-from bot.render_text import reach_line
+from bot.links import shown_url
+from bot.moderation_lines import ClaimIds, Detail, Link, Words, history_lines
 from bot.replies import (
     AnswerReply,
     ClaimCardReply,
@@ -27,18 +42,6 @@ from bot.replies import (
 )
 from bot.shorten import shorten as shared_shorten
 from knowledge.models import Source
-
-# Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
-TITLE_LIMIT = 256
-DESCRIPTION_LIMIT = 4096
-FIELD_COUNT_LIMIT = 25
-FIELD_NAME_LIMIT = 256
-FIELD_VALUE_LIMIT = 1024
-FOOTER_LIMIT = 2048
-EMBED_TOTAL_LIMIT = 6000
-EMBEDS_PER_MESSAGE = 10
-CONTENT_LIMIT = 2000
-CHOICE_NAME_LIMIT = 100
 
 MAX_ANSWER_CLAIMS = 3
 SUGGESTION_CHARS = 300
@@ -61,8 +64,29 @@ def shorten(text: str, limit: int) -> str:
 
 
 def escape(text: str) -> str:
-    """Article or user text shown literally: one line, markdown escaped."""
-    return discord.utils.escape_markdown(" ".join(text.split()))
+    """Article or user text shown literally: one line, every markdown character escaped."""
+    return inert(text)
+
+
+def link(url: str) -> str:
+    """A moderator's URL: a link to exactly itself, in `<…>` (no preview), or escaped text
+    when it is not a valid web address (a row stored before URLs were checked)."""
+    canonical = shown_url(url)
+    return f"<{canonical}>" if canonical else escape(url)
+
+
+def detail_line(detail: Detail, limit: int | None = None) -> str:
+    """One detail of a history entry or a queue item as Discord markdown; words cut to `limit`."""
+    match detail:
+        case Words(label=label, text=text, quoted=quoted):
+            shown = escape(text if limit is None else shorten(text, limit))
+            shown = f"“{shown}”" if quoted else shown
+            return f"{label}: {shown}" if label else shown
+        case Link(url=url):
+            return f"Link: {link(url)}"
+        case ClaimIds(label=label, ids=ids):
+            return f"{label}: " + ", ".join(f"`{i}`" for i in ids)
+    raise TypeError(f"unknown detail {detail!r}")
 
 
 def quote_block(quote: QuoteView, limit: int) -> str | None:
@@ -102,11 +126,11 @@ def _status_blocks(view: ClaimView, full: bool) -> list[str]:
         c = view.correction
         lines = [f"✏️ **{messages.CORRECTED_BY.format(by=escape(c.by), at=f'{c.at:%Y-%m-%d}')}:** {escape(c.reason)}"]
         if c.url:
-            lines.append(f"Source: <{c.url}>")
+            lines.append(f"Source: {link(c.url)}")
         lines.append(f"{messages.ARTICLE_SAID}: {escape(view.original_text)}")
         blocks.append("\n".join(lines))
     if view.origin == "moderator":
-        blocks.append("Added by moderators" + (f" from <{view.source_url}>" if view.source_url else ""))
+        blocks.append("Added by moderators" + (f" from {link(view.source_url)}" if view.source_url else ""))
     if full and not view.in_curated:
         blocks.append(messages.FLAGGED)
     return blocks
@@ -139,10 +163,11 @@ def claim_embed(
 
     `number` matches the embed to its row of feedback buttons when an answer has several claims.
     """
-    title = shorten(view.text, TITLE_LIMIT)
+    text = escape(view.text)  # titles render markdown too
+    title = shorten(text, TITLE_LIMIT)
     if view.status == "retracted":
         # Struck out, so a reader of an old answer sees at a glance that it no longer holds.
-        title = f"~~{shorten(view.text, TITLE_LIMIT - 4)}~~"
+        title = f"~~{shorten(text, TITLE_LIMIT - 4)}~~"
     embed = discord.Embed(title=title, colour=COLOURS.get(view.status, discord.Colour.blurple()))
     footer = dmsg.NUMBERED_FOOTER.format(number=number, claim_id=view.claim_id) if number else view.claim_id
     embed.set_footer(text=shorten(footer, FOOTER_LIMIT))
@@ -151,7 +176,7 @@ def claim_embed(
         lines = [f"• {escape(shorten(text, CONFLICT_CHARS))} (`{cid}`)" for cid, text in view.conflicts]
         embed.add_field(name=f"⚖️ {messages.SOURCES_DISAGREE}", value=_lines(lines, room), inline=False)
     room = min(DESCRIPTION_LIMIT, budget - len(embed))
-    blocks = [] if title in (view.text, f"~~{view.text}~~") else [f"**{escape(view.text)}**"]
+    blocks = [] if title in (text, f"~~{text}~~") else [f"**{text}**"]
     # Quotes are the point of an answer: notices may take at most half the room they would need.
     wanted = _quote_blocks(view, DESCRIPTION_LIMIT)
     head_room = room if not wanted else max(room // 2, room - len(wanted) - len(BLOCK_GAP))
@@ -176,12 +201,51 @@ def _lines(lines: list[str], limit: int) -> str:
     return "\n".join(out) or ELLIPSIS
 
 
-def answer_embeds(reply: AnswerReply) -> list[discord.Embed]:
-    """One embed per claim, best first; all of them together within one message's limits."""
+def answer_embeds(reply: AnswerReply | NoAnswerReply) -> list[discord.Embed]:
+    """One embed per claim, best first; all of them together within one message's limits.
+
+    A message of several questions gets one embed per question instead (`question_embeds`).
+    """
+    if reply.parts:
+        return question_embeds(reply)
+    if isinstance(reply, NoAnswerReply):
+        return []
     views = reply.claims[:MAX_ANSWER_CLAIMS]
     budget = EMBED_TOTAL_LIMIT // max(1, len(views))
     numbered = len(views) > 1
     return [claim_embed(v, budget, number=i + 1 if numbered else None) for i, v in enumerate(views)]
+
+
+def question_embeds(reply: AnswerReply | NoAnswerReply) -> list[discord.Embed]:
+    """One embed per question of the message: its question as the title, a verdict or
+    "not in my sources" as the description, and one field per claim (numbered across the
+    message, so each matches its row of feedback buttons) holding its first quote."""
+    questions = reply.questions()
+    budget = EMBED_TOTAL_LIMIT // len(questions)
+    embeds = []
+    number = 0
+    for part in questions:
+        embed = discord.Embed(title=shorten(f"Q: {part.question}", TITLE_LIMIT), colour=discord.Colour.blurple())
+        if isinstance(part, NoAnswerReply):
+            lines = [messages.NO_ANSWER]
+            if part.suggestions:
+                lines.append(messages.SUGGESTIONS_LEAD)
+                lines += [f"• {escape(shorten(x, SUGGESTION_CHARS))}" for x in part.suggestions[:3]]
+            embed.description = _lines(lines, min(DESCRIPTION_LIMIT, budget - len(embed)))
+            embeds.append(embed)
+            continue
+        if part.verdict:
+            embed.description = f"**{escape(part.verdict)}**"
+        views = part.claims[:MAX_ANSWER_CLAIMS]
+        room = min(FIELD_VALUE_LIMIT, max(0, budget - len(embed)) // max(1, len(views)))
+        for view in views:
+            number += 1
+            text = f"~~{view.text}~~" if view.status == "retracted" else view.text
+            name = shorten(f"{number}. {text}", FIELD_NAME_LIMIT)
+            value = _fill([*_status_blocks(view, False), _quote_blocks(view, room)], room - len(name)) or ELLIPSIS
+            embed.add_field(name=name, value=value, inline=False)
+        embeds.append(embed)
+    return embeds
 
 
 def no_answer_text(reply: NoAnswerReply) -> str:
@@ -190,8 +254,8 @@ def no_answer_text(reply: NoAnswerReply) -> str:
     if reply.suggestions:
         lines.append(messages.SUGGESTIONS_LEAD)
         lines += [f"• {escape(shorten(s, SUGGESTION_CHARS))}" for s in reply.suggestions[:3]]
-    if reply.other_questions:
-        lines.append(escape(shorten(messages.other_questions(reply.other_questions), 400)))
+    if reply.unanswered_questions:
+        lines.append(escape(shorten(messages.other_questions(reply.unanswered_questions), 400)))
     return content("\n".join(lines))
 
 
@@ -203,11 +267,11 @@ def sources_embed(sources: list[Source]) -> discord.Embed:
     """One field per article: outlet as the name; headline, date, link and id as the value."""
     embed = discord.Embed(title=dmsg.SOURCES_TITLE, colour=discord.Colour.blurple())
     for source in sources[:FIELD_COUNT_LIMIT]:
-        name = shorten(source.outlet or f"Outlet {dmsg.UNKNOWN}", FIELD_NAME_LIMIT)
+        name = shorten(escape(source.outlet or f"Outlet {dmsg.UNKNOWN}"), FIELD_NAME_LIMIT)
         lines = [
             f"**{escape(source.title or 'Headline ' + dmsg.UNKNOWN)}**",
             f"Date: {escape(source.date or dmsg.UNKNOWN)}",
-            f"Link: <{source.url}>" if source.url else f"Link: {dmsg.UNKNOWN}",
+            f"Link: {link(source.url)}" if source.url else f"Link: {dmsg.UNKNOWN}",
             f"Id: `{source.id}`",
         ]
         value = _lines(lines, FIELD_VALUE_LIMIT)
@@ -225,19 +289,9 @@ def history_embed(reply: HistoryReply) -> discord.Embed:
         embed.description = dmsg.NO_HISTORY
         return embed
     blocks = []
-    for e in reply.entries:
-        lines = [f"**{e.at:%Y-%m-%d %H:%M} UTC · {e.action}** by {escape(e.by.name)} ({escape(e.by.where)})"]
-        if e.text:
-            lines.append(f"Text: {escape(e.text)}")
-        if e.reason:
-            lines.append(f"Reason: {escape(e.reason)}")
-        if e.url:
-            lines.append(f"Link: <{e.url}>")
-        if e.credit:
-            lines.append(f"Suggested by: {escape(e.credit)}")
-        if e.id in reply.reach:
-            lines.append(f"Posted messages: {reach_line(reply.reach[e.id])}")
-        blocks.append("\n".join(lines))
+    for h in history_lines(reply):
+        head = f"**{h.at:%Y-%m-%d %H:%M} UTC · {h.action}** by {escape(h.by.name)} ({escape(h.by.where)})"
+        blocks.append("\n".join([head, *(detail_line(d) for d in h.details)]))
     embed.description = _fill(blocks, min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(embed)))
     return embed
 
@@ -294,25 +348,3 @@ def content(text: str) -> str:
 def choice_name(text: str) -> str:
     """An autocomplete choice label within Discord's 100-character limit."""
     return shorten(" ".join(text.split()), CHOICE_NAME_LIMIT)
-
-
-def limit_problems(embeds: list[discord.Embed]) -> list[str]:
-    """Every Discord embed limit these embeds break, as readable strings (empty when they fit)."""
-    problems = []
-    if len(embeds) > EMBEDS_PER_MESSAGE:
-        problems.append(f"{len(embeds)} embeds > {EMBEDS_PER_MESSAGE}")
-    if sum(len(e) for e in embeds) > EMBED_TOTAL_LIMIT:
-        problems.append(f"total {sum(len(e) for e in embeds)} > {EMBED_TOTAL_LIMIT}")
-    for i, e in enumerate(embeds):
-        if len(e.title or "") > TITLE_LIMIT:
-            problems.append(f"embed {i}: title {len(e.title or '')}")
-        if len(e.description or "") > DESCRIPTION_LIMIT:
-            problems.append(f"embed {i}: description {len(e.description or '')}")
-        if len(e.fields) > FIELD_COUNT_LIMIT:
-            problems.append(f"embed {i}: {len(e.fields)} fields")
-        for f in e.fields:
-            if len(f.name or "") > FIELD_NAME_LIMIT or len(f.value or "") > FIELD_VALUE_LIMIT:
-                problems.append(f"embed {i}: field {f.name!r} too long")
-        if len(e.footer.text or "") > FOOTER_LIMIT:
-            problems.append(f"embed {i}: footer")
-    return problems

@@ -1,5 +1,9 @@
 """Sending to an interaction: one path for first responses and follow-ups, the
-3-second deadline, and the one place errors become sentences."""
+3-second deadline, and the one place errors become sentences.
+
+`send` cuts every message to Discord's limits (adapters.discord.limits) on its
+way out; an error sentence, which may quote what the user typed, is escaped
+like any other user text."""
 
 from __future__ import annotations
 
@@ -12,7 +16,10 @@ import discord
 from discord import app_commands
 
 from adapters.discord import messages as dmsg
+from adapters.discord.limits import fit_content, fit_embeds
+from adapters.discord.markdown import inert
 from bot import messages
+from bot.terminal_text import one_line
 from knowledge.errors import NotFound, TalksbotError
 
 log = logging.getLogger(__name__)
@@ -42,9 +49,9 @@ async def send(
     """
     kwargs: dict[str, Any] = {"allowed_mentions": NO_PINGS, "ephemeral": ephemeral}
     if content is not None:
-        kwargs["content"] = content
+        kwargs["content"] = fit_content(content)
     if embeds:
-        kwargs["embeds"] = embeds
+        kwargs["embeds"] = fit_embeds(embeds)
     if view is not None:
         kwargs["view"] = view
     if interaction.response.is_done():
@@ -90,15 +97,46 @@ def error_sentence(error: BaseException) -> str | None:
     return None
 
 
+def _unavailable(error: BaseException) -> str | None:
+    """The name of a command Discord sent but this bot does not have (removed, renamed, or
+    registered in another shape since the user's client last synced), else None."""
+    if isinstance(error, app_commands.CommandNotFound):
+        return " ".join([*error.parents, error.name])
+    if isinstance(error, app_commands.CommandSignatureMismatch):
+        return error.command.qualified_name
+    return None
+
+
+def _command_name(interaction: discord.Interaction) -> str:
+    """What the log may say about an interaction: its command's name or its type, never the
+    payload (which carries the user, the member and the token)."""
+    if interaction.command is not None:
+        return "/" + interaction.command.qualified_name
+    data: Any = interaction.data or {}
+    name = data.get("name") if isinstance(data, dict) else None
+    return f"/{one_line(str(name))[:100]}" if name else f"an interaction of type {interaction.type.name}"
+
+
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
-    """Tell the user in one ephemeral sentence; log unknown errors with their traceback."""
-    sentence = error_sentence(error)
-    if sentence is None:
-        name = interaction.command.qualified_name if interaction.command else interaction.data
-        log.error("unexpected error handling Discord interaction %s", name, exc_info=error)
+    """Tell the user in one ephemeral sentence; log unknown errors with their traceback.
+
+    A command the bot does not have is not an error of the bot's: one log line (no
+    traceback, no user), and the user is told it is not available.
+    """
+    stale = _unavailable(error)
+    sentence: str | None = dmsg.COMMAND_UNAVAILABLE if stale is not None else error_sentence(error)
+    if stale is not None:
+        log.warning("Discord sent /%s, a command this bot does not have (sync the commands)", one_line(stale)[:100])
+    elif sentence is None:
+        log.error("unexpected error handling Discord %s", _command_name(interaction), exc_info=error)
         sentence = messages.UNKNOWN_ERROR
     try:
-        await send(interaction, content=sentence, ephemeral=True)
+        if interaction.type is discord.InteractionType.autocomplete:
+            # Autocomplete takes choices, never a message: an empty list is the calm answer.
+            if not interaction.response.is_done():
+                await interaction.response.autocomplete([])
+            return
+        await send(interaction, content=inert(sentence or messages.UNKNOWN_ERROR), ephemeral=True)
     except discord.HTTPException:
         # The interaction may have expired; the user cannot be told, the log can.
         log.warning("could not send an error reply for interaction %s", interaction.id, exc_info=True)

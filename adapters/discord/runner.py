@@ -20,7 +20,7 @@ from collections.abc import Callable
 import aiohttp
 import discord
 
-from adapters.discord.client import INVITE_PERMISSIONS, INVITE_SCOPES, is_sharded, make_client
+from adapters.discord.client import INVITE_PERMISSIONS, INVITE_SCOPES, make_client
 from adapters.discord.deps import AdapterDeps
 from adapters.discord.shards import ShardPlan
 from adapters.lifecycle import NoTraceback, Stopped, retrying, stop_on_signals, unless_stopped
@@ -40,12 +40,6 @@ def is_transient(exc: BaseException) -> bool:
     )
 
 
-def use_api_url(settings: Settings) -> None:
-    """Point discord.py's REST calls at TALKSBOT_DISCORD_API_URL (a proxy, or a test's loopback fake)."""
-    if settings.discord_api_url:
-        discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
-
-
 def _quiet_reconnects() -> None:
     # discord.py logs every reconnect attempt with a full traceback: one line says as much.
     for name in ("discord.client", "discord.shard"):
@@ -58,9 +52,8 @@ async def run_discord(settings: Settings) -> int:
     """Connect and serve until stopped. Writes: builds the database on first use."""
     settings.require("discord_token")
     token = reveal(settings.discord_token) or ""
-    sharded = is_sharded(settings.discord_sharded)
-    shards = ShardPlan.parse(settings.discord_shards) if settings.discord_shards else None
-    use_api_url(settings)
+    sharded = settings.discord_sharded
+    shards = ShardPlan.of(settings.discord_shards) if settings.discord_shards else None
     _quiet_reconnects()
     log_moderation_scope(settings)
     if shards is not None:
@@ -95,7 +88,6 @@ async def sync_commands(settings: Settings, guild_id: int | None = None, *, echo
     """Publish the command definitions globally, or to one guild (instant there, handy while testing)."""
     settings.require("discord_token")
     token = reveal(settings.discord_token) or ""
-    use_api_url(settings)
     async with open_service(settings, build=False) as service:
         # Syncing sends definitions only; the service is never asked anything here.
         deps = AdapterDeps(service=service, moderator_role=settings.discord_moderator_role)

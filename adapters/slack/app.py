@@ -27,13 +27,12 @@ from adapters.slack.blocks import SlackMessage
 from adapters.slack.commands import MODERATOR_ONLY, Command, help_lines, parse_command
 from adapters.slack.editor import RESPONSE_URL_LIFETIME, RESPONSE_URL_USES
 from adapters.slack.permissions import WorkspaceRoles
-from bot import messages
-from bot.digest import DigestScope, build_digest
+from bot import messages, queue_actions
+from bot.digest import preview_digest
 from bot.permissions import Actor
-from bot.replies import AnswerReply, ClaimCardReply, SourcesReply
-from bot.service import TalksService
+from bot.replies import QUEUE_KINDS, AnswerReply, ClaimCardReply, SourcesReply
+from bot.service import PER_PERSON_PER_HOUR, TalksService, limits_sentence
 from bot.settings import Settings, reveal
-from bot.wiring import digest_desk
 from knowledge.errors import BadInput, NotFound, PermissionDenied, TalksbotError
 from knowledge.models import DigestAudience, Moderator, Place
 
@@ -104,6 +103,36 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+# Message subtypes that are a person writing: a message with a file, and a thread reply
+# also sent to the channel. Every other subtype is an edit, a join, a bot or a system note.
+QUESTION_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
+# Slackbot's own DMs (reminders, "you were added to…") carry no subtype and no bot_id.
+SLACKBOT = "USLACKBOT"
+
+
+def is_person_writing(event: dict[str, Any]) -> bool:
+    """Whether a message or mention event is a person's words (a question), not an edit,
+    a bot, Slackbot, or a mention inside a canvas (`document_mention`)."""
+    subtype = event.get("subtype")
+    if subtype is not None and subtype not in QUESTION_SUBTYPES:
+        return False
+    user = event.get("user")
+    return bool(user) and user != SLACKBOT and not event.get("bot_id")
+
+
+def workspace_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(id, domain) of the workspace an interaction came from. Org-wide (Enterprise Grid)
+    installs send `"team": null`: then the user's own workspace, the view's, or, failing
+    both, the enterprise itself."""
+    team = body.get("team") or {}
+    if team.get("id"):
+        return team["id"], team.get("domain") or None
+    user = body.get("user") or {}
+    view = body.get("view") or {}
+    enterprise = body.get("enterprise") or {}
+    return user.get("team_id") or view.get("team_id") or enterprise.get("id") or None, None
+
+
 def _is_private_channel(channel_id: str, channel_name: str | None = None) -> bool:
     # D… ids are direct messages; slash commands name them "directmessage".
     return channel_id.startswith("D") or channel_name in ("directmessage", "mpdm")
@@ -164,10 +193,11 @@ class SlackHandlers:
         place = self._place(command)
         match cmd.kind:
             case "ask":
-                reply = await self.service.ask(cmd.text, place)
-                # Like Discord: "not in my sources" goes only to the asker.
+                reply = await self.service.ask(cmd.text, place, asker=user_id)
+                # Like Discord: "not in my sources" goes only to the asker; an answer to any
+                # question of the message goes to the channel.
                 shown = reply if isinstance(reply, AnswerReply) else None
-                return blocks.render(reply, asker=user_id), shown is not None, shown
+                return blocks.render(reply, asker=user_id), reply.answered_anything, shown
             case "claim":
                 card = await self.service.claim(cmd.claim_id or "")
                 return blocks.render(card, asker=user_id), True, card
@@ -196,14 +226,8 @@ class SlackHandlers:
                     None,
                 )
             case "preview":
-                current = await self.service.subscription(PLATFORM, place.channel_id or "")
                 actor = await self._actor(user_id, command.get("user_name"), place)
-                for_mods = current is not None and current.audience == "moderators"
-                for_mods = for_mods and self.service.may_moderate(actor)
-                scope = DigestScope(PLATFORM, place.community_id, "moderators" if for_mods else "public")
-                digest = await build_digest(
-                    digest_desk(self.service), since=None, now=self.service.clock(), scope=scope
-                )
+                digest = await preview_digest(self.service, actor, place)
                 return blocks.render(digest), False, None
             case "retract":
                 actor = await self._actor(user_id, command.get("user_name"), place)
@@ -236,7 +260,18 @@ class SlackHandlers:
                 return blocks.render(await self.service.history(actor, cmd.claim_id or "")), False, None
             case "queue":
                 actor = await self._actor(user_id, command.get("user_name"), place)
-                return [blocks.queue_message(await self.service.queue(actor))], False, None
+                kind = next((k for k in QUEUE_KINDS if cmd.args and k == cmd.args[0]), None)
+                listing = await self.service.queue_listing(actor, per_kind=blocks.QUEUE_ITEMS_SHOWN, kind=kind)
+                sections = listing.shown(blocks.QUEUE_ITEMS_SHOWN)
+                return [blocks.queue_listing_message(sections, limits_sentence())], False, None
+            case "bulk_dismiss":
+                actor = await self._actor(user_id, command.get("user_name"), place)
+                target = cmd.args[0]
+                span = [int(n) for n in re.findall(r"\d+", target)]
+                wanted = next((k for k in QUEUE_KINDS if k == target), None)
+                first, last = (span[0], span[1]) if len(span) == 2 else (None, None)
+                done, left = await self.service.dismiss_many(actor, cmd.text, kind=wanted, first=first, last=last)
+                return [blocks.text_message(messages.bulk_dismissed(done, left))], False, None
             case "teach":
                 actor = await self._actor(user_id, command.get("user_name"), place)
                 taught = await self.service.teach(actor, int(cmd.args[0]), cmd.claim_id or "")
@@ -255,7 +290,7 @@ class SlackHandlers:
                 )
             case "dismiss" | "accept" | "reject":
                 actor = await self._actor(user_id, command.get("user_name"), place)
-                await self._queue_action(actor, cmd.kind, int(cmd.args[0]), cmd.text or None)
+                await queue_actions.act(self.service, actor, cmd.kind, int(cmd.args[0]), cmd.text or None)
                 return [blocks.text_message(slack_messages.QUEUE_DONE[cmd.kind].format(id=cmd.args[0]))], False, None
             case "suggest":
                 actor = await self._actor(user_id, command.get("user_name"), place)
@@ -310,12 +345,8 @@ class SlackHandlers:
         user_id = user.get("id", "")
         form = modal.read_submission(view)
         errors = modal.field_errors(form)
-        team = body.get("team") or {}
-        place = Place(
-            platform=PLATFORM,
-            community_id=team.get("id") or user.get("team_id") or None,
-            community_name=team.get("domain") or None,
-        )
+        team_id, team_domain = workspace_of(body)
+        place = Place(platform=PLATFORM, community_id=team_id, community_name=team_domain)
         actor = await self._actor(user_id, user.get("name") or user.get("username"), place)
         if not self.service.may_moderate(actor):
             errors = {modal.CLAIM_BLOCK: messages.NOT_MODERATOR}
@@ -345,14 +376,9 @@ class SlackHandlers:
             except Exception:
                 log.exception("could not confirm a correction to its moderator")
 
-    async def _queue_action(self, actor: Actor, action: str, item_id: int, words: str | None) -> None:
-        if action == "dismiss":
-            await self.service.dismiss(actor, item_id, words or "")
-        elif action == "accept":
-            # The words after the item: a suggestion's reason, or a candidate's new claim text.
-            await self.service.accept_from_chat(actor, item_id, words)
-        else:
-            await self.service.decide(actor, item_id, accept=False, reason=words)
+    async def on_correction_closed(self, ack: Callable[..., Awaitable[None]]) -> None:
+        # Nothing was saved; Slack only wants the acknowledgement.
+        await ack()
 
     # ---- queue buttons (moderators; the core re-checks on every press) -----------------------
 
@@ -363,14 +389,12 @@ class SlackHandlers:
         try:
             what = str(action.get("action_id", "")).removeprefix("queue_")
             item_id = blocks.parse_item_value(str(action.get("value") or ""))
-            if item_id is None or what not in slack_messages.QUEUE_DONE:
+            if item_id is None or not queue_actions.is_queue_action(what):
                 raise BadInput(slack_messages.FEEDBACK_STALE)
             user = body.get("user") or {}
-            team = body.get("team") or {}
-            place = Place(platform=PLATFORM, community_id=team.get("id") or user.get("team_id") or None)
+            place = Place(platform=PLATFORM, community_id=workspace_of(body)[0])
             actor = await self._actor(user.get("id", ""), user.get("name") or user.get("username"), place)
-            reason = {"dismiss": "not in the articles", "reject": "rejected from the queue listing"}.get(what)
-            await self._queue_action(actor, what, item_id, reason)
+            await queue_actions.press(self.service, actor, what, item_id)
             text = slack_messages.QUEUE_DONE[what].format(id=item_id)
         except Exception as exc:
             text = user_sentence(exc)
@@ -392,14 +416,14 @@ class SlackHandlers:
                 raise BadInput(slack_messages.FEEDBACK_STALE)
             user = body.get("user") or {}
             user_id = user.get("id", "")
-            team = body.get("team") or {}
             place = Place(
                 platform=PLATFORM,
-                community_id=team.get("id") or user.get("team_id") or None,
+                community_id=workspace_of(body)[0],
                 channel_id=(body.get("channel") or {}).get("id"),
             )
-            await self.service.record_feedback(place, user_id, question_id, claim_id, verdict)
-            text = slack_messages.FEEDBACK_THANKS
+            queued = await self.service.record_feedback(place, user_id, question_id, claim_id, verdict)
+            # Past the hourly limit the verdict is recorded but kept out of the moderators' queue.
+            text = slack_messages.FEEDBACK_THANKS if queued else messages.wrong_report_held(PER_PERSON_PER_HOUR)
         except Exception as exc:
             text = user_sentence(exc)
         await _send(respond, [blocks.text_message(text)], in_channel=False)
@@ -407,16 +431,18 @@ class SlackHandlers:
     # ---- mentions and DMs ------------------------------------------------------------------
 
     async def on_mention(self, event: dict[str, Any], client: AsyncWebClient, context: dict[str, Any]) -> None:
+        if not is_person_writing(event):  # e.g. a mention inside a canvas: nobody asked anything
+            return
         text = without_mention(event.get("text") or "", context.get("bot_user_id") or "")
         thread_ts = event.get("thread_ts") or event.get("ts")
         await self._answer(client, event, blocks.unescape(text), thread_ts)
 
     async def on_message(self, event: dict[str, Any], client: AsyncWebClient) -> None:
-        # Only direct messages from people: channel messages reach us as app_mention instead,
-        # and edits, joins and bot posts carry a subtype or bot_id.
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        # Only direct messages from people: channel messages reach us as app_mention instead.
+        if event.get("channel_type") != "im" or not is_person_writing(event):
             return
-        await self._answer(client, event, blocks.unescape(event.get("text") or ""), None)
+        # A reply inside a DM thread (or one also sent to the DM) is answered in that thread.
+        await self._answer(client, event, blocks.unescape(event.get("text") or ""), event.get("thread_ts"))
 
     async def _answer(self, client: AsyncWebClient, event: dict[str, Any], text: str, thread_ts: str | None) -> None:
         channel = str(event.get("channel") or "")
@@ -430,9 +456,9 @@ class SlackHandlers:
         )
         public = True
         try:
-            reply = await self.service.ask(text, place)
+            reply = await self.service.ask(text, place, asker=str(event.get("user") or "") or None)
             items = blocks.render(reply)
-            public = isinstance(reply, AnswerReply)
+            public = reply.answered_anything
         except Exception as exc:
             items = [blocks.text_message(user_sentence(exc))]
             public = False
@@ -482,6 +508,7 @@ def build_app(
     app.command(COMMAND)(handlers.on_command)
     app.options(modal.CLAIM_ACTION)(handlers.on_claim_options)
     app.view(modal.CALLBACK_ID)(handlers.on_correction_submitted)
+    app.view_closed(modal.CALLBACK_ID)(handlers.on_correction_closed)
     app.action(blocks.FEEDBACK_ACTION)(handlers.on_feedback)
     app.action(blocks.QUEUE_ACTION)(handlers.on_queue_button)
     app.event("app_mention")(handlers.on_mention)

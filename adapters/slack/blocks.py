@@ -2,9 +2,12 @@
 
 Every piece of text that did not come from this module (questions, claims,
 quotes, moderator notes, source names) goes through `escape`, so `<!channel>`,
-`<!here>` and `<@U…>` arrive as inert text. Slack's limits are respected here:
-3,000 characters per section or context text, 150 per header, 75 per button or
-option label, 50 blocks per message (longer replies become several messages).
+`<!here>` and `<@U…>` arrive as inert text; a moderator's URL goes through
+`link`, which shows only a checked, canonical URL as a link (to exactly
+itself). Slack's limits are respected here: 3,000 characters per section or
+context text, 150 per header, 75 per button or option label, 50 blocks per
+message (longer replies become several messages); `SlackMessage.payload()`
+cuts whatever still exceeds them (adapters.slack.limits), on every path.
 """
 
 from __future__ import annotations
@@ -14,10 +17,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.slack import limits
 from adapters.slack import messages as slack_messages
 from bot import messages
 from bot.corrections import MAX_CLAIM_ID
-from bot.render_text import reach_line
+from bot.links import shown_url
+from bot.moderation_lines import ClaimIds, Detail, Link, Words, history_lines, queue_lines
+from bot.queue_actions import QUEUE_ACTIONS, buttons_for
 from bot.replies import (
     AnswerReply,
     ClaimCardReply,
@@ -25,6 +31,7 @@ from bot.replies import (
     DigestReply,
     HistoryReply,
     NoAnswerReply,
+    QueueSection,
     QuoteView,
     Reply,
     SourcesReply,
@@ -34,10 +41,10 @@ from knowledge.models import QueueItem
 
 Block = dict[str, Any]
 
-TEXT_LIMIT = 3000
-HEADER_LIMIT = 150
-LABEL_LIMIT = 75
-MAX_BLOCKS = 50
+TEXT_LIMIT = limits.SECTION_TEXT_LIMIT
+HEADER_LIMIT = limits.HEADER_TEXT_LIMIT
+LABEL_LIMIT = limits.BUTTON_TEXT_LIMIT
+MAX_BLOCKS = limits.BLOCKS_PER_MESSAGE
 FALLBACK_LIMIT = 3000
 ANSWER_QUOTES_PER_CLAIM = 3
 FEEDBACK_ACTION = re.compile(r"^feedback_(helpful|wrong)_\d+$")
@@ -52,7 +59,9 @@ class SlackMessage:
     blocks: list[Block]
 
     def payload(self) -> dict[str, Any]:
-        return {"text": self.text, "blocks": self.blocks}
+        """What every sender posts: cut to Slack's limits, whatever the renderer built."""
+        text, blocks = limits.fit_message(self.text, self.blocks)
+        return {"text": text, "blocks": blocks}
 
 
 # ---- text --------------------------------------------------------------------
@@ -66,6 +75,13 @@ def escape(text: str) -> str:
 def unescape(text: str) -> str:
     """Slack sends message text with `&`, `<`, `>` escaped; the core wants what the user typed."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def link(url: str) -> str:
+    """A moderator's URL as a link to exactly itself (`<url>`, its `&` escaped), or escaped
+    text when it is not a valid web address (a row stored before URLs were checked)."""
+    canonical = shown_url(url)
+    return f"<{escape(canonical)}>" if canonical else escape(url)
 
 
 def fit(text: str, limit: int = TEXT_LIMIT) -> str:
@@ -98,6 +114,20 @@ def _quote(q: QuoteView) -> list[Block]:
     return [_section(body), _context(slack_messages.SOURCE_LINE.format(label=escape(q.source_label)))]
 
 
+def _detail(detail: Detail, limit: int | None = None) -> str:
+    """One detail of a history entry or a queue item as mrkdwn; words cut to `limit`."""
+    match detail:
+        case Words(label=label, text=text, quoted=quoted):
+            shown = escape(text if limit is None else shorten(text, limit))
+            shown = f"“{shown}”" if quoted else shown
+            return f"{label}: {shown}" if label else shown
+        case Link(label=label, url=url):
+            return f"{label}: {link(url)}"
+        case ClaimIds(label=label, ids=ids):
+            return f"{label}: " + ", ".join(f"`{i}`" for i in ids)
+    raise TypeError(f"unknown detail {detail!r}")
+
+
 def _plain(text: str) -> str:
     return fit(escape(" ".join(text.split())), FALLBACK_LIMIT)
 
@@ -125,11 +155,11 @@ def claim_blocks(
         notice = messages.CORRECTED_BY.format(by=c.by, at=f"{c.at:%Y-%m-%d}")
         lines = [f":pencil2: {escape(notice)}: {escape(c.reason)}"]
         if c.url:
-            lines.append(f"Source: {escape(c.url)}")
+            lines.append(f"Source: {link(c.url)}")
         lines.append(f"{escape(messages.ARTICLE_SAID)}: _{escape(view.original_text)}_")
         blocks.append(_context("\n".join(lines)))
     if view.origin == "moderator":
-        added = slack_messages.ADDED_BY_MODERATORS + (f" from {escape(view.source_url)}" if view.source_url else "")
+        added = slack_messages.ADDED_BY_MODERATORS + (f" from {link(view.source_url)}" if view.source_url else "")
         blocks.append(_context(added))
     quotes = view.quotes if max_quotes is None else view.quotes[:max_quotes]
     for q in quotes:
@@ -188,7 +218,38 @@ def _asked(asker: str | None, question: str) -> list[Block]:
     return [_context(slack_messages.ASKED.format(asker=mention(asker), question=escape(question)))]
 
 
+def questions_message(reply: AnswerReply | NoAnswerReply, asker: str | None = None) -> SlackMessage:
+    """A message of several questions: one section each, headed by its question, with its
+    verdict and claims (one quote each) or its "not in my sources"."""
+    blocks = _asked(asker, reply.question)
+    fallback = []
+    for n, part in enumerate(reply.questions()):
+        if n:
+            blocks.append({"type": "divider"})
+        blocks.append(_section(f"*Q: {escape(part.question)}*"))
+        if isinstance(part, NoAnswerReply):
+            lines = [escape(messages.NO_ANSWER)]
+            if part.suggestions:
+                lines += [escape(messages.SUGGESTIONS_LEAD)] + [f"• {escape(x)}" for x in part.suggestions]
+            blocks.append(_section("\n".join(lines)))
+            continue
+        if part.verdict:
+            blocks.append(_section(f"*{escape(part.verdict)}*"))
+        # Three questions of three claims each would pass Slack's block limit: two claims each then.
+        shown = part.claims if len(reply.parts) < 2 else part.claims[:2]
+        for i, view in enumerate(shown, start=1):
+            blocks += claim_blocks(view, number=i, max_quotes=1, question_id=part.question_id)
+        fallback.append(part.claims[0].text)
+    # The note on questions left unanswered is kept whatever the cap cuts.
+    tail = (
+        [_context(escape(messages.other_questions(reply.unanswered_questions)))] if reply.unanswered_questions else []
+    )
+    return SlackMessage(_plain(" ".join(fallback) or messages.NO_ANSWER), [*blocks[: MAX_BLOCKS - len(tail)], *tail])
+
+
 def answer_message(reply: AnswerReply, asker: str | None = None) -> SlackMessage:
+    if reply.parts:
+        return questions_message(reply, asker)
     blocks = _asked(asker, reply.question)
     if reply.verdict:
         blocks.append(_section(f"*{escape(reply.verdict)}*"))
@@ -198,18 +259,20 @@ def answer_message(reply: AnswerReply, asker: str | None = None) -> SlackMessage
             blocks.append({"type": "divider"})
         blocks += claim_blocks(view, number=i, max_quotes=ANSWER_QUOTES_PER_CLAIM, question_id=reply.question_id)
         fallback.append(f"{i}. {view.text}")
-    if reply.other_questions:
-        blocks.append(_context(escape(messages.other_questions(reply.other_questions))))
+    if reply.unanswered_questions:
+        blocks.append(_context(escape(messages.other_questions(reply.unanswered_questions))))
     return SlackMessage(_plain(" ".join(fallback)), _cap(blocks))
 
 
 def no_answer_message(reply: NoAnswerReply, asker: str | None = None) -> SlackMessage:
+    if reply.parts:
+        return questions_message(reply, asker)
     blocks = [*_asked(asker, reply.question), _section(escape(messages.NO_ANSWER))]
     if reply.suggestions:
         lines = [escape(messages.SUGGESTIONS_LEAD)] + [f"• {escape(s)}" for s in reply.suggestions]
         blocks.append(_section("\n".join(lines)))
-    if reply.other_questions:
-        blocks.append(_context(escape(messages.other_questions(reply.other_questions))))
+    if reply.unanswered_questions:
+        blocks.append(_context(escape(messages.other_questions(reply.unanswered_questions))))
     return SlackMessage(_plain(messages.NO_ANSWER), blocks)
 
 
@@ -231,7 +294,7 @@ def sources_messages(reply: SourcesReply) -> list[SlackMessage]:
     blocks = []
     for s in reply.sources:
         lines = [f"*{escape(s.outlet or 'Outlet unknown')}* — {escape(s.title or 'headline unknown')}"]
-        lines.append(f"Date: {escape(s.date or 'unknown')} · URL: {escape(s.url or 'unknown')} · id `{s.id}`")
+        lines.append(f"Date: {escape(s.date or 'unknown')} · URL: {link(s.url) if s.url else 'unknown'} · id `{s.id}`")
         blocks.append(_section("\n".join(lines)))
     return _split(blocks, f"{len(reply.sources)} sources")
 
@@ -240,19 +303,9 @@ def history_messages(reply: HistoryReply) -> list[SlackMessage]:
     if not reply.entries:
         return [text_message(slack_messages.NO_HISTORY.format(claim_id=reply.claim_id), escaped=True)]
     blocks = [_section(f"*History of* `{reply.claim_id}`")]
-    for e in reply.entries:
-        lines = [f"*{e.action}* by {escape(e.by.name)} ({escape(e.by.where)}), {e.at:%Y-%m-%d %H:%M} UTC"]
-        if e.text:
-            lines.append(f"Text: {escape(e.text)}")
-        if e.reason:
-            lines.append(f"Reason: {escape(e.reason)}")
-        if e.url:
-            lines.append(f"URL: {escape(e.url)}")
-        if e.credit:
-            lines.append(f"Suggested by: {escape(e.credit)}")
-        if e.id in reply.reach:
-            lines.append(f"Posted messages: {reach_line(reply.reach[e.id])}")
-        blocks.append(_section("\n".join(lines)))
+    for h in history_lines(reply):
+        head = f"*{h.action}* by {escape(h.by.name)} ({escape(h.by.where)}), {h.at:%Y-%m-%d %H:%M} UTC"
+        blocks.append(_section("\n".join([head, *(_detail(d) for d in h.details)])))
     return _split(blocks, f"History of {reply.claim_id}")
 
 
@@ -325,7 +378,7 @@ def _split(blocks: list[Block], title: str) -> list[SlackMessage]:
 
 # ---- the review queue (moderators only, always ephemeral) --------------------------
 
-QUEUE_ACTION = re.compile(r"^queue_(dismiss|accept|reject)$")
+QUEUE_ACTION = re.compile(rf"^queue_({'|'.join(QUEUE_ACTIONS)})$")
 QUEUE_ITEMS_SHOWN = 10
 QUEUE_TEXT_CHARS = 300
 
@@ -336,17 +389,11 @@ def queue_message(items: list[QueueItem]) -> SlackMessage:
         return text_message(messages.QUEUE_EMPTY)
     blocks: list[Block] = []
     for item in items[:QUEUE_ITEMS_SHOWN]:
-        lines = [f"*#{item.id} · {item.kind}* · asked {item.asked}× · since {item.first_at:%Y-%m-%d}"]
-        lines.append("> " + escape(shorten(item.text, QUEUE_TEXT_CHARS)))
-        if item.candidate:
-            c = item.candidate
-            lines.append(escape(messages.candidate_line(c.proposal, c.claim_id, c.similarity, c.source_id)))
-        if item.claim_ids:
-            lines.append("Claims: " + ", ".join(f"`{c}`" for c in item.claim_ids))
-        if item.communities:
-            lines.append("From: " + escape("; ".join(item.communities)))
+        q = queue_lines(item)
+        lines = [f"*#{q.id} · {q.kind}* · asked {q.asked}× · since {q.since:%Y-%m-%d}"]
+        lines.append("> " + escape(shorten(q.text, QUEUE_TEXT_CHARS)))
+        lines += [_detail(d, QUEUE_TEXT_CHARS) for d in q.details]
         blocks.append(_section("\n".join(lines)))
-        actions = ["accept", "reject"] if item.kind in ("suggestion", "candidate") else ["dismiss"]
         blocks.append(
             {
                 "type": "actions",
@@ -359,13 +406,30 @@ def queue_message(items: list[QueueItem]) -> SlackMessage:
                         "value": str(item.id),
                         **({"style": "danger"} if action != "accept" else {"style": "primary"}),
                     }
-                    for action in actions
+                    for action in buttons_for(item)
                 ],
             }
         )
     if len(items) > QUEUE_ITEMS_SHOWN:
         blocks.append(_context(escape(slack_messages.more_items(len(items) - QUEUE_ITEMS_SHOWN))))
     return SlackMessage(_plain(f"{len(items)} review items"), _cap(blocks))
+
+
+def queue_listing_message(sections: list[QueueSection], footer: str) -> SlackMessage:
+    """The queue kind by kind: each kind's head with its total ("5 of 10,001"), its items with
+    their buttons, and `footer` (what readers can add)."""
+    if not any(s.total for s in sections):
+        return text_message(messages.QUEUE_EMPTY)
+    found: list[Block] = []
+    heads = []
+    for section in sections:
+        head = messages.queue_section_head(section.kind, len(section.items), section.total)
+        heads.append(head)
+        found.append(_section(f"*{escape(head)}*"))
+        if section.items:
+            found += queue_message(section.items).blocks
+    found.append(_context(escape(footer)))
+    return SlackMessage(_plain("; ".join(heads)), _cap(found))
 
 
 def parse_item_value(value: str) -> int | None:

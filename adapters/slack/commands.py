@@ -8,6 +8,7 @@ sense (`/talks retract`), is a usage error that names the right form.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -32,6 +33,7 @@ Kind = Literal[
     "teach",
     "undo",
     "dismiss",
+    "bulk_dismiss",
     "accept",
     "reject",
 ]
@@ -53,10 +55,17 @@ HELP: dict[str, tuple[str, str]] = {
     "retract": ("retract ID reason", "moderators: retract a claim so it is no longer given as an answer"),
     "restore": ("restore ID [reason]", "moderators: return a corrected or retracted claim to the article's wording"),
     "history": ("history ID", "moderators: a claim's moderation history, oldest first"),
-    "queue": ("queue", "moderators: the review queue, oldest first, with buttons"),
+    "queue": (
+        "queue [unanswered|wrong|suggestions|candidates]",
+        "moderators: the review queue, oldest first, some of each kind with how many wait, with buttons",
+    ),
     "teach": ("teach ITEM CLAIM-ID", "moderators: answer a queued question (and close variants) with a claim"),
     "undo": ("undo ITEM", "moderators: undo what was taught from a queue item"),
     "dismiss": ("dismiss ITEM reason", "moderators: close a queue item without changing any fact"),
+    "bulk_dismiss": (
+        "dismiss FIRST-LAST|unanswered|wrong reason",
+        "moderators: dismiss every unanswered question and wrong report in a range, or all of one kind",
+    ),
     "accept": (
         "accept ITEM [reason | new text]",
         "moderators: accept a suggested correction (credited to its author) or an ingest candidate "
@@ -66,8 +75,30 @@ HELP: dict[str, tuple[str, str]] = {
 }
 
 MODERATOR_ONLY: frozenset[str] = frozenset(
-    {"correct", "retract", "restore", "history", "queue", "teach", "undo", "dismiss", "accept", "reject"}
+    {
+        "correct",
+        "retract",
+        "restore",
+        "history",
+        "queue",
+        "teach",
+        "undo",
+        "dismiss",
+        "bulk_dismiss",
+        "accept",
+        "reject",
+    }
 )
+# `/talks queue KIND` and `/talks dismiss KIND reason`: the words a moderator may type for a kind.
+QUEUE_KIND_WORDS = {
+    "unanswered": "unanswered",
+    "wrong": "wrong",
+    "suggestion": "suggestion",
+    "suggestions": "suggestion",
+    "candidate": "candidate",
+    "candidates": "candidate",
+}
+_RANGE = re.compile(r"#?(\d{1,18})-#?(\d{1,18})")
 
 
 @dataclass(frozen=True)
@@ -115,6 +146,13 @@ def parse_command(text: str) -> Command:
         return Command(head, claim_id=rest[0].lower(), text=reason)  # type: ignore[arg-type]
     if head == "queue" and not rest:
         return Command("queue")
+    if head == "queue" and len(rest) == 1 and rest[0].lower() in QUEUE_KIND_WORDS:
+        return Command("queue", args=[QUEUE_KIND_WORDS[rest[0].lower()]])
+    if head == "dismiss" and rest and (_RANGE.fullmatch(rest[0]) or rest[0].lower() in ("unanswered", "wrong")):
+        if len(rest) < 2:
+            raise BadInput(slack_messages.usage("dismiss", HELP["bulk_dismiss"][0]))
+        target = rest[0].lower()
+        return Command("bulk_dismiss", text=" ".join(rest[1:]), args=[target])
     if head in ("teach", "undo", "dismiss", "accept", "reject"):
         # Always commands: a moderator's slip must get a usage line, never a public question.
         item = rest[0].lstrip("#") if rest else ""

@@ -60,9 +60,17 @@ def check_request(body: str, content_type: str | None) -> None:
         raise MalformedRequest("unknown request type")
 
 
-def _need(data: dict[str, Any], key: str, kind: type | tuple[type, ...], what: str, *, optional: bool = False) -> Any:
+def _need(
+    data: dict[str, Any],
+    key: str,
+    kind: type | tuple[type, ...],
+    what: str,
+    *,
+    optional: bool = False,
+    nullable: bool = False,
+) -> Any:
     value = data.get(key)
-    if value is None and optional and key not in data:
+    if value is None and ((optional and key not in data) or nullable):
         return None
     if not isinstance(value, kind):
         raise MalformedRequest(f"`{key}` is not {what}")
@@ -101,7 +109,11 @@ def _check_event_api(data: dict[str, Any]) -> None:
 
 def _check_interactive(data: dict[str, Any]) -> None:
     _check_authorizations(data)
-    for key in ("team", "user", "channel", "container", "enterprise"):
+    # Org-wide (Enterprise Grid) installs send `"team": null`; workspaces outside a grid
+    # send `"enterprise": null`. Bolt reads the team from the user or the view then.
+    for key in ("team", "enterprise"):
+        _need(data, key, dict, "an object", optional=True, nullable=True)
+    for key in ("user", "channel", "container"):
         _need(data, key, dict, "an object", optional=True)
     user = data.get("user")
     if user is not None:

@@ -11,6 +11,7 @@ from bot.service.channels import Channels, shown_claims
 from bot.service.core import CLI, ServiceCore, utc_now
 from bot.service.digest_desk import DigestDesk
 from bot.service.ingesting import Ingesting, IngestResult
+from bot.service.intake import PER_PERSON_PER_HOUR, limits_sentence
 from bot.service.moderation import SUGGESTIONS_PER_HOUR, Moderation
 from bot.service.outbox_desk import OutboxDesk
 from bot.service.review import Decision, Review
@@ -44,6 +45,7 @@ class TalksService(Answering, Moderation, Review, Ingesting, Channels):
 
 __all__ = [
     "CLI",
+    "PER_PERSON_PER_HOUR",
     "SUGGESTIONS_PER_HOUR",
     "Decision",
     "DigestDesk",
@@ -52,6 +54,7 @@ __all__ = [
     "ServiceCore",
     "TalksService",
     "clean_question",
+    "limits_sentence",
     "shown_claims",
     "utc_now",
 ]

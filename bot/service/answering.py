@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot import messages
 from bot.replies import AnswerReply, ClaimCardReply, ClaimView, NoAnswerReply
 from bot.service.core import CLI, ServiceCore
+from bot.service.intake import LIMITS, contributor
 from bot.shorten import shorten
 from knowledge.answering.matcher import Match
 from knowledge.answering.phrasing import phrasing_key
@@ -14,22 +17,43 @@ from knowledge.models import Place, Source
 
 # Suggestions come from near misses that explain at least this share of the question.
 SUGGESTION_COVERAGE = 0.3
+# A message's questions answered in one reply; any further ones are only named.
+MAX_QUESTIONS = 3
 
 
 class Answering(ServiceCore):
-    async def ask(self, question: str, place: Place = CLI, log_question: bool = True) -> AnswerReply | NoAnswerReply:
+    async def ask(
+        self, question: str, place: Place = CLI, log_question: bool = True, *, asker: str | None = None
+    ) -> AnswerReply | NoAnswerReply:
         """Answer `question` with up to three claims, or suggestions.
 
-        Writes one question-log row (question text, time, where it was asked,
-        whether it was answered; no user identity). Raises BadInput for an
-        empty question; a very long one is cut at a word to MAX_QUESTION_CHARS.
+        A message holding several questions gets the first answered by the
+        reply itself and the next ones (up to MAX_QUESTIONS in all) in its
+        `parts`, each with its own claims or suggestions; any beyond are only
+        named. Writes one question-log row per question answered (question
+        text, time, where it was asked, whether it was answered; no user
+        identity). An unanswered question also goes to the review queue, within
+        the hourly limits for `asker` (the platform's user id) and their
+        community (bot.service.intake). Raises BadInput for an empty question;
+        a very long one is cut at a word to MAX_QUESTION_CHARS.
         """
         message = clean_question(question)
-        # Two questions in one message: the first is answered and the reply names the rest.
         text, *others = split_questions(message) or [message]
         await self.refresh()
+        first = await self._answer_one(text, "", place, log_question, asker)
+        parts = []
+        previous = text
+        for other in others[: MAX_QUESTIONS - 1]:
+            parts.append(await self._answer_one(other, previous, place, log_question, asker))
+            previous = other
+        return replace(first, question=message, other_questions=others, parts=parts, asked=text if parts else "")
+
+    async def _answer_one(
+        self, text: str, previous: str, place: Place, log_question: bool, asker: str | None
+    ) -> AnswerReply | NoAnswerReply:
+        """One question of a message (after `previous`, which it may lean on), answered and logged."""
         live = self.live
-        result = live.match(text)
+        result = live.match(text, previous)
         taught = live.taught_claim(text)
         states = await live.states([*(m.claim_id for m in result.matches), *([taught] if taught else [])])
         views = [self.view(states[m.claim_id], m.score) for m in result.matches]
@@ -45,23 +69,29 @@ class Answering(ServiceCore):
             now = self.clock()
             qid = await self._store.activity.log_question(text, place, bool(views), shown, now)
             if not views:
-                await self._store.queue.note("unanswered", phrasing_key(text), text, now, community=place.label)
+                await self._store.queue.note(
+                    "unanswered",
+                    phrasing_key(text),
+                    text,
+                    now,
+                    community=place.label,
+                    by=contributor(place, asker),
+                    limits=LIMITS,
+                )
         if views:
             return AnswerReply(
-                question=message,
+                question=text,
                 claims=views,
                 question_id=qid,
                 content_version=live.version,
                 verdict=verdict.sentence if verdict else None,
                 agrees=verdict.agrees if verdict else None,
-                other_questions=others,
             )
         return NoAnswerReply(
-            question=message,
+            question=text,
             suggestions=self._suggestions(result.near),
             question_id=qid,
             content_version=live.version,
-            other_questions=others,
         )
 
     def _suggestions(self, near: list[Match]) -> list[str]:
@@ -69,9 +99,12 @@ class Answering(ServiceCore):
         picked = [m.claim_id for m in near if m.coverage >= SUGGESTION_COVERAGE and not live.is_retracted(m.claim_id)]
         return [live.text_of(i) for i in (picked or live.fallback_suggestions())[:3]]
 
-    async def record_feedback(self, place: Place, user_id: str, question_id: int, claim_id: str, verdict: str) -> None:
+    async def record_feedback(self, place: Place, user_id: str, question_id: int, claim_id: str, verdict: str) -> bool:
         """Writes: a reader's helpful/wrong verdict on one claim of one answer (one vote each).
 
+        A "wrong" also goes to the review queue, counted once per reader. Returns
+        False when that report was kept out of the queue by the reader's (or their
+        community's) hourly limit; the verdict itself is recorded either way.
         Raises BadInput for an unknown verdict and NotFound for an answer that
         does not exist or did not show that claim.
         """
@@ -82,9 +115,20 @@ class Answering(ServiceCore):
             question = await self._store.activity.record_feedback(place, user_id, question_id, claim_id, verdict, now)
         except NotFound as exc:
             raise NotFound(messages.FEEDBACK_UNKNOWN) from exc
-        if verdict == "wrong":
-            key = f"{claim_id}|{phrasing_key(question)}"
-            await self._store.queue.note("wrong", key, question, now, community=place.label, claim_ids=[claim_id])
+        if verdict != "wrong":
+            return True
+        key = f"{claim_id}|{phrasing_key(question)}"
+        queued = await self._store.queue.note(
+            "wrong",
+            key,
+            question,
+            now,
+            community=place.label,
+            claim_ids=[claim_id],
+            by=contributor(place, user_id),
+            limits=LIMITS,
+        )
+        return queued is not None
 
     # ---- claims and sources --------------------------------------------------
 

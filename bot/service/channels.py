@@ -8,7 +8,7 @@ from typing import Any
 
 from bot import messages, subscriptions
 from bot.permissions import Actor
-from bot.replies import AnswerReply, ClaimCardReply, DigestReply
+from bot.replies import AnswerReply, ClaimCardReply, DigestReply, NoAnswerReply
 from bot.service.core import ServiceCore
 from knowledge.errors import BadInput, PermissionDenied
 from knowledge.models import DigestAudience, Place, Subscription
@@ -58,10 +58,6 @@ class Channels(ServiceCore):
         subs = await self._store.digests.subscriptions(platform)
         return next((s for s in subs if s.channel_id == channel_id), None)
 
-    async def digest_runs(self, platform: str, channel_id: str) -> list[tuple[str, str, int]]:
-        """Read-only: (local date, status, attempts) of a channel's digest runs."""
-        return await self._store.digests.runs(platform, channel_id)
-
     # ---- posted messages ------------------------------------------------------------
 
     async def remember_post(
@@ -87,6 +83,9 @@ class Channels(ServiceCore):
         claim_ids = shown_claims(reply)
         if not claim_ids or not place.channel_id:
             return None
+        if isinstance(reply, AnswerReply) and reply.parts:
+            # A message of several questions: how to rebuild it, question by question.
+            render = {**(render or {}), "message": reply.question, "parts": parts_layout(reply)}
         now = self.clock()
         kind: PostedKind = (
             "answer" if isinstance(reply, AnswerReply) else "claim" if isinstance(reply, ClaimCardReply) else "digest"
@@ -111,10 +110,6 @@ class Channels(ServiceCore):
             posted_at=now,
         )
         return await self._store.posted.record(posted)
-
-    async def posted_message(self, posted_id: int) -> PostedMessage | None:
-        """Read-only: one remembered message."""
-        return await self._store.posted.get(posted_id)
 
     async def reach(self, change_id: int) -> Reach:
         """Read-only: how many posted messages one change reaches, and how their updates ended."""
@@ -146,24 +141,32 @@ class Channels(ServiceCore):
             "sources": len(self.live.sources),
             "open_suggestions": await self._store.suggestions.count_open(),
             "moderation": self.policy.describe(),
-            "digests": [
-                {"platform": p, "channel_id": c, "local_date": d, "status": st, "attempts": a}
-                for p, c, d, st, a in await self._store.digests.last_runs()
-            ],
+            "digests": [r.model_dump() for r in await self._store.digests.last_runs()],
             "subscriptions": [s.model_dump(mode="json") for s in await self._store.digests.subscriptions()],
             "posted_messages": await self._store.posted.count(),
             "outbox": await self._store.outbox.counts(),
-            "outbox_failures": [
-                {"id": i, "platform": p, "claim_id": c, "error": e}
-                for i, p, c, e in await self._store.outbox.failures()
-            ],
+            "outbox_failures": [f.model_dump() for f in await self._store.outbox.failures()],
         }
 
 
+def parts_layout(reply: AnswerReply) -> list[dict[str, Any]]:
+    """Each question of a several-question answer: its text, log row, claims and suggestions,
+    so a later correction rebuilds the message as it was laid out (`current_reply`)."""
+    return [
+        {
+            "question": part.question,
+            "question_id": part.question_id,
+            "claim_ids": [v.claim_id for v in part.claims] if isinstance(part, AnswerReply) else [],
+            "suggestions": part.suggestions if isinstance(part, NoAnswerReply) else [],
+        }
+        for part in reply.questions()
+    ]
+
+
 def shown_claims(reply: AnswerReply | ClaimCardReply | DigestReply) -> list[str]:
-    """The claim ids a reply shows, in order, once each."""
+    """The claim ids a reply shows, in order, once each (of every question it answers)."""
     if isinstance(reply, AnswerReply):
-        ids = [v.claim_id for v in reply.claims]
+        ids = [v.claim_id for part in reply.questions() if isinstance(part, AnswerReply) for v in part.claims]
     elif isinstance(reply, ClaimCardReply):
         ids = [reply.claim.claim_id]
     else:

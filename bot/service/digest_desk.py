@@ -53,7 +53,7 @@ class DigestDesk:
     async def wrong_reports(self, since: datetime, platform: str, community_id: str | None) -> list[tuple[str, int]]:
         """(claim id, count) of one community's "wrong" verdicts since `since`."""
         rows = await self._store.activity.feedback_since(since, platform, community_id)
-        return [(cid, n) for cid, verdict, n in rows if verdict == "wrong"]
+        return [(f.claim_id, f.count) for f in rows if f.verdict == "wrong"]
 
     async def queue_size(self) -> tuple[int, list[QueueItem]]:
         """How many review items are open and the three oldest (for the moderators' digest)."""

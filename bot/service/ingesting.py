@@ -75,8 +75,8 @@ class Ingesting(ServiceCore):
     async def candidates(self, actor: Actor, limit: int = 200) -> list[QueueItem]:
         """Read-only: open ingest candidates, oldest first, each with its proposal (moderators only)."""
         self.policy.require_moderator(actor)
-        items = await self._store.queue.items("open", 10_000)
-        return await self._with_candidates([i for i in items if i.kind == "candidate"][:limit])
+        # Candidates only, by kind: a flood of other items never pushes them out of the list.
+        return await self._with_candidates(await self._store.queue.items("open", limit, kind="candidate"))
 
     async def export_claims(self, actor: Actor) -> tuple[str, list[tuple[str, str]]]:
         """Read-only (moderators only): the claims that hold something accepted from an
@@ -86,5 +86,7 @@ class Ingesting(ServiceCore):
         states = await self._store.claims.load_states(await self._store.candidates.exported_claim_ids())
         claims = [s.claim for s in states]
         used = {q.source_id for c in claims for q in c.quotes}
-        articles = [(sid, text) for sid, text in await self._store.candidates.ingested_articles() if sid in used]
+        articles = [
+            (a.source_id, a.text) for a in await self._store.candidates.ingested_articles() if a.source_id in used
+        ]
         return claims_toml(claims), articles

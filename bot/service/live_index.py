@@ -149,7 +149,7 @@ class LiveIndex:
         key = snapshot.SnapshotKey(
             location,
             int(await self._store.claims.get_meta("curated_version") or 0),
-            await self._store.claims.get_meta("database_id") or "",
+            await self._store.claims.get_meta("store_id") or "",
         )
         path = snapshot.snapshot_path(location) if location and location != ":memory:" else None
         now = await self._store.claims.content_version()
@@ -358,10 +358,11 @@ class LiveIndex:
 
     # ---- finding claims -------------------------------------------------------------------
 
-    def match(self, question: str) -> MatchResult:
-        """The matcher's answer to `question`, never from a retracted claim."""
+    def match(self, question: str, previous: str = "") -> MatchResult:
+        """The matcher's answer to `question` (after `previous` in the same message), never
+        from a retracted claim."""
         assert self._matcher is not None
-        return self._matcher.find_matches(question, skip=self._retracted)
+        return self._matcher.find_matches(question, skip=self._retracted, previous=previous)
 
     def taught_claim(self, question: str) -> str | None:
         """The claim a moderator taught for this phrasing or a close variant of it."""

@@ -3,10 +3,12 @@ read how each message should read now, and record how its update ended."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot import messages
-from bot.replies import AnswerReply, ClaimCardReply
+from bot.replies import AnswerReply, ClaimCardReply, ClaimView, NoAnswerReply
 from bot.service.core import ServiceCore
 from knowledge.posted import OutboxItem, OutboxStatus, PostedMessage
 
@@ -74,9 +76,34 @@ class OutboxDesk:
         question = str(posted.render.get("question") or "")
         if posted.question_id is not None:
             question = await self._store.posted.question_text(posted.question_id) or question
+        layout = posted.render.get("parts")
+        if isinstance(layout, list) and layout:
+            message = str(posted.render.get("message") or "")
+            return self._rebuilt_parts(layout, views, core.content_version, message)
         return AnswerReply(
             question=question, claims=views, question_id=posted.question_id, content_version=core.content_version
         )
+
+    @staticmethod
+    def _rebuilt_parts(layout: list[dict[str, Any]], views: list[ClaimView], version: int, message: str) -> AnswerReply:
+        """A several-question answer laid out again from `parts_layout`, with its claims as they read now."""
+        by_id = {v.claim_id: v for v in views}
+        parts: list[AnswerReply | NoAnswerReply] = []
+        for entry in layout:
+            shown = [by_id[c] for c in entry.get("claim_ids", []) if c in by_id]
+            question, qid = str(entry.get("question") or ""), entry.get("question_id")
+            if shown:
+                parts.append(AnswerReply(question=question, claims=shown, question_id=qid, content_version=version))
+            else:
+                suggestions = [str(x) for x in entry.get("suggestions", [])]
+                parts.append(NoAnswerReply(question, suggestions, question_id=qid, content_version=version))
+        first, *rest = parts
+        message = message or " ".join(p.question for p in parts)
+        others = [p.question for p in rest]
+        if not isinstance(first, AnswerReply):
+            # Only a reply whose first question was answered is ever remembered.
+            first = AnswerReply(question=first.question, claims=views[:1], content_version=version)
+        return replace(first, question=message, asked=first.question, other_questions=others, parts=rest)
 
     async def change_note(self, item: OutboxItem) -> str:
         """Read-only: the one short note posted under a message that can no longer be edited."""

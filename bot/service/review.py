@@ -7,11 +7,14 @@ from dataclasses import dataclass
 
 from bot import corrections, messages
 from bot.permissions import Actor
+from bot.replies import QUEUE_KINDS, QueueListing, QueueSection
 from bot.service.core import ServiceCore
+from bot.service.intake import EXPIRE_AFTER
 from knowledge.answering.phrasing import phrasing_key
 from knowledge.articles.ingest import claim_slug
 from knowledge.errors import BadInput, NotFound
-from knowledge.models import Claim, HistoryEntry, QueueItem, Suggestion, TaughtPhrasing
+from knowledge.models import MODERATOR_IMPORTANCE, Claim, HistoryEntry, QueueItem, QueueKind, Suggestion, TaughtPhrasing
+from knowledge.store.queue import READER_KINDS
 
 
 @dataclass(frozen=True)
@@ -29,10 +32,53 @@ class Decision:
 
 
 class Review(ServiceCore):
-    async def queue(self, actor: Actor, limit: int = 50) -> list[QueueItem]:
-        """Read-only: open review items, oldest first (moderators only: they hold readers' words)."""
+    async def queue_listing(self, actor: Actor, per_kind: int = 50, kind: QueueKind | None = None) -> QueueListing:
+        """The open review queue, kind by kind: each kind's oldest `per_kind` items and its
+        total, so ten thousand unanswered questions hide no suggestion or candidate.
+        Moderators only (items hold readers' words).
+
+        Writes: first closes reader items nobody added to for EXPIRE_AFTER.
+        """
         self.policy.require_moderator(actor)
-        return await self._with_candidates(await self._store.queue.items("open", limit))
+        now = self.clock()
+        await self._store.queue.expire(now - EXPIRE_AFTER, now)
+        counts = await self._store.queue.open_counts()
+        sections = []
+        for k in QUEUE_KINDS if kind is None else (kind,):
+            items = await self._store.queue.items("open", per_kind, kind=k) if counts.get(k) else []
+            sections.append(QueueSection(k, await self._with_candidates(items), counts.get(k, 0)))
+        return QueueListing(sections)
+
+    async def queue(self, actor: Actor, limit: int = 50) -> list[QueueItem]:
+        """Open review items: each kind's oldest `limit`, kind by kind (moderators only).
+        Writes only what `queue_listing` does (expiry)."""
+        return (await self.queue_listing(actor, limit)).items
+
+    async def dismiss_many(
+        self,
+        actor: Actor,
+        reason: str,
+        *,
+        kind: QueueKind | None = None,
+        first: int | None = None,
+        last: int | None = None,
+    ) -> tuple[int, int]:
+        """Writes, in one transaction: dismiss every open unanswered question and wrong report
+        (or those of `kind`) numbered `first`…`last` (open-ended when not given), without
+        changing any fact. Suggestions and candidates are decided one by one. Moderators
+        only. Returns (dismissed, other open items in the range given that stayed open)."""
+        by = self._moderator(actor)
+        why = corrections.clean_text(reason, "reason", messages.MAX_REASON_CHARS)
+        assert why is not None
+        if kind is not None and kind not in READER_KINDS:
+            raise BadInput(messages.BULK_DISMISS_KINDS)
+        low, high = first if first is not None else 1, last if last is not None else 2**62
+        if low < 1 or high < low:
+            raise BadInput(messages.BULK_DISMISS_RANGE)
+        kinds = (kind,) if kind is not None else READER_KINDS
+        done, left = await self._store.queue.dismiss_many(kinds, low, high, by, self.clock(), why)
+        # Items of other kinds "stay" only where the moderator named a range.
+        return done, left if first is not None or last is not None else 0
 
     async def teach(self, actor: Actor, item_id: int, claim_id: str) -> TaughtPhrasing:
         """Writes: link a queue item's question to a claim; from then on that phrasing and its
@@ -133,7 +179,7 @@ class Review(ServiceCore):
                 topic=cand.topic,
                 entities=cand.entities,
                 said_by=cand.said_by,
-                importance=2,
+                importance=MODERATOR_IMPORTANCE,
                 conflicts=linked,
                 quotes=[cand.quote],
                 origin="moderator",

@@ -168,6 +168,11 @@ EXPANSIONS: dict[str, str] = {
     "cease-fire": "ceasefire",
 }
 
+# Mentions and links pasted from chat (<@U123>, <@&42>, <#C9>, <!here>, @everyone) say
+# nothing about the question; their digits must not read as an unknown number.
+# A mark never holds "<" (Slack escapes it), so an unclosed one stops at the next "<"
+# instead of being retried to the end of the text from every "<@" (quadratic).
+CHAT_MARKUP = re.compile(r"<[@#!][^<>]*>|@(?:everyone|here|channel)\b")
 # Words only: everything between them ("4.5", "U.S.", "£") is left exactly as typed.
 _TOKEN = re.compile(r"(?<![\w.])[\w'’/]+(?![\w]|\.\w)")
 # Question and exclamation marks pile up in chat; one is enough.
@@ -190,8 +195,15 @@ def fold_chat(text: str) -> str:
     return " ".join(_TOKEN.sub(_fold_word, text).split())
 
 
+# Written in capitals these are names the text folding reads ("EU Global" is an
+# outlet, not "european union Global"); only their lower-case chat form is spelled out.
+_KEEP_CAPITALS = frozenset({"EU", "ICC"})
+
+
 def _fold_word(match: re.Match[str]) -> str:
     token = match.group(0)
+    if token in _KEEP_CAPITALS:
+        return token
     low = token.lower().replace("’", "'")
     if low in FILLER:
         return ""
@@ -204,5 +216,5 @@ def _fold_word(match: re.Match[str]) -> str:
 
 
 def is_only_chatter(text: str) -> bool:
-    """True when nothing but greetings, thanks and filler is left."""
-    return not any(ch.isalnum() for ch in fold_chat(text))
+    """True when nothing but greetings, thanks, filler and pings is left."""
+    return not any(ch.isalnum() for ch in fold_chat(CHAT_MARKUP.sub(" ", text)))

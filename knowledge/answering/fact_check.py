@@ -1,29 +1,45 @@
-"""'Is it true that …?' checks: the statement to check, and whether a claim agrees. Pure.
+"""Checks ("is it correct that …", "I heard …, right?"): does a claim agree with the statement? Pure.
 
-A check names a value ("the call lasted two hours", "Britain gave £3 billion")
-or a fact that may be so or not ("Trump consulted the allies first"). The
-matcher finds the claim about the same thing with the values left out, since a
-wrong figure is exactly what the reader wants checked, then compares:
-- amounts (durations, money, percentages, counts) by unit and size;
-- otherwise polarity: a claim that denies ("without consulting", "ruled out",
-  "never discussed") answers an affirmative check with No, and the reverse.
-When the check states an amount the claim does not give in that unit, the
-sources do not address it and the matcher abstains.
+A check names values ("the call lasted two hours", "they spoke on February
+15", "they will meet in Turkey", "Rubio heads the CIA") or a fact that
+may be so or not ("Trump consulted the allies first"). The matcher finds the
+claim about the same thing with the values left out, since a wrong value is
+exactly what the reader wants checked, then compares each value exactly:
+- amounts (durations, money, percentages, counts) by unit and size, however
+  written ("ninety minutes" = "1.5 hours" = "one and a half hours" = "90-minute");
+- dates to the day; places country to country and city to city; an office
+  against the roles the entities file ties to the articles;
+- with no values, polarity: a claim that denies ("without consulting", "ruled
+  out") answers an affirmative check with No, and the reverse.
+Any value the claim contradicts gives No, with what the sources say. Yes
+needs every value confirmed, the same polarity and the same subject: never a
+Yes the sources do not state. A value the claim does not state gives no
+verdict at all.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from knowledge.answering.text import words
-
-_CHECK = re.compile(
-    r"^\s*(?:(?:so\s+)?is it (?:true|correct|right|a fact|accurate)|is this (?:true|correct)|true or false"
-    r"|fact[- ]?check|(?:can|could) you (?:confirm|check)|confirm|am i right|did i hear (?:right|correctly))"
-    r"\s*(?:that\b|:|,|-)?\s*",
-    re.IGNORECASE,
+from knowledge.answering.values import (
+    Date,
+    Pairing,
+    Place,
+    check_pairing,
+    dates,
+    pairings,
+    places,
+    strip_dates,
+    strip_offices,
+    strip_places,
 )
+
+if TYPE_CHECKING:
+    from knowledge.answering.question_kind import Stated
+
 _NUMBER_WORDS = {
     "a": 1,
     "an": 1,
@@ -62,15 +78,20 @@ _UNITS: dict[str, tuple[str, float]] = {
     "million": ("amount", 1e6),
     "billion": ("amount", 1e9),
     "trillion": ("amount", 1e12),
+    "bn": ("amount", 1e9),
+    "mn": ("amount", 1e6),
     "percent": ("percent", 1.0),
     "member": ("members", 1.0),
     "nation": ("nations", 1.0),
     "country": ("nations", 1.0),
     "position": ("positions", 1.0),
 }
+# Measures that count things: a describing word may stand between the number and them.
+_COUNTED = frozenset({"members", "nations", "positions"})
+_BETWEEN = frozenset({"and", "more", "than", "about", "nearly", "full", "whole"})
 _NEGATIVE = re.compile(
     r"\b(?:not|never|no|without|excluded|exclude|excluding|rejected|rejects|refused|denied|impossible"
-    r"|unrealistic|ruled out|left out|bypassed)\b|n't\b",
+    r"|unrealistic|ruled out|left out|bypassed|off the table|dismissed|unfeasible|infeasible)\b|n't\b",
     re.IGNORECASE,
 )
 _HALF_HOUR = re.compile(r"\bhalf an hour\b", re.IGNORECASE)
@@ -92,15 +113,6 @@ class Verdict:
     sentence: str
 
 
-def checked_statement(question: str) -> str | None:
-    """The statement a 'is it true that …' question asks about, or None for other questions."""
-    m = _CHECK.match(question)
-    if not m:
-        return None
-    rest = question[m.end() :].strip().rstrip("?!. ")
-    return rest or None
-
-
 def amounts(text: str) -> tuple[Amount, ...]:
     """(value in base unit, measure) for each number-with-unit in `text`."""
     if not _MAY_HOLD_AMOUNT.search(text):
@@ -109,6 +121,8 @@ def amounts(text: str) -> tuple[Amount, ...]:
     text = _HALF_HOUR.sub("30 minutes", text)
     tokens = [w.removesuffix("s") if len(w) > 3 else w for w in words(text)]
     found: list[Amount] = []
+    # Where the last duration's unit word was: "an hour and thirty minutes" is one duration.
+    last_time_end = -2
     for i, tok in enumerate(tokens):
         value = _number(tok)
         if value is None:
@@ -116,12 +130,21 @@ def amounts(text: str) -> tuple[Amount, ...]:
         if tok.endswith("%"):
             found.append((value, "percent"))
             continue
-        for unit in tokens[i + 1 : i + 3]:
+        for j, unit in enumerate(tokens[i + 1 : i + 4]):
             if unit in _UNITS:
                 measure, factor = _UNITS[unit]
-                found.append((value * factor, measure))
+                between = tokens[i + 1 : i + 1 + j]
+                # A word or two may describe what is counted ("seven European nations");
+                # a measure (minutes, billions) follows its number with at most "and", "nearly"….
+                if all(t in _BETWEEN for t in between) or (j <= 2 and measure in _COUNTED):
+                    if measure == "time" and found and found[-1][1] == "time" and i == last_time_end + 2:
+                        found[-1] = (found[-1][0] + value * factor, "time")
+                    else:
+                        found.append((value * factor, measure))
+                    if measure == "time":
+                        last_time_end = i + 1 + j
                 break
-            if unit not in ("and", "more", "than", "about", "nearly", "full", "whole"):
+            if _number(unit) is not None:
                 break
     return tuple(found)
 
@@ -139,33 +162,114 @@ def is_negative(text: str) -> bool:
     return bool(_NEGATIVE.search(text))
 
 
-def judge(
-    statement: str, claim_amounts: tuple[Amount, ...], claim_negative: bool, states_it_all: bool
-) -> Verdict | None:
-    """Whether a claim confirms or refutes `statement`; None when it does neither.
+@dataclass(frozen=True)
+class Checked:
+    """The values a check states, read once."""
 
-    Callers first check `addresses`: a figure the claim does not give is not
-    refuted. Without figures, yes or no rests on the claim's polarity, so it is
-    given only when the claim's own statement carries the whole check
-    (`states_it_all`), not when some of it is only in a quote.
+    statement: str
+    amounts: tuple[Amount, ...]
+    dates: tuple[Date, ...]
+    places: tuple[Place, ...]
+    pairings: tuple[Pairing, ...]
+    negative: bool
+
+    @property
+    def has_values(self) -> bool:
+        return bool(self.amounts or self.dates or self.places or self.pairings)
+
+
+def read_check(statement: str) -> Checked:
+    return Checked(
+        statement=statement,
+        amounts=amounts(statement),
+        dates=dates(statement),
+        places=places(statement),
+        pairings=pairings(statement),
+        negative=is_negative(statement),
+    )
+
+
+def strip_values(statement: str) -> str:
+    """The statement without the values it checks, for finding the claim about the same thing."""
+    return strip_amounts(strip_places(strip_dates(strip_offices(statement))))
+
+
+def addresses(checked: Checked, claim: Stated, own: bool = False) -> bool:
+    """False when the check names a kind of value the claim states none of (with `own`:
+    in its own statement, not only in a quote)."""
+    measures = {m for _, m in (claim.own_amounts if own else claim.amounts)}
+    if checked.amounts and not any(m in measures for _, m in checked.amounts):
+        return False
+    if checked.dates and not (claim.own_dates if own else claim.dates):
+        return False
+    kinds = {p.kind for p in (claim.own_places if own else claim.places)}
+    return not checked.places or any(p.kind in kinds for p in checked.places)
+
+
+def judge(checked: Checked, claim: Stated, states_it_all: bool, same_subject: bool) -> Verdict | None:
+    """Whether a claim confirms or refutes the checked statement; None when it does neither.
+
+    `states_it_all`: the claim's own statement (not only its quotes) carries
+    the whole check; `same_subject`: the claim is about the one the check
+    names first (Healey announced the aid, not Hegseth). A contradicted value
+    is a No whatever else holds; a Yes needs all of it.
     """
-    said = amounts(statement)
-    if said:
-        theirs = [a for a in claim_amounts if a[1] in {m for _, m in said}]
-        if any(_close(v, w) for v, m in said for w, n in theirs if m == n):
-            return Verdict(True, f"Yes — the sources say {_render(theirs[0])}.")
-        return Verdict(False, f"No — the sources say {_render(theirs[0])}, not {_render(said[0], about=False)}.")
-    if not states_it_all:
+    parts = [
+        *(_compare_amount(a, claim.amounts) for a in checked.amounts),
+        *(_compare_date(d, claim.dates) for d in checked.dates),
+        *(_compare_place(p, claim.places) for p in checked.places),
+        *(_compare_pairing(p) for p in checked.pairings),
+    ]
+    wrong = next((sentence for agrees, sentence in parts if agrees is False), None)
+    if wrong is not None:
+        return Verdict(False, f"No — the sources say {wrong}.")
+    if any(agrees is None for agrees, _ in parts):
         return None
-    if is_negative(statement) != claim_negative:
-        return Verdict(False, "No — the sources say otherwise.")
+    if checked.negative != claim.negative:
+        return Verdict(False, "No — the sources say otherwise.") if states_it_all or parts else None
+    if not same_subject or not (states_it_all or parts):
+        return None
+    if parts:
+        return Verdict(True, f"Yes — the sources say {parts[0][1]}.")
     return Verdict(True, "Yes — the sources agree.")
 
 
-def addresses(statement: str, claim_amounts: tuple[Amount, ...]) -> bool:
-    """False when the statement gives a figure the claim has none of the same measure for."""
-    said = amounts(statement)
-    return not said or any(m == n for _, m in said for _, n in claim_amounts)
+def _compare_amount(said: Amount, theirs: tuple[Amount, ...]) -> tuple[bool | None, str]:
+    value, measure = said
+    same = [a for a in theirs if a[1] == measure]
+    if not same:
+        return None, ""
+    match = next((a for a in same if _close(value, a[0])), None)
+    if match is not None:
+        return True, _render(match)
+    return False, f"{_render(same[0])}, not {_render(said, about=False)}"
+
+
+def _compare_date(said: Date, theirs: tuple[Date, ...]) -> tuple[bool | None, str]:
+    if not theirs:
+        return None, ""
+    match = next((d for d in theirs if said.same_as(d)), None)
+    if match is not None:
+        return True, str(match)
+    if any(said.within(d) for d in theirs):
+        # A day of a range the sources give: neither the same nor wrong.
+        return None, ""
+    return False, f"{theirs[0]}, not {said}"
+
+
+def _compare_place(said: Place, theirs: tuple[Place, ...]) -> tuple[bool | None, str]:
+    if any(p.token == said.token for p in theirs):
+        return True, f"in {said.name}"
+    # A country is compared with a country, a city with a city: Riyadh is not "not Saudi Arabia".
+    same_kind = [p for p in theirs if p.kind == said.kind]
+    if not same_kind:
+        return None, ""
+    return False, f"in {same_kind[0].name}, not in {said.name}"
+
+
+def _compare_pairing(pairing: Pairing) -> tuple[bool | None, str]:
+    found = check_pairing(pairing)
+    return found.holds, found.sentence
 
 
 def _number(token: str) -> float | None:

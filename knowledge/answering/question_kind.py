@@ -17,6 +17,7 @@ from enum import Enum
 
 from knowledge.answering.fact_check import Amount, amounts, is_negative
 from knowledge.answering.text import STOPWORDS, stem, terms, words
+from knowledge.answering.values import Date, Place, dates, places
 
 
 class Kind(Enum):
@@ -49,7 +50,7 @@ _FUTURE = re.compile(r"\b(?:will|going to|shall|gonna|next|upcoming|scheduled|ex
 # "what did X say", "did X comment on": X is asked to be the one speaking.
 _ASKED_SPEAKER = re.compile(
     r"\b(?:what|did|does|has|have|had|how did|why did|when did)\s+(.{2,50}?)\s+"
-    r"(?:say|said|think|argue|claim|comment|mention|tell|write|post|announce|react|respond|warn|insist|stress)\b"
+    r"(say|said|think|argue|claim|comment|mention|tell|write|post|announce|react|respond|warn|insist|stress)\b"
 )
 _SAYING = re.compile(
     r"\b(?:said|says|say|told|tell|stressed|warned|warns|argued|argues|insisted|insist|called|calls|described"
@@ -57,7 +58,8 @@ _SAYING = re.compile(
     r"|ruled|kept|claimed|signalled|signaled|indicated|revealed|suggested|expects|sees|reads|acknowledged"
     r"|reacted|responded|voiced|fear|fears|called|demand|demands|report|reports|recalled|backed|emphasized"
     r"|emphasised|cautioned|noted|hailed|praised|criticised|criticized|described|accounts?|readout|statement"
-    r"|post|posted|expressed|agreed|welcomed)\b"
+    r"|post|posted|expressed|agreed|welcomed|insists|stresses|urges|notes|claims|describes|demanded|wants|wanted"
+    r"|argue|warn|stress|announces|affirms|confirms|reiterates|declares|rejects|dismissed|dismisses)\b"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _LABEL_BEFORE = re.compile(rf"(?:article|pre-|{'|'.join(_MONTHS.split())})\s*$")
@@ -80,6 +82,54 @@ _ASKS: list[tuple[re.Pattern[str], Kind]] = [
         Kind.WHEN,
     ),
 ]
+# "will meet", "would hold talks", "is to visit": the verb a claim puts in the future.
+_FUTURE_VERB = re.compile(
+    r"\b(?:will|would|shall|'ll|going to|(?:is|are|was|were) to|expected to|plans? to)\s+(?:also\s+)?([a-z]+)"
+)
+# Past forms that do not end in -ed, for the verbs the articles put in the future.
+_IRREGULAR_PAST = {
+    "met": "meet",
+    "held": "hold",
+    "went": "go",
+    "came": "come",
+    "gave": "give",
+    "took": "take",
+    "spoke": "speak",
+    "sent": "send",
+    "began": "begin",
+    "made": "make",
+    "saw": "see",
+    "won": "win",
+    "lost": "lose",
+    "left": "leave",
+    "brought": "bring",
+    "sat": "sit",
+    "wrote": "write",
+    "found": "find",
+    "paid": "pay",
+    "led": "lead",
+    "became": "become",
+}
+_PAST_AUX = frozenset({"did", "was", "were", "had", "happened"})
+
+
+def _past_verbs(low: str, future: bool) -> frozenset[str]:
+    """Stems of the verbs `low` puts in the past: irregular pasts, -ed forms, and after
+    "did" any verb. Empty when the question speaks of the future."""
+    if future:
+        return frozenset()
+    tokens = re.findall(r"[a-z]+", low)
+    after_did = bool(_PAST_AUX & set(tokens))
+    found = set()
+    for tok in tokens:
+        # After "did" the verb is bare ("did they meet"); "meeting" or "talks" are not it.
+        bare = after_did and not tok.endswith(("ing", "s"))
+        base = _IRREGULAR_PAST.get(tok) or (tok if tok.endswith("ed") or bare else None)
+        if base and base not in STOPWORDS:
+            found.add(stem(base))
+    return frozenset(found)
+
+
 # "how many X": the words after "many" say what is counted.
 _COUNTED = re.compile(r"\bhow (?:many|much)\s+([a-z][\w'-]*)(?:\s+([a-z][\w'-]*))?")
 _MEASURED = re.compile(r"\bhow much\b|\bwhat (?:percentage|percent|share|amount|sum)\b")
@@ -110,6 +160,10 @@ class Asked:
     speaker: frozenset[str] = frozenset()
     # "How much", "what percentage": an amount of money or a share, not a head count.
     measured: bool = False
+    # Stems of the verbs the question puts in the past ("when they met", "did they meet").
+    past: frozenset[str] = frozenset()
+    # "What did X stress": the verb of saying, which asks for X's words rather than naming a topic.
+    saying: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,26 +186,44 @@ class Stated:
     speakers: frozenset[str] = frozenset()
     # The stems of the claim's own statement (not its quotes), for fact checks.
     text_terms: frozenset[str] = frozenset()
+    # Calendar dates and the places things happen in, at or to, for checks.
+    dates: tuple[Date, ...] = ()
+    places: tuple[Place, ...] = ()
+    # The same, from the claim's own statement only (its quotes may set other scenes).
+    own_amounts: tuple[Amount, ...] = ()
+    own_dates: tuple[Date, ...] = ()
+    own_places: tuple[Place, ...] = ()
+    # Stems of the verbs the claim's own statement puts in the future ("will meet").
+    future_verbs: frozenset[str] = frozenset()
 
 
 NOTHING_STATED = Stated(False, False, False, False, frozenset())
 
 
-def asked_kind(question: str) -> Asked:
-    """The kind of answer `question` asks for (OTHER when it asks for none in particular)."""
+def asked_kind(question: str, kind: Kind | None = None) -> Asked:
+    """The kind of answer `question` asks for (OTHER when it asks for none in particular).
+
+    `kind`, when given, is what the question reader found; the patterns here
+    then only add what is counted, whether it is to come, and who must speak.
+    """
     low = " ".join(question.lower().split())
     said = _ASKED_SPEAKER.search(low)
     speaker = frozenset(stem(w) for w in words(said.group(1)) if w not in STOPWORDS) if said else frozenset()
-    for pattern, kind in _ASKS:
-        if pattern.search(low):
-            counted: frozenset[str] = frozenset()
-            m = _COUNTED.search(low)
-            if kind is Kind.QUANTITY and m and m.group(1) not in _NOT_NAMED:
-                picked = [g for g in m.groups() if g and g not in _QUALIFIERS][:1]
-                counted = frozenset(stem(w) for p in picked for w in words(p))
-            measured = kind is Kind.QUANTITY and bool(_MEASURED.search(low))
-            return Asked(kind, counted, future=bool(_FUTURE.search(low)), speaker=speaker, measured=measured)
-    return Asked(Kind.OTHER, speaker=speaker)
+    if kind is None:
+        kind = next((k for pattern, k in _ASKS if pattern.search(low)), Kind.OTHER)
+    saying = said.group(2) if said else ""
+    if kind is Kind.OTHER:
+        return Asked(Kind.OTHER, speaker=speaker, past=_past_verbs(low, bool(_FUTURE.search(low))), saying=saying)
+    counted: frozenset[str] = frozenset()
+    m = _COUNTED.search(low)
+    if kind is Kind.QUANTITY and m and m.group(1) not in _NOT_NAMED:
+        picked = [g for g in m.groups() if g and g not in _QUALIFIERS][:1]
+        counted = frozenset(stem(w) for p in picked for w in words(p))
+    measured = kind is Kind.QUANTITY and bool(_MEASURED.search(low))
+    future = bool(_FUTURE.search(low))
+    return Asked(
+        kind, counted, future=future, speaker=speaker, measured=measured, past=_past_verbs(low, future), saying=saying
+    )
 
 
 def stated_kinds(texts: list[str], said_by: str | None = None) -> Stated:
@@ -180,6 +252,14 @@ def stated_kinds(texts: list[str], said_by: str | None = None) -> Stated:
         future=bool(texts) and bool(_FUTURE.search(texts[0].lower())),
         speakers=_speakers(texts[0] if texts else "", said_by),
         text_terms=frozenset(terms(texts[0])) if texts else frozenset(),
+        dates=tuple(dict.fromkeys(d for t in texts for d in dates(t))),
+        places=tuple(dict.fromkeys(p for t in texts for p in places(t))),
+        own_amounts=amounts(texts[0]) if texts else (),
+        own_dates=dates(texts[0]) if texts else (),
+        own_places=places(texts[0]) if texts else (),
+        future_verbs=frozenset(stem(m.group(1)) for m in _FUTURE_VERB.finditer(texts[0].lower()))
+        if texts
+        else frozenset(),
     )
     return NOTHING_STATED if stated == NOTHING_STATED else stated
 
@@ -201,6 +281,11 @@ def states_answer(asked: Asked, stated: Stated, related: dict[str, set[str]]) ->
     claim that counts years does not say how many soldiers there are.
     """
     if asked.speaker and not _speaks(asked.speaker, stated.speakers, related):
+        return False
+    past = asked.past | {r for v in asked.past for r in related.get(v, ())}
+    if past & stated.future_verbs:
+        # "What did they sign when they met?" is not answered by "they will meet": the
+        # sources report it as still to come.
         return False
     if asked.kind is Kind.OTHER:
         return True

@@ -8,17 +8,22 @@ trusted. The format holds only JSON and packed numbers (no pickle), so even
 a hostile file cannot run code; a CRC over the body catches damage, and
 every field is range-checked (snapshot_checks.py), because a crafted file
 can carry a valid CRC. Only a regular file of plausible size is opened (a
-FIFO must not hang start-up). Each snapshot names the database it was made
-from by the id that database keeps in its `meta` table, so another database
-restored at the same path never reuses it.
+FIFO must not hang start-up). Each snapshot also names the database it was
+made from by the random id that database keeps in its `meta` table (its
+"store" id), so another database restored at the same path never reuses it.
 
 Where: next to a SQLite file (`<db>.index`), so it lives and dies with the
 database it describes; for a PostgreSQL URL under `$XDG_CACHE_HOME/talksbot/`,
-keyed by the URL, one per host: every worker on a host after the first loads it.
+one per host: every worker on a host after the first loads it. Neither its
+name nor its header holds the database's location, only `database_id` (a
+digest of the location as shown, which holds no password either), and every
+file is written owner-only (0600; the cache directory 0700): it holds claim
+texts, and older releases kept readers' taught phrasings and URLs there.
 """
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import importlib.metadata
@@ -38,10 +43,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from knowledge import entities
 from knowledge.answering import snapshot_checks as checks
 from knowledge.answering.index import ClaimIndex
 from knowledge.answering.packed import PackedStrings
 from knowledge.answering.segment import Segment
+from knowledge.paths import entities_file
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +56,11 @@ MAGIC = b"TALKSIDX"
 # Bump when the snapshot layout changes. What the index derives from a claim
 # (stop words, stemming, aliases, weights) is covered by `analysis_fingerprint`.
 FORMAT_VERSION = 3
-# The code that turns a claim into index terms and weights: any edit to it (a new
-# stop word, an alias, a weight) makes every saved snapshot stale.
-_ANALYSIS_MODULES = ("index.py", "segment.py", "claim_terms.py", "text.py", "aliases.py", "packed.py")
+# The code that turns a claim into index terms and weights is this module and every
+# module of its package it imports, directly or not (`analysis_modules`): any edit to
+# one of them (a new stop word, an alias, a weight) makes every saved snapshot stale.
+_INDEX_MODULE = "knowledge.answering.index"
+_ANALYSIS_PACKAGE = "knowledge.answering."
 _HEAD = struct.Struct("<8sI")  # magic, header length
 # The header is a few hundred bytes of JSON; anything near this is not one of ours.
 MAX_HEADER_BYTES = 1 << 20
@@ -77,13 +86,13 @@ SECTIONS = (
 
 @dataclass(frozen=True)
 class SnapshotKey:
-    """What a snapshot must match to be used: the database (where it is, and the id it keeps
-    in its `meta` table, which a different database restored there does not share) and the
-    curated data version. The format and the analysis code are checked besides."""
+    """What a snapshot must match to be used: the database (where it is, and `store_id`, the
+    random id it keeps in its `meta` table, which a different database restored there does
+    not share) and the curated data version. The format and the analysis code are checked besides."""
 
     location: str
     curated_version: int
-    database_id: str
+    store_id: str
 
 
 @functools.cache
@@ -100,19 +109,73 @@ def analysis_fingerprint() -> str:
             digest.update(f"{package} {importlib.metadata.version(package)}\n".encode())
         except importlib.metadata.PackageNotFoundError:
             digest.update(f"{package} absent\n".encode())
-    here = Path(__file__).resolve().parent
-    for name in _ANALYSIS_MODULES:
-        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    for path in analysis_modules():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    # Names and descriptions in the entities file (and the module reading it, outside this
+    # package) fold claims' words too.
+    digest.update(b"entities.py\0" + Path(entities.__file__).read_bytes())
+    digest.update(b"entities.toml\0" + entities_file().read_bytes())
     return digest.hexdigest()[:32]
+
+
+@functools.cache
+def analysis_modules() -> tuple[Path, ...]:
+    """The files of `knowledge.answering.index` and of every `knowledge.answering` module
+    it imports, transitively (through any `knowledge` module), sorted.
+
+    Read from their import statements rather than listed by hand, so an import added
+    to the index code is covered without anyone remembering to. Package `__init__`
+    files only name what a package offers and are not included.
+    """
+    root = Path(__file__).resolve().parents[2]
+    seen: set[str] = set()
+    todo = [_INDEX_MODULE]
+    while todo:
+        name = todo.pop()
+        path = _module_file(root, name)
+        if name in seen or path is None:
+            continue
+        seen.add(name)
+        todo.extend(_imported(ast.parse(path.read_bytes()), name))
+    return tuple(sorted(p for n in seen if n.startswith(_ANALYSIS_PACKAGE) and (p := _module_file(root, n))))
+
+
+def _module_file(root: Path, name: str) -> Path | None:
+    """The file of module `name` under `root`, or None for a package or anything outside `knowledge`."""
+    path = root.joinpath(*name.split(".")).with_suffix(".py")
+    return path if name.split(".")[0] == "knowledge" and path.is_file() else None
+
+
+def _imported(tree: ast.Module, importer: str) -> list[str]:
+    """Every module name an import statement in `tree` may load (`from p import x` may name module p.x)."""
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: counted from the importing module's package
+                package = importer.split(".")[: -node.level]
+                base = ".".join([*package, *([base] if base else [])])
+            names.append(base)
+            names.extend(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def database_id(location: str) -> str:
+    """An opaque id of the database at `location`: what a snapshot's name and header hold instead of it."""
+    return hashlib.sha256(location.encode()).hexdigest()[:24]
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "talksbot"
 
 
 def snapshot_path(location: str) -> Path:
     """Where the snapshot for the database at `location` lives (see the module docstring)."""
     if "://" not in location:
         return Path(f"{location}.index")
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "talksbot"
-    digest = hashlib.sha256(location.encode()).hexdigest()[:24]
-    return cache / f"{digest}.index"
+    return _cache_dir() / f"{database_id(location)}.index"
 
 
 def save(path: Path, key: SnapshotKey, version: int, index: ClaimIndex, extra: dict[str, object]) -> None:
@@ -161,8 +224,8 @@ def save(path: Path, key: SnapshotKey, version: int, index: ClaimIndex, extra: d
         {
             "format": FORMAT_VERSION,
             "analysis": analysis_fingerprint(),
-            "location": key.location,
-            "database": key.database_id,
+            "database": database_id(key.location),
+            "store": key.store_id,
             "curated_version": key.curated_version,
             "content_version": version,
             "sections": [[name, view.nbytes] for name, view in views],
@@ -170,10 +233,18 @@ def save(path: Path, key: SnapshotKey, version: int, index: ClaimIndex, extra: d
         }
     ).encode()
     header += b" " * (-(_HEAD.size + len(header)) % 8)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.parent == _cache_dir():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.chmod(0o700)  # made 0755 by an older talksbot, or by a umask
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        with open(tmp, "wb") as f:
+        # Owner-only from its first byte (the renamed file keeps 0600 whatever the old one had); a
+        # leftover of a crashed process with the same pid (pid 1 in a container) is removed first,
+        # since creating over it would keep its mode.
+        tmp.unlink(missing_ok=True)
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
             f.write(_HEAD.pack(MAGIC, len(header)))
             f.write(header)
             for _name, view in views:
@@ -229,8 +300,9 @@ def _parse(raw: mmap.mmap | bytes, key: SnapshotKey) -> tuple[int, ClaimIndex, d
     start = _HEAD.size + header_len
     header = json.loads(raw[_HEAD.size : start])
     checks.require(isinstance(header, dict), "header: not an object")
-    found = tuple(header.get(k) for k in ("format", "analysis", "location", "database", "curated_version"))
-    if found != (FORMAT_VERSION, analysis_fingerprint(), key.location, key.database_id, key.curated_version):
+    found = tuple(header.get(k) for k in ("format", "analysis", "database", "store", "curated_version"))
+    wanted = (FORMAT_VERSION, analysis_fingerprint(), database_id(key.location), key.store_id, key.curated_version)
+    if found != wanted:
         log.info("index snapshot %s is for another database, curated version or code", key.location)
         return None
     version, sections, crc = header.get("content_version"), header.get("sections"), header.get("crc")

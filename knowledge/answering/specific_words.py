@@ -11,22 +11,28 @@ from __future__ import annotations
 
 from knowledge.answering.text import stem
 
-_WORDS = """
+COUNTRY_WORDS = """
     afghanistan albania algeria argentina armenia australia austria azerbaijan bangladesh belarus belgium bolivia
     bosnia brazil bulgaria cambodia canada chile china colombia croatia cuba cyprus czechia czech denmark egypt
     estonia ethiopia finland georgia greece hungary iceland india indonesia iran iraq ireland israel italy japan
     jordan kazakhstan kenya korea kosovo kuwait lebanon libya lithuania luxembourg malaysia mexico moldova
     mongolia montenegro morocco netherlands holland nigeria norway pakistan palestine peru philippines portugal
     qatar romania serbia singapore slovakia slovenia somalia sudan sweden switzerland syria taiwan thailand
-    tunisia turkey turkiye emirates uae venezuela vietnam yemen zimbabwe africa asia
-    afghan albanian argentinian armenian australian austrian belarusian belgian brazilian bulgarian canadian
+    tunisia turkey turkiye emirates uae venezuela vietnam yemen zimbabwe
+"""
+_PEOPLES = """
+    africa asia afghan albanian argentinian armenian australian austrian belarusian belgian brazilian bulgarian canadian
     chilean croatian cuban danish dutch egyptian estonian finnish georgian greek hungarian indian indonesian
     iranian iraqi irish israeli italian japanese korean lithuanian mexican moldovan norwegian pakistani
     palestinian portuguese romanian serbian slovak swedish swiss syrian taiwanese thai turkish venezuelan
     vietnamese african asian
+"""
+CITY_WORDS = """
     beijing tokyo delhi ottawa canberra rome madrid lisbon athens vienna budapest warsaw prague stockholm oslo
     helsinki copenhagen amsterdam dublin ankara istanbul tehran baghdad jerusalem cairo minsk tbilisi vilnius
     riga tallinn bucharest sofia belgrade london paris berlin geneva istanbul doha riyadh
+"""
+_OTHER = """
     chancellor premier pope king queen prince princess emperor monarch sultan ayatollah mayor governor senator
     senate congressman congresswoman parliament bundestag duma knesset prime
     xi jinping modi erdogan erdoğan macron scholz merz starmer sunak johnson meloni orban orbán netanyahu
@@ -40,7 +46,7 @@ _WORDS = """
 OFFICES = frozenset(
     stem(w) for w in "president minister chancellor ambassador spokesman spokesperson premier king".split()
 )
-SPECIFIC = frozenset(stem(w) for w in _WORDS.split())
+SPECIFIC = frozenset(stem(w) for w in (COUNTRY_WORDS + _PEOPLES + CITY_WORDS + _OTHER).split())
 
 
 def is_specific(word: str) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from knowledge.articles.sources import Seed
+from knowledge.entities import Entities
 from knowledge.errors import BuildError
 from knowledge.models import Claim, Quote
 
@@ -78,6 +79,32 @@ def verify_claims(claims: list[Claim], seeds: dict[str, Seed]) -> None:
                 problems.append(f"{claim.id}: conflict with {other} is not linked back")
         for quote in claim.quotes:
             problems.extend(quote_problems(claim.id, quote, seeds))
+    if problems:
+        raise BuildError(problems)
+
+
+def verify_entities(entities: Entities, seeds: dict[str, Seed]) -> None:
+    """Raise BuildError unless every role in the entities file is stated by its article sentence.
+
+    A role's quote is checked like a claim's (exact text at its offsets, no
+    boilerplate, no footnote digits), and must name both the person and the
+    office: "CIA Director John Ratcliffe" states that Ratcliffe is CIA director.
+    """
+    problems: list[str] = []
+    for person in entities.of_kind("person"):
+        for role in person.roles:
+            quote = Quote(source_id=role.source, start=role.start, end=role.start + len(role.quote), quote=role.quote)
+            found = quote_problems(f"entity {person.id}", quote, seeds)
+            problems.extend(found)
+            if found:
+                continue
+            text = role.quote.lower()
+            office = entities.office(role.office)
+            titles = [] if office is None else [t.lower() for t in (*office.names, *office.generic)]
+            if not any(re.search(rf"\b{re.escape(t)}\b", text) for t in titles):
+                problems.append(f"entity {person.id}: the quote for {role.office} does not name that office")
+            if not any(n.lower().rsplit(" ", 1)[-1] in text for n in person.names):
+                problems.append(f"entity {person.id}: the quote for {role.office} does not name {person.names[0]}")
     if problems:
         raise BuildError(problems)
 

@@ -49,18 +49,6 @@ class FoldResult:
     supports_right: int
     bad: int
 
-    @property
-    def supports_share(self) -> float:
-        return self.supported / self.supportable if self.supportable else 0.0
-
-    @property
-    def new_share(self) -> float:
-        return self.proposed_new / self.leaving if self.leaving else 0.0
-
-    @property
-    def precision(self) -> float:
-        return self.supports_right / self.supports_on_quoted if self.supports_on_quoted else 0.0
-
 
 def without_source(claims: list[Claim], source_id: str) -> list[Claim]:
     """The store as it would be without one article: its quotes gone, claims left empty gone."""

@@ -10,9 +10,14 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from knowledge import messages
 from knowledge.errors import NotFound
-from knowledge.models import Place, QuestionStats
+from knowledge.models import FeedbackCount, Place, QuestionStats
+from knowledge.store.columns import Columns
 from knowledge.store.connection import Database
+
+# People, not presses: one reader counts once per claim and verdict, however many answers they judged.
+_FEEDBACK_COUNT = Columns("claim_id, verdict, count(DISTINCT user_id) AS count")
 
 
 def _scope(platform: str, community_id: str | None) -> tuple[str, tuple[str, ...]]:
@@ -91,7 +96,7 @@ class ActivityStore:
                 (question_id, place.platform),
             )
             if row is None or claim_id not in json.loads(row[0]):
-                raise NotFound(claim_id)
+                raise NotFound(messages.unknown_claim(claim_id))
             await conn.execute(
                 "INSERT INTO feedback (at, platform, user_id, question_id, claim_id, verdict, community_id) "
                 "VALUES (?,?,?,?,?,?,?) ON CONFLICT (platform, user_id, question_id, claim_id) DO UPDATE SET "
@@ -100,16 +105,15 @@ class ActivityStore:
             )
         return str(row[1])
 
-    async def feedback_since(
-        self, since: datetime, platform: str, community_id: str | None
-    ) -> list[tuple[str, str, int]]:
-        """Read-only: (claim id, verdict, count) for one community's feedback since `since`."""
+    async def feedback_since(self, since: datetime, platform: str, community_id: str | None) -> list[FeedbackCount]:
+        """Read-only: how many people gave each verdict on each claim in one community since
+        `since`, most first: a reader who marks the same claim wrong under ten answers is one person."""
         where = "platform = ? AND community_id IS NULL" if community_id is None else "platform = ? AND community_id = ?"
         args = (platform,) if community_id is None else (platform, community_id)
         async with self._db.reading() as conn:
             rows = await conn.fetchall(
-                f"SELECT claim_id, verdict, count(*) FROM feedback WHERE {where} AND at >= ? "
-                "GROUP BY claim_id, verdict ORDER BY count(*) DESC, claim_id",
+                f"SELECT {_FEEDBACK_COUNT.select} FROM feedback WHERE {where} AND at >= ? "
+                "GROUP BY claim_id, verdict ORDER BY count(DISTINCT user_id) DESC, claim_id",
                 (*args, since.isoformat()),
             )
-        return [(r[0], r[1], int(r[2])) for r in rows]
+        return [FeedbackCount(**_FEEDBACK_COUNT.read(r)) for r in rows]

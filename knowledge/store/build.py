@@ -7,8 +7,10 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from knowledge.articles.curated import curated_version, load_curated, verify_claims
+from knowledge.articles.curated import curated_version, load_curated, verify_claims, verify_entities
 from knowledge.articles.sources import load_seeds
+from knowledge.entities import load_entities
+from knowledge.paths import entities_file
 from knowledge.store import Store
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,8 @@ async def ensure_built(store: Store, seeds_dir: Path, curated: Path, now: dateti
     seeds = load_seeds(seeds_dir)
     claims = load_curated(curated)
     verify_claims(claims, seeds)
+    # The roles the entities file gives people are checked against the articles like quotes.
+    verify_entities(load_entities(entities_file()), seeds)
     result = await store.claims.sync_curated(
         [(s.source, hashlib.sha256(s.article.text.encode()).hexdigest()) for s in seeds.values()],
         claims,

@@ -15,13 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from knowledge import messages
 from knowledge.articles.curated import quote_problems
 from knowledge.articles.ingest import Proposal
 from knowledge.articles.reading import read_article
 from knowledge.articles.sources import Seed
 from knowledge.errors import BadInput, NotFound
-from knowledge.models import Candidate, Claim, HistoryEntry, Moderator, Quote, Source
+from knowledge.models import Candidate, Claim, HistoryEntry, IngestedArticle, Moderator, Quote, Source
 from knowledge.store.claim_rows import claim_exists, write_claims, write_conflicts
+from knowledge.store.columns import Columns, from_json
 from knowledge.store.connection import Conn, Database, Row
 from knowledge.store.content_version import bump_version, lock_content
 from knowledge.store.moderation import insert_action
@@ -31,10 +33,12 @@ from knowledge.store.queue import close_item
 # positions (0…n-1), however many quotes the curated file gives the claim later.
 ACCEPTED_POSITION = 1_000_000
 
-_COLUMNS = (
+_CANDIDATE = Columns(
     "item_id, source_id, proposal, claim_id, text, topic, entities, said_by, quote_start, quote_end, quote, "
-    "similarity, accepted_claim_id"
+    "similarity, accepted_claim_id",
+    convert={"entities": from_json, "similarity": float},
 )
+_INGESTED = Columns("id AS source_id, body AS text")
 
 
 class DuplicateArticle(BadInput):
@@ -42,7 +46,7 @@ class DuplicateArticle(BadInput):
 
     def __init__(self, source_id: str) -> None:
         self.source_id = source_id
-        super().__init__(f"This article is already stored as source {source_id}; nothing was written.")
+        super().__init__(messages.duplicate_article(source_id))
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ class CandidateStore:
                 source = source.model_copy(update={"id": f"{source.id}_{sha256[:16]}"})
                 proposals = [_moved(p, source.id) for p in proposals]
                 if await conn.fetchone("SELECT 1 FROM sources WHERE id = ?", (source.id,)) is not None:
-                    raise BadInput(f"A source named {source.id} already exists; rename the file.")
+                    raise BadInput(messages.source_name_taken(source.id))
             await conn.execute(
                 "INSERT INTO sources (id, outlet, title, date, url, dateline, sha256, opening, body, origin, "
                 "added_by, added_at) VALUES (?,?,?,?,?,?,?,?,?,'ingested',?,?)",
@@ -101,17 +105,11 @@ class CandidateStore:
             items = [await _insert_candidate(conn, p, at) for p in proposals]
         return source.model_copy(update={"origin": "ingested"}), items
 
-    async def article_text(self, source_id: str) -> str | None:
-        """Read-only: an ingested article's raw text (None for seeds and unknown ids)."""
-        async with self._db.reading(snapshot=False) as conn:
-            row = await conn.fetchone("SELECT body FROM sources WHERE id = ?", (source_id,))
-        return row[0] if row else None
-
-    async def ingested_articles(self) -> list[tuple[str, str]]:
-        """Read-only: (source id, raw text) of every ingested article."""
+    async def ingested_articles(self) -> list[IngestedArticle]:
+        """Read-only: every ingested article with its raw text, by source id."""
         async with self._db.reading() as conn:
-            rows = await conn.fetchall("SELECT id, body FROM sources WHERE origin = 'ingested' ORDER BY id")
-        return [(r[0], r[1]) for r in rows]
+            rows = await conn.fetchall(f"SELECT {_INGESTED.select} FROM sources WHERE origin = 'ingested' ORDER BY id")
+        return [IngestedArticle(**_INGESTED.read(r)) for r in rows]
 
     async def get(self, item_id: int) -> Candidate | None:
         """Read-only."""
@@ -124,8 +122,10 @@ class CandidateStore:
             return {}
         marks = ",".join("?" * len(item_ids))
         async with self._db.reading() as conn:
-            rows = await conn.fetchall(f"SELECT {_COLUMNS} FROM candidates WHERE item_id IN ({marks})", tuple(item_ids))
-        return {r[0]: _candidate(r) for r in rows}
+            rows = await conn.fetchall(
+                f"SELECT {_CANDIDATE.select} FROM candidates WHERE item_id IN ({marks})", tuple(item_ids)
+            )
+        return {c.item_id: c for c in map(_candidate, rows)}
 
     async def accept(self, item_id: int, claim: Claim | None, by: Moderator, at: datetime) -> Accepted:
         """Writes, in one transaction: verify the candidate's quote against the stored article
@@ -134,9 +134,9 @@ class CandidateStore:
         queue item closed as accepted, and a content-version bump."""
         async with self._db.transaction() as conn:
             await lock_content(conn)
-            row = await conn.fetchone(f"SELECT {_COLUMNS} FROM candidates WHERE item_id = ?", (item_id,))
+            row = await conn.fetchone(f"SELECT {_CANDIDATE.select} FROM candidates WHERE item_id = ?", (item_id,))
             if row is None:
-                raise NotFound(f"Queue item #{item_id} is not an ingest candidate.")
+                raise NotFound(messages.not_a_candidate(item_id))
             cand = _candidate(row)
             await _verify(conn, cand.quote)
             reason = f"accepted ingest candidate #{item_id} ({cand.proposal}, source {cand.source_id})"
@@ -144,7 +144,7 @@ class CandidateStore:
             if claim is None:
                 target = cand.claim_id or ""
                 if not await claim_exists(conn, target):
-                    raise BadInput(f"Claim “{target}” no longer exists; accept with a new text instead.")
+                    raise BadInput(messages.candidate_claim_gone(target))
                 q = cand.quote
                 await conn.execute(
                     'INSERT INTO quotes (claim_id, position, source_id, start, "end", quote, item_id) '
@@ -176,7 +176,7 @@ class CandidateStore:
         async with self._db.transaction() as conn:
             await lock_content(conn)
             if await conn.fetchone("SELECT 1 FROM candidates WHERE item_id = ?", (item_id,)) is None:
-                raise NotFound(f"Queue item #{item_id} is not an ingest candidate.")
+                raise NotFound(messages.not_a_candidate(item_id))
             await close_item(conn, item_id, "rejected", by, at, reason)
 
     async def exported_claim_ids(self) -> list[str]:
@@ -196,11 +196,11 @@ async def _verify(conn: Conn, quote: Quote) -> None:
     """The quote must still be verbatim at its offsets in the stored text, off boilerplate and footnotes."""
     row = await conn.fetchone("SELECT body FROM sources WHERE id = ?", (quote.source_id,))
     if row is None or row[0] is None:
-        raise BadInput(f"The article {quote.source_id} is not stored; ingest it again.")
+        raise BadInput(messages.article_not_stored(quote.source_id))
     seed = Seed(Source(id=quote.source_id), read_article(quote.source_id, row[0]))
     problems = quote_problems("candidate", quote, {quote.source_id: seed})
     if problems:
-        raise BadInput(f"The candidate's quote no longer checks out: {problems[0]}.")
+        raise BadInput(messages.quote_no_longer_checks_out(problems[0]))
 
 
 async def _free_id(conn: Conn, wanted: str) -> str:
@@ -227,7 +227,7 @@ async def _insert_candidate(conn: Conn, p: Proposal, at: datetime) -> int:
     )
     assert row is not None
     await conn.execute(
-        f"INSERT INTO candidates ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
+        f"INSERT INTO candidates ({_CANDIDATE.select}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
         (
             row[0],
             q.source_id,
@@ -252,16 +252,6 @@ def _moved(p: Proposal, source_id: str) -> Proposal:
 
 
 def _candidate(r: Row) -> Candidate:
-    return Candidate(
-        item_id=r[0],
-        source_id=r[1],
-        proposal=r[2],
-        claim_id=r[3],
-        text=r[4],
-        topic=r[5],
-        entities=json.loads(r[6]),
-        said_by=r[7],
-        quote=Quote(source_id=r[1], start=r[8], end=r[9], quote=r[10]),
-        similarity=float(r[11]),
-        accepted_claim_id=r[12],
-    )
+    v = _CANDIDATE.read(r)
+    quote = Quote(source_id=v["source_id"], start=v.pop("quote_start"), end=v.pop("quote_end"), quote=v.pop("quote"))
+    return Candidate(**v, quote=quote)

@@ -18,9 +18,14 @@ from datetime import datetime
 from knowledge.history import derive_state
 from knowledge.models import Claim, ClaimState, HistoryEntry, Quote, Source
 from knowledge.store.claim_rows import claim_digest, write_claims, write_conflicts
+from knowledge.store.columns import Columns
 from knowledge.store.connection import Database, fetchval
 from knowledge.store.content_version import Changes, bump_version, lock_content
 from knowledge.store.moderation import select_history
+
+_SOURCE = Columns("id, outlet, title, date, url, dateline, opening, origin")
+# Converted by hand in `load_states`, which shares repeated strings between claims.
+_CLAIM = Columns("id, text, topic, entities, said_by, importance, keywords, origin, source_url, in_curated")
 
 
 @dataclass(frozen=True)
@@ -140,13 +145,8 @@ class ClaimStore:
     async def list_sources(self) -> list[Source]:
         """Read-only."""
         async with self._db.reading() as conn:
-            rows = await conn.fetchall(
-                "SELECT id, outlet, title, date, url, dateline, opening, origin FROM sources ORDER BY id"
-            )
-        return [
-            Source(id=r[0], outlet=r[1], title=r[2], date=r[3], url=r[4], dateline=r[5], opening=r[6], origin=r[7])
-            for r in rows
-        ]
+            rows = await conn.fetchall(f"SELECT {_SOURCE.select} FROM sources ORDER BY id")
+        return [Source(**_SOURCE.read(r)) for r in rows]
 
     async def conflict_pairs(self) -> list[tuple[str, str]]:
         """Read-only: every pair of claims linked as disagreeing, each once (lower id first), sorted.
@@ -206,53 +206,59 @@ class ClaimStore:
         states: list[ClaimState] = []
         async with self._db.reading() as conn:
             quotes: dict[str, list[Quote]] = defaultdict(list)
-            async for r in conn.iterate(
+            # Short rows are unpacked by name right under their SELECT; the claim row goes through _CLAIM.
+            async for claim_id, source_id, start, end, text in conn.iterate(
                 f'SELECT claim_id, source_id, start, "end", quote FROM quotes{where.format(col="claim_id")} '
                 "ORDER BY claim_id, position",
                 args,
             ):
-                quotes[r[0]].append(
+                quotes[claim_id].append(
                     Quote.model_construct(
-                        _QUOTE_FIELDS, source_id=shared.setdefault(r[1], r[1]), start=r[2], end=r[3], quote=r[4]
+                        _QUOTE_FIELDS,
+                        source_id=shared.setdefault(source_id, source_id),
+                        start=start,
+                        end=end,
+                        quote=text,
                     )
                 )
             conflicts: dict[str, list[str]] = defaultdict(list)
-            async for r in conn.iterate(
+            async for claim_id, other_id in conn.iterate(
                 f"SELECT claim_id, other_id FROM conflicts{where.format(col='claim_id')} ORDER BY other_id", args
             ):
-                conflicts[r[0]].append(r[1])
+                conflicts[claim_id].append(other_id)
             taught: dict[str, list[str]] = defaultdict(list)
             live = where.format(col="claim_id").replace(" WHERE ", " AND ") if where else ""
-            async for r in conn.iterate(
+            async for claim_id, phrasing in conn.iterate(
                 f"SELECT claim_id, phrasing FROM taught_phrasings WHERE undone_at IS NULL{live} ORDER BY id", args
             ):
-                taught[r[0]].append(r[1])
+                taught[claim_id].append(phrasing)
             history: dict[str, list[HistoryEntry]] = defaultdict(list)
             for entry in await select_history(conn, where.format(col="claim_id"), args):
                 history[entry.claim_id].append(entry)
-            async for r in conn.iterate(
-                "SELECT id, text, topic, entities, said_by, importance, keywords, origin, source_url, in_curated "
-                f"FROM claims{where.format(col='id')} ORDER BY created_at, id",
-                args,
+            async for row in conn.iterate(
+                f"SELECT {_CLAIM.select} FROM claims{where.format(col='id')} ORDER BY created_at, id", args
             ):
+                r = _CLAIM.read(row)
+                claim_id, said_by = r["id"], r["said_by"]
                 claim = Claim.model_construct(
                     _CLAIM_FIELDS,
-                    id=r[0],
-                    text=r[1],
-                    topic=shared.setdefault(r[2], r[2]),
-                    entities=[shared.setdefault(e, e) for e in json.loads(r[3])],
-                    said_by=r[4] if r[4] is None else shared.setdefault(r[4], r[4]),
-                    importance=r[5],
-                    keywords=[shared.setdefault(k, k) for k in json.loads(r[6])],
-                    conflicts=conflicts.pop(r[0], []),
-                    quotes=quotes.pop(r[0], []),
-                    origin=shared.setdefault(r[7], r[7]),
-                    source_url=r[8],
+                    id=claim_id,
+                    text=r["text"],
+                    topic=shared.setdefault(r["topic"], r["topic"]),
+                    entities=[shared.setdefault(e, e) for e in json.loads(r["entities"])],
+                    said_by=said_by if said_by is None else shared.setdefault(said_by, said_by),
+                    importance=r["importance"],
+                    keywords=[shared.setdefault(k, k) for k in json.loads(r["keywords"])],
+                    conflicts=conflicts.pop(claim_id, []),
+                    quotes=quotes.pop(claim_id, []),
+                    origin=shared.setdefault(r["origin"], r["origin"]),
+                    source_url=r["source_url"],
                 )
-                entries = history.get(r[0])
+                in_curated = bool(r["in_curated"])
+                entries = history.get(claim_id)
                 if entries:
-                    state = derive_state(claim, entries, in_curated=bool(r[9]))
-                    state.taught = taught.pop(r[0], [])
+                    state = derive_state(claim, entries, in_curated=in_curated)
+                    state.taught = taught.pop(claim_id, [])
                     states.append(state)
                 else:  # what derive_state returns for an empty history
                     states.append(
@@ -262,8 +268,8 @@ class ClaimStore:
                             status="active",
                             correction=None,
                             retraction_reason=None,
-                            in_curated=bool(r[9]),
-                            taught=taught.pop(r[0], []),
+                            in_curated=in_curated,
+                            taught=taught.pop(claim_id, []),
                         )
                     )
         return states

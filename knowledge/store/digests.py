@@ -12,8 +12,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from knowledge.models import DigestRun, Subscription
-from knowledge.store.connection import Database, Dialect, Row
+from knowledge.models import DigestRun, DigestRunRecord, Subscription
+from knowledge.store.columns import Columns, timestamp
+from knowledge.store.connection import Database, Dialect
+
+_SUBSCRIPTION = Columns(
+    "platform, channel_id, post_time, timezone, created_by, created_at, community_id, audience",
+    convert={"created_at": timestamp},
+)
+_RECORD = Columns("platform, channel_id, local_date, status, attempts", alias="r")
 
 _RUN_WHERE = "FROM digest_runs WHERE platform = ? AND channel_id = ? AND local_date = ?"
 _SELECT_RUN: dict[Dialect, str] = {
@@ -59,16 +66,13 @@ class DigestStore:
 
     async def subscriptions(self, platform: str | None = None) -> list[Subscription]:
         """Read-only."""
-        sql = (
-            "SELECT platform, channel_id, post_time, timezone, created_by, created_at, community_id, audience "
-            "FROM digest_subscriptions"
-        )
+        sql = f"SELECT {_SUBSCRIPTION.select} FROM digest_subscriptions"
         args: tuple[str, ...] = ()
         if platform is not None:
             sql, args = sql + " WHERE platform = ?", (platform,)
         async with self._db.reading() as conn:
             rows = await conn.fetchall(sql + " ORDER BY platform, channel_id", args)
-        return [_subscription(r) for r in rows]
+        return [Subscription(**_SUBSCRIPTION.read(r)) for r in rows]
 
     async def claim_run(
         self,
@@ -143,35 +147,22 @@ class DigestStore:
             )
         return n > 0
 
-    async def runs(self, platform: str, channel_id: str) -> list[tuple[str, str, int]]:
-        """Read-only: (local date, status, attempts) of a channel's runs, oldest first."""
+    async def runs(self, platform: str, channel_id: str) -> list[DigestRunRecord]:
+        """Read-only: a channel's runs, oldest first."""
         async with self._db.reading() as conn:
             rows = await conn.fetchall(
-                "SELECT local_date, status, attempts FROM digest_runs WHERE platform = ? AND channel_id = ? "
-                "ORDER BY local_date",
+                f"SELECT {_RECORD.select} FROM digest_runs r WHERE r.platform = ? AND r.channel_id = ? "
+                "ORDER BY r.local_date",
                 (platform, channel_id),
             )
-        return [(r[0], r[1], int(r[2])) for r in rows]
+        return [DigestRunRecord(**_RECORD.read(r)) for r in rows]
 
-    async def last_runs(self) -> list[tuple[str, str, str, str, int]]:
-        """Read-only: each channel's latest run (platform, channel, local date, status, attempts)."""
+    async def last_runs(self) -> list[DigestRunRecord]:
+        """Read-only: each channel's latest run, by platform and channel."""
         async with self._db.reading() as conn:
             rows = await conn.fetchall(
-                "SELECT r.platform, r.channel_id, r.local_date, r.status, r.attempts FROM digest_runs r "
+                f"SELECT {_RECORD.select} FROM digest_runs r "
                 "WHERE r.local_date = (SELECT max(local_date) FROM digest_runs x "
                 "WHERE x.platform = r.platform AND x.channel_id = r.channel_id) ORDER BY r.platform, r.channel_id"
             )
-        return [(r[0], r[1], r[2], r[3], int(r[4])) for r in rows]
-
-
-def _subscription(r: Row) -> Subscription:
-    return Subscription(
-        platform=r[0],
-        channel_id=r[1],
-        post_time=r[2],
-        timezone=r[3],
-        created_by=r[4],
-        created_at=datetime.fromisoformat(r[5]),
-        community_id=r[6],
-        audience=r[7],
-    )
+        return [DigestRunRecord(**_RECORD.read(r)) for r in rows]

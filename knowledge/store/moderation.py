@@ -9,23 +9,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from knowledge import messages
 from knowledge.errors import BadInput, NotFound
 from knowledge.history import derive_state
 from knowledge.models import Action, Claim, HistoryEntry, Moderator
 from knowledge.store.claim_rows import claim_exists, write_claims, write_conflicts
+from knowledge.store.columns import Columns, timestamp
 from knowledge.store.connection import Conn, Database, Row
 from knowledge.store.content_version import bump_version, lock_content
 from knowledge.store.outbox import enqueue_for_change
 
-_COLUMNS = (
+_ENTRY = Columns(
     "id, claim_id, action, text, reason, url, by_platform, by_user_id, by_name, at, by_community_id, "
-    "by_community_name, credit"
+    "by_community_name, credit",
+    convert={"at": timestamp},
 )
 
 
 async def select_history(conn: Conn, where: str, args: Sequence[str]) -> list[HistoryEntry]:
     """History rows matching `where` (a SQL fragment with ? marks), oldest first."""
-    rows = await conn.fetchall(f"SELECT {_COLUMNS} FROM corrections{where} ORDER BY id", args)
+    rows = await conn.fetchall(f"SELECT {_ENTRY.select} FROM corrections{where} ORDER BY id", args)
     return [_entry(r) for r in rows]
 
 
@@ -105,12 +108,12 @@ class ModerationStore:
         async with self._db.transaction() as conn:
             await lock_content(conn)  # the status check below must still hold at commit
             if not await claim_exists(conn, claim_id):
-                raise NotFound(claim_id)
+                raise NotFound(messages.unknown_claim(claim_id))
             if allowed_from is not None:
                 rows = await select_history(conn, " WHERE claim_id = ?", (claim_id,))
                 status = derive_state(Claim(id=claim_id, text="", topic=""), rows).status
                 if status not in allowed_from:
-                    raise BadInput(f"Claim “{claim_id}” is {status}; nothing to {action}.")
+                    raise BadInput(messages.nothing_to(claim_id, status, action))
             entry = await insert_action(conn, claim_id, action, by, at, text, reason, url)
             version = await bump_version(conn, [claim_id])
             # Same transaction: the change and the updates of messages already showing the claim
@@ -123,7 +126,7 @@ class ModerationStore:
         async with self._db.transaction() as conn:
             await lock_content(conn)
             if await claim_exists(conn, claim.id):
-                raise BadInput(f"A claim with id “{claim.id}” already exists.")
+                raise BadInput(messages.claim_exists(claim.id))
             await write_claims(conn, [claim], at)
             await write_conflicts(conn, [claim])
             entry = await insert_action(conn, claim.id, "add", by, at, claim.text, reason, claim.source_url)
@@ -132,14 +135,12 @@ class ModerationStore:
 
 
 def _entry(r: Row) -> HistoryEntry:
-    return HistoryEntry(
-        id=r[0],
-        claim_id=r[1],
-        action=r[2],
-        text=r[3],
-        reason=r[4],
-        url=r[5],
-        by=Moderator(platform=r[6], user_id=r[7], name=r[8], community_id=r[10], community_name=r[11]),
-        at=datetime.fromisoformat(r[9]),
-        credit=r[12],
+    v = _ENTRY.read(r)
+    by = Moderator(
+        platform=v.pop("by_platform"),
+        user_id=v.pop("by_user_id"),
+        name=v.pop("by_name"),
+        community_id=v.pop("by_community_id"),
+        community_name=v.pop("by_community_name"),
     )
+    return HistoryEntry(**v, by=by)

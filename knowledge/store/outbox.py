@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from knowledge.posted import OutboxItem, OutboxStatus, Reach
+from knowledge.posted import OutboxFailure, OutboxItem, OutboxStatus, Reach
+from knowledge.store.columns import Columns
 from knowledge.store.connection import Conn, Database, Row
-from knowledge.store.posted import COLUMNS as POSTED_COLUMNS
-from knowledge.store.posted import after_delivery, posted_from_row
+from knowledge.store.posted import POSTED, after_delivery, posted_from_row
 
-_ITEM = f"o.id, o.change_id, o.claim_id, o.content_version, o.status, o.attempts, o.claimed_by, {POSTED_COLUMNS}"
+_ITEM = Columns("id, change_id, claim_id, content_version, status, attempts, claimed_by", alias="o")
+_FAILURE = Columns("id, platform, claim_id, last_error AS error")
 
 
 async def enqueue_for_change(conn: Conn, claim_id: str, change_id: int, version: int, now: datetime) -> int:
@@ -35,7 +36,7 @@ async def enqueue_for_change(conn: Conn, claim_id: str, change_id: int, version:
 
 
 # The rows a pass may take: each channel's head (its oldest unfinished row), when due,
-# oldest first. Two index-only paths (migration 9), neither of which reads a long
+# oldest first. Two index-only paths (migration 10), neither of which reads a long
 # channel's backlog:
 #   1. `early`: the K oldest unfinished rows (outbox_unfinished_by_id). Every head older
 #      than the last of them is among them, as its channel's first row there; when they
@@ -114,7 +115,7 @@ class OutboxStore:
                 return []
             marks = ",".join("?" * len(taken))
             items = await conn.fetchall(
-                f"SELECT {_ITEM} FROM outbox o JOIN posted_messages p ON p.id = o.posted_id "
+                f"SELECT {_ITEM.select}, {POSTED.select} FROM outbox o JOIN posted_messages p ON p.id = o.posted_id "
                 f"WHERE o.id IN ({marks}) ORDER BY o.id",
                 taken,
             )
@@ -200,15 +201,13 @@ class OutboxStore:
             out.setdefault(platform, {})[status] = int(n)
         return out
 
-    async def failures(self, limit: int = 5) -> list[tuple[int, str, str, str | None]]:
-        """Read-only: the latest failed deliveries (id, platform, claim, error)."""
+    async def failures(self, limit: int = 5) -> list[OutboxFailure]:
+        """Read-only: the latest failed deliveries, newest first."""
         async with self._db.reading(snapshot=False) as conn:
             rows = await conn.fetchall(
-                "SELECT id, platform, claim_id, last_error FROM outbox WHERE status = 'failed' "
-                "ORDER BY id DESC LIMIT ?",
-                (limit,),
+                f"SELECT {_FAILURE.select} FROM outbox WHERE status = 'failed' ORDER BY id DESC LIMIT ?", (limit,)
             )
-        return [(int(r[0]), r[1], r[2], r[3]) for r in rows]
+        return [OutboxFailure(**_FAILURE.read(r)) for r in rows]
 
     async def next_due(self, platform: str) -> datetime | None:
         """Read-only: when the earliest waiting row of `platform` becomes due; None when none waits,
@@ -227,13 +226,4 @@ class OutboxStore:
 
 
 def _item(r: Row) -> OutboxItem:
-    return OutboxItem(
-        id=r[0],
-        change_id=r[1],
-        claim_id=r[2],
-        content_version=r[3],
-        status=r[4],
-        attempts=r[5],
-        claimed_by=r[6],
-        posted=posted_from_row(r[7:]),
-    )
+    return OutboxItem(**_ITEM.read(r), posted=posted_from_row(r, start=len(_ITEM)))

@@ -11,12 +11,20 @@ import json
 from datetime import datetime
 
 from knowledge.posted import PostedMessage
+from knowledge.store.columns import Columns, flag, from_json, timestamp
 from knowledge.store.connection import Conn, Database, Row
 
-COLUMNS = (
-    "p.id, p.platform, p.community_id, p.channel_id, p.message_id, p.thread_id, p.kind, p.claim_ids, "
-    "p.question_id, p.render, p.content_version, p.edit_via, p.edit_token, p.edit_until, p.edit_uses, "
-    "p.after_expiry, p.is_private, p.posted_at"
+POSTED = Columns(
+    "id, platform, community_id, channel_id, message_id, thread_id, kind, claim_ids, question_id, render, "
+    "content_version, edit_via, edit_token, edit_until, edit_uses, after_expiry, is_private, posted_at",
+    alias="p",
+    convert={
+        "claim_ids": from_json,
+        "render": from_json,
+        "edit_until": timestamp,
+        "is_private": flag,
+        "posted_at": timestamp,
+    },
 )
 
 
@@ -62,7 +70,7 @@ class PostedStore:
     async def get(self, posted_id: int) -> PostedMessage | None:
         """Read-only."""
         async with self._db.reading(snapshot=False) as conn:
-            row = await conn.fetchone(f"SELECT {COLUMNS} FROM posted_messages p WHERE p.id = ?", (posted_id,))
+            row = await conn.fetchone(f"SELECT {POSTED.select} FROM posted_messages p WHERE p.id = ?", (posted_id,))
         return posted_from_row(row) if row else None
 
     async def question_text(self, question_id: int) -> str | None:
@@ -106,24 +114,6 @@ async def after_delivery(
         await conn.execute("UPDATE posted_messages SET gone_at = ? WHERE id = ?", (gone_at.isoformat(), posted_id))
 
 
-def posted_from_row(r: Row) -> PostedMessage:
-    return PostedMessage(
-        id=r[0],
-        platform=r[1],
-        community_id=r[2],
-        channel_id=r[3],
-        message_id=r[4],
-        thread_id=r[5],
-        kind=r[6],
-        claim_ids=json.loads(r[7]),
-        question_id=r[8],
-        render=json.loads(r[9]),
-        content_version=r[10],
-        edit_via=r[11],
-        edit_token=r[12],
-        edit_until=datetime.fromisoformat(r[13]) if r[13] else None,
-        edit_uses=r[14],
-        after_expiry=r[15],
-        is_private=bool(r[16]),
-        posted_at=datetime.fromisoformat(r[17]),
-    )
+def posted_from_row(r: Row, start: int = 0) -> PostedMessage:
+    """A `POSTED.select` row (or a join's row, whose posted columns begin at `start`)."""
+    return PostedMessage(**POSTED.read(r, start))

@@ -20,14 +20,15 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from knowledge import messages
 from knowledge.errors import DatabaseUnusable
 from knowledge.store.connection import Conn, Dialect, Row, VersionCallback
 from knowledge.store.content_version import NOTIFY_CHANNEL
 from knowledge.store.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS, PG_MARKER
+from knowledge.store.pg_url import shown
 
 log = logging.getLogger(__name__)
 
@@ -82,18 +83,6 @@ def _rowcount(status: str) -> int:
     return int(last) if last.isdigit() else 0
 
 
-def redact(url: str) -> str:
-    """The URL without its password: safe for logs and `talksbot status`."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 literal keeps its brackets
-        host = f"[{host}]"
-    netloc = f"{parts.username or ''}@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
 class PgConn:
     """`Conn` over one asyncpg connection (inside a transaction or a read snapshot)."""
 
@@ -134,16 +123,13 @@ async def _inspect(conn: asyncpg.Connection, location: str) -> int:
     if not tables:
         return 0
     if not {"meta", "schema_migrations"} <= tables:
-        raise DatabaseUnusable(f"{location} is not a talksbot database; it was left untouched.")
+        raise DatabaseUnusable(messages.not_talksbot(location))
     marker = await conn.fetchval("SELECT value FROM meta WHERE key = $1", PG_MARKER[0])
     if marker != PG_MARKER[1]:
-        raise DatabaseUnusable(f"{location} is not a talksbot database; it was left untouched.")
+        raise DatabaseUnusable(messages.not_talksbot(location))
     version = int(await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_migrations"))
     if version > LATEST_VERSION:
-        raise DatabaseUnusable(
-            f"{location} was written by a newer talksbot (schema {version}, this one knows "
-            f"{LATEST_VERSION}); upgrade talksbot."
-        )
+        raise DatabaseUnusable(messages.newer_schema(location, version, LATEST_VERSION))
     return version
 
 
@@ -156,7 +142,7 @@ async def _migrate(conn: asyncpg.Connection, location: str, *, create: bool) -> 
     """
     current = await _inspect(conn, location)
     if current == 0 and not create:
-        raise DatabaseUnusable(f"no talksbot database at {location}; read commands create one.")
+        raise DatabaseUnusable(messages.no_database(location))
     while current < LATEST_VERSION:
         async with conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", APPLICATION_ID)
@@ -196,7 +182,7 @@ class PostgresDatabase:
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self._pool = pool
         self._url = url
-        self.location = redact(url)
+        self.location = shown(url)
         self._callbacks: list[VersionCallback] = []
         self._listener: asyncio.Task[None] | None = None
         self._listening = asyncio.Event()
@@ -208,11 +194,13 @@ class PostgresDatabase:
         The pool's first connection does the inspection: one connection set-up
         at start, not two.
         """
-        location = redact(url)
+        # Read by the driver's rules first: a URL it cannot read is refused before any
+        # connection attempt, whose errors could quote pieces of it.
+        location = shown(url)
         try:
             pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_max, timeout=CONNECT_TIMEOUT)
         except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-            raise DatabaseUnusable(f"{location} cannot be reached ({type(exc).__name__}: {exc}).") from exc
+            raise DatabaseUnusable(messages.unreachable(location, exc)) from exc
         try:
             async with pool.acquire() as conn:
                 await _migrate(conn, location, create=create)

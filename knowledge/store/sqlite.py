@@ -17,6 +17,7 @@ from typing import Any
 
 import aiosqlite
 
+from knowledge import messages
 from knowledge.errors import DatabaseUnusable
 from knowledge.store.connection import Conn, Dialect, Row, VersionCallback
 from knowledge.store.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
@@ -36,25 +37,25 @@ def check_path(path: Path, *, create: bool = True) -> None:
     `-shm` files beside a file it then fails to use.
     """
     if path.is_dir():
-        raise DatabaseUnusable(f"{path} is a directory, not a database file.")
+        raise DatabaseUnusable(messages.is_a_directory(path))
     if path.exists():
         if not path.is_file():  # a FIFO would block the read below forever; a device is no database
-            raise DatabaseUnusable(f"{path} is not a regular file.")
+            raise DatabaseUnusable(messages.not_a_regular_file(path))
         if not os.access(path, os.R_OK | os.W_OK):
-            raise DatabaseUnusable(f"{path} is read-only; talksbot needs to write to it.")
+            raise DatabaseUnusable(messages.read_only(path))
         wal = path.with_name(path.name + "-wal")
         if not wal.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
-            raise DatabaseUnusable(f"{path.parent} is not writable; talksbot keeps {wal.name} beside the database.")
+            raise DatabaseUnusable(messages.folder_not_writable(path.parent, wal.name))
         return
     if not create:
-        raise DatabaseUnusable(f"no talksbot database at {path}; read commands create one.")
+        raise DatabaseUnusable(messages.no_database(path))
     ancestor = path.parent
     while not ancestor.exists() and ancestor != ancestor.parent:
         ancestor = ancestor.parent
     if not ancestor.is_dir():
-        raise DatabaseUnusable(f"cannot create {path}: {ancestor} is a file, not a directory.")
+        raise DatabaseUnusable(messages.cannot_create_in_a_file(path, ancestor))
     if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise DatabaseUnusable(f"cannot create {path}: {ancestor} is not writable.")
+        raise DatabaseUnusable(messages.cannot_create_unwritable(path, ancestor))
 
 
 def inspect_file(path: Path) -> bool:
@@ -63,15 +64,15 @@ def inspect_file(path: Path) -> bool:
     Read-only, and creates no `-wal`/`-shm` files beside a file it refuses.
     """
     if path.is_dir():
-        raise DatabaseUnusable(f"{path} is a directory, not a database file.")
+        raise DatabaseUnusable(messages.is_a_directory(path))
     if not path.exists() or path.stat().st_size == 0:
         return False
     with path.open("rb") as fh:
         header = fh.read(_HEADER_SIZE)
     if not header.startswith(_SQLITE_HEADER):
-        raise DatabaseUnusable(f"{path} is not a talksbot database (not an SQLite file); it was left untouched.")
+        raise DatabaseUnusable(messages.not_sqlite(path))
     if len(header) < _HEADER_SIZE:
-        raise DatabaseUnusable(f"{path} is damaged (shorter than an SQLite header); it was left untouched.")
+        raise DatabaseUnusable(messages.damaged(path))
     # Opening a WAL-mode file, even read-only, creates -wal and -shm beside it. With no
     # -wal present the main file holds everything, so it can be read as immutable.
     immutable = "" if path.with_name(path.name + "-wal").exists() else "&immutable=1"
@@ -84,17 +85,14 @@ def inspect_file(path: Path) -> bool:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseUnusable(f"{path} cannot be read as a database ({exc}); it was left untouched.") from exc
+        raise DatabaseUnusable(messages.unreadable(path, exc)) from exc
     if app_id == APPLICATION_ID:
         if version > LATEST_VERSION:
-            raise DatabaseUnusable(
-                f"{path} was written by a newer talksbot (schema {version}, this one knows "
-                f"{LATEST_VERSION}); upgrade talksbot."
-            )
+            raise DatabaseUnusable(messages.newer_schema(path, version, LATEST_VERSION))
         return True
     if app_id == 0 and tables == 0:
         return False
-    raise DatabaseUnusable(f"{path} is not a talksbot database; it was left untouched.")
+    raise DatabaseUnusable(messages.not_talksbot(path))
 
 
 async def connect(path: Path, *, create: bool = True) -> aiosqlite.Connection:
@@ -104,22 +102,22 @@ async def connect(path: Path, *, create: bool = True) -> aiosqlite.Connection:
     """
     check_path(path, create=create)
     if not inspect_file(path) and not create:
-        raise DatabaseUnusable(f"no talksbot database at {path}; read commands create one.")
+        raise DatabaseUnusable(messages.no_database(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves (see Transactions).
         conn = await aiosqlite.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     except (OSError, sqlite3.DatabaseError) as exc:
-        raise DatabaseUnusable(f"{path} cannot be opened ({exc}).") from exc
+        raise DatabaseUnusable(messages.cannot_open(path, exc)) from exc
     try:
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await _use_wal(conn)
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA synchronous = NORMAL")
-        await _migrate(conn)
+        await _migrate(conn, path)
     except sqlite3.DatabaseError as exc:
         await conn.close()
-        raise DatabaseUnusable(f"{path} cannot be used as a database ({exc}).") from exc
+        raise DatabaseUnusable(messages.cannot_use(path, exc)) from exc
     except BaseException:
         await conn.close()
         raise
@@ -152,16 +150,15 @@ async def schema_version(conn: aiosqlite.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-async def _migrate(conn: aiosqlite.Connection) -> None:
+async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:
     if await schema_version(conn) == LATEST_VERSION:
         return
     # BEGIN IMMEDIATE takes the write lock first, so two processes opening a new
     # file at once apply each migration exactly once: the loser re-reads the version.
-    await conn.execute("BEGIN IMMEDIATE")
-    try:
+    async with atomic(conn):
         current = await schema_version(conn)
         if current > LATEST_VERSION:
-            raise DatabaseUnusable("the database was written by a newer talksbot; upgrade talksbot.")
+            raise DatabaseUnusable(messages.newer_schema(path, current, LATEST_VERSION))
         if current == 0:
             await conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             await conn.execute(
@@ -178,9 +175,26 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
                 (migration.number, migration.name, datetime.now(UTC).isoformat()),
             )
             await conn.execute(f"PRAGMA user_version = {migration.number}")
+
+
+@asynccontextmanager
+async def atomic(conn: aiosqlite.Connection) -> AsyncIterator[None]:
+    """BEGIN IMMEDIATE … COMMIT as one unit (sqlite-utils' `atomic()` discipline).
+
+    COMMIT runs inside the `try`: when it fails (a deferred foreign key, a full
+    disk) the transaction is still open and must be rolled back, or the single
+    writer would answer every later BEGIN with "cannot start a transaction within
+    a transaction" until restart. ROLLBACK runs only while a transaction is open:
+    some errors end it themselves (`INSERT OR ROLLBACK`, SQLITE_FULL), and a second
+    ROLLBACK would fail and hide the error that matters. The error is re-raised.
+    """
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
         await conn.execute("COMMIT")
     except BaseException:
-        await conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            await conn.execute("ROLLBACK")
         raise
 
 
@@ -278,14 +292,8 @@ class SqliteDatabase:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Conn]:
-        async with self._lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._writer
-            except BaseException:
-                await self._writer.execute("ROLLBACK")
-                raise
-            await self._writer.execute("COMMIT")
+        async with self._lock, atomic(self._writer.raw):
+            yield self._writer
 
     @asynccontextmanager
     async def reading(self, *, snapshot: bool = True) -> AsyncIterator[Conn]:

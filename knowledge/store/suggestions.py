@@ -9,17 +9,20 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from knowledge import messages
 from knowledge.errors import BadInput, NotFound
 from knowledge.models import HistoryEntry, Moderator, Suggestion, community_label
 from knowledge.store.claim_rows import claim_exists
+from knowledge.store.columns import Columns, timestamp
 from knowledge.store.connection import Database, Row, fetchval
 from knowledge.store.content_version import bump_version, lock_content
 from knowledge.store.moderation import insert_action
 from knowledge.store.outbox import enqueue_for_change
 
-_COLUMNS = (
+_SUGGESTION = Columns(
     "id, claim_id, text, reason, platform, community_id, community_name, user_id, user_name, at, status, "
-    "decided_by, decided_at, decision_reason"
+    "decided_by, decided_at, decision_reason",
+    convert={"at": timestamp, "decided_at": timestamp},
 )
 
 
@@ -30,7 +33,8 @@ class SuggestionStore:
     async def add(
         self, claim_id: str, text: str, reason: str, by: Moderator, at: datetime, *, per_window: int, since: datetime
     ) -> Suggestion:
-        """Writes one open suggestion, unless `by` already made `per_window` since `since`.
+        """Writes one open suggestion, unless `by` already made `per_window` after `since`
+        (then BadInput states the limit and when the next one fits).
 
         The limit is checked inside the same transaction as the insert, so two
         quick presses cannot both slip under it.
@@ -43,18 +47,20 @@ class SuggestionStore:
                     "SELECT pg_advisory_xact_lock(hashtext(?))", (f"suggest:{by.platform}:{by.user_id}",)
                 )
             if not await claim_exists(conn, claim_id):
-                raise NotFound(claim_id)
-            recent = await fetchval(
-                conn,
-                "SELECT count(*) FROM suggestions WHERE platform = ? AND user_id = ? AND at >= ?",
+                raise NotFound(messages.unknown_claim(claim_id))
+            recent = await conn.fetchone(
+                # `at > since`: a suggestion leaves the window exactly when the wait below ends.
+                "SELECT count(*), min(at) FROM suggestions WHERE platform = ? AND user_id = ? AND at > ?",
                 (by.platform, by.user_id, since.isoformat()),
-                default=0,
             )
-            if int(recent) >= per_window:
-                raise BadInput(f"You have made {per_window} suggestions recently; please wait a while.")
+            if recent is not None and int(recent[0]) >= per_window:
+                # The oldest suggestion in the window leaves it first: then one more fits.
+                window = at - since
+                wait = datetime.fromisoformat(recent[1]) + window - at
+                raise BadInput(messages.suggestion_limit(per_window, window, wait))
             row = await conn.fetchone(
                 "INSERT INTO suggestions (claim_id, text, reason, platform, community_id, community_name, user_id, "
-                f"user_name, at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING {_COLUMNS}",
+                f"user_name, at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING {_SUGGESTION.select}",
                 (
                     claim_id,
                     text,
@@ -68,20 +74,21 @@ class SuggestionStore:
                 ),
             )
             assert row is not None
+            suggestion = _suggestion(row)
             await conn.execute(
                 "INSERT INTO queue_items (kind, group_key, text, claim_ids, suggestion_id, communities, first_at, "
                 "last_at) VALUES ('suggestion', ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    f"suggestion {row[0]}",
+                    f"suggestion {suggestion.id}",
                     text,
                     json.dumps([claim_id]),
-                    row[0],
+                    suggestion.id,
                     json.dumps([_community_of(by)]),
                     at.isoformat(),
                     at.isoformat(),
                 ),
             )
-        return _suggestion(row)
+        return suggestion
 
     async def decide(
         self, suggestion_id: int, *, accept: bool, by: Moderator, at: datetime, reason: str | None
@@ -91,12 +98,12 @@ class SuggestionStore:
         (recorded with `reason`) an open suggestion, and close its queue item."""
         async with self._db.transaction() as conn:
             await lock_content(conn)  # two moderators deciding at once: the second sees it decided
-            row = await conn.fetchone(f"SELECT {_COLUMNS} FROM suggestions WHERE id = ?", (suggestion_id,))
+            row = await conn.fetchone(f"SELECT {_SUGGESTION.select} FROM suggestions WHERE id = ?", (suggestion_id,))
             if row is None:
-                raise NotFound(f"There is no suggestion #{suggestion_id}.")
+                raise NotFound(messages.unknown_suggestion(suggestion_id))
             suggestion = _suggestion(row)
             if suggestion.status != "open":
-                raise BadInput(f"Suggestion #{suggestion_id} is already {suggestion.status}.")
+                raise BadInput(messages.suggestion_decided(suggestion_id, suggestion.status))
             status = "accepted" if accept else "rejected"
             await conn.execute(
                 "UPDATE suggestions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ?",
@@ -128,14 +135,16 @@ class SuggestionStore:
     async def get(self, suggestion_id: int) -> Suggestion | None:
         """Read-only."""
         async with self._db.reading() as conn:
-            row = await conn.fetchone(f"SELECT {_COLUMNS} FROM suggestions WHERE id = ?", (suggestion_id,))
+            row = await conn.fetchone(f"SELECT {_SUGGESTION.select} FROM suggestions WHERE id = ?", (suggestion_id,))
         return _suggestion(row) if row else None
 
     async def list(self, status: str | None = "open", limit: int = 100) -> list[Suggestion]:
         """Read-only: suggestions (open ones by default), oldest first."""
         where, args = ("", ()) if status is None else (" WHERE status = ?", (status,))
         async with self._db.reading() as conn:
-            rows = await conn.fetchall(f"SELECT {_COLUMNS} FROM suggestions{where} ORDER BY id LIMIT ?", (*args, limit))
+            rows = await conn.fetchall(
+                f"SELECT {_SUGGESTION.select} FROM suggestions{where} ORDER BY id LIMIT ?", (*args, limit)
+            )
         return [_suggestion(r) for r in rows]
 
     async def count_open(self) -> int:
@@ -148,15 +157,12 @@ def _community_of(by: Moderator) -> str:
 
 
 def _suggestion(r: Row) -> Suggestion:
-    return Suggestion(
-        id=r[0],
-        claim_id=r[1],
-        text=r[2],
-        reason=r[3],
-        by=Moderator(platform=r[4], community_id=r[5], community_name=r[6], user_id=r[7], name=r[8]),
-        at=datetime.fromisoformat(r[9]),
-        status=r[10],
-        decided_by=r[11],
-        decided_at=datetime.fromisoformat(r[12]) if r[12] else None,
-        decision_reason=r[13],
+    v = _SUGGESTION.read(r)
+    by = Moderator(
+        platform=v.pop("platform"),
+        community_id=v.pop("community_id"),
+        community_name=v.pop("community_name"),
+        user_id=v.pop("user_id"),
+        name=v.pop("user_name"),
     )
+    return Suggestion(**v, by=by)

@@ -186,6 +186,10 @@ class FakeDiscord:
                 return _json(BOT_USER)
             case "GET", ["oauth2", "applications", "@me"]:
                 return _json(_app_info())
+            case "GET", ["gateway", "bot"]:
+                # Asked only by an auto-sharded client: how many shards, and where to connect them.
+                limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+                return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
             case "POST", ["interactions", interaction_id, _token, "callback"]:
                 flags = (body.get("data") or {}).get("flags", 0) or 0
                 return _json(
@@ -455,11 +459,28 @@ class DiscordHarness:
         return calls[0].body
 
 
+def point_discord_at(base: str, monkeypatch: pytest.MonkeyPatch | None = None) -> None:
+    """Send this process's discord.py REST calls (interaction webhooks included) to `base`.
+
+    discord.py has no per-client API address: Client takes a connector, a proxy and
+    a trace config, none of which changes the URL (`proxy=` tunnels https with
+    CONNECT, so a base-URL proxy cannot be reached that way either), and every
+    request is built on the class attribute `discord.http.Route.BASE`, which the
+    library's own `_set_api_version` sets the same way. So the product never
+    changes it and always talks to Discord; only the test harness does, undone
+    after each test by `monkeypatch`, or for a whole child process
+    (tests/adapters/discord_process.py).
+    """
+    if monkeypatch is None:
+        discord.http.Route.BASE = base
+    else:
+        monkeypatch.setattr(discord.http.Route, "BASE", base)
+
+
 @pytest.fixture
 async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
     fake = FakeDiscord(roles=[role_payload(GUILD_ID, "@everyone"), role_payload(MOD_ROLE_ID, "Fact Checkers")])
-    base = await fake.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", base)
+    point_discord_at(await fake.start(), monkeypatch)
     yield fake
     await fake.close_gateway()
     await fake.stop()

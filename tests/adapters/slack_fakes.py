@@ -71,6 +71,8 @@ class FakeSlackApi:
         self.failures: dict[str, list[int]] = {}
         # method → a Slack error code answered (HTTP 200, ok false) every time, e.g. "invalid_auth"
         self.errors: dict[str, str] = {}
+        # (channel, thread ts) → the replies posted in that thread, with their metadata
+        self.threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.port = 0
         self._runner: web.AppRunner | None = None
         self._ts = 1700000000
@@ -147,7 +149,19 @@ class FakeSlackApi:
             return {"ok": True, "user_id": BOT_USER_ID, "bot_id": "B0000TEST", "team_id": TEAM_ID, "user": "talksbot"}
         if method == "chat.postMessage":
             self._ts += 1
-            return {"ok": True, "channel": data.get("channel"), "ts": f"{self._ts}.000100"}
+            ts = f"{self._ts}.000100"
+            if data.get("thread_ts"):
+                reply = {"ts": ts, "thread_ts": data["thread_ts"], "text": data.get("text")}
+                if data.get("metadata"):
+                    reply["metadata"] = data["metadata"]
+                self.threads.setdefault((str(data.get("channel")), str(data["thread_ts"])), []).append(reply)
+            return {"ok": True, "channel": data.get("channel"), "ts": ts}
+        if method == "conversations.replies":
+            # Like Slack: message metadata only when asked for with include_all_metadata.
+            with_metadata = str(data.get("include_all_metadata")).lower() in ("1", "true")
+            replies = self.threads.get((str(data.get("channel")), str(data.get("ts"))), [])
+            shown = [r if with_metadata else {k: v for k, v in r.items() if k != "metadata"} for r in replies]
+            return {"ok": True, "messages": shown, "has_more": False}
         if method == "users.info":
             user = data.get("user", "")
             info: dict[str, Any] = {

@@ -17,12 +17,12 @@ from discord import app_commands
 from adapters.discord import messages as dmsg
 from adapters.discord.commands import ASK_MENU_NAME
 from adapters.discord.feedback import feedback_custom_id
-from adapters.discord.render import limit_problems
+from adapters.discord.render import escape
 from bot import messages
 from bot.digest import DigestScope, build_digest
 from bot.replies import AnswerReply
 from bot.service import DigestDesk
-from knowledge.models import Place
+from knowledge.models import FeedbackCount, Place
 from knowledge.store import Store
 from tests.adapters.discord_fakes import (
     EPHEMERAL,
@@ -35,6 +35,7 @@ from tests.adapters.discord_fakes import (
     fake_discord,
     policy,
 )
+from tests.adapters.discord_limits import limit_problems
 from tests.conftest import history_of
 
 __all__ = ["deps_options", "discord_bot", "fake_discord", "policy"]
@@ -74,6 +75,31 @@ async def test_ask_answers_publicly_with_quotes_within_limits_and_no_pings(disco
     ids = custom_ids(data)
     assert len(ids) == 2 * len(embeds)
     assert all(i.startswith("tb:fb:") and len(i) <= 100 for i in ids)
+
+
+async def test_several_questions_are_answered_in_one_message(discord_bot: DiscordHarness) -> None:
+    body = await ask(discord_bot, "How many minutes did the two presidents talk, and what is the best borscht recipe?")
+
+    data = body["data"]
+    assert not (data.get("flags") or 0) & EPHEMERAL  # one of them has claims: the channel sees it
+    embeds = embeds_of(data)
+    assert [e.title for e in embeds] == [
+        "Q: How many minutes did the two presidents talk",
+        "Q: what is the best borscht recipe?",
+    ]
+    assert limit_problems(embeds) == []
+    first, second = embeds
+    assert first.fields and all(f.name and f.name[0].isdigit() for f in first.fields)
+    assert any("90" in (f.name or "") + (f.value or "") for f in first.fields)
+    assert "> “" in (first.fields[0].value or "")
+    assert not second.fields and (second.description or "").startswith(messages.NO_ANSWER)
+    # A row of feedback buttons per claim shown, each for its own question.
+    assert len(custom_ids(data)) == 2 * len(first.fields)
+
+
+async def test_several_questions_none_answered_stay_with_the_asker(discord_bot: DiscordHarness) -> None:
+    body = await ask(discord_bot, "What is the best borscht recipe, and which team won the cup final?")
+    assert body["data"]["flags"] & EPHEMERAL
 
 
 async def test_ask_without_an_answer_is_ephemeral_with_suggestions(discord_bot: DiscordHarness) -> None:
@@ -214,7 +240,8 @@ async def test_member_with_the_moderator_role_may_retract_and_restore(discord_bo
 async def test_moderator_mistakes_come_back_as_one_sentence(discord_bot: DiscordHarness) -> None:
     bad_url = {**CORRECTION, "url": "javascript:alert(1)"}
     body = await discord_bot.response_to(discord_bot.payloads.command("correct", bad_url, permissions=MOD_PERMS))
-    assert body["data"]["content"] == "The URL must start with http:// or https://."
+    # The sentence is escaped like any text that may quote the user: its "https://" is no link.
+    assert body["data"]["content"] == escape(messages.bad_url(messages.URL_NOT_WEB))
 
     body = await discord_bot.response_to(
         discord_bot.payloads.command("restore", {"claim": "call-length-90-minutes"}, permissions=MOD_PERMS)
@@ -238,7 +265,7 @@ async def test_feedback_buttons_are_stored_and_wrong_reaches_the_digest(
 
     since = discord_bot.service.clock().replace(year=2000)
     feedback = await store.activity.feedback_since(since, "discord", str(GUILD_ID))
-    counts = {(cid, verdict): n for cid, verdict, n in feedback}
+    counts = {(f.claim_id, f.verdict): f.count for f in feedback}
     claim_id = helpful.rsplit(":", 1)[1]
     assert counts == {(claim_id, "helpful"): 1, (claim_id, "wrong"): 1}
 
@@ -271,7 +298,9 @@ async def test_buttons_of_a_message_sent_before_a_restart_still_work(discord_bot
     reply = await discord_bot.response_to(discord_bot.payloads.button(custom_id, _sent_with_button(custom_id)))
     assert reply["data"]["content"] == dmsg.FEEDBACK_WRONG
     since = discord_bot.service.clock().replace(year=2000)
-    assert await store.activity.feedback_since(since, "discord", str(GUILD_ID)) == [(claim_id, "wrong", 1)]
+    assert await store.activity.feedback_since(since, "discord", str(GUILD_ID)) == [
+        FeedbackCount(claim_id=claim_id, verdict="wrong", count=1)
+    ]
 
 
 @pytest.mark.parametrize(

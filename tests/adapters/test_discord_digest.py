@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from adapters.discord import messages as dmsg
-from adapters.discord.render import limit_problems
 from bot import messages
 from tests.adapters.discord_fakes import (
     CHANNEL_ID,
@@ -20,6 +19,7 @@ from tests.adapters.discord_fakes import (
     fake_discord,
     policy,
 )
+from tests.adapters.discord_limits import limit_problems
 from tests.adapters.test_discord_commands import embeds_of
 from tests.conftest import FakeClock
 

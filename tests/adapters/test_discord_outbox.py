@@ -16,7 +16,6 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-import discord
 import pytest
 from aiohttp import web
 
@@ -36,6 +35,7 @@ from tests.adapters.discord_fakes import (
     _json,
     deps_options,
     discord_bot,
+    point_discord_at,
     policy,
     role_payload,
 )
@@ -78,8 +78,7 @@ class EditingFakeDiscord(FakeDiscord):
 async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
     fake = EditingFakeDiscord(roles=[role_payload(GUILD_ID, "@everyone"), role_payload(MOD_ROLE_ID, "Fact Checkers")])
     fake.scripted = []
-    base = await fake.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", base)
+    point_discord_at(await fake.start(), monkeypatch)
     yield fake
     await fake.close_gateway()
     await fake.stop()
@@ -116,9 +115,9 @@ async def post_answer(bot: DiscordHarness) -> tuple[str, str, str]:
 async def _only_posted(bot: DiscordHarness) -> PostedMessage:
     """The one remembered message, once the handler (which runs after the callback) recorded it."""
     for _ in range(500):
-        posted = await bot.service.posted_message(1)
+        posted = await OutboxDesk(bot.service).posted_message(1)
         if posted is not None:
-            assert await bot.service.posted_message(2) is None
+            assert await OutboxDesk(bot.service).posted_message(2) is None
             return posted
         await asyncio.sleep(0.01)
     raise AssertionError("the answer was never remembered")
@@ -184,7 +183,7 @@ async def test_a_digest_gets_one_note_in_reply_when_its_claim_is_corrected(
     notes = discord_bot.fake.find("POST", f"/channels/{CHANNEL_ID}/messages")[1:]
     assert len(notes) == 1 and not patches(discord_bot.fake)
     note = notes[0].body
-    posted = await discord_bot.service.posted_message(1)
+    posted = await OutboxDesk(discord_bot.service).posted_message(1)
     assert posted is not None and note["message_reference"]["message_id"] == posted.message_id
     assert note["content"].startswith("Corrected ") and "ninety minutes" in note["content"]
     assert note["nonce"] == f"talksbot-{done.outbox_id}" and note["enforce_nonce"] is True

@@ -21,6 +21,7 @@ from bot.replies import (
     QuoteView,
 )
 from knowledge.models import Correction, HistoryEntry, Moderator, Source
+from tests.adapters.discord_limits import limit_problems
 
 NOW = datetime(2025, 2, 14, 9, 0, tzinfo=UTC)
 WORDS = "Putin and Trump spoke for about ninety minutes about Ukraine and the talks in Riyadh "
@@ -78,7 +79,7 @@ def test_an_answer_of_three_huge_claims_fits_one_message() -> None:
     reply = AnswerReply("q", [view("a"), view("b"), view("c"), view("d")], question_id=1)
     embeds = render.answer_embeds(reply)
     assert len(embeds) == 3
-    assert render.limit_problems(embeds) == []
+    assert limit_problems(embeds) == []
     for embed in embeds:
         description = embed.description or ""
         # Every quote shown is followed by its full label; the rest are pointed to, not cut.
@@ -100,10 +101,10 @@ def test_a_claim_card_shows_correction_retraction_and_flag() -> None:
     embed = render.claim_card_embed(ClaimCardReply(card))
     text = embed.description or ""
     assert messages.RETRACTED.format(reason="Wrong date") in text
-    assert "Corrected by Mod @everyone" in text
+    assert "Corrected by Mod \\@everyone" in text  # shown as typed, never a mention
     assert messages.ARTICLE_SAID in text
     assert messages.FLAGGED in text
-    assert render.limit_problems([embed]) == []
+    assert limit_problems([embed]) == []
 
 
 def test_no_answer_text_has_at_most_three_suggestions_within_the_content_limit() -> None:
@@ -123,7 +124,7 @@ def test_digest_of_many_long_sections_fits_one_message() -> None:
     ]
     embeds = render.digest_embeds(DigestReply(NOW, NOW, sections, has_news=True))
     assert len(embeds) == render.EMBEDS_PER_MESSAGE
-    assert render.limit_problems(embeds) == []
+    assert limit_problems(embeds) == []
     for embed in embeds[1:]:
         text = embed.description or ""
         assert text.count("> “") == text.count("\n— Outlet ")
@@ -132,7 +133,7 @@ def test_digest_of_many_long_sections_fits_one_message() -> None:
 def test_sources_and_history_fit() -> None:
     sources = [Source(id=f"s{i}", outlet=long_text(400), title=long_text(900), url="https://e.org") for i in range(40)]
     embed = render.sources_embed(sources)
-    assert render.limit_problems([embed]) == []
+    assert limit_problems([embed]) == []
     assert render.sources_embed([Source(id="s1")]).fields[0].name == "Outlet unknown"
 
     by = Moderator(platform="discord", user_id="1", name="Mod")
@@ -143,7 +144,7 @@ def test_sources_and_history_fit() -> None:
         for i in range(40)
     ]
     embed = render.history_embed(HistoryReply("c", entries))
-    assert render.limit_problems([embed]) == []
+    assert limit_problems([embed]) == []
     assert render.history_embed(HistoryReply("c", [])).description == "No moderator has changed this claim."
 
 

@@ -18,8 +18,7 @@ from bot.permissions import Actor
 from bot.replies import DigestReply
 from bot.scheduler import DigestScheduler
 from bot.service import DigestDesk, TalksService
-from bot.settings import Settings
-from knowledge.errors import BadInput
+from bot.settings import Settings, ShardSpec
 from knowledge.models import Moderator, Place
 from tests.adapters.discord_fakes import TOKEN, FakeDiscord, Payloads, fake_discord
 from tests.conftest import FakeClock
@@ -32,23 +31,8 @@ GUILD_ON_SHARD_1 = (1_000_001 << 22) | 12345
 OPERATOR = Actor(Moderator(platform="cli", user_id="ana", name="Ana"))
 
 
-@pytest.mark.parametrize(
-    ("spec", "ids", "count"),
-    [("0-3/8", (0, 1, 2, 3), 8), ("5/8", (5,), 8), (" 4 - 7 / 8 ", (4, 5, 6, 7), 8), ("0/1", (0,), 1)],
-)
-def test_a_shard_spec_names_ids_and_count(spec: str, ids: tuple[int, ...], count: int) -> None:
-    plan = ShardPlan.parse(spec)
-    assert (plan.ids, plan.count) == (ids, count)
-
-
-@pytest.mark.parametrize("spec", ["", "8/8", "3-1/8", "0-8/8", "x/8", "1/0", "1-2"])
-def test_a_bad_shard_spec_names_the_variable(spec: str) -> None:
-    with pytest.raises(BadInput, match="TALKSBOT_DISCORD_SHARDS"):
-        ShardPlan.parse(spec)
-
-
 def test_guilds_belong_to_the_shard_discord_routes_them_to() -> None:
-    first, second = ShardPlan.parse("0/2"), ShardPlan.parse("1/2")
+    first, second = ShardPlan.of(ShardSpec.parse("0/2")), ShardPlan.of(ShardSpec.parse("1/2"))
     assert first.owns(GUILD_ON_SHARD_0) and not first.owns(GUILD_ON_SHARD_1)
     assert second.owns(GUILD_ON_SHARD_1) and not second.owns(GUILD_ON_SHARD_0)
     assert first.owns(None) and not second.owns(None)  # guild-less work goes to shard 0's holder
@@ -86,6 +70,26 @@ async def test_a_process_identifies_with_its_shard_answers_and_resumes_after_a_r
             await running
 
 
+async def test_sharded_on_in_the_environment_runs_the_auto_sharded_client(
+    fake_discord: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Parsed once by the settings; the runner takes the result ("on" used to pass the settings and fail here).
+    monkeypatch.setenv("TALKSBOT_DB", str(tmp_path / "t.db"))
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    monkeypatch.setenv("TALKSBOT_DISCORD_SHARDED", "on")
+    running = asyncio.create_task(run_discord(Settings.from_env(env_file=None)))
+    try:
+        [identify] = await fake_discord.wait_for(
+            lambda: [f for f in fake_discord.gateway_received if f["op"] == 2], within=20
+        )
+        assert identify["d"]["shard"] == [0, 1]  # the shard count Discord gave at /gateway/bot
+        assert fake_discord.find("GET", "/gateway/bot")
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+
+
 class RecordingPoster:
     def __init__(self) -> None:
         self.channels: list[str] = []
@@ -103,7 +107,7 @@ async def test_each_process_posts_only_the_digests_of_guilds_on_its_shards(
         await service.subscribe(OPERATOR, place, "08:00", "UTC")
     posted: dict[str, list[str]] = {}
     for spec in ("0/2", "1/2"):
-        plan = ShardPlan.parse(spec)
+        plan = ShardPlan.of(ShardSpec.parse(spec))
         poster = RecordingPoster()
         scheduler = DigestScheduler(
             DigestDesk(service),

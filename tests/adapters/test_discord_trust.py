@@ -206,7 +206,7 @@ async def test_a_suggestion_is_stored_answered_privately_limited_and_never_shown
         discord_bot.payloads.command("suggest", suggestion("One too many."), user_id=42)
     )
     assert sixth["data"]["flags"] & EPHEMERAL
-    assert "suggestions recently" in sixth["data"]["content"]
+    assert sixth["data"]["content"] == "You can make 5 suggestions an hour; try again in 60 minutes."
     waiting = await discord_bot.service.open_suggestions(OPERATOR)
     assert [s.text for s in waiting] == [f"The call lasted {n} hours." for n in range(1, SUGGESTIONS_PER_HOUR + 1)]
     assert {(s.by.platform, s.by.community_id, s.by.user_id) for s in waiting} == {("discord", str(GUILD_ID), "42")}
@@ -352,3 +352,37 @@ async def test_a_named_user_needs_no_role_lookup(discord_bot: DiscordHarness, po
     assert CLAIM in body["data"]["content"]
     assert [e.action for e in await history_of(discord_bot.service, CLAIM)] == ["retract"]
     assert _roles_read(discord_bot) == []
+
+
+# Every moderator command, with options that would succeed for a moderator ({item} is a queue item).
+MODERATOR_COMMANDS = {
+    "correct": {"claim": CLAIM, "text": NEW_TEXT, "reason": "both sides said so"},
+    "retract": {"claim": CLAIM, "reason": "not supported"},
+    "restore": {"claim": CLAIM},
+    "history": {"claim": CLAIM},
+    "queue list": {},
+    "queue teach": {"item": "{item}", "claim": CLAIM},
+    "queue undo": {"item": "{item}"},
+    "queue dismiss": {"item": "{item}", "reason": "off-topic"},
+    "queue accept": {"item": "{item}"},
+    "queue reject": {"item": "{item}", "reason": "no"},
+}
+
+
+@pytest.mark.parametrize("command", list(MODERATOR_COMMANDS))
+async def test_every_moderator_command_refuses_a_reader_and_writes_nothing(
+    discord_bot: DiscordHarness, store: Store, command: str
+) -> None:
+    await discord_bot.service.ask("What is the best borscht recipe?")
+    [item] = await discord_bot.service.queue(OPERATOR)
+    options: dict[str, Any] = {k: item.id if v == "{item}" else v for k, v in MODERATOR_COMMANDS[command].items()}
+    before = await store.claims.content_version()
+    payload = discord_bot.payloads.command(command, options, user_id=42, permissions=MANAGER_PERMS)
+    for option in payload["data"]["options"][0].get("options", []):
+        if isinstance(option["value"], int):
+            option["type"] = 4  # an integer option, as Discord sends it
+    body = await discord_bot.response_to(payload)
+    assert body["data"]["content"] == messages.NOT_MODERATOR
+    assert body["data"]["flags"] & EPHEMERAL
+    assert await store.claims.content_version() == before
+    assert (await discord_bot.service.queue_item(OPERATOR, item.id)).status == "open"

@@ -22,6 +22,9 @@ from tests.adapters.discord_fakes import FakeDiscord
 from tests.adapters.slack_fakes import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi
 
 TALKSBOT = str(Path(sys.executable).with_name("talksbot"))
+ROOT = Path(__file__).resolve().parents[2]
+# `talksbot` with discord.py pointed at a loopback address (the product always talks to Discord).
+TALKSBOT_ON_FAKE_DISCORD = [sys.executable, "-m", "tests.adapters.discord_process"]
 STOP_WITHIN = 5.0
 
 
@@ -41,7 +44,9 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 def _unreachable(platform: str, tmp_path: Path) -> tuple[list[str], dict[str, str]]:
     dead = _free_port()  # bound and released: nothing listens there
     if platform == "discord":
-        env = _env(tmp_path, DISCORD_TOKEN="fake-token", TALKSBOT_DISCORD_API_URL=f"http://127.0.0.1:{dead}/api/v10")
+        env = _env(
+            tmp_path, DISCORD_TOKEN="fake-token", TALKSBOT_TEST_DISCORD_API_URL=f"http://127.0.0.1:{dead}/api/v10"
+        )
         return ["run", "discord"], env
     env = _env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, TALKSBOT_SLACK_API_URL=f"http://127.0.0.1:{dead}/api/")
     if platform == "slack-http":
@@ -60,8 +65,9 @@ class Running:
 
     @classmethod
     async def start(cls, argv: list[str], env: dict[str, str]) -> Running:
+        command = TALKSBOT_ON_FAKE_DISCORD if "TALKSBOT_TEST_DISCORD_API_URL" in env else [TALKSBOT]
         proc = await asyncio.create_subprocess_exec(
-            TALKSBOT, *argv, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+            *command, *argv, cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
         )
         return cls(proc)
 
@@ -173,7 +179,8 @@ async def test_a_rejected_discord_token_exits_2_in_one_line(tmp_path: Path) -> N
     fake = FakeDiscord()
     fake.failures["/users/@me"] = [401]
     base = await fake.start()
-    run = await Running.start(["run", "discord"], _env(tmp_path, DISCORD_TOKEN="bad", TALKSBOT_DISCORD_API_URL=base))
+    env = _env(tmp_path, DISCORD_TOKEN="bad", TALKSBOT_TEST_DISCORD_API_URL=base)
+    run = await Running.start(["run", "discord"], env)
     try:
         rc = await run.finish()
     finally:

@@ -22,7 +22,7 @@ from bot import messages
 from bot.replies import AnswerReply, NoAnswerReply
 from bot.scheduler import DigestScheduler
 from bot.service import DigestDesk
-from knowledge.models import Place
+from knowledge.models import FeedbackCount, Place
 from knowledge.store import Store
 from tests.adapters.slack_fakes import (
     ADMIN,
@@ -80,6 +80,18 @@ async def test_question_answered_in_channel_with_quotes(slack: Slack) -> None:
     assert any(t.startswith("— ") for t in contexts), "each quote names its source"
     assert any(messages.SOURCES_DISAGREE in t for t in _texts(blocks, "section"))
     assert all(len(t) <= 3000 for t in _texts(blocks))
+
+
+async def test_several_questions_get_a_section_each(slack: Slack) -> None:
+    sent = await slack.command("How many minutes did the leaders talk? And what is the best borscht recipe?")
+    data = sent.data
+    assert data["response_type"] == "in_channel"
+    blocks = data["blocks"]
+    assert len(blocks) <= 50
+    heads = [t for t in _texts(blocks, "section") if t.startswith("*Q: ")]
+    assert heads == ["*Q: How many minutes did the leaders talk?*", "*Q: what is the best borscht recipe?*"]
+    assert _claim_ids(blocks), "the answered question shows its claims with feedback buttons"
+    assert any(t.startswith(escape(messages.NO_ANSWER)) for t in _texts(blocks, "section"))
 
 
 @pytest.mark.parametrize(
@@ -372,7 +384,9 @@ async def test_feedback_buttons_are_recorded(slack: Slack, store: Store) -> None
     [thanks] = await slack.fake.wait_for("response:feedback")
     assert thanks.data["response_type"] == "ephemeral" and thanks.data["replace_original"] is False
     since = slack.clock.now - timedelta(days=1)
-    assert await store.activity.feedback_since(since, "slack", TEAM_ID) == [(slack.top, "wrong", 1)]
+    assert await store.activity.feedback_since(since, "slack", TEAM_ID) == [
+        FeedbackCount(claim_id=slack.top, verdict="wrong", count=1)
+    ]
 
 
 @pytest.mark.parametrize("claim", ["call-date-february-12", "no-such-claim"])
@@ -406,9 +420,9 @@ async def test_command_is_acknowledged_before_the_answer_is_worked_out(
     release = asyncio.Event()
     ask = slack.service.ask
 
-    async def held_ask(question: str, place: Place) -> AnswerReply | NoAnswerReply:
+    async def held_ask(question: str, place: Place, *, asker: str | None = None) -> AnswerReply | NoAnswerReply:
         await release.wait()
-        return await ask(question, place)
+        return await ask(question, place, asker=asker)
 
     monkeypatch.setattr(slack.service, "ask", held_ask)
     status, body = await slack.sender.command(QUESTION, response_url=slack.fake.response_url("held"))

@@ -194,7 +194,10 @@ async def test_500_malformed_requests_leave_a_small_log_and_the_bot_still_answer
     logged = log_text.getvalue()
     assert "Traceback" not in logged
     assert len(logged.encode()) < 100_000, len(logged.encode())
-    assert logged.count("\n") == 500
+    # The endpoint's refusals: one line for the first, the rest summarised when the minute ends
+    # (tests/adapters/test_slack_refusals.py). The two shapes bolt itself declines log one line each.
+    assert logged.count("refused a request") == 1
+    assert logged.count("\n") < 50
 
     sender = SlackSender(endpoint.url)
     status, _ = await sender.command("How long was the Trump-Putin call?", response_url=endpoint.fake.response_url())

@@ -3,8 +3,9 @@
 A channel answer to `/talks ask` is replaced through its response_url while
 that works (30 minutes, 5 uses) and is out of reach after; an answer to a
 mention, posted by the bot itself, is edited with chat.update of its ts; a
-digest gets one note in its thread; a `ratelimited` 429 waits its Retry-After;
-a deleted message is dropped.
+digest gets one note in its thread, also when Slack posted it but its answer was
+lost and the note is retried; a `ratelimited` 429 waits its Retry-After; a
+deleted message is dropped.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from adapters.slack.poster import SlackDigestPoster
 from bot.outbox import OutboxWorker
 from bot.replies import DigestItem, DigestReply, DigestSection
 from bot.service import OutboxDesk, TalksService
+from knowledge.posted import PostedMessage
 from tests.adapters.other_process import in_other_process
 from tests.adapters.slack_fakes import (
     ASKER,
@@ -83,7 +85,7 @@ def worker(slack: Slack, name: str = "w1") -> OutboxWorker:
 async def remembered(service: TalksService, posted_id: int = 1) -> Any:
     """The remembered message, once the listener (which runs after the reply went out) recorded it."""
     for _ in range(500):
-        posted = await service.posted_message(posted_id)
+        posted = await OutboxDesk(service).posted_message(posted_id)
         if posted is not None:
             return posted
         await asyncio.sleep(0.01)
@@ -156,7 +158,8 @@ async def test_a_slash_command_answer_past_its_thirty_minutes_is_skipped(slack: 
     assert row["posted_updates"]["skipped"] == 1
 
 
-async def test_a_digest_gets_one_note_in_its_thread(slack: Slack) -> None:
+async def post_digest(slack: Slack) -> Any:
+    """Post a digest naming the top claim, as the scheduler does; returns the remembered message."""
     claim = next(v for v in await slack.service.all_claims() if v.claim_id == slack.top)
     digest = DigestReply(
         period_start=slack.service.clock() - timedelta(days=1),
@@ -165,8 +168,16 @@ async def test_a_digest_gets_one_note_in_its_thread(slack: Slack) -> None:
         has_news=True,
     )
     await SlackDigestPoster(slack.client, service=slack.service).post_digest(CHANNEL, digest)
+    return await remembered(slack.service)
+
+
+def notes_under(slack: Slack, posted: Any) -> list[ApiCall]:
+    return [c for c in slack.fake.calls_to("chat.postMessage") if c.data.get("thread_ts") == posted.message_id]
+
+
+async def test_a_digest_gets_one_note_in_its_thread(slack: Slack) -> None:
+    posted = await post_digest(slack)
     [digest_post] = slack.fake.calls_to("chat.postMessage")
-    posted = await remembered(slack.service)
     await in_other_process(slack.service.location, "correct", slack.top, "--text", NEW_TEXT, "--reason", REASON)
     [done] = await worker(slack).run_once()
     assert done.result == "noted" and digest_post is not None
@@ -174,6 +185,32 @@ async def test_a_digest_gets_one_note_in_its_thread(slack: Slack) -> None:
     assert note.data["thread_ts"] == posted.message_id and note.data["channel"] == CHANNEL
     assert note.data["text"].startswith("Corrected ") and "ninety minutes" in note.data["text"]
     assert note.data["metadata"]["event_payload"]["key"] == f"talksbot-{done.outbox_id}"
+
+
+class LostAnswerEditor(SlackEditor):
+    """Posts the first note, then loses Slack's answer: a timeout after Slack posted it."""
+
+    lost = True
+
+    async def note(self, posted: PostedMessage, text: str, *, key: str, retrying: bool) -> None:
+        await super().note(posted, text, key=key, retrying=retrying)
+        if self.lost:
+            self.lost = False
+            raise ConnectionError("Slack's answer never came back")
+
+
+async def test_a_note_retried_after_slack_posted_it_is_not_posted_twice(slack: Slack, clock: FakeClock) -> None:
+    posted = await post_digest(slack)
+    await in_other_process(slack.service.location, "correct", slack.top, "--text", NEW_TEXT, "--reason", REASON)
+    editor = LostAnswerEditor(editor_client(BOT_TOKEN, slack.fake.base_url))
+    w = OutboxWorker(OutboxDesk(slack.service), "slack", editor, worker="w1", lease=LEASE, sleep=_no_sleep)
+    [first] = await w.run_once()
+    assert first.result == "retry" and len(notes_under(slack, posted)) == 1
+    clock.now += timedelta(seconds=w.backoff + 1)
+    [second] = await w.run_once()
+    # The retry finds its note in the thread (by the note's key in its metadata) and posts nothing.
+    assert second.result == "noted"
+    assert len(notes_under(slack, posted)) == 1
 
 
 async def test_ratelimited_is_retried_after_its_retry_after(slack: Slack, clock: FakeClock) -> None:

@@ -160,7 +160,7 @@ async def test_a_suggestion_is_stored_answered_privately_limited_and_never_shown
 
     sixth = await slack.command(f"suggest {slack.top} One too many. | again")
     assert sixth.data["response_type"] == "ephemeral"
-    assert "suggestions recently" in sixth.data["text"]
+    assert sixth.data["text"] == "You can make 5 suggestions an hour; try again in 60 minutes."
 
     waiting = await slack.service.open_suggestions(OPERATOR)
     assert [(s.claim_id, s.text, s.reason) for s in waiting] == [
@@ -294,3 +294,17 @@ async def test_a_slack_connect_question_counts_where_the_asker_belongs(slack: Sl
     since = slack.clock.now - timedelta(days=1)
     assert (await desk.question_stats(since, "slack", OTHER_TEAM_ID)).total == 1
     assert (await desk.question_stats(since, "slack", TEAM_ID)).total == 0
+
+
+# ---- digest preview ----------------------------------------------------------------------------------
+
+
+async def test_only_a_moderator_previews_the_moderators_digest_with_question_text(slack: Slack) -> None:
+    await slack.command("digest subscribe 08:30 UTC moderators", user_id=MODERATOR, name="sub")
+    assert [s.audience for s in await slack.service.subscriptions("slack")] == ["moderators"]
+    await slack.command("What is the best borscht recipe?", name="asked")
+    member = await slack.command("digest preview", user_id=ASKER, name="member")
+    assert member.data["response_type"] == "ephemeral"
+    assert "borscht" not in json.dumps(member.data).lower()
+    moderator = await slack.command("digest preview", user_id=MODERATOR, name="moderator")
+    assert "borscht" in json.dumps(moderator.data).lower()

@@ -45,6 +45,7 @@ def _check_contract(obj: dict, question: str) -> None:  # type: ignore[type-arg]
         "content_version",
         "verdict",
         "other_questions",
+        "parts",
     }
     assert isinstance(obj["content_version"], int) and obj["content_version"] >= 1
     assert obj["question"] == question

@@ -1,11 +1,12 @@
 """Activity is local: a channel's digest counts only its own community's public questions.
 
-Questions are asked from two Discord guilds, a Slack workspace, a Discord DM and
-the CLI; readers mark answers wrong in two guilds; a reader suggests a
-correction. Each digest may show only what its scope allows: a public digest
-counts its community's non-private questions and never shows their text; the
-moderators' digest adds that text, the unanswered questions, the "wrong"
-reports and waiting suggestions — still of its own community only.
+Questions are asked from two Discord guilds, a Slack workspace, a Discord DM, a
+Slack DM (logged with its workspace's id, marked private) and the CLI; readers
+mark answers wrong in two guilds; a reader suggests a correction. Each digest
+may show only what its scope allows: a public digest counts its community's
+non-private questions and never shows their text; the moderators' digest adds
+that text, the unanswered questions, the "wrong" reports and waiting
+suggestions — still of its own community only.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.digest import DigestScope, build_digest, digest_json
+from bot.digest import DigestScope, build_digest, digest_json, preview_digest
 from bot.permissions import Actor, ModerationPolicy
 from bot.replies import AnswerReply, DigestReply
 from bot.scheduler import DigestScheduler
 from bot.service import DigestDesk, TalksService
-from knowledge.errors import PermissionDenied
+from knowledge.errors import NotFound, PermissionDenied
 from knowledge.models import Moderator, Place
 from tests.conftest import OPERATOR, FakeClock
 
@@ -33,6 +34,8 @@ HOME_OTHER_CHANNEL = Place(platform="discord", community_id=HOME, channel_id="50
 OTHER_GUILD = Place(platform="discord", community_id=OTHER, channel_id="601")
 SLACK = Place(platform="slack", community_id=TEAM, channel_id="C1")
 DM = Place(platform="discord", channel_id="701", is_private=True)
+# Slack logs a DM with the workspace it belongs to: only `is_private` keeps it out.
+SLACK_DM = Place(platform="slack", community_id=TEAM, channel_id="D1", is_private=True)
 
 ANSWERED = "How long was the Trump Putin phone call?"
 # Each text below is unique to where it is asked, and appears in no claim.
@@ -42,9 +45,17 @@ ASKED = {
     "other-guild": (OTHER_GUILD, "Did the flamingo summit ever happen?"),
     "slack": (SLACK, "Who signed the marmalade protocol?"),
     "dm": (DM, "Tell me about the narwhal pact privately?"),
+    "slack-dm": (SLACK_DM, "What did the okapi delegation decide?"),
     "cli": (Place(platform="cli"), "Is the pelican memorandum real?"),
 }
-MARKERS = {"home": "zebra", "home-2": "walrus", "other-guild": "flamingo", "slack": "marmalade", "dm": "narwhal"}
+MARKERS = {
+    "home": "zebra",
+    "home-2": "walrus",
+    "other-guild": "flamingo",
+    "slack": "marmalade",
+    "dm": "narwhal",
+    "slack-dm": "okapi",
+}
 
 
 @pytest.fixture
@@ -111,7 +122,7 @@ async def test_the_moderators_digest_shows_its_own_communitys_questions_reports_
     mods = await _digest(service, clock, DigestScope("discord", HOME, "moderators"))
     dumped = _dump(mods)
     assert "zebra" in dumped and "walrus" in dumped
-    for elsewhere in ("flamingo", "marmalade", "narwhal", "pelican"):
+    for elsewhere in ("flamingo", "marmalade", "narwhal", "okapi", "pelican"):
         assert elsewhere not in dumped
     unanswered = _section(mods, "Not answered")
     assert len(unanswered) == 2 and all("zebra" in t or "walrus" in t for t in unanswered)
@@ -131,6 +142,7 @@ async def test_the_moderators_digest_shows_its_own_communitys_questions_reports_
 @pytest.mark.parametrize(
     ("scope", "counts", "markers"),
     [
+        # The workspace's DM is neither counted nor shown, even to its moderators.
         (DigestScope("discord", OTHER, "moderators"), ["2 questions, 1 not answered from the sources."], {"flamingo"}),
         (DigestScope("slack", TEAM, "moderators"), ["1 question, 1 not answered from the sources."], {"marmalade"}),
         # A Discord channel digest with no guild never picks up DMs.
@@ -193,3 +205,57 @@ async def test_a_configured_moderator_subscribes_the_moderators_digest(service: 
     assert (public.community_id, public.audience) == (OTHER, "public")
     with pytest.raises(PermissionDenied):
         await service.subscribe(member(OTHER), other, "09:00", "UTC")
+
+
+@pytest.mark.parametrize(
+    ("audience", "actor", "sees_questions"),
+    [
+        ("moderators", member(HOME, local_moderator=True), True),
+        ("moderators", member(HOME), False),  # the channel's own member: counts only
+        ("moderators", member(OTHER, local_moderator=True), False),  # a moderator where the operator said nothing
+        ("public", member(HOME, local_moderator=True), False),  # a public channel previews its public digest
+        (None, member(HOME, local_moderator=True), False),  # no subscription: the public digest
+    ],
+    ids=["moderator", "member", "unconfigured-moderator", "public-channel", "unsubscribed"],
+)
+async def test_a_preview_shows_question_text_only_to_a_moderator_of_a_moderators_channel(
+    service: TalksService, clock: FakeClock, audience: str | None, actor: Actor, sees_questions: bool
+) -> None:
+    if audience is not None:
+        await service.subscribe(member(HOME, local_moderator=True), HOME_CHANNEL, "08:00", "UTC", audience)  # type: ignore[arg-type]
+    await _activity(service)
+    clock.now += timedelta(minutes=1)
+    dumped = _dump(await preview_digest(service, actor, HOME_CHANNEL))
+    assert ("zebra" in dumped) is sees_questions
+    assert "flamingo" not in dumped  # never another community's
+
+
+@pytest.mark.parametrize(
+    ("community", "asked"), [(HOME, 3), (OTHER, 2), (TEAM, 1)], ids=["home", "other-guild", "slack"]
+)
+async def test_question_stats_count_only_public_questions(
+    service: TalksService, clock: FakeClock, community: str, asked: int
+) -> None:
+    await _activity(service)
+    platform = "slack" if community == TEAM else "discord"
+    stats = await DigestDesk(service).question_stats(clock() - timedelta(hours=1), platform, community)
+    assert stats.total == asked
+    assert not any(marker in q for q, _n in stats.top + stats.unanswered_top for marker in ("narwhal", "okapi"))
+
+
+async def test_feedback_names_a_question_of_its_own_platform(service: TalksService, clock: FakeClock) -> None:
+    """A button's question id is a number anyone can forge: one asked on Slack takes no
+    vote from Discord, even where the Discord guild's id is the Slack team's."""
+    asked = await service.ask(ANSWERED, SLACK)
+    assert isinstance(asked, AnswerReply) and asked.question_id is not None
+    claim = asked.claims[0].claim_id
+    for place in (HOME_CHANNEL, Place(platform="discord", community_id=TEAM, channel_id="C1")):
+        with pytest.raises(NotFound):
+            await service.record_feedback(place, "u9", asked.question_id, claim, "wrong")
+    since = clock() - timedelta(hours=1)
+    for community in (HOME, TEAM):
+        assert await DigestDesk(service).wrong_reports(since, "discord", community) == []
+    assert [i for i in await service.queue(OPERATOR) if i.kind == "wrong"] == []
+    # The same vote from the Slack workspace it was asked in counts.
+    await service.record_feedback(SLACK, "u9", asked.question_id, claim, "wrong")
+    assert await DigestDesk(service).wrong_reports(since, "slack", TEAM) == [(claim, 1)]

@@ -18,12 +18,14 @@ from bot.permissions import Actor
 from bot.replies import NoAnswerReply
 from bot.service import TalksService
 from knowledge.articles.curated import load_curated, verify_claims
+from knowledge.articles.ingest import claim_slug
 from knowledge.articles.sources import load_seeds
 from knowledge.errors import BadInput, PermissionDenied
-from knowledge.models import Moderator, Place, QueueItem
+from knowledge.models import MODERATOR_IMPORTANCE, Moderator, Place, QueueItem
 from knowledge.paths import curated_claims_file, seeds_dir
 from knowledge.store import Store
 from tests.conftest import FakeClock
+from tests.knowledge.store.raw import raw_fetch
 
 OPERATOR = Actor(Moderator(platform="cli", user_id="ana", name="Ana"))
 READER = Actor(Moderator(platform="discord", user_id="222", name="Reader", community_id="111"))
@@ -86,7 +88,7 @@ async def test_ingest_stores_the_text_byte_for_byte_with_only_the_given_metadata
 ) -> None:
     version = service.content_version
     items = await ingest(service, article)
-    assert await store.candidates.article_text("005_riyadh-followup") == ARTICLE
+    assert await raw_fetch(store.location, "SELECT body FROM sources WHERE id = '005_riyadh-followup'") == [(ARTICLE,)]
     [source] = [s for s in await store.claims.list_sources() if s.id == "005_riyadh-followup"]
     assert (source.outlet, source.title, source.date, source.url) == ("Test Wire", None, None, None)
     assert source.origin == "ingested"
@@ -265,3 +267,18 @@ async def test_readers_cannot_ingest_or_decide(service: TalksService, article: P
         await service.ingest(READER, b"Another article about the talks in Riyadh, with enough words.", "x.txt")
     with pytest.raises(PermissionDenied):
         await service.decide(READER, items[0].id, accept=True)
+
+
+async def test_claims_made_by_moderators_follow_one_id_rule_and_one_importance(
+    service: TalksService, store: Store, article: Path
+) -> None:
+    item = by_quote(await ingest(service, article), OFF_TOPIC)
+    assert item.candidate is not None
+    accepted = await service.decide(OPERATOR, item.id, accept=True)
+    added = await service.add_claim(
+        OPERATOR, text="Talks moved to Istanbul’s old town.", reason="follow-up", url="https://example.org/istanbul"
+    )
+    assert accepted.claim_id == claim_slug(item.candidate.text)
+    assert added.id == claim_slug("Talks moved to Istanbul’s old town.") == "talks-moved-to-istanbuls-old-town"
+    states = await store.claims.load_states([accepted.claim_id or "", added.id])
+    assert [s.claim.importance for s in states] == [MODERATOR_IMPORTANCE] * 2

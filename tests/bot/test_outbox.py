@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.cli.render import render_status
 from bot.outbox import CannotEdit, MessageGone, OutboxWorker, RateLimited, TokenExpired
-from bot.render_text import render_status
 from bot.replies import AnswerReply, ClaimCardReply, DigestItem, DigestReply, DigestSection
 from bot.service import OutboxDesk, TalksService
 from knowledge.models import Place
@@ -138,7 +138,7 @@ async def test_a_slack_response_url_is_spent_one_use_per_edit(service: TalksServ
     await worker(service, editor).run_once()
     # One use left: the first correction edits, the second finds the URL spent and cannot reach it.
     assert len(editor.edits) == 1 and not editor.notes
-    posted = await service.posted_message(posted_id)
+    posted = await OutboxDesk(service).posted_message(posted_id)
     assert posted is not None and posted.edit_uses == 0
 
 
@@ -234,7 +234,10 @@ async def test_bounded_retries_end_in_a_recorded_failure_shown_by_status(service
     assert (await service.reach(entry.id)).failed == 1
     status = await service.status()
     assert status["outbox"] == {"test": {"failed": 1}}
-    assert "RuntimeError: boom" in status["outbox_failures"][0]["error"]
+    [failure] = status["outbox_failures"]
+    assert list(failure) == ["id", "platform", "claim_id", "error"]  # `talksbot status --json` keys, in order
+    assert (failure["platform"], failure["claim_id"]) == ("test", reply.claims[0].claim_id)
+    assert "RuntimeError: boom" in failure["error"] and isinstance(failure["id"], int)
     assert "failed update" in render_status(status)
 
 
@@ -287,8 +290,8 @@ async def test_history_and_the_cli_show_the_reach(service: TalksService) -> None
     entry = await service.correct(OPERATOR, cid, "New wording.", "Reason.")
     await worker(service, RecordingEditor()).run_once()
     history = await service.history(OPERATOR, cid)
+    from bot.cli.render import render
     from bot.json_contract import history_json
-    from bot.render_text import render
 
     [row] = [r for r in history_json(history) if r["id"] == entry.id]
     assert row["posted_updates"] == {
@@ -301,3 +304,20 @@ async def test_history_and_the_cli_show_the_reach(service: TalksService) -> None
         "failed": 0,
     }
     assert "posted messages: 1 queued: 1 updated, 0 noted, 0 skipped, 0 failed" in render(history)
+
+
+async def test_a_several_question_answer_is_edited_question_by_question(service: TalksService) -> None:
+    reply = await service.ask("How many minutes did the leaders talk? and what is the best borscht recipe?")
+    assert isinstance(reply, AnswerReply) and len(reply.parts) == 1
+    await service.remember_post(CHANNEL, reply, message_id="M2", edit_via="bot")
+    cid = reply.claims[0].claim_id
+    await service.correct(OPERATOR, cid, "A corrected length.", "Reason.")
+    editor = RecordingEditor()
+    [done] = await worker(service, editor).run_once()
+    assert done.result == "updated"
+    [(message_id, _, edited)] = editor.edits
+    assert message_id == "M2" and isinstance(edited, AnswerReply)
+    # Laid out as it was posted: the same questions, each with its own claims or none.
+    assert [p.question for p in edited.questions()] == [p.question for p in reply.questions()]
+    assert edited.claims[0].text == "A corrected length." and not isinstance(edited.parts[0], AnswerReply)
+    assert edited.question == reply.question

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -76,7 +77,12 @@ async def test_two_schedulers_on_one_database_post_once(service: TalksService, c
         clock.now += timedelta(hours=3)
         await asyncio.gather(first.run_due(), second.run_due())
     assert len(poster.posts) == 1
-    assert await service.digest_runs("test", "C1") == [("2025-02-14", "posted", 1)]
+    assert await _runs(service, "C1") == [("2025-02-14", "posted", 1)]
+    # `talksbot status --json` shows each channel's latest run with these keys, in this order.
+    digests = (await service.status())["digests"]
+    assert json.dumps(digests) == json.dumps(
+        [{"platform": "test", "channel_id": "C1", "local_date": "2025-02-14", "status": "posted", "attempts": 1}]
+    )
 
 
 async def test_a_restart_after_a_missed_time_posts_once_the_same_day(
@@ -134,7 +140,7 @@ async def test_a_failed_post_is_retried_with_backoff_then_recorded(
     )
     assert [o.posted for o in await sched.run_due()] == [True]
     assert delays == [2.0, 4.0]
-    assert await service.digest_runs("test", "C1") == [("2025-02-14", "posted", 3)]
+    assert await _runs(service, "C1") == [("2025-02-14", "posted", 3)]
 
     await service.unsubscribe(OPERATOR, _place("C1"))
     await _subscribe(service, clock, channel_id="C2")
@@ -144,7 +150,7 @@ async def test_a_failed_post_is_retried_with_backoff_then_recorded(
         outcomes = await sched.run_due()
     assert [(o.posted, o.attempts) for o in outcomes] == [(False, 3)]
     assert "failed after 3 attempts" in caplog.text
-    assert await service.digest_runs("test", "C2") == [("2025-02-14", "failed", 3)]
+    assert await _runs(service, "C2") == [("2025-02-14", "failed", 3)]
     assert await sched.run_due() == []  # a final failure is not retried forever
 
 
@@ -266,3 +272,8 @@ async def test_wrong_feedback_feeds_the_moderators_digest(service: TalksService,
     assert not any(s.title.startswith("Answers readers marked wrong") for s in public.sections)
     with pytest.raises(BadInput):
         await service.record_feedback(CLI, "U3", reply.question_id, claim_id, "meh")
+
+
+async def _runs(service: TalksService, channel_id: str) -> list[tuple[str, str, int]]:
+    """A channel's digest runs as (local date, status, attempts), oldest first."""
+    return [(r.local_date, r.status, r.attempts) for r in await service._store.digests.runs("test", channel_id)]

@@ -12,7 +12,7 @@ import pytest
 
 from adapters.main import main
 from bot.permissions import ModerationPolicy
-from bot.settings import Settings, settings_table, variable
+from bot.settings import Settings, ShardSpec, settings_table, variable
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 TALKSBOT = str(Path(sys.executable).with_name("talksbot"))
@@ -55,8 +55,18 @@ def test_env_example_names_only_known_variables() -> None:
         ("TALKSBOT_PORT", "-1"),
         ("TALKSBOT_HOST", "bad host"),
         ("TALKSBOT_DISCORD_SHARDED", "lots"),
+        ("TALKSBOT_DISCORD_SHARDED", "-1"),
+        ("TALKSBOT_DISCORD_SHARDED", "²"),  # a digit to str.isdigit, not to int()
+        ("TALKSBOT_DISCORD_SHARDS", "8/8"),  # shard ids count from 0
+        ("TALKSBOT_DISCORD_SHARDS", "3-1/8"),
+        ("TALKSBOT_DISCORD_SHARDS", "0-8/8"),
+        ("TALKSBOT_DISCORD_SHARDS", "x/8"),
+        ("TALKSBOT_DISCORD_SHARDS", "1/0"),
+        ("TALKSBOT_DISCORD_SHARDS", "1-2"),
+        ("TALKSBOT_DISCORD_SHARDS", "١/٨"),  # other scripts' digits
+        ("TALKSBOT_DISCORD_SHARDS", "0/" + "9" * 5000),
         ("TALKSBOT_SLACK_API_URL", "ftp://example.org"),
-        ("TALKSBOT_DISCORD_API_URL", "localhost:9"),
+        ("TALKSBOT_SLACK_API_URL", "localhost:9"),
         ("TALKSBOT_MODERATOR_USERS", "discord:1234"),  # too short for a snowflake
         ("TALKSBOT_MODERATOR_USERS", "slack:u0123abcd"),  # Slack ids are upper case
         ("TALKSBOT_MODERATOR_USERS", "slack:T0123ABCD"),  # a team id where a user id belongs
@@ -81,6 +91,50 @@ def test_a_bad_value_exits_2_naming_the_variable_not_the_value(
     assert err.startswith(f"talksbot: {name} ")
     assert value not in err and "SECRET" not in err
     assert not (clean_env / "t.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "sharded"),
+    [
+        (None, False),
+        ("0", False),
+        ("off", False),
+        ("No", False),
+        ("1", True),
+        ("on", True),
+        ("TRUE", True),
+        ("yes", True),
+        ("1500", False),  # a guild count under the threshold: one connection is enough
+        ("2500", True),
+    ],
+)
+def test_sharded_is_parsed_once_into_a_decision(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, value: str | None, sharded: bool
+) -> None:
+    if value is not None:
+        monkeypatch.setenv("TALKSBOT_DISCORD_SHARDED", value)
+    assert Settings.from_env().discord_sharded is sharded
+
+
+@pytest.mark.parametrize(
+    ("value", "ids", "count"),
+    [("0-3/8", (0, 1, 2, 3), 8), ("5/8", (5,), 8), (" 4 - 7 / 8 ", (4, 5, 6, 7), 8), ("0/1", (0,), 1)],
+)
+def test_shards_are_parsed_once_into_ids_and_a_count(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, value: str, ids: tuple[int, ...], count: int
+) -> None:
+    monkeypatch.setenv("TALKSBOT_DISCORD_SHARDS", value)
+    assert Settings.from_env().discord_shards == ShardSpec(ids, count)
+
+
+def test_a_bad_shards_value_says_what_it_should_look_like(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TALKSBOT_DISCORD_SHARDS", "8/8")
+    assert main(["sources"]) == 2
+    assert capsys.readouterr().err == (
+        "talksbot: TALKSBOT_DISCORD_SHARDS must look like 0-3/8 (shards 0 to 3 of 8) or 5/8 (shard 5 of 8).\n"
+    )
 
 
 def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path) -> None:

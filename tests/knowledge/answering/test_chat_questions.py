@@ -220,7 +220,8 @@ async def test_no_yes_or_no_when_only_a_quote_carries_the_check(matcher: Matcher
     # The claim about the Kremlin and the call's length does not say "productive":
     # agreeing would confirm what the Kremlin never said.
     result = matcher.find_matches("is it true the kremlin called the call long and productive")
-    assert result.verdict is None or not result.verdict.agrees
+    assert result.matches, "the claim about the call's length should still answer"
+    assert result.verdict is None, result.verdict
 
 
 async def test_ordinary_questions_carry_no_verdict(matcher: Matcher) -> None:

@@ -140,7 +140,7 @@ async def test_an_unknown_word_weighs_the_same_in_a_store_that_repeats_its_words
         update={"claim": states[0].claim.model_copy(update={"id": "stray", "text": "Quokkas juggle marmalade."})}
     )
     small, big = Matcher(ClaimIndex.build(states)), Matcher(ClaimIndex.build(states + copies + [stray]))
-    question = "How long did the phone call between Trump and Putin run, roughly speaking?"
+    question = "How many minutes was the phone call between Trump and Putin, in a nutshell?"
     unknown = [t for t in small._query_terms(question) if not t.known]
     assert unknown  # the question has words the store does not hold
     one, many = small.find_matches(question), big.find_matches(question)

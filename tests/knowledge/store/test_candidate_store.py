@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.permissions import Actor
 from bot.service import TalksService
 from knowledge.articles.curated import load_curated
 from knowledge.articles.sources import load_seeds
+from knowledge.errors import BadInput
 from knowledge.models import Moderator
 from knowledge.paths import curated_claims_file, seeds_dir
 from knowledge.store import Store
 from knowledge.store.candidates import DuplicateArticle
+from tests.knowledge.store.raw import raw_fetch
 
 NOW = datetime(2025, 2, 20, 9, 0, tzinfo=UTC)
 OPERATOR = Actor(Moderator(platform="cli", user_id="ana", name="Ana"))
@@ -28,7 +32,8 @@ async def test_candidates_are_accepted_rejected_and_survive_a_curated_sync(locat
         service = TalksService(store, clock=lambda: NOW)
         await service.start()
         result = await service.ingest(OPERATOR, ARTICLE.encode(), "005_followup.txt", url="https://example.org/a")
-        assert await store.candidates.article_text(result.source.id) == ARTICLE
+        stored = await raw_fetch(location, f"SELECT body FROM sources WHERE id = '{result.source.id}'")
+        assert stored == [(ARTICLE,)]
         try:
             await service.ingest(OPERATOR, ARTICLE.encode(), "other.txt")
             raise AssertionError("a duplicate was stored")
@@ -59,3 +64,34 @@ async def test_candidates_are_accepted_rejected_and_survive_a_curated_sync(locat
         assert state is not None and conflict.claim_id in state.claim.conflicts
         added = await store.claims.get_state(new.claim_id or "")
         assert added is not None and added.claim.quotes[0].source_id == result.source.id
+
+
+# Ways a candidate's quote can stop matching its stored article between ingest and accept
+# (an edited row, a restored backup, a hand-fixed article), as SQL on the candidate's item
+# and source; and what the refusal says.
+TAMPERED = [
+    (
+        "UPDATE candidates SET quote_start = quote_start + 1, quote_end = quote_end + 1 WHERE item_id = {item}",
+        "no longer",
+    ),
+    ("UPDATE candidates SET quote = 'The' || quote WHERE item_id = {item}", "no longer"),
+    ("UPDATE sources SET body = 'Updated: ' || body WHERE id = '{source}'", "no longer"),
+    ("UPDATE sources SET body = NULL WHERE id = '{source}'", "not stored"),
+]
+
+
+@pytest.mark.parametrize(("tamper", "says"), TAMPERED, ids=["moved", "reworded", "article-edited", "article-gone"])
+async def test_a_candidate_whose_quote_no_longer_checks_out_is_refused(location: str, tamper: str, says: str) -> None:
+    async with Store.open(location) as store:
+        service = TalksService(store, clock=lambda: NOW)
+        await service.start()
+        result = await service.ingest(OPERATOR, ARTICLE.encode(), "005_followup.txt")
+        items = {i.candidate.proposal: i for i in await service.candidates(OPERATOR) if i.candidate}
+        item = items["new"]
+        version, claims = await store.claims.content_version(), await store.claims.claim_ids()
+        await raw_fetch(location, tamper.format(item=item.id, source=result.source.id))
+        with pytest.raises(BadInput, match=says):
+            await service.decide(OPERATOR, item.id, accept=True)
+        assert await store.claims.content_version() == version
+        assert await store.claims.claim_ids() == claims
+        assert item.id in [i.id for i in await service.candidates(OPERATOR)]  # still waiting

@@ -8,6 +8,7 @@ import pytest
 
 from bot.permissions import Actor
 from bot.service import TalksService
+from knowledge.articles.curated import load_curated
 from knowledge.errors import BadInput
 from knowledge.models import Moderator
 from knowledge.paths import curated_claims_file, seeds_dir
@@ -52,8 +53,6 @@ async def test_reloading_an_unchanged_curated_file_does_not_bump(store: Store, s
 
 
 async def test_a_sync_rewrites_and_stamps_only_claims_that_changed(store: Store, service: TalksService) -> None:
-    from knowledge.articles.curated import load_curated
-
     claims = load_curated(curated_claims_file())
     before = await version(store)
     edited = [c.model_copy(update={"text": c.text + " (edited)"}) if c.id == CLAIM else c for c in claims]
@@ -63,3 +62,18 @@ async def test_a_sync_rewrites_and_stamps_only_claims_that_changed(store: Store,
     changes = await store.claims.changes_since(before)
     assert changes.changed == [CLAIM]
     assert changes.removed == ["call-early-morning-washington"]
+
+
+async def test_a_claim_with_history_that_leaves_the_curated_file_is_flagged_and_stamped(
+    store: Store, service: TalksService
+) -> None:
+    await service.correct(OPERATOR, CLAIM, "The call was on 12 February 2025.", "clearer")
+    before = await version(store)
+    claims = [c for c in load_curated(curated_claims_file()) if c.id != CLAIM]
+    result = await store.claims.sync_curated([], claims, digest="d2", curated_version=2, now=datetime.now(UTC))
+    assert (result.written, result.flagged, result.removed, result.version) == (0, 1, 0, before + 1)
+    # Every process learns of it the way it learns of any change: by the claim's stamp.
+    changes = await store.claims.changes_since(before)
+    assert (changes.changed, changes.removed) == ([CLAIM], [])
+    state = await store.claims.get_state(CLAIM)
+    assert state is not None and not state.in_curated and state.status == "corrected"

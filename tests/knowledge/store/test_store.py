@@ -56,7 +56,7 @@ async def test_each_database_keeps_its_own_random_id(
     ids = []
     for location in (first, second, first):
         async with Store.open(location) as store:
-            ids.append(await store.claims.get_meta("database_id"))
+            ids.append(await store.claims.get_meta("store_id"))
     assert all(re.fullmatch(r"[0-9a-f]{32}", str(i)) for i in ids)
     assert ids[0] == ids[2] != ids[1]
 

@@ -6,6 +6,8 @@ import textwrap
 from typing import Any
 
 from bot import messages
+from bot.links import shown_url
+from bot.moderation_lines import ClaimIds, Detail, HistoryLines, Link, Words, history_lines, queue_lines
 from bot.replies import (
     AnswerReply,
     ClaimCardReply,
@@ -13,12 +15,12 @@ from bot.replies import (
     DigestReply,
     HistoryReply,
     NoAnswerReply,
+    QueueListing,
     Reply,
     SourcesReply,
 )
 from bot.terminal_text import terminal_safe
 from knowledge.models import QueueItem
-from knowledge.posted import Reach
 
 
 def render(reply: Reply) -> str:
@@ -28,19 +30,25 @@ def render(reply: Reply) -> str:
 
 def _render(reply: Reply) -> str:
     match reply:
+        case AnswerReply() | NoAnswerReply() if reply.parts:
+            # Several questions: one block each, headed by its question.
+            blocks = [f"Q: {part.question}\n{_render(part)}" for part in reply.questions()]
+            if reply.unanswered_questions:
+                blocks.append(messages.other_questions(reply.unanswered_questions))
+            return "\n\n".join(blocks)
         case AnswerReply():
             parts = [reply.verdict] if reply.verdict else []
             parts += [_claim(v, i + 1) for i, v in enumerate(reply.claims)]
-            if reply.other_questions:
-                parts.append(messages.other_questions(reply.other_questions))
+            if reply.unanswered_questions:
+                parts.append(messages.other_questions(reply.unanswered_questions))
             return "\n\n".join(parts)
         case NoAnswerReply():
             lines = [messages.NO_ANSWER]
             if reply.suggestions:
                 lines.append(messages.SUGGESTIONS_LEAD)
                 lines += [f"  - {s}" for s in reply.suggestions]
-            if reply.other_questions:
-                lines.append(messages.other_questions(reply.other_questions))
+            if reply.unanswered_questions:
+                lines.append(messages.other_questions(reply.unanswered_questions))
             return "\n".join(lines)
         case ClaimCardReply():
             return _claim(reply.claim, None, full=True)
@@ -49,21 +57,13 @@ def _render(reply: Reply) -> str:
             for s in reply.sources:
                 out.append(
                     f"{s.id}\n  outlet: {s.outlet or 'unknown'}\n  headline: {s.title or 'unknown'}\n"
-                    f"  date: {s.date or 'unknown'}\n  url: {s.url or 'unknown'}"
+                    f"  date: {s.date or 'unknown'}\n  url: {_url(s.url) if s.url else 'unknown'}"
                 )
             return "\n".join(out)
         case HistoryReply():
             if not reply.entries:
                 return f"{reply.claim_id}: no moderator actions."
-            return "\n".join(
-                f"{e.at:%Y-%m-%d %H:%M} UTC  {e.action:<8} by {e.by.name} ({e.by.where}, user {e.by.user_id})"
-                + (f"\n    text: {e.text}" if e.text else "")
-                + (f"\n    reason: {e.reason}" if e.reason else "")
-                + (f"\n    url: {e.url}" if e.url else "")
-                + (f"\n    suggested by: {e.credit}" if e.credit else "")
-                + (f"\n    posted messages: {reach_line(reply.reach[e.id])}" if e.id in reply.reach else "")
-                for e in reply.entries
-            )
+            return "\n".join(_history_entry(h) for h in history_lines(reply))
         case DigestReply():
             out = [reply.title, f"({reply.period_start:%Y-%m-%d %H:%M} – {reply.period_end:%Y-%m-%d %H:%M} UTC)"]
             for section in reply.sections:
@@ -87,12 +87,12 @@ def _claim(view: ClaimView, number: int | None, full: bool = False) -> str:
         c = view.correction
         lines.append(f"   {messages.CORRECTED_BY.format(by=c.by, at=f'{c.at:%Y-%m-%d}')}: {c.reason}")
         if c.url:
-            lines.append(f"   Source: {c.url}")
+            lines.append(f"   Source: {_url(c.url)}")
         lines.append(f"   {messages.ORIGINAL_CLAIM}: {view.original_text}")
         if view.quotes:
             lines.append(f"   {messages.ARTICLE_SAID}:")
     if view.origin == "moderator":
-        lines.append("   Added by moderators" + (f" from {view.source_url}" if view.source_url else ""))
+        lines.append("   Added by moderators" + (f" from {_url(view.source_url)}" if view.source_url else ""))
     for q in view.quotes:
         quote = textwrap.fill(f"“{q.quote}”", width=96, initial_indent="   ", subsequent_indent="    ")
         lines.append(f"{quote}\n     — {q.source_label}")
@@ -104,16 +104,28 @@ def _claim(view: ClaimView, number: int | None, full: bool = False) -> str:
     return "\n".join(lines)
 
 
-def reach_line(reach: Reach) -> str:
-    """ "3 queued: 2 updated, 1 noted, 0 skipped, 0 failed" (gone and waiting only when there are any)."""
-    if reach.queued == 0:
-        return "none showed this claim"
-    parts = [f"{reach.updated} updated", f"{reach.noted} noted", f"{reach.skipped} skipped", f"{reach.failed} failed"]
-    if reach.gone:
-        parts.append(f"{reach.gone} deleted by their channel")
-    if reach.pending:
-        parts.append(f"{reach.pending} waiting")
-    return f"{reach.queued} queued: " + ", ".join(parts)
+def _url(url: str) -> str:
+    """A moderator's URL in its canonical form (what it leads to, spelled in ASCII); a row stored
+    before URLs were checked is shown as stored, and `render` makes it terminal-safe like any text."""
+    return shown_url(url) or url
+
+
+def _history_entry(h: HistoryLines) -> str:
+    head = f"{h.at:%Y-%m-%d %H:%M} UTC  {h.action:<8} by {h.by.name} ({h.by.where}, user {h.by.user_id})"
+    return "\n".join([head, *(f"    {_detail(d)}" for d in h.details)])
+
+
+def _detail(detail: Detail) -> str:
+    """`label: value` in lower case, the way the other terminal listings read."""
+    match detail:
+        case Words(label=label, text=text, quoted=quoted):
+            shown = f"“{text}”" if quoted else text
+            return f"{label.lower()}: {shown}" if label else shown
+        case Link(label=label, url=url):
+            return f"{label.lower()}: {_url(url)}"
+        case ClaimIds(label=label, ids=ids):
+            return f"{label.lower()}: {', '.join(ids)}"
+    raise TypeError(f"unknown detail {detail!r}")
 
 
 def render_status(status: dict[str, Any]) -> str:
@@ -139,22 +151,25 @@ def render_status(status: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def render_queue_listing(listing: QueueListing, footer: str) -> str:
+    """The review queue kind by kind, each with its total, then `footer` (the intake limits)."""
+    if listing.total == 0:
+        return messages.QUEUE_EMPTY
+    parts = []
+    for section in listing.sections:
+        parts.append(messages.queue_section_head(section.kind, len(section.items), section.total))
+        if section.items:
+            parts.append(render_queue(section.items))
+    return "\n".join([*parts, footer])
+
+
 def render_queue(items: list[QueueItem]) -> str:
     """The review queue as terminal text, oldest first."""
     if not items:
         return messages.QUEUE_EMPTY
     lines = []
-    for item in items:
-        head = f"#{item.id} {item.kind:<10} asked {item.asked}× since {item.first_at:%Y-%m-%d %H:%M} UTC"
-        lines.append(head)
-        lines.append(f"    “{item.text}”")
-        if item.candidate:
-            c = item.candidate
-            lines.append(f"    {messages.candidate_line(c.proposal, c.claim_id, c.similarity, c.source_id)}")
-            if c.proposal != "supports":
-                lines.append(f"    quote: “{c.quote.quote}”")
-        if item.claim_ids:
-            lines.append(f"    claims: {', '.join(item.claim_ids)}")
-        if item.communities:
-            lines.append(f"    from: {'; '.join(item.communities)}")
+    for q in map(queue_lines, items):
+        lines.append(f"#{q.id} {q.kind:<10} asked {q.asked}× since {q.since:%Y-%m-%d %H:%M} UTC")
+        lines.append(f"    “{q.text}”")
+        lines += [f"    {_detail(d)}" for d in q.details]
     return "\n".join(lines)
