@@ -225,7 +225,9 @@ def question_embeds(reply: AnswerReply | NoAnswerReply) -> list[discord.Embed]:
     embeds = []
     number = 0
     for part in questions:
-        embed = discord.Embed(title=shorten(f"Q: {part.question}", TITLE_LIMIT), colour=discord.Colour.blurple())
+        embed = discord.Embed(
+            title=shorten(f"Q: {escape(part.question)}", TITLE_LIMIT), colour=discord.Colour.blurple()
+        )
         if isinstance(part, NoAnswerReply):
             lines = [messages.NO_ANSWER]
             if part.suggestions:
@@ -240,7 +242,8 @@ def question_embeds(reply: AnswerReply | NoAnswerReply) -> list[discord.Embed]:
         room = min(FIELD_VALUE_LIMIT, max(0, budget - len(embed)) // max(1, len(views)))
         for view in views:
             number += 1
-            text = f"~~{view.text}~~" if view.status == "retracted" else view.text
+            text = escape(view.text)
+            text = f"~~{text}~~" if view.status == "retracted" else text
             name = shorten(f"{number}. {text}", FIELD_NAME_LIMIT)
             value = _fill([*_status_blocks(view, False), _quote_blocks(view, room)], room - len(name)) or ELLIPSIS
             embed.add_field(name=name, value=value, inline=False)

@@ -32,7 +32,9 @@ _NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty hundred "
     "thousand million billion trillion dozen dozens hundreds thousands millions half"
 )
-_NUMBER = rf"(?:\d+(?:[.,]\d+)?%?|\b(?:{'|'.join(_NUMBER_WORDS.split())})\b)"
+# A figure starts only where a run of digits starts, and its digits are never given back
+# (possessive): a pattern built on it reads a 20,000-digit run once, not once per digit.
+_NUMBER = rf"(?:(?<!\d)\d++(?:[.,]\d++)?+%?|\b(?:{'|'.join(_NUMBER_WORDS.split())})\b)"
 _MONTHS = "january february march april may june july august september october november december"
 _DAYS = "monday tuesday wednesday thursday friday saturday sunday"
 _TIME = re.compile(
