@@ -6,7 +6,8 @@ with no ">", a run of dots, …), at 20,000 and at 40,000 characters, repeated
 `reps` times, in another process with a 60-second timeout. The repetitions
 are set so the patterns this replaced needed minutes (measured before the fix,
 at 40,000 characters, one call: shorten 5.9 s, chat markup 0.44 s, a Slack
-mention 0.8 s, a run of dots 50 s, "U.S." repeated 10 s, a long word 6.8 s),
+mention 0.8 s, a run of dots 50 s, "U.S." repeated 10 s, a long word 6.8 s,
+a check tag after 40,000 commas 108 s, 1,600 attributions 1.2 s),
 while the linear ones need well under a second in all. No clock is read here.
 
 knowledge/answering/fact_check.py and question_kind.py are left to their own
@@ -62,6 +63,18 @@ CASES: dict[str, tuple[str, str, str, int]] = {
         "'Intro ' + 'a' * n + ' b. Next one.'",
         20,
     ),
+    "check tag after a run of commas": (
+        "from knowledge.answering.reader import checked_statement",
+        "checked_statement(t)",
+        "'x' + ',' * n + 'x'",
+        1,
+    ),
+    "attribution named again and again": (
+        "from knowledge.answering.reader import read_question",
+        "read_question(t)",
+        "'x ' + 'according to the article ' * (n // 25) + ', x?'",
+        60,
+    ),
     # Linear already; listed so a change that makes them backtrack fails here.
     "article lines: quotes, placeholders, footnotes": (
         "from knowledge.articles.reading import read_article",
@@ -104,6 +117,12 @@ CASES: dict[str, tuple[str, str, str, int]] = {
         "names_in(t)",
         "'Anna de ' * (n // 16) + 'Anna-Maria ' * (n // 22)",
         20,
+    ),
+    "places, offices and dates in a question": (
+        "from knowledge.answering import values; from knowledge.answering.text import office_mentions",
+        "(values.places(t), values.pairings(t), values.dates(t), office_mentions(t))",
+        "'in the ' * (n // 28) + 'rubio is the ' * (n // 52) + 'the german ' * (n // 44) + 'feb 12 ' * (n // 28)",
+        5,
     ),
     "terminal text": (
         "from bot.terminal_text import terminal_safe",

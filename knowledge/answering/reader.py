@@ -77,10 +77,13 @@ class Reading:
 
 
 # ---- checks ----------------------------------------------------------------------
+# The separator before the tag is read as one run (spaces and punctuation), tried only where
+# a run begins and never given back: `\s*(?:[,;.-]+|\s)\s*` re-split a run of commas or
+# spaces at every position of it (cubic in a run of spaces).
 _CHECK_TAG = re.compile(
-    r"\s*(?:[,;.\-–—]+|\s)\s*(?:(?:is|was) (?:that|this|it) (?:really )?(?:true|correct|right|accurate|so)"
+    r"(?<![\s,;.\-–—])[\s,;.\-–—]++(?:(?:is|was) (?:that|this|it) (?:really )?(?:true|correct|right|accurate|so)"
     r"|(?:that's|that is) (?:true|correct|right)|right|correct|true|no|isn't it|wasn't it|didn't (?:he|she|they|it)"
-    r"|don't they|doesn't (?:he|she|it)|or not|yes or no)\s*[?.!]*\s*$",
+    r"|don't they|doesn't (?:he|she|it)|or not|yes or no)\s*+[?.!]*+\s*+$",
     re.IGNORECASE,
 )
 # "Did Hegseth really rule …?", "Was the call really that long?"
@@ -99,7 +102,7 @@ _CLAUSE = re.compile(r" ?(?:[;:,]|\. | [-–—]) ?")
 # Trailing or leading attributions: where the reader read it, not what they ask.
 _ATTRIBUTION = re.compile(
     r"(?:,\s*|\s+)(?:according to|as reported by|says|per|in)\s+(?:the\s+)?(?:articles?|reports?|sources?|press"
-    r"|media|news|coverage|analysis|analyses|stories|story|papers?)\b[^,?]*\s*(?=[?.!]*$)",
+    r"|media|news|coverage|analysis|analyses|stories|story|papers?)\b[^,?]*+\s*+(?=[?.!]*+$)",
     re.IGNORECASE,
 )
 # ", where allies were nervous": "where", "when", "why" or "how" not followed by
@@ -280,7 +283,11 @@ def _clause_start(text: str, piece: str, before: list[str]) -> int:
 
 
 def _strip_attribution(text: str) -> tuple[str, str]:
-    m = _ATTRIBUTION.search(text)
+    # An attribution runs to the end with no "," or "?" inside (but the comma before it): it
+    # starts at the last of them or after. Searching only there, each earlier "according to
+    # the article" is not tried and failed again, scanning to the end (quadratic).
+    core = text.rstrip("?.! ")
+    m = _ATTRIBUTION.search(text, max(0, core.rfind(","), core.rfind("?")))
     if not m:
         return text.strip(), ""
     return (text[: m.start()] + text[m.end() :]).strip(), m.group(0).strip(" ,")
