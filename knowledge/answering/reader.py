@@ -78,7 +78,10 @@ class Reading:
 
 # ---- checks ----------------------------------------------------------------------
 _CHECK_TAG = re.compile(
-    r"\s*(?:[,;.\-–—]+|\s)\s*(?:(?:is|was) (?:that|this|it) (?:really )?(?:true|correct|right|accurate|so)"
+    # It may start only where a run of separators starts, and never gives back what a run
+    # took (possessive): a question of 4,000 commas is read once, not once per comma.
+    r"(?<![,;.\-–—\s])(?:(?:\s*+[,;.\-–—]++)++|\s)\s*+"
+    r"(?:(?:is|was) (?:that|this|it) (?:really )?(?:true|correct|right|accurate|so)"
     r"|(?:that's|that is) (?:true|correct|right)|right|correct|true|no|isn't it|wasn't it|didn't (?:he|she|they|it)"
     r"|don't they|doesn't (?:he|she|it)|or not|yes or no)\s*[?.!]*\s*$",
     re.IGNORECASE,
