@@ -101,7 +101,9 @@ _AUX_TO_STATEMENT = {"did": "", "does": "", "do": "", "will": "will", "would": "
 _CLAUSE = re.compile(r" ?(?:[;:,]|\. | [-–—]) ?")
 # Trailing or leading attributions: where the reader read it, not what they ask.
 _ATTRIBUTION = re.compile(
-    r"(?:,\s*|\s+)(?:according to|as reported by|says|per|in)\s+(?:the\s+)?(?:articles?|reports?|sources?|press"
+    # Starts only where a run of spaces starts (possessive), so a run is read once.
+    r"(?:,\s*+|(?<!\s)\s++)(?:according to|as reported by|says|per|in)\s+(?:the\s+)?"
+    r"(?:articles?|reports?|sources?|press"
     r"|media|news|coverage|analysis|analyses|stories|story|papers?)\b[^,?]*\s*(?=[?.!]*$)",
     re.IGNORECASE,
 )

@@ -24,6 +24,7 @@ RUNS = {
     "dashes": "-",
     "em dashes": "—",
     "semicolons": ";",
+    "spaces": " ",
 }
 # Seconds: the linear code needs well under one at 40,000 characters on a loaded machine.
 LIMIT = 20
