@@ -40,7 +40,7 @@ CASES: dict[str, tuple[str, str, str, int]] = {
         200,
     ),
     "Slack mention never closed": (
-        "from adapters.slack.app import without_mention",
+        "from adapters.slack.payloads import without_mention",
         "without_mention(t, 'UBOT000001')",
         "'<@UBOT000001|' * (n // 13)",
         100,

@@ -26,6 +26,18 @@ from adapters.slack import messages as slack_messages
 from adapters.slack.blocks import SlackMessage
 from adapters.slack.commands import MODERATOR_ONLY, Command, help_lines, parse_command
 from adapters.slack.editor import RESPONSE_URL_LIFETIME, RESPONSE_URL_USES
+from adapters.slack.payloads import (
+    PLATFORM,
+    delivery_key,
+    is_person_writing,
+    is_private_channel,
+    moderator_of,
+    plain_text,
+    send_all,
+    user_sentence,
+    without_mention,
+    workspace_of,
+)
 from adapters.slack.permissions import WorkspaceRoles
 from bot import messages, queue_actions
 from bot.digest import preview_digest
@@ -33,109 +45,14 @@ from bot.permissions import Actor
 from bot.replies import QUEUE_KINDS, AnswerReply, ClaimCardReply, SourcesReply
 from bot.service import PER_PERSON_PER_HOUR, TalksService, limits_sentence
 from bot.settings import Settings, reveal
-from knowledge.errors import BadInput, NotFound, PermissionDenied, TalksbotError
-from knowledge.models import DigestAudience, Moderator, Place
+from knowledge.errors import BadInput, NotFound, PermissionDenied
+from knowledge.models import DigestAudience, Place
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "slack"
 # What a channel reply shows that a later correction may need to reach.
 Shown = AnswerReply | ClaimCardReply
 COMMAND = "/talks"
-
-
-def user_sentence(exc: BaseException) -> str:
-    """The one place exceptions become user text: core errors say why, others are logged."""
-    if isinstance(exc, TalksbotError):
-        return str(exc)
-    log.error("unexpected error in a Slack listener", exc_info=exc)
-    return messages.UNKNOWN_ERROR
-
-
-def without_mention(text: str, bot_id: str) -> str:
-    """`text` with the bot's own mentions (`<@U…>`, `<@U…|name>`) blanked out.
-
-    A mention never holds "<" (Slack escapes it as &lt;), so `[^<>]*` stops an unclosed
-    one at the next "<" rather than retrying the rest of a 40,000-character message from
-    every "<@U…|" (quadratic).
-    """
-    if not bot_id:
-        return text
-    return re.sub(rf"<@{re.escape(bot_id)}(?:\|[^<>]*)?>", " ", text)
-
-
-def delivery_key(body: dict[str, Any]) -> str | None:
-    """What identifies one Slack delivery across retries: the Events API's event id, or a
-    slash command's trigger id. Interactions are left alone: a modal's acknowledgement
-    carries its validation errors, so a repeat must be answered, not swallowed."""
-    event_id = body.get("event_id")
-    if isinstance(event_id, str) and event_id:
-        return f"slack:event:{event_id}"
-    trigger = body.get("trigger_id")
-    if body.get("command") and isinstance(trigger, str) and trigger:
-        return f"slack:command:{trigger}"
-    return None
-
-
-async def _send(respond: AsyncRespond, items: list[SlackMessage], *, in_channel: bool) -> None:
-    for item in items:
-        await respond(
-            **item.payload(),
-            response_type="in_channel" if in_channel else "ephemeral",
-            replace_original=False,
-            unfurl_links=False,
-            unfurl_media=False,
-        )
-
-
-def _moderator(user_id: str, name: str | None, team_id: str | None, team_name: str | None) -> Moderator:
-    return Moderator(
-        platform=PLATFORM,
-        user_id=user_id,
-        name=(name or user_id)[: messages.MAX_NAME_CHARS],
-        community_id=team_id or None,
-        community_name=team_name or None,
-    )
-
-
-def _text(value: object) -> str | None:
-    """A non-empty string field of a payload, or None (never a list or object slipped in)."""
-    return value if isinstance(value, str) and value else None
-
-
-# Message subtypes that are a person writing: a message with a file, and a thread reply
-# also sent to the channel. Every other subtype is an edit, a join, a bot or a system note.
-QUESTION_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
-# Slackbot's own DMs (reminders, "you were added to…") carry no subtype and no bot_id.
-SLACKBOT = "USLACKBOT"
-
-
-def is_person_writing(event: dict[str, Any]) -> bool:
-    """Whether a message or mention event is a person's words (a question), not an edit,
-    a bot, Slackbot, or a mention inside a canvas (`document_mention`)."""
-    subtype = event.get("subtype")
-    if subtype is not None and subtype not in QUESTION_SUBTYPES:
-        return False
-    user = event.get("user")
-    return bool(user) and user != SLACKBOT and not event.get("bot_id")
-
-
-def workspace_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    """(id, domain) of the workspace an interaction came from. Org-wide (Enterprise Grid)
-    installs send `"team": null`: then the user's own workspace, the view's, or, failing
-    both, the enterprise itself."""
-    team = body.get("team") or {}
-    if team.get("id"):
-        return team["id"], team.get("domain") or None
-    user = body.get("user") or {}
-    view = body.get("view") or {}
-    enterprise = body.get("enterprise") or {}
-    return user.get("team_id") or view.get("team_id") or enterprise.get("id") or None, None
-
-
-def _is_private_channel(channel_id: str, channel_name: str | None = None) -> bool:
-    # D… ids are direct messages; slash commands name them "directmessage".
-    return channel_id.startswith("D") or channel_name in ("directmessage", "mpdm")
 
 
 class SlackHandlers:
@@ -152,11 +69,11 @@ class SlackHandlers:
             community_id=str(command.get("team_id") or "") or None,
             community_name=command.get("team_domain") or None,
             channel_id=channel_id or None,
-            is_private=_is_private_channel(channel_id, command.get("channel_name")),
+            is_private=is_private_channel(channel_id, command.get("channel_name")),
         )
 
     async def _actor(self, user_id: str, name: str | None, place: Place) -> Actor:
-        who = _moderator(user_id, name, place.community_id, place.community_name)
+        who = moderator_of(user_id, name, place.community_id, place.community_name)
         return Actor(who, community_moderator=await self.roles.is_admin(user_id, place.community_id))
 
     # ---- /talks ----------------------------------------------------------------
@@ -180,11 +97,11 @@ class SlackHandlers:
                 await self._open_correction(cmd, command, client)
                 return
             items, in_channel, shown = await self._run(cmd, command)
-            await _send(respond, items, in_channel=in_channel)
+            await send_all(respond, items, in_channel=in_channel)
             if in_channel and shown is not None and len(items) == 1:
                 await self._remember_response(command, shown)
         except Exception as exc:
-            await _send(respond, [blocks.text_message(user_sentence(exc))], in_channel=False)
+            await send_all(respond, [blocks.text_message(user_sentence(exc))], in_channel=False)
 
     async def _run(self, cmd: Command, command: dict[str, Any]) -> tuple[list[SlackMessage], bool, Shown | None]:
         """(messages, whether the channel sees them, the answer or card they show) for every
@@ -398,7 +315,7 @@ class SlackHandlers:
             text = slack_messages.QUEUE_DONE[what].format(id=item_id)
         except Exception as exc:
             text = user_sentence(exc)
-        await _send(respond, [blocks.text_message(text)], in_channel=False)
+        await send_all(respond, [blocks.text_message(text)], in_channel=False)
 
     # ---- feedback buttons ----------------------------------------------------------------
 
@@ -426,7 +343,7 @@ class SlackHandlers:
             text = slack_messages.FEEDBACK_THANKS if queued else messages.wrong_report_held(PER_PERSON_PER_HOUR)
         except Exception as exc:
             text = user_sentence(exc)
-        await _send(respond, [blocks.text_message(text)], in_channel=False)
+        await send_all(respond, [blocks.text_message(text)], in_channel=False)
 
     # ---- mentions and DMs ------------------------------------------------------------------
 
@@ -450,9 +367,9 @@ class SlackHandlers:
             platform=PLATFORM,
             # In a Slack Connect channel `team` is the host's workspace; the question counts in
             # the asker's own (`user_team`), whose digest it belongs to.
-            community_id=_text(event.get("user_team")) or _text(event.get("team")),
+            community_id=plain_text(event.get("user_team")) or plain_text(event.get("team")),
             channel_id=channel or None,
-            is_private=event.get("channel_type") == "im" or _is_private_channel(channel),
+            is_private=event.get("channel_type") == "im" or is_private_channel(channel),
         )
         public = True
         try:

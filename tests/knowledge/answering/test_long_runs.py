@@ -20,6 +20,11 @@ RUNS = {
     "ranges": "1-",
     "times": "1:",
     "a word": "call ",
+    "commas": ",",
+    "dashes": "-",
+    "em dashes": "—",
+    "semicolons": ";",
+    "spaces": " ",
 }
 # Seconds: the linear code needs well under one at 40,000 characters on a loaded machine.
 LIMIT = 20
