@@ -161,6 +161,24 @@ ARTICLE_BINARY = "The file is not text (it looks binary); give a plain UTF-8 tex
 ARTICLE_NO_SENTENCES = "The article has no sentences to propose as claims; nothing was written."
 BAD_ARTICLE_DATE = "--date must be an ISO date such as 2025-02-20."
 NOT_DECIDABLE = "Queue item #{id} is neither a suggestion nor an ingest candidate; dismiss or teach it instead."
+NEW_TAKES_NO_CLAIM = "A new claim stands alone; pick a claim only to support it or to conflict with it."
+SUPPORT_TAKES_NO_TEXT = "A supporting quote keeps its claim's text; give a text only for a new or conflicting claim."
+
+
+def candidate_accepted(item_id: int, claim_id: str, accepted_as: str | None, linked: str | None) -> str:
+    """What a moderator is told once a candidate is accepted, by how it was accepted."""
+    if accepted_as == "supports":
+        return f"Accepted queue item #{item_id}: its quote now supports {claim_id}."
+    if accepted_as == "conflicts":
+        return f"Accepted queue item #{item_id}: {claim_id} now answers questions, linked as conflicting with {linked}."
+    return f"Accepted queue item #{item_id}: {claim_id} now answers questions with its quote."
+
+
+def pick_a_claim(accept_as: str) -> str:
+    what = "support" if accept_as == "supports" else "conflict with"
+    return f"Pick the claim this candidate should {what} (its id, or words to search for it)."
+
+
 TEXT_ONLY_FOR_CANDIDATES = "A new text applies to ingest candidates only; a suggestion is accepted as it was made."
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 from bot import article_input, messages
@@ -131,15 +132,22 @@ async def cmd_dismiss(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_accept(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
+        how = "new" if args.new else "supports" if args.supports else "conflicts" if args.conflicts_with else None
         done = await service.decide(
-            operator_of(args, settings), args.item, accept=True, reason=args.reason, text=args.text
+            operator_of(args, settings),
+            args.item,
+            accept=True,
+            reason=args.reason,
+            text=args.text,
+            accept_as=how,
+            claim=args.supports or args.conflicts_with,
         )
         if done.kind == "suggestion":
             reach = await reach_sentence(service, done.change_id) if done.change_id else ""
             credit = f"credited to {done.credit}"
             print(f"Accepted queue item #{done.item_id}: {done.claim_id} is corrected, {credit}. {reach}".strip())
         else:
-            print(f"Accepted queue item #{done.item_id}: {done.claim_id} now answers questions with its quote.")
+            print(messages.candidate_accepted(done.item_id, done.claim_id or "", done.accepted_as, done.linked))
         return 0
 
     return await with_service(settings, work, writes=True)
@@ -190,10 +198,11 @@ async def cmd_candidates(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_export_claims(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
-        toml, articles = await service.export_claims(operator_of(args, settings))
+        export = await service.export_claims(operator_of(args, settings))
         if args.articles:
-            write_articles(Path(args.articles), articles)
-        sys.stdout.write(toml)
+            write_articles(Path(args.articles), export.articles)
+            add_source_entries(Path(args.articles) / "sources.toml", export.sources)
+        sys.stdout.write(export.toml)
         return 0
 
     return await with_service(settings, work)
@@ -204,3 +213,17 @@ def write_articles(folder: Path, articles: list[tuple[str, str]]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for source_id, text in articles:
         (folder / f"{source_id}.txt").write_bytes(text.encode("utf-8"))
+
+
+def add_source_entries(path: Path, entries: list[tuple[str, str]]) -> None:
+    """Writes: appends each source's `[[sources]]` entry to `path` (sources.toml) unless an
+    entry with that id is there already; the file's own lines and comments stay as they are."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    try:
+        known = {s.get("id") for s in tomllib.loads(text).get("sources", [])}
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"{path} is not valid TOML ({exc}); nothing was added to it.") from exc
+    new = [entry for source_id, entry in entries if source_id not in known]
+    if new:
+        glue = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
+        path.write_text(text + glue + "\n".join(new), encoding="utf-8")

@@ -158,6 +158,12 @@ def _add_core_commands(sub: Commands) -> None:
     p.add_argument("item", type=int, help="the queue item number of the suggestion or candidate")
     p.add_argument("--reason", help="a suggestion: the reason shown with the correction (default: the suggester's)")
     p.add_argument("--text", help="a candidate: the claim text to use instead of the drafted one")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--new", action="store_true", help="a candidate: as a new claim of its own, whatever it proposed")
+    how.add_argument("--supports", metavar="CLAIM", help="a candidate: as one more quote of this claim")
+    how.add_argument(
+        "--conflicts-with", metavar="CLAIM", help="a candidate: as a new claim linked to this one as disagreeing"
+    )
     p.add_argument("--by", help="who accepts it (default: TALKSBOT_OPERATOR or $USER)")
 
     p = sub.add("reject", "moderators: reject a suggested correction or an ingest candidate", moderating.cmd_reject)

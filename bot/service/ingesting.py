@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot import article_input, messages
 from bot.permissions import Actor
 from bot.service.core import ServiceCore
-from knowledge.articles.export import claims_toml
+from knowledge.articles.export import claims_toml, source_entry
 from knowledge.articles.ingest import Rarity, propose, substantive_quotes
 from knowledge.articles.reading import read_article
 from knowledge.errors import BadInput
@@ -78,15 +78,35 @@ class Ingesting(ServiceCore):
         # Candidates only, by kind: a flood of other items never pushes them out of the list.
         return await self._with_candidates(await self._store.queue.items("open", limit, kind="candidate"))
 
-    async def export_claims(self, actor: Actor) -> tuple[str, list[tuple[str, str]]]:
+    async def export_claims(self, actor: Actor) -> Export:
         """Read-only (moderators only): the claims that hold something accepted from an
-        ingested article, in the curated file's TOML format, and the (source id, text) of
-        the ingested articles their quotes come from."""
+        ingested article, in the curated file's TOML format; the (source id, text) of the
+        ingested articles their quotes come from; and each such article's `[[sources]]`
+        entry for `seeds/sources.toml` (its stored metadata, unknown where none was given)."""
         self.policy.require_moderator(actor)
         states = await self._store.claims.load_states(await self._store.candidates.exported_claim_ids())
         claims = [s.claim for s in states]
         used = {q.source_id for c in claims for q in c.quotes}
-        articles = [
-            (a.source_id, a.text) for a in await self._store.candidates.ingested_articles() if a.source_id in used
+        ingested = [a for a in await self._store.candidates.ingested_articles() if a.source_id in used]
+        stored = {s.id: s for s in await self._store.claims.list_sources()}
+        entries = [
+            (a.source_id, source_entry(stored[a.source_id], _added(a.added_by, a.added_at)))
+            for a in ingested
+            if a.source_id in stored
         ]
-        return claims_toml(claims), articles
+        return Export(claims_toml(claims), [(a.source_id, a.text) for a in ingested], entries)
+
+
+@dataclass(frozen=True)
+class Export:
+    """What `talksbot export-claims` writes: claims.toml entries, articles, sources.toml entries."""
+
+    toml: str
+    articles: list[tuple[str, str]]
+    sources: list[tuple[str, str]]
+
+
+def _added(by: str | None, at: str | None) -> str | None:
+    if not by and not at:
+        return None
+    return "Ingested with `talksbot ingest`" + (f" by {by}" if by else "") + (f" on {at[:10]}" if at else "") + "."
