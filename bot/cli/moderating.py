@@ -13,6 +13,7 @@ from bot.cli import render
 from bot.cli.common import operator_of, print_json, print_reply, reach_sentence, with_service
 from bot.json_contract import history_json, queue_item_json
 from bot.service import TalksService, limits_sentence
+from bot.service.review import AcceptAs
 from bot.settings import Settings
 from knowledge.errors import BadInput
 
@@ -76,7 +77,7 @@ async def cmd_queue(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
         listing = await service.queue_listing(operator_of(args, settings), per_kind=max(1, args.limit), kind=args.kind)
         if args.json:
-            print_json([queue_item_json(i) for i in listing.items])
+            print_json([queue_item_json(i, s.total) for s in listing.sections for i in s.items])
         else:
             print(render.render_queue_listing(listing, limits_sentence()))
         return 0
@@ -132,7 +133,9 @@ async def cmd_dismiss(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_accept(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
-        how = "new" if args.new else "supports" if args.supports else "conflicts" if args.conflicts_with else None
+        how: AcceptAs | None = (
+            "new" if args.new else "supports" if args.supports else "conflicts" if args.conflicts_with else None
+        )
         done = await service.decide(
             operator_of(args, settings),
             args.item,
@@ -154,7 +157,14 @@ async def cmd_accept(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_reject(args: argparse.Namespace, settings: Settings) -> int:
+    if (args.item is None) == (args.source is None):
+        raise BadInput("Give a queue item number, or --source SOURCE to reject all of one article's candidates.")
+
     async def work(service: TalksService) -> int:
+        if args.source is not None:
+            count = await service.reject_source(operator_of(args, settings), args.source, args.reason)
+            print(messages.rejected_source(args.source, count))
+            return 0
         done = await service.decide(operator_of(args, settings), args.item, accept=False, reason=args.reason)
         print(f"Rejected queue item #{done.item_id}.")
         return 0
@@ -177,8 +187,22 @@ async def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             headline=args.headline,
             date=args.date,
             url=args.url,
+            limit=args.limit if args.limit > 0 else None,
         )
         print(messages.ingested(result.source.id, result.counts))
+        if result.held:
+            print(messages.held_back(result.source.id, result.held))
+        return 0
+
+    return await with_service(settings, work, writes=True)
+
+
+async def cmd_propose(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        result = await service.propose_more(operator_of(args, settings), args.source, args.limit)
+        print(messages.proposed_more(result.source.id, result.counts))
+        if result.held:
+            print(messages.held_back(result.source.id, result.held))
         return 0
 
     return await with_service(settings, work, writes=True)
@@ -186,9 +210,13 @@ async def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_candidates(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
-        items = await service.candidates(operator_of(args, settings))
+        actor = operator_of(args, settings)
+        items = await service.candidates(actor, limit=max(1, args.limit))
+        total = await service.candidate_total(actor)
         if args.json:
-            print_json([queue_item_json(i) for i in items])
+            print_json([queue_item_json(i, total) for i in items])
+        elif items:
+            print("\n".join([messages.candidates_head(len(items), total), render.render_queue(items)]))
         else:
             print(render.render_queue(items))
         return 0

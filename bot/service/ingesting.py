@@ -6,13 +6,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from bot import article_input, messages
+from bot import article_input, corrections, messages
 from bot.permissions import Actor
 from bot.service.core import ServiceCore
+from bot.shorten import shorten
 from knowledge.articles.export import claims_toml, source_entry
-from knowledge.articles.ingest import Rarity, propose, substantive_quotes
-from knowledge.articles.reading import read_article
-from knowledge.errors import BadInput
+from knowledge.articles.ingest import Proposal, Rarity, propose, substantive_quotes
+from knowledge.articles.reading import Article, read_article
+from knowledge.articles.substance import PROPOSALS_PER_ARTICLE, ranked
+from knowledge.errors import BadInput, NotFound
 from knowledge.models import QueueItem, Source
 
 # Existing claims compared with each sentence of an ingested article: the ones its words
@@ -27,6 +29,8 @@ class IngestResult:
     source: Source
     item_ids: list[int]
     counts: dict[str, int]
+    # Proposals not queued (beyond the limit): `talksbot propose SOURCE` queues them.
+    held: int = 0
 
 
 class Ingesting(ServiceCore):
@@ -40,10 +44,12 @@ class Ingesting(ServiceCore):
         headline: str | None = None,
         date: str | None = None,
         url: str | None = None,
+        limit: int | None = PROPOSALS_PER_ARTICLE,
     ) -> IngestResult:
         """Writes (moderators only): store an article as a new source, its raw text byte for
         byte, with only the metadata given (unknown otherwise), and queue one candidate per
-        substantive sentence. Nothing answers questions until a moderator accepts one, so
+        substantive sentence: the best `limit` by substance (None: all), the rest held for
+        `propose_more`. Nothing answers questions until a moderator accepts one, so
         the content version does not move. Refuses bad input and a duplicate (same text)
         before anything is written."""
         by = self._moderator(actor)
@@ -51,14 +57,11 @@ class Ingesting(ServiceCore):
         meta = article_input.clean_metadata(outlet, headline, date, url)
         source_id = article_input.source_id_for(filename)
         article = read_article(source_id, text)
-        await self.refresh()
-        live = self.live
-        nearby = {cid for q in substantive_quotes(article) for cid in live.resembling(q.quote, RESEMBLING_PER_SENTENCE)}
-        states = await self._store.claims.load_states(sorted(nearby))
-        claims = [s.claim for s in states if s.status != "retracted"]
-        proposals = propose(article, claims, Rarity(live.document_frequency, live.size))
-        if not proposals:
+        everything = await self._proposals(article)
+        if not everything:
             raise BadInput(messages.ARTICLE_NO_SENTENCES)
+        # The best `limit` by substance are queued; the rest wait for `talksbot propose SOURCE`.
+        proposals = everything if limit is None else everything[: max(limit, 1)]
         source = Source(
             id=source_id,
             outlet=meta["outlet"],
@@ -70,7 +73,51 @@ class Ingesting(ServiceCore):
         sha = hashlib.sha256(raw).hexdigest()
         stored, items = await self._store.candidates.add_article(source, text, sha, proposals, by, self.clock())
         counts = {kind: sum(p.kind == kind for p in proposals) for kind in ("supports", "conflicts", "new")}
-        return IngestResult(stored, items, counts)
+        return IngestResult(stored, items, counts, held=len(everything) - len(proposals))
+
+    async def _proposals(self, article: Article) -> list[Proposal]:
+        """Every proposal for `article` against the live claims, best first (`substance.ranked`)."""
+        await self.refresh()
+        live = self.live
+        nearby = {cid for q in substantive_quotes(article) for cid in live.resembling(q.quote, RESEMBLING_PER_SENTENCE)}
+        states = await self._store.claims.load_states(sorted(nearby))
+        claims = [s.claim for s in states if s.status != "retracted"]
+        rarity = Rarity(live.document_frequency, live.size)
+        return ranked(propose(article, claims, rarity), rarity)
+
+    async def propose_more(self, actor: Actor, source_id: str, limit: int | None = None) -> IngestResult:
+        """Writes (moderators only): queue the proposals of a stored article that `ingest` held
+        back (beyond its limit), the best `limit` of them or all; compared with the claims as
+        they are now. Spans already proposed (decided or not) are never queued again."""
+        self._moderator(actor)
+        sid = source_id.strip()
+        text = await self._store.candidates.stored_text(sid)
+        if text is None:
+            raise NotFound(messages.no_ingested_source(shorten(sid, article_input.MAX_SOURCE_ID)))
+        done = await self._store.candidates.proposed_spans(sid)
+        proposals = await self._proposals(read_article(sid, text))
+        waiting = [p for p in proposals if (p.quote.start, p.quote.end) not in done]
+        chosen = waiting if limit is None else waiting[: max(limit, 1)]
+        items = await self._store.candidates.add_candidates(sid, chosen, self.clock())
+        counts = {kind: sum(p.kind == kind for p in chosen) for kind in ("supports", "conflicts", "new")}
+        [source] = [s for s in await self._store.claims.list_sources() if s.id == sid]
+        return IngestResult(source, items, counts, held=len(waiting) - len(chosen))
+
+    async def reject_source(self, actor: Actor, source_id: str, reason: str) -> int:
+        """Writes, in one transaction (moderators only): reject every open candidate of one
+        ingested article, recording who and why; returns how many. No fact changes."""
+        by = self._moderator(actor)
+        why = corrections.clean_text(reason, "reason", messages.MAX_REASON_CHARS)
+        assert why is not None
+        sid = source_id.strip()
+        if await self._store.candidates.stored_text(sid) is None:
+            raise NotFound(messages.no_ingested_source(shorten(sid, article_input.MAX_SOURCE_ID)))
+        return await self._store.candidates.reject_source(sid, by, self.clock(), why)
+
+    async def candidate_total(self, actor: Actor) -> int:
+        """Read-only (moderators only): how many ingest candidates are open in all."""
+        self.policy.require_moderator(actor)
+        return await self._store.candidates.open_count()
 
     async def candidates(self, actor: Actor, limit: int = 200) -> list[QueueItem]:
         """Read-only: open ingest candidates, oldest first, each with its proposal (moderators only)."""

@@ -102,6 +102,60 @@ class CandidateStore:
             items = [await _insert_candidate(conn, p, at) for p in proposals]
         return source.model_copy(update={"origin": "ingested"}), items
 
+    async def add_candidates(self, source_id: str, proposals: Sequence[Proposal], at: datetime) -> list[int]:
+        """Writes, in one transaction: one queue item per proposal from an article already stored
+        (the ones `talksbot ingest` held back), skipping any span already proposed."""
+        async with self._db.transaction() as conn:
+            await lock_content(conn)
+            taken = {
+                (r[0], r[1])
+                for r in await conn.fetchall(
+                    "SELECT quote_start, quote_end FROM candidates WHERE source_id = ?", (source_id,)
+                )
+            }
+            return [
+                await _insert_candidate(conn, p, at) for p in proposals if (p.quote.start, p.quote.end) not in taken
+            ]
+
+    async def proposed_spans(self, source_id: str) -> set[tuple[int, int]]:
+        """Read-only: the (start, end) of every candidate already made from this source, decided or not."""
+        async with self._db.reading() as conn:
+            rows = await conn.fetchall(
+                "SELECT quote_start, quote_end FROM candidates WHERE source_id = ?", (source_id,)
+            )
+        return {(int(r[0]), int(r[1])) for r in rows}
+
+    async def stored_text(self, source_id: str) -> str | None:
+        """Read-only: the raw text of an ingested article, or None when no such article is stored."""
+        async with self._db.reading() as conn:
+            row = await conn.fetchone(
+                "SELECT body FROM sources WHERE id = ? AND origin = 'ingested' AND body IS NOT NULL", (source_id,)
+            )
+        return None if row is None else str(row[0])
+
+    async def open_count(self, source_id: str | None = None) -> int:
+        """Read-only: how many candidates are open (of one source when given)."""
+        where, args = ("AND c.source_id = ?", (source_id,)) if source_id else ("", ())
+        async with self._db.reading() as conn:
+            row = await conn.fetchone(
+                "SELECT count(*) FROM candidates c JOIN queue_items q ON q.id = c.item_id "
+                f"WHERE q.status = 'open' {where}",
+                args,
+            )
+        return int(row[0]) if row else 0
+
+    async def reject_source(self, source_id: str, by: Moderator, at: datetime, reason: str) -> int:
+        """Writes, in one transaction: close every open candidate of one source as rejected,
+        recording who and why; returns how many. Nothing else changes."""
+        async with self._db.transaction() as conn:
+            await lock_content(conn)
+            return await conn.execute(
+                "UPDATE queue_items SET status = 'rejected', closed_by = ?, closed_at = ?, close_reason = ? "
+                "WHERE status = 'open' AND kind = 'candidate' AND id IN "
+                "(SELECT item_id FROM candidates WHERE source_id = ?)",
+                (by.name, at.isoformat(), reason, source_id),
+            )
+
     async def ingested_articles(self) -> list[IngestedArticle]:
         """Read-only: every ingested article with its raw text, by source id."""
         async with self._db.reading() as conn:
