@@ -18,6 +18,7 @@ from knowledge.models import MODERATOR_IMPORTANCE, Claim, HistoryEntry, QueueIte
 from knowledge.store.queue import READER_KINDS
 
 AcceptAs = Literal["new", "supports", "conflicts"]
+ACCEPT_AS: tuple[AcceptAs, ...] = ("new", "supports", "conflicts")
 
 
 @dataclass(frozen=True)
