@@ -162,3 +162,13 @@ async def test_discord_rejects_a_whole_article(discord_bot: DiscordHarness) -> N
     assert body["data"]["content"] == escape(messages.rejected_source("005_riyadh-followup", len(items)))
     assert body["data"]["allowed_mentions"] == {"parse": []}
     assert await _statuses(discord_bot.service, items) == {"rejected"}
+
+
+async def test_discord_echoes_an_unknown_source_without_pinging_anyone(discord_bot: DiscordHarness) -> None:
+    await _follow_up(discord_bot.service)
+    payload = discord_bot.payloads.command(
+        "queue reject-source", {"source": "@everyone <@123>", "reason": "spam"}, permissions=MOD_PERMS
+    )
+    body = await discord_bot.response_to(payload)
+    assert body["data"]["allowed_mentions"] == {"parse": []}
+    assert "No ingested article" in body["data"]["content"]
