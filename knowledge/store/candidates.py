@@ -254,8 +254,11 @@ class CandidateStore:
         async with self._db.reading() as conn:
             rows = await conn.fetchall(
                 "SELECT DISTINCT claim_id FROM quotes WHERE item_id IS NOT NULL "
+                # Links to the claims candidates created (not to curated claims that only gained a
+                # quote: their curated links need no export).
                 "UNION SELECT claim_id FROM conflicts WHERE other_id IN "
-                "(SELECT accepted_claim_id FROM candidates WHERE accepted_claim_id IS NOT NULL) "
+                "(SELECT accepted_claim_id FROM candidates c JOIN claims ON claims.id = c.accepted_claim_id "
+                "WHERE claims.origin = 'moderator') "
                 "ORDER BY 1"
             )
         return [r[0] for r in rows]

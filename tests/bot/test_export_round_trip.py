@@ -121,6 +121,8 @@ def test_folding_the_export_in_and_restarting_changes_nothing(tree: Tree, tmp_pa
     before = tree.state(watched)
 
     exported = tree.run("export-claims", "--articles", str(tree.root / "seeds")).stdout
+    # What changed and nothing else: the two new claims, the supported claim, the one linked to.
+    assert sorted(c["id"] for c in tomllib.loads(exported)["claims"]) == sorted(watched)
     # The article and everything stored about it now live in seeds/, unknown left unknown.
     assert (tree.root / "seeds" / "005_riyadh-followup.txt").read_bytes() == ARTICLE.encode("utf-8")
     with (tree.root / "seeds" / "sources.toml").open("rb") as fh:
