@@ -12,6 +12,7 @@ and the bot token when SLACK_BOT_TOKEN is set (fails closed otherwise).
 
 from __future__ import annotations
 
+import base64
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -87,8 +88,10 @@ async def discord_identity(
     """Exchange the code, read the user and their rights in the operator's named guilds."""
     async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
         form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
-        auth = aiohttp.BasicAuth(client_id, secret)
-        token = await _json(http.post(f"{ep.discord_api}/oauth2/token", data=form, auth=auth))
+        # Client credentials in HTTP Basic (RFC 6749 §2.3.1), as Discord's documentation sends them.
+        basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode("ascii")
+        headers = {"Authorization": f"Basic {basic}"}
+        token = await _json(http.post(f"{ep.discord_api}/oauth2/token", data=form, headers=headers))
         access = token.get("access_token")
         if not isinstance(access, str):
             raise SignInFailed("Discord did not confirm the sign-in.")
