@@ -8,6 +8,7 @@ import json
 import re
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import aiohttp
 import pytest
@@ -209,3 +210,22 @@ async def test_a_session_whose_user_left_the_scope_is_refused_on_the_next_reques
         site.service.policy = ModerationPolicy.of(users=[("slack", SLACK_MOD)])  # the operator narrowed the scope
         async with http.get(f"{site.url}/console", allow_redirects=False) as resp:
             assert resp.status == 303
+
+
+async def test_a_sign_in_callback_not_started_in_this_browser_is_refused(site: Site) -> None:
+    """Login CSRF: a callback needs the state this site signed and the nonce cookie it set.
+    The code itself is genuine (an attacker's own), so only those checks refuse it."""
+    site.fakes.codes["a-code"] = DISCORD_MOD
+    # unsafe: aiohttp's jar keeps cookies of an IP address (the loopback server) only when told to.
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        async with http.get(f"{site.url}/login/discord", allow_redirects=False) as start:
+            assert start.status == 302
+            state = dict(parse_qsl(urlsplit(start.headers["Location"]).query))["state"]
+        forged = {"code": "a-code", "state": Signer("another secret").oauth_state("nonce")}
+        async with http.get(f"{site.url}/auth/discord", params=forged, allow_redirects=False) as resp:
+            assert resp.status == 400
+    async with aiohttp.ClientSession() as other_browser:  # the right state, but not this browser's cookie
+        params = {"code": "a-code", "state": state}
+        async with other_browser.get(f"{site.url}/auth/discord", params=params, allow_redirects=False) as resp:
+            assert resp.status == 400
+    assert "a-code" in site.fakes.codes  # never exchanged
