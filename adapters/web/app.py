@@ -9,6 +9,7 @@ signatures (both Pallets projects, escaped and timestamped by default).
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ class Web:
     endpoints: Endpoints = field(default_factory=Endpoints)
     session_age: int = SESSION_AGE
     env: Environment = field(default_factory=environment)
+    pages: PageCache = field(default_factory=lambda: PageCache())
 
     def base_url(self, request: web.Request) -> str:
         """Absolute links (JSON-LD, Open Graph, OAuth redirects): TALKSBOT_PUBLIC_URL, or the request's own origin."""
@@ -63,6 +65,27 @@ class Web:
         context.setdefault("content_version", self.service.content_version)
         context.setdefault("notice", request.query.get("done"))
         return render(self.env, name, context, status=status)
+
+
+class PageCache:
+    """Rendered public pages by (claim id, content version, site address), least recently
+    used first out. A new content version makes every older key unreachable; they age out."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._pages: OrderedDict[tuple[str, int, str], bytes] = OrderedDict()
+
+    def get(self, key: tuple[str, int, str]) -> bytes | None:
+        body = self._pages.get(key)
+        if body is not None:
+            self._pages.move_to_end(key)
+        return body
+
+    def put(self, key: tuple[str, int, str], body: bytes) -> None:
+        self._pages[key] = body
+        self._pages.move_to_end(key)
+        while len(self._pages) > self._size:
+            self._pages.popitem(last=False)
 
 
 WEB: web.AppKey[Web] = web.AppKey("web", Web)

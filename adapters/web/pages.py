@@ -36,8 +36,18 @@ async def search(request: web.Request) -> web.Response:
 
 
 async def claim(request: web.Request) -> web.Response:
+    """A claim's page. What a reader who is not signed in sees depends only on the claim, the
+    content version and the site's address, so it is rendered once per content version and
+    served from memory until the next change (200 concurrent views, README's Benchmark)."""
     ctx = request.app[web_app.WEB]
-    page = await ctx.service.claim_page(request.match_info["claim_id"])
+    claim_id = request.match_info["claim_id"]
+    session = ctx.session(request)
+    version = await ctx.service.current_version()
+    key = (claim_id, version, ctx.base_url(request))
+    shared = session is None and not request.query_string
+    if shared and (body := ctx.pages.get(key)) is not None:
+        return web.Response(body=body, content_type="text/html", charset="utf-8")
+    page = await ctx.service.claim_page(claim_id)
     sources = ctx.service.live.sources
     quotes = []
     for q in page.claim.quotes:
@@ -53,7 +63,7 @@ async def claim(request: web.Request) -> web.Response:
             }
         )
     base = ctx.base_url(request)
-    return ctx.page(
+    response = ctx.page(
         request,
         "claim.html",
         claim=page.claim,
@@ -62,7 +72,11 @@ async def claim(request: web.Request) -> web.Response:
         jsonld=claim_jsonld(page, base, sources),
         meta=claim_meta(page, base, sources),
         content_version=page.content_version,
+        session=session,
     )
+    if shared and page.content_version == version and response.body is not None:
+        ctx.pages.put(key, bytes(response.body))  # type: ignore[arg-type]
+    return response
 
 
 async def sources(request: web.Request) -> web.Response:

@@ -3,6 +3,7 @@ article with every quoted span, and moderators' history across claims with filte
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,7 +13,7 @@ from bot.service.core import ServiceCore
 from knowledge.errors import NotFound
 from knowledge.models import HistoryEntry, Source
 
-# History with filters reads this many days back when no start date is given.
+# History with filters shows at most this many rows, newest first.
 HISTORY_LIMIT = 500
 
 
@@ -44,10 +45,40 @@ class SourcePage:
 
 class Pages(ServiceCore):
     _spans_cache: tuple[int, dict[str, list[Span]]] | None = None
+    # The group of page views waiting for the next shared refresh (see `current_version`).
+    _next_refresh: asyncio.Future[None] | None = None
+    _refreshing: asyncio.Lock | None = None
+
+    async def current_version(self) -> int:
+        """Read-only: bring the index to the store's content version and return it, one read
+        shared by every page view that arrives while another read runs.
+
+        Two hundred concurrent views would otherwise queue two hundred reads behind the
+        index's lock. A caller joins the group of the next read; that read starts only
+        after the group closes, so it still reflects every change committed before any of
+        its callers arrived, as a refresh of its own would.
+        """
+        group = self._next_refresh
+        if group is not None:
+            await asyncio.shield(group)
+            return self.content_version
+        group = self._next_refresh = asyncio.get_running_loop().create_future()
+        if self._refreshing is None:
+            self._refreshing = asyncio.Lock()
+        try:
+            async with self._refreshing:
+                self._next_refresh = None  # arrivals from now on need a read that starts later
+                await self.refresh()
+        except BaseException as exc:
+            group.set_exception(exc)
+            group.exception()  # a group with nobody else in it must not log "never retrieved"
+            raise
+        group.set_result(None)
+        return self.content_version
 
     async def claim_page(self, claim_id: str) -> ClaimPage:
         """Read-only: one claim, whatever its status, with its moderation history."""
-        await self.refresh()
+        await self.current_version()
         cid = claim_id.strip()
         state = await self._store.claims.get_state(cid)
         if state is None:
@@ -58,7 +89,7 @@ class Pages(ServiceCore):
     async def source_page(self, source_id: str) -> SourcePage:
         """Read-only: an article's stored text (a seed, or an ingested article) and every span
         a claim quotes from it, in text order."""
-        await self.refresh()
+        await self.current_version()
         sid = source_id.strip()
         source = self.live.sources.get(sid)
         text = await self.article_text(sid)
