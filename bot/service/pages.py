@@ -92,6 +92,8 @@ class Pages(ServiceCore):
         await self.current_version()
         sid = source_id.strip()
         source = self.live.sources.get(sid)
+        if source is None:  # ingested since the index last loaded its sources (ingest moves no version)
+            source = next((s for s in await self._store.claims.list_sources() if s.id == sid), None)
         text = await self.article_text(sid)
         if source is None or text is None:
             raise NotFound("There is no article with that id.")
