@@ -120,7 +120,7 @@ async def test_ingest_by_upload_then_reject_and_by_url(site: Site, console: Cons
 async def test_history_filters_by_claim_moderator_community_and_date(site: Site, console: Console) -> None:
     await site.service.correct(OPERATOR, CLAIM, "Albares said Ukraine must decide.", "shorter")
     status, html = await console.post(f"/claims/{CLAIM}/retract", [("reason", "duplicate")])
-    assert status == 200
+    assert status == 200 and "Retracted." in html
     _, everything = await console.get("/console/history", since="2025-01-01")
     assert "shorter" in everything and "duplicate" in everything
     _, by_dana = await console.get("/console/history", since="2025-01-01", moderator="dana")
