@@ -65,7 +65,6 @@ def discord_authorize_url(ep: Endpoints, client_id: str, redirect_uri: str, stat
         "response_type": "code",
         "scope": DISCORD_SCOPES,
         "state": state,
-        "prompt": "none",
     }
     return f"{ep.discord_authorize}?{urlencode(query)}"
 
