@@ -12,9 +12,9 @@ import pytest
 from aiohttp import web
 
 from adapters.web.sessions import SESSION_COOKIE, Session
-from bot.permissions import ModerationPolicy
+from bot.permissions import Actor, ModerationPolicy
 from bot.replies import AnswerReply
-from knowledge.models import Place
+from knowledge.models import Moderator, Place
 from tests.adapters.web_fakes import DISCORD_MOD, GUILD, SLACK_MOD, Site, serve, site
 from tests.conftest import OPERATOR, history_of
 
@@ -139,3 +139,21 @@ async def test_status_shows_the_content_version_and_never_a_secret(site: Site, c
     status, html = await console.get("/console/status")
     assert status == 200 and f"<th>content_version</th><td>{site.service.content_version}</td>" in html
     assert "test-web-secret" not in html and "client-secret" not in html
+
+
+async def test_bulk_accept_of_a_suggestion_corrects_the_claim_crediting_its_author(
+    site: Site, console: Console
+) -> None:
+    reader = Actor(Moderator(platform="slack", user_id="U0READER", name="Rita", community_id="T0OTHER1"))
+    await site.service.suggest(reader, CLAIM, "Albares said no decision without Ukraine.", "shorter")
+    [item] = (await site.service.queue_listing(OPERATOR, kind="suggestion")).items
+    _, html = await console.get("/console", kind="suggestion")
+    assert "Suggestions (1)" in html and "Albares said no decision without Ukraine." in html
+    status, html = await console.post(
+        "/console/bulk", [("action", "accept"), ("kind", "suggestion"), ("reason", ""), ("item", str(item.id))]
+    )
+    assert status == 200 and "Accept: 1 of 1 done." in html
+    view = (await site.service.claim(CLAIM)).claim
+    assert view.status == "corrected" and view.text == "Albares said no decision without Ukraine."
+    [entry] = await history_of(site.service, CLAIM)
+    assert entry.by.user_id == DISCORD_MOD and (entry.credit or "").startswith("Rita")
