@@ -58,6 +58,8 @@ async def claim(request: web.Request) -> web.Response:
                 "view": q,
                 "before": text[max(0, q.start - CONTEXT_CHARS) : q.start],
                 "after": text[q.end : q.end + CONTEXT_CHARS],
+                "outlet": src.outlet if src else None,
+                "title": src.title if src else None,
                 "date": src.date if src else None,
                 "url": src.url if src else None,
             }

@@ -102,6 +102,17 @@ async def test_a_claim_page_names_the_claim_its_articles_and_quotes_in_json_ld_a
     assert page.meta["og:url"].endswith(f"/claims/{CLAIM}") and page.meta["twitter:card"] == "summary"
 
 
+async def test_each_quote_names_its_articles_outlet_headline_date_and_link_or_says_unknown(site: Site) -> None:
+    view = (await site.service.claim(CLAIM)).claim
+    source = site.service.live.sources[view.quotes[0].source_id]
+    _, html = await _get(site, f"/claims/{CLAIM}")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", html))
+    # The seed states its headline but not its outlet, date or address: those read "unknown".
+    assert source.title and not source.outlet and not source.date and not source.url
+    assert f"Headline: {source.title}" in text.replace("&#39;", "'").replace("&amp;", "&")
+    assert "Outlet: unknown" in text and "Date: unknown" in text and "link: unknown" in text
+
+
 async def test_a_corrected_claim_carries_a_claim_review_with_the_correction(site: Site) -> None:
     await site.service.correct(OPERATOR, CLAIM, "Spain's foreign minister said Ukraine must take part.", "clearer")
     _, html = await _get(site, f"/claims/{CLAIM}")
