@@ -72,6 +72,8 @@ _TERMINAL = re.compile(r"[.!?][\"”’')\]]?\d*$|[\"”]\d*$")
 # A footnote marker is a run of digits glued to the end of a word or closing quote:
 # "Ukraine123", "dollar4", 'Europeans."1'. "£4.5" and "pre-2014" are not markers.
 _FOOTNOTE = re.compile(r"(?:(?<=[A-Za-z]{2})|(?<=[A-Za-z][\"”])|(?<=[A-Za-z]\.[\"”]))\d{1,3}(?=[\s.,;:)]|$)")
+
+
 @dataclass(frozen=True)
 class Span:
     start: int
@@ -224,7 +226,7 @@ def _classify(text: str, spans: list[tuple[int, int]]) -> list[LineKind]:
         words = len(line.split())
         # A heading heads something: the only line of an article is its text (a one-line
         # report), and so is a last line ending in a full stop (headlines have none).
-        last_sentence = following is None and (previous is None or line.rstrip("”\"’)").endswith("."))
+        last_sentence = following is None and (previous is None or line.rstrip('”"’)').endswith("."))
         if words <= 20 and not last_sentence and (not _TERMINAL.search(line) or _is_title_case(line)):
             kinds.append("heading")
             continue

@@ -142,9 +142,10 @@ def logical_lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
 
     A line was wrapped when the next line's first word would not have fitted on it
     within the article's width (its longest line), which is how every fixed-width
-    wrapper breaks; a line ending a sentence before a capital is left to end there. Only an article whose lines all fit in _MAX_WRAP_WIDTH and that
-    has at least _MIN_WRAPPED_LINES such lines is unwrapped: one-line paragraphs are
-    left as they are. A bullet on the next line starts a new line.
+    wrapper breaks; a line ending a sentence before a capital is left to end there.
+    Only an article whose lines all fit in _MAX_WRAP_WIDTH and that has at least
+    _MIN_WRAPPED_LINES such lines is unwrapped: one-line paragraphs
+    are left as they are. A bullet on the next line starts a new line.
     """
     stripped = [text[a:b].rstrip() for a, b in spans]
     width = max((len(s) for s in stripped), default=0)
