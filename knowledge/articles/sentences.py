@@ -173,3 +173,17 @@ def logical_lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
     if begin is not None:
         out.append((begin, spans[-1][1]))
     return out
+
+
+def is_fragment(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a piece of a sentence rather than a whole one: it opens
+    in lower case or right after an abbreviation ("12, President …" after "Feb."), ends on
+    one ("… on Feb."), or its sentence goes on in lower case after it (a wrapped line)."""
+    piece = text[start:end].lstrip("\"“‘'(")
+    if not piece or piece[0].islower() or ends_on_abbreviation(piece.rstrip("\"”’')")):
+        return True
+    before = text[max(0, start - 40) : start].rstrip()
+    if before.endswith(".") and ends_on_abbreviation(before.rsplit(None, 1)[-1]):
+        return True
+    following = _NON_SPACE.search(text, end, min(len(text), end + 40))
+    return bool(following and following.group(0).islower() and "\n\n" not in text[end : following.start()])
