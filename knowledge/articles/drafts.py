@@ -42,6 +42,8 @@ _REPORTING = re.compile(
 _ACCORDING = re.compile(r"\baccording to\s+")
 # At most this many characters between a speaker's name and the reporting verb.
 _SPEAKER_GAP = 3
+# At most this many characters of titles between an inverted reporting verb and the name.
+_TITLES_GAP = 40
 # Name particles ("Ursula von der Leyen", "Mohammed bin Salman") join the words around them.
 _NAME = re.compile(
     r"\b[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|(?:de|von|van|al|der|den|bin|ibn|da|di|du|la|le|del)\b"
@@ -154,9 +156,8 @@ def names_in(text: str) -> list[str]:
         opens = m.start() == first or folded[max(0, m.start() - 1) : m.start()] in ('"', "“", "‘")
         if opens and " " not in m.group(0):
             continue  # a lone capitalised first word (of the sentence or a quotation) is just its start
-        # "Germany's Annalena Baerbock" names two: the country and the person.
-        for part in m.group(0).rstrip(".").split("'s "):
-            words = [w.rstrip("-'") for w in part.split() if not _is_not_a_name_word(w)]
+        for part in _parts(m.group(0).rstrip(".")):
+            words = [w.rstrip("'") for w in part.split() if not _is_not_a_name_word(w)]
             while words and words[0] in _TITLE_WORDS | _NOT_NAMES:
                 words.pop(0)
             while words and words[-1] in _NOT_NAMES | _TITLE_WORDS:
@@ -166,6 +167,21 @@ def names_in(text: str) -> list[str]:
                 seen.add(name)
                 out.append(name)
     return out
+
+
+def _parts(found: str) -> list[str]:
+    """The names in one run of capitalised words: "Germany's Annalena Baerbock" names two,
+    the country and the person; "Russia-\nUkraine" (a compound cut at a line break) too."""
+    parts: list[str] = []
+    for piece in found.split("'s "):
+        current: list[str] = []
+        for word in piece.split():
+            current.append(word.rstrip("-"))
+            if word.endswith("-"):
+                parts.append(" ".join(current))
+                current = []
+        parts.append(" ".join(current))
+    return [p for p in parts if p]
 
 
 def _is_not_a_name_word(word: str) -> bool:
@@ -206,8 +222,12 @@ def speaker_of(text: str, names: list[str], pronoun_means: str | None = None) ->
             if subject is None or gap < subject[0]:
                 subject = (gap, name)
         if inverted:
-            at = folded.find(name, verb.end(), verb.end() + _SPEAKER_GAP + len(name))
-            if at >= 0 and (following is None or at - verb.end() < following[0]):
+            # "…,” said Foreign Minister Annalena Baerbock": titles may stand between.
+            at = folded.find(name, verb.end(), verb.end() + _TITLES_GAP + len(name))
+            between = folded[verb.end() : at].split()
+            titled = len(between) <= 4 and all(w in _TITLE_WORDS or w.lower() in _OFFICES for w in between)
+            near = at >= 0 and (at - verb.end() <= _SPEAKER_GAP or titled)
+            if near and (following is None or at - verb.end() < following[0]):
                 following = (at - verb.end(), name)
     if subject:
         return subject[1]
