@@ -42,7 +42,7 @@ def body_sample(article: Article) -> str:
     parts: list[str] = []
     size = 0
     for span in article.sentences:
-        if span.kind == "body" and not article.overlaps_boilerplate(span.start, span.end):
+        if span.kind == "body":
             parts.append(article.text[span.start : min(span.end, span.start + LANGUAGE_SAMPLE_CHARS - size)])
             size += len(parts[-1]) + 1
             if size >= LANGUAGE_SAMPLE_CHARS:

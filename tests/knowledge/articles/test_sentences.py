@@ -139,8 +139,10 @@ def test_bullets_and_datelines_stay_out_of_the_quote(line: str, first_words: str
 def test_captions_and_credit_lines_are_boilerplate() -> None:
     text = (
         "Talks in Riyadh\n\n"
-        "Secretary of State Marco Rubio arrives at the airport in Riyadh on Monday. (AP Photo/Evan Vucci)\n"
-        "Reporting by Guy Faulconbridge and Andrew Osborn in Moscow; Editing by Someone Else\n"
+        "Secretary of State Marco Rubio, left, is greeted by Saudi officials as he arrives at the airport in "
+        "Riyadh, Saudi Arabia, on Monday, Feb. 17, 2025. (AP Photo/Evan Vucci)\n"
+        "Reporting by Guy Faulconbridge and Andrew Osborn in Moscow and by Humeyra Pamuk in Riyadh; writing by "
+        "Mark Trevelyan; editing by Someone Else and Another Editor.\n"
         "The ministers agreed to appoint teams that would work on a path to ending the war in Ukraine.\n"
     )
     quotes = [p.quote.quote for p in propose(read_article("x", text), [])]
