@@ -43,6 +43,8 @@ _DATELINE = re.compile(
     r"[A-Z][A-Za-z.'’]*(?: [A-Z][A-Za-z.'’]*){0,3}"
     r"(?:, [A-Za-z0-9 .]{1,20})?(?: \([A-Za-z .]{1,25}\))? ?[–—-]{1,2} (?=[A-Z“\"‘'])"
 )
+# Words a list item (or a sentence) never ends on: a line ending on one was wrapped.
+_DANGLING = frozenset("a an the and or but of in on at to for by with from as than that".split())
 # Lines at most this long can be a fixed-width wrap; news paragraphs on one line are longer.
 _MAX_WRAP_WIDTH = 120
 # At least this many wrapped lines before an article counts as hard-wrapped.
@@ -152,15 +154,26 @@ def logical_lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
     if width == 0 or width > _MAX_WRAP_WIDTH:
         return spans
     joins = [False] * len(spans)
+    # After a lead-in ("… include:") come list items, one a line: a line there is joined
+    # to the next only when the next goes on in lower case or the line ends on a word no
+    # item ends on ("… rather than a"); the list ends at a blank line or a sentence's end.
+    in_list = False
     for i in range(len(spans) - 1):
         line, nxt = stripped[i], stripped[i + 1].lstrip()
         if not line.strip() or not nxt or _BULLET.match(nxt):
+            in_list = in_list and bool(line.strip())
             continue
         first_word = nxt.split(maxsplit=1)[0]
+        goes_on = first_word[0].islower()
+        ends_sentence = _SENTENCE_END.search(line, max(0, len(line) - 4)) is not None
         # A full line ending a sentence before a capital may be a paragraph's last line:
         # left alone, it costs nothing (the sentence ends there either way).
-        ends = _SENTENCE_END.search(line, len(line) - 4) is not None and not first_word[0].islower()
-        joins[i] = len(line) + 1 + len(first_word) > width and not ends
+        ends = ends_sentence and not goes_on
+        leads_in = line.endswith(":") and first_word[0].isupper()
+        joins[i] = len(line) + 1 + len(first_word) > width and not ends and not leads_in
+        dangling = line.rsplit(None, 1)[-1].lower() in _DANGLING
+        joins[i] = joins[i] and (goes_on or dangling or not in_list)
+        in_list = leads_in or (in_list and not ends_sentence)
     if sum(joins) < _MIN_WRAPPED_LINES:
         return spans
     out: list[tuple[int, int]] = []

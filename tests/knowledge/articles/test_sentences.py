@@ -162,3 +162,19 @@ def test_captions_and_credit_lines_are_boilerplate() -> None:
 def test_fragments_are_recognised(text: str, span: str, fragment: bool) -> None:
     start = text.index(span)
     assert is_fragment(text, start, start + len(span)) is fragment
+
+
+def test_list_items_after_a_lead_in_stay_items_in_a_wrapped_report() -> None:
+    items = [
+        "A call for all allies to raise defence spending to five percent of output",
+        "Emphasis on the alliance becoming a stronger force rather than a club of",
+        "diplomats",
+        "Rejection of alliance membership as a security guarantee for Ukraine",
+    ]
+    lead = textwrap.fill("The minister set out the main points of the new policy, which include:", 72)
+    prose = textwrap.fill(PARAGRAPHS[0], 72)
+    text = lead + "\n" + "\n".join(items) + "\n" + prose + "\n"
+    sentences = _sentences(text)
+    # (The lead-in itself is a "leadin" sentence, not body.)
+    assert sentences[:3] == [items[0], items[1] + " " + items[2], items[3]]
+    assert sentences[3:] == _sentences(PARAGRAPHS[0])
