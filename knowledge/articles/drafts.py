@@ -264,8 +264,9 @@ class _People:
         found = []
         for name in names:
             at = folded.find(name)
-            before = folded[max(0, at - 14) : at].rstrip().rsplit(" ", 1)[-1].lower() if at > 0 else ""
-            if before in _OFFICES or (" " not in name and name in self.surnames):
+            # An office among the three words before it: "Secretary of State Marco Rubio".
+            before = folded[max(0, at - 30) : at].lower().split()[-3:] if at > 0 else []
+            if any(w in _OFFICES for w in before) or (" " not in name and name in self.surnames):
                 found.append(name)
                 if " " in name:
                     self.surnames.add(name.rsplit(" ", 1)[-1])
@@ -296,7 +297,9 @@ def draft_quotes(article: Article, quotes: list[Quote]) -> dict[tuple[int, int],
         named = people.read(folded, names)
         # A "he" later in the sentence means the last person only when the sentence names
         # no person itself ("After Rubio arrived, he said" may well mean Rubio).
-        means = current if opens_with_pronoun or not named else None
+        # Any name that may be a person's (many words, or a known surname) counts here.
+        maybe_person = any(" " in n or n in people.surnames for n in names)
+        means = current if opens_with_pronoun or not maybe_person else None
         while at < len(starts) and starts[at][0] < span.end:
             quote = starts[at][1]
             if quote.start >= span.start:
