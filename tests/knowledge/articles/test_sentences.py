@@ -168,7 +168,7 @@ def test_list_items_after_a_lead_in_stay_items_in_a_wrapped_report() -> None:
     items = [
         "A call for all allies to raise defence spending to five percent of output",
         "Emphasis on the alliance becoming a stronger force rather than a club of",
-        "diplomats",
+        "European diplomats",
         "Rejection of alliance membership as a security guarantee for Ukraine",
     ]
     lead = textwrap.fill("The minister set out the main points of the new policy, which include:", 72)
