@@ -10,8 +10,11 @@ from bot import article_input, corrections, messages
 from bot.permissions import Actor
 from bot.service.core import ServiceCore
 from bot.shorten import shorten
+from knowledge import messages as knowledge_messages
 from knowledge.articles.export import claims_toml, source_entry
 from knowledge.articles.ingest import Proposal, Rarity, propose, substantive_quotes
+from knowledge.articles.language_check import refuse_unless_english
+from knowledge.articles.near_copies import NearCopy, find_near_copy
 from knowledge.articles.reading import Article, read_article
 from knowledge.articles.substance import PROPOSALS_PER_ARTICLE, ranked
 from knowledge.errors import BadInput, NotFound
@@ -29,6 +32,8 @@ class IngestResult:
     source: Source
     item_ids: list[int]
     counts: dict[str, int]
+    # The stored source this article nearly repeats, and the share of its text found there.
+    repeats: tuple[str, float] | None = None
     # Proposals not queued (beyond the limit): `talksbot propose SOURCE` queues them.
     held: int = 0
 
@@ -44,6 +49,7 @@ class Ingesting(ServiceCore):
         headline: str | None = None,
         date: str | None = None,
         url: str | None = None,
+        content_type: str | None = None,
         limit: int | None = PROPOSALS_PER_ARTICLE,
     ) -> IngestResult:
         """Writes (moderators only): store an article as a new source, its raw text byte for
@@ -53,11 +59,20 @@ class Ingesting(ServiceCore):
         the content version does not move. Refuses bad input and a duplicate (same text)
         before anything is written."""
         by = self._moderator(actor)
-        text = article_input.decode_article(raw)
+        # An HTML page is stored as its article's text: quotes count that text's characters.
+        text, page = article_input.article_text(raw, filename, content_type)
+        outlet, headline = article_input.page_metadata(page, outlet, headline)
         meta = article_input.clean_metadata(outlet, headline, date, url)
         source_id = article_input.source_id_for(filename)
         article = read_article(source_id, text)
+        refuse_unless_english(article)
+        near = await self._near_copy(None, text)
         everything = await self._proposals(article)
+        if near is not None:
+            # A near copy's sentences found in the source it repeats are that source's, not new evidence.
+            everything = [p for p in everything if not near.repeats(p.quote.quote)]
+            if not everything:
+                raise BadInput(knowledge_messages.article_repeats(near.source_id, near.share))
         if not everything:
             raise BadInput(messages.ARTICLE_NO_SENTENCES)
         # The best `limit` by substance are queued; the rest wait for `talksbot propose SOURCE`.
@@ -70,10 +85,18 @@ class Ingesting(ServiceCore):
             url=meta["url"],
             opening=article.opening_words(),
         )
-        sha = hashlib.sha256(raw).hexdigest()
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()  # a text file's bytes, or the page's text
         stored, items = await self._store.candidates.add_article(source, text, sha, proposals, by, self.clock())
         counts = {kind: sum(p.kind == kind for p in proposals) for kind in ("supports", "conflicts", "new")}
-        return IngestResult(stored, items, counts, held=len(everything) - len(proposals))
+        repeats = (near.source_id, near.share) if near else None
+        return IngestResult(stored, items, counts, repeats, held=len(everything) - len(proposals))
+
+    async def _near_copy(self, source_id: str | None, text: str) -> NearCopy | None:
+        """The stored source (a seed or another ingested article) this text nearly repeats, or None."""
+        stored_texts = [(sid, s.article.text) for sid, s in self.seeds.items()]
+        stored_texts += [(a.source_id, a.text) for a in await self._store.candidates.ingested_articles()]
+        # The same text exactly is refused as a duplicate when it is stored (add_article).
+        return find_near_copy(text, [(sid, t) for sid, t in stored_texts if t != text and sid != source_id])
 
     async def _proposals(self, article: Article) -> list[Proposal]:
         """Every proposal for `article` against the live claims, best first (`substance.ranked`)."""
@@ -96,7 +119,12 @@ class Ingesting(ServiceCore):
             raise NotFound(messages.no_ingested_source(shorten(sid, article_input.MAX_SOURCE_ID)))
         done = await self._store.candidates.proposed_spans(sid)
         proposals = await self._proposals(read_article(sid, text))
-        waiting = [p for p in proposals if (p.quote.start, p.quote.end) not in done]
+        near = await self._near_copy(sid, text)
+        waiting = [
+            p
+            for p in proposals
+            if (p.quote.start, p.quote.end) not in done and not (near is not None and near.repeats(p.quote.quote))
+        ]
         chosen = waiting if limit is None else waiting[: max(limit, 1)]
         items = await self._store.candidates.add_candidates(sid, chosen, self.clock())
         counts = {kind: sum(p.kind == kind for p in chosen) for kind in ("supports", "conflicts", "new")}
