@@ -206,6 +206,11 @@ def holder_tables(entities: Entities) -> HolderTables:
     )
 
 
+def plural(title: str) -> str:
+    """An office title's plural: "envoy" → "envoys", "secretary" → "secretaries"."""
+    return title[:-1] + "ies" if re.search(r"[^aeiou]y$", title) else title + "s"
+
+
 def fold_tables(entities: Entities) -> tuple[dict[str, str], dict[str, str]]:
     """(phrases, words): multi-word forms and single-word forms → token, raw case.
 
@@ -222,7 +227,8 @@ def fold_tables(entities: Entities) -> tuple[dict[str, str], dict[str, str]]:
     for office in entities.offices:
         if len(holders.get(office.id, ())) == 1:
             (token,) = holders[office.id]
-            phrases.update({title: token for title in office.names if " " in title})
+            # "the president's military advisers" asks about the one the articles name.
+            phrases.update({form: token for title in office.names if " " in title for form in (title, plural(title))})
     # A country's government, administration or side in the talks is the country:
     # "the government of the UK" acts for Britain.
     for country in entities.of_kind("country"):

@@ -160,6 +160,8 @@ class Matcher:
         focus = strip_values(reading.focus) if checked is not None else reading.focus
         # "The US defence secretary" is Hegseth: the country there only says who he is.
         implied = {m.place for m in office_mentions(focus) if m.holders}
+        # "Putin's press secretary" is Peskov: Putin there only says whose secretary he is.
+        implied |= {stem(w) for w in reading.qualifiers}
         asked = asked_kind(focus, _KINDS.get(reading.attribute, Kind.OTHER))
         # Only a speaker the claims name is checked; an unknown one is the coverage rule's.
         asked = replace(asked, speaker=frozenset(s for s in asked.speaker if s in self.index.entity_terms))

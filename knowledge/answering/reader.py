@@ -30,8 +30,8 @@ from functools import cache
 
 from knowledge.answering.chat_words import fold_chat
 from knowledge.answering.questions import CHECK_OPENING, LEAD, OPENS_QUESTION, QWORD, split_questions
-from knowledge.answering.text import office_mentions, words
-from knowledge.entities import shipped
+from knowledge.answering.text import STOPWORDS, office_mentions, words
+from knowledge.entities import plural, shipped
 
 
 class Frame(Enum):
@@ -70,6 +70,10 @@ class Reading:
     unknown_holders: tuple[str, ...] = field(default=())
     # "What kind of deal …": the word whose kind is asked; the answer should name it.
     head: str = ""
+    # Words that only say who or where a described one is, or set a condition: "Putin's"
+    # in "Putin's press secretary", "Kyiv" in "… if Kyiv keeps at it". They count for
+    # ranking and coverage, but a claim need not name them (see `qualifiers`).
+    qualifiers: tuple[str, ...] = field(default=())
 
     @property
     def is_check(self) -> bool:
@@ -208,7 +212,7 @@ def read_question(text: str, previous: str = "") -> Reading:
         focus, context = _strip_attribution(fold_chat(statement))
         frame = Frame.CHECK
     else:
-        focus, context = _split_context(fold_chat(text))
+        focus, context = _split_context(_role_topics(fold_chat(text)))
         frame = Frame.OPEN
     if _PRONOUN.search(focus):
         focus = _resolve_pronoun(focus, " ".join(p for p in (context, previous) if p))
@@ -222,6 +226,7 @@ def read_question(text: str, previous: str = "") -> Reading:
         attribute=asked_attribute(focus) if frame is Frame.OPEN else Attribute.YES_NO,
         unknown_holders=unknown_holders(focus),
         head=_asked_head(focus) if frame is Frame.OPEN else "",
+        qualifiers=qualifiers(focus),
     )
 
 
@@ -257,6 +262,10 @@ def checked_statement(question: str) -> str | None:
 
 def _split_context(question: str) -> tuple[str, str]:
     """(focus, context): the clause that asks and what only sets the scene."""
+    return _trailing_occasion(*_split_clauses(question))
+
+
+def _split_clauses(question: str) -> tuple[str, str]:
     focus, context = _strip_attribution(question)
     pieces = _CLAUSE.split(focus)
     if len(pieces) < 2:
@@ -274,6 +283,69 @@ def _split_context(question: str) -> tuple[str, str]:
             before = focus[:start].strip(" ,;:-–—")
             return focus[start:].strip(), " ".join(p for p in (before, context) if p)
     return focus, context
+
+
+# "… speaking when he laid out the new line?": a "when"/"while" clause after a question
+# that asks something else names the occasion, not what is asked.
+_OCCASION = re.compile(r"\s(?:when|while|whilst)\s(?=\S)", re.IGNORECASE)
+# The asking clause must keep this many content words of its own to stand without the occasion:
+# "What did Hegseth say when asked about NATO?" needs the occasion to be about anything.
+_MIN_OWN_WORDS = 2
+_SAYING = frozenset("say said says tell told warn warned argue argued claim claimed stress stressed".split())
+
+
+def _trailing_occasion(focus: str, context: str) -> tuple[str, str]:
+    """`focus` without a trailing "when …"/"while …" clause when it asks without it."""
+    m = _OCCASION.search(focus)
+    if m is None or asked_attribute(focus) is Attribute.WHEN:
+        return focus, context
+    own = [w for w in words(focus[: m.start()]) if w not in STOPWORDS and w not in _SAYING]
+    if len(own) < _MIN_OWN_WORDS:
+        return focus, context
+    occasion = focus[m.start() :].strip(" ?!.")
+    return focus[: m.start()].strip() + "?", " ".join(p for p in (occasion, context) if p)
+
+
+# "advisers on military matters", "minister for foreign affairs": an office described by its
+# field reads as the office named by it ("military advisers"), as the entities file writes it.
+_ROLE_TOPIC = re.compile(
+    r"\b(advis[eo]rs?|ministers?|secretary|secretaries|envoys?|officials?|experts?|chiefs?|aides?)"
+    r" (?:on|for) (?:the )?([a-z]+(?: [a-z]+)?) (?:matters|affairs|issues|questions|policy)\b",
+    re.IGNORECASE,
+)
+
+
+def _role_topics(text: str) -> str:
+    return _ROLE_TOPIC.sub(lambda m: f"{m.group(2)} {m.group(1)}", text)
+
+
+def _titles() -> list[str]:
+    """Every office name the entities file knows, singular and plural, longest first."""
+    names = {n.lower() for o in shipped().offices for n in o.names}
+    return sorted(names | {plural(n) for n in names}, key=len, reverse=True)
+
+
+@cache
+def _possessed_role() -> re.Pattern[str]:
+    # "Putin's press secretary", "the president's military advisers": the one whose office
+    # it is, then up to two words, then the office.
+    titles = "|".join(re.escape(t) for t in _titles())
+    return re.compile(rf"\b([a-z][\w-]*)'s ((?:[a-z]+ ){{0,2}}?)(?:{titles})\b")
+
+
+# "… would happen if Kyiv keeps …": a condition the claim may put in its own words.
+_CONDITION = re.compile(r"\s(?:if|unless)\s(.+)$", re.IGNORECASE)
+
+
+def qualifiers(focus: str) -> tuple[str, ...]:
+    """Words of `focus` a claim need not name: whose office a description names, and
+    the names in a trailing condition. Pure."""
+    low = " ".join(focus.lower().replace("\u2019", "'").split())
+    found = [m.group(1) for m in _possessed_role().finditer(low)]
+    condition = _CONDITION.search(low)
+    if condition:
+        found += words(condition.group(1))
+    return tuple(dict.fromkeys(found))
 
 
 def _clause_start(text: str, piece: str, before: list[str]) -> int:
