@@ -43,7 +43,7 @@ from knowledge.answering.question_kind import Kind, asked_kind, states_answer
 from knowledge.answering.reader import Attribute, Reading, read_question
 from knowledge.answering.specific_words import OFFICES, is_specific
 from knowledge.answering.synonyms import real_words, synonyms, topic_words
-from knowledge.answering.text import STOPWORDS, capitalised_words, office_mentions, stem, words
+from knowledge.answering.text import STOPWORDS, capitalised_words, known_words, office_mentions, stem, words
 from knowledge.entities import shipped
 
 _CHAT_MARKUP = CHAT_MARKUP
@@ -141,6 +141,10 @@ class Matcher:
         self._related = _related_table()
         self._vocab: list[str] = []
         self._vocab_size = -1
+        # For mending slips in a question's text (`_mend_text`).
+        self._targets: frozenset[str] = frozenset()
+        self._spell_vocab: list[str] = []
+        self._mended: dict[str, str | None] = {}
 
     def find_matches(self, question: str, limit: int = 3, skip: Container[str] = (), previous: str = "") -> MatchResult:
         """Up to `limit` claims that answer `question`, best first, with their scores.
@@ -150,8 +154,8 @@ class Matcher:
         message, which a "they" or an "it" may lean on). `matches` is empty when
         the matcher abstains; `near` then holds the closest partial matches, for suggestions.
         """
-        reading = read_question(_CHAT_MARKUP.sub(" ", question), _CHAT_MARKUP.sub(" ", previous))
-        return self.match(reading, limit, skip)
+        question, previous = (self._mend_text(_CHAT_MARKUP.sub(" ", t)) for t in (question, previous))
+        return self.match(read_question(question, previous), limit, skip)
 
     def match(self, reading: Reading, limit: int = 3, skip: Container[str] = ()) -> MatchResult:
         """`find_matches` for a question already read."""
@@ -337,6 +341,51 @@ class Matcher:
                 out.append(QueryTerm(w, [], rare * weight, known=False, entity=specific, stem=s))
         return out
 
+    def _mend_text(self, text: str) -> str:
+        """`text` with each slip mended to the word it misspells, before the question is read.
+
+        Mended as words, not as terms, so that what is read after sees them right: a name
+        the entities file folds ("Truht Social", "the Midle East"), the noun "how much"
+        counts ("miltary aid"), a common word ("shuold", "hapen"). The targets are the
+        claims' own words, the words of the names and descriptions the entities file and
+        aliases fold, and the common words the matcher drops; never a real word ("minster").
+        """
+        if self._vocab_size != len(self.index.surface):
+            self._refresh_vocab()
+        return _TOKEN.sub(self._mend_token, text)
+
+    def _mend_token(self, m: re.Match[str]) -> str:
+        word = m.group(0)
+        low = word.lower()
+        fixed = self._mended.get(low, "")
+        if fixed == "":
+            fixed = self._mended[low] = self._spelling(low) if len(self._mended) < _MEND_CACHE else None
+        if fixed is None:
+            return word
+        return fixed[:1].upper() + fixed[1:] if word[:1].isupper() else fixed
+
+    def _spelling(self, low: str) -> str | None:
+        if len(low) < 5 or low in _KNOWN_WORDS or low in real_words() or self.index.has_term(stem(low)):
+            return None
+        # A doubled letter is the commonest slip ("tallk", "meeet"); undoing one is safe at any length.
+        for i in range(len(low) - 1):
+            if low[i] == low[i + 1] and (single := low[:i] + low[i + 1 :]) in self._targets:
+                return single
+        cutoff = 85 if len(low) == 5 else 83 if len(low) < 8 else 80
+        for candidate, score, _ in process.extract(low, self._spell_vocab, scorer=fuzz.ratio, score_cutoff=75, limit=3):
+            swapped = OSA.distance(low, candidate) == 1 and Levenshtein.distance(low, candidate) == 2
+            if score >= cutoff or swapped:
+                return candidate
+        return None
+
+    def _refresh_vocab(self) -> None:
+        # Only words of five letters or more are targets: "reset" is not a typo of "rest".
+        self._vocab = [w for w in self.index.surface if len(w) >= 5]
+        self._vocab_size = len(self.index.surface)
+        self._targets = frozenset(self.index.surface) | _KNOWN_WORDS
+        self._spell_vocab = sorted({*self._vocab, *(w for w in _KNOWN_WORDS if len(w) >= 5)})
+        self._mended = {}
+
     def _mend_typo(self, word: str) -> str | None:
         """The stem of the index word closest to `word`, if it is one slip away.
 
@@ -345,9 +394,7 @@ class Matcher:
         if len(word) < 5 or not word.isalpha() or word in real_words():
             return None
         if self._vocab_size != len(self.index.surface):
-            # Only words of five letters or more are targets: "reset" is not a typo of "rest".
-            self._vocab = [w for w in self.index.surface if len(w) >= 5]
-            self._vocab_size = len(self.index.surface)
+            self._refresh_vocab()
         cutoff = 85 if len(word) == 5 else 83 if len(word) < 8 else 80
         for candidate, score, _ in process.extract(word, self._vocab, scorer=fuzz.ratio, score_cutoff=75, limit=3):
             # Swapped letters ("Fogle") are a slip at any length; a changed letter in a
@@ -363,6 +410,16 @@ class Matcher:
         terms = self._query_terms(fold_chat(text))
         query = [[(alt, term.mass * weight) for alt, weight in term.alternatives] for term in terms]
         return [self.index.claim_ids[d] for d, _ in self.index.top([q for q in query if q], limit)]
+
+
+# A word as a question is mended: letters, with an apostrophe inside ("Latvia's").
+_TOKEN = re.compile(r"[A-Za-z]+")
+# Words mended once are remembered; past this many distinct words, no more are mended (a
+# flood of made-up words must not grow memory without bound).
+_MEND_CACHE = 50_000
+
+
+_KNOWN_WORDS = known_words()
 
 
 # Prefixes whose removal leaves a related word of four letters or more.

@@ -172,6 +172,13 @@ STOPWORDS = frozenset(
 )
 
 
+def known_words() -> frozenset[str]:
+    """Words a question's slips may be mended to besides the claims' own: those of the
+    names and descriptions that fold to an entity or alias, and the stop words."""
+    forms = [*PHRASES, *SPELLINGS]
+    return frozenset(w for form in forms for w in re.findall(r"[a-z]+", form.lower())) | STOPWORDS
+
+
 def words(text: str) -> list[str]:
     """Lower-cased surface words after folding and phrase aliases (no stemming)."""
     # Aliases may leave double spaces; phrases are matched with single ones.
