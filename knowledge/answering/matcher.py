@@ -442,6 +442,7 @@ _KINDS = {
     Attribute.COUNT: Kind.QUANTITY,
     Attribute.AMOUNT: Kind.QUANTITY,
     Attribute.AGE: Kind.AGE,
+    Attribute.WORDING: Kind.WORDING,
 }
 
 

@@ -50,6 +50,7 @@ class Attribute(Enum):
     AMOUNT = "amount"
     REASON = "reason"
     SAID = "said"
+    WORDING = "wording"
     YES_NO = "yes/no"
     OTHER = "other"
 
@@ -214,6 +215,9 @@ def read_question(text: str, previous: str = "") -> Reading:
     else:
         focus, context = _split_context(_role_topics(fold_chat(text)))
         frame = Frame.OPEN
+    focus, described = _asked_wording(focus) if frame is Frame.OPEN else (focus, None)
+    if described is not None:
+        context = " ".join(p for p in (described, context) if p)
     if _PRONOUN.search(focus):
         focus = _resolve_pronoun(focus, " ".join(p for p in (context, previous) if p))
     elif previous and re.search(r"\b(?:they|them|their|it|its|there|that)\b", focus, re.IGNORECASE):
@@ -223,7 +227,11 @@ def read_question(text: str, previous: str = "") -> Reading:
         focus=focus,
         context=context,
         frame=frame,
-        attribute=asked_attribute(focus) if frame is Frame.OPEN else Attribute.YES_NO,
+        attribute=Attribute.WORDING
+        if described is not None
+        else asked_attribute(focus)
+        if frame is Frame.OPEN
+        else Attribute.YES_NO,
         unknown_holders=unknown_holders(focus),
         head=_asked_head(focus) if frame is Frame.OPEN else "",
         qualifiers=qualifiers(focus),
@@ -283,6 +291,33 @@ def _split_clauses(question: str) -> tuple[str, str]:
             before = focus[:start].strip(" ,;:-–—")
             return focus[start:].strip(), " ".join(p for p in (before, context) if p)
     return focus, context
+
+
+# "What insulting label has he applied to …", "which word did she use for …": asked for a
+# word or phrase. What describes it ("insulting") and the verb of naming ("applied") are the
+# answer's description, not words the claim must use: they go to the context.
+_WORDING = re.compile(
+    rf"^({LEAD}(?:what|which) )((?:[a-z'-]+ ){{0,2}}?(?:words?|terms?|labels?|nicknames?|epithets?|insults?"
+    r"|phrases?|expressions?|slogans?|descriptions?) )",
+    re.IGNORECASE,
+)
+_NAMING = re.compile(
+    r"\b(?:appl(?:y|ies|ied|ying)|us(?:e|es|ed|ing)|call(?:s|ed|ing)?|g[ai]ve|give[ns]?|giving|pin(?:s|ned)?"
+    r"|attach(?:es|ed)?|coin(?:s|ed)?|cho(?:se|ose|oses|sen)|pick(?:s|ed)?|employ(?:s|ed)?|reserv(?:e|es|ed)"
+    r"|hurl(?:s|ed)?|level(?:s|ed|led)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _asked_wording(focus: str) -> tuple[str, str | None]:
+    """(focus, the answer's description) for a question asking for a word or phrase, else (focus, None)."""
+    m = _WORDING.match(focus)
+    if m is None:
+        return focus, None
+    rest = focus[m.end() :]
+    verbs = _NAMING.findall(rest)
+    rest = " ".join(_NAMING.sub(" ", rest).split())
+    return m.group(1) + rest, " ".join([m.group(2).strip(), *verbs])
 
 
 # "… speaking when he laid out the new line?": a "when"/"while" clause after a question
