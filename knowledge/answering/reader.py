@@ -350,7 +350,14 @@ _ROLE_TOPIC = re.compile(
 )
 
 
+# "keeps pursuing", "went on fighting": a verb that only says an action goes on names no topic.
+_ASPECT = re.compile(
+    r"\b(?:keeps?|kept|keeping|continues?|continued|goes on|went on|carr(?:y|ies|ied) on)\s+(?=[a-z]+ing\b)"
+)
+
+
 def _role_topics(text: str) -> str:
+    text = _ASPECT.sub("", text)
     return _ROLE_TOPIC.sub(lambda m: f"{m.group(2)} {m.group(1)}", text)
 
 
