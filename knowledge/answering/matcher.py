@@ -170,6 +170,10 @@ class Matcher:
         # Only a speaker the claims name is checked; an unknown one is the coverage rule's.
         asked = replace(asked, speaker=frozenset(s for s in asked.speaker if s in self.index.entity_terms))
         terms = self._query_terms(focus, implied)
+        if reading.occasion:
+            # "… speaking when he visited Tokyo": an occasion the articles never name is
+            # one no claim is about, though the rest of the occasion is only context.
+            terms += [t for t in self._query_terms(reading.occasion, implied) if t.entity and not t.known]
         saying: list[QueryTerm] = []
         if asked.speaker and asked.saying and len(terms) > 1:
             # "What did Baerbock stress?" asks for her words: the speaker gate holds her to

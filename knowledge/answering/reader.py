@@ -75,6 +75,9 @@ class Reading:
     # in "Putin's press secretary", "Kyiv" in "… if Kyiv keeps at it". They count for
     # ranking and coverage, but a claim need not name them (see `qualifiers`).
     qualifiers: tuple[str, ...] = field(default=())
+    # A trailing "when …"/"while …" clause moved to the context: the occasion of what is
+    # asked. Unlike the asker's scene, a name in it the articles never use still refuses.
+    occasion: str = ""
 
     @property
     def is_check(self) -> bool:
@@ -211,9 +214,9 @@ def read_question(text: str, previous: str = "") -> Reading:
     statement = checked_statement(text)
     if statement is not None:
         focus, context = _strip_attribution(fold_chat(statement))
-        frame = Frame.CHECK
+        frame, occasion = Frame.CHECK, ""
     else:
-        focus, context = _split_context(_role_topics(fold_chat(text)))
+        focus, context, occasion = _split_context(_role_topics(fold_chat(text)))
         frame = Frame.OPEN
     focus, described = _asked_wording(focus) if frame is Frame.OPEN else (focus, None)
     if described is not None:
@@ -235,6 +238,7 @@ def read_question(text: str, previous: str = "") -> Reading:
         unknown_holders=unknown_holders(focus),
         head=_asked_head(focus) if frame is Frame.OPEN else "",
         qualifiers=qualifiers(focus),
+        occasion=occasion,
     )
 
 
@@ -268,8 +272,9 @@ def checked_statement(question: str) -> str | None:
     return statement or None
 
 
-def _split_context(question: str) -> tuple[str, str]:
-    """(focus, context): the clause that asks and what only sets the scene."""
+def _split_context(question: str) -> tuple[str, str, str]:
+    """(focus, context, occasion): the clause that asks, what only sets the scene, and
+    the trailing "when …" clause among the latter."""
     return _trailing_occasion(*_split_clauses(question))
 
 
@@ -329,16 +334,16 @@ _MIN_OWN_WORDS = 2
 _SAYING = frozenset("say said says tell told warn warned argue argued claim claimed stress stressed".split())
 
 
-def _trailing_occasion(focus: str, context: str) -> tuple[str, str]:
+def _trailing_occasion(focus: str, context: str) -> tuple[str, str, str]:
     """`focus` without a trailing "when …"/"while …" clause when it asks without it."""
     m = _OCCASION.search(focus)
     if m is None or asked_attribute(focus) is Attribute.WHEN:
-        return focus, context
+        return focus, context, ""
     own = [w for w in words(focus[: m.start()]) if w not in STOPWORDS and w not in _SAYING]
     if len(own) < _MIN_OWN_WORDS:
-        return focus, context
+        return focus, context, ""
     occasion = focus[m.start() :].strip(" ?!.")
-    return focus[: m.start()].strip() + "?", " ".join(p for p in (occasion, context) if p)
+    return focus[: m.start()].strip() + "?", " ".join(p for p in (occasion, context) if p), occasion
 
 
 # "advisers on military matters", "minister for foreign affairs": an office described by its

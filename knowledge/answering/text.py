@@ -184,7 +184,10 @@ def words(text: str) -> list[str]:
     # Aliases may leave double spaces; phrases are matched with single ones.
     low = " ".join(fold(text).lower().split())
     low = _HELD.sub(r"\1 occupied", low)
-    low = _HOLDER_RE.sub(_name_holder, low)
+    low, named = _HOLDER_RE.subn(_name_holder, low)
+    if named:
+        # A description inside a description: "the Kremlin leader's spokesman" is Putin's.
+        low = _HOLDER_RE.sub(_name_holder, low)
     low = _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], low)
     out = []
     for w in _WORD.findall(low):
