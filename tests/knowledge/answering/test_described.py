@@ -30,10 +30,13 @@ ROLES: list[tuple[str, set[str]]] = [
     ("What part did the president's envoy play in freeing the American teacher?", {"witkoff-role-in-fogel-release"}),
     # A head of state stands for the country in a description: Trump's envoy is the American one.
     ("What did Trump's envoy do for Fogel?", {"witkoff-role-in-fogel-release"}),
+    ("What did Trump's defence secretary say about sending US troops?", {"hegseth-no-us-troops"}),
 ]
 
 # Asked for a word or phrase: what describes it and the verb of naming are not required.
 WORDING: list[tuple[str, set[str]]] = [
+    # The answer quotes the word: "ruled out" is no word for it.
+    ("Which term did Hegseth use for Ukraine joining NATO?", {"hegseth-nato-membership-unrealistic"}),
     ("What word did Zelenskyy pick to describe his talk with Trump?", {"zelenskyy-call-good-and-detailed"}),
     ("Which phrase did a senior European diplomat apply to the American position?", {"diplomat-premature-surrender"}),
     ("What harsh description did Trump give the war on Truth Social?", {"trump-ridiculous-war-post"}),
