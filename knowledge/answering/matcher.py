@@ -170,6 +170,7 @@ class Matcher:
         # Only a speaker the claims name is checked; an unknown one is the coverage rule's.
         asked = replace(asked, speaker=frozenset(s for s in asked.speaker if s in self.index.entity_terms))
         terms = self._query_terms(focus, implied)
+        terms += self._unknown_titles(focus)
         if reading.occasion:
             # "… speaking when he visited Tokyo": an occasion the articles never name is
             # one no claim is about, though the rest of the occasion is only context.
@@ -345,6 +346,23 @@ class Matcher:
                 out.append(QueryTerm(w, [], rare * weight, known=False, entity=specific, stem=s))
         return out
 
+    def _unknown_titles(self, text: str) -> list[QueryTerm]:
+        """ "War and Peace", "Lord of the Rings": ordinary words written as a title in a
+        sentence-case question name a work or a thing; one the entities file does not know
+        is something no claim is about (the words alone, "war" and "peace", would match)."""
+        tokens = re.findall(r"[A-Za-z]+", text)[1:]
+        if 2 * sum(t[0].isupper() for t in tokens) > len(tokens):
+            return []  # A Title Case Question: capitals say nothing there.
+        rare = self.index.rare_idf()
+        out = []
+        for m in _TITLE_RUN.finditer(text):
+            pair = [m.group(1).lower(), m.group(2).lower()]
+            plain = " ".join(words(m.group(0))) == " ".join(m.group(0).lower().split())
+            known = any(stem(w) in self.index.entity_terms or stem(w) in _TOKENS or w in OFFICES for w in pair)
+            if plain and not known:
+                out.append(QueryTerm(m.group(0), [], rare * UNKNOWN_NAME_WEIGHT, known=False, entity=True))
+        return out
+
     def _mend_text(self, text: str) -> str:
         """`text` with each slip mended to the word it misspells, before the question is read.
 
@@ -416,6 +434,8 @@ class Matcher:
         return [self.index.claim_ids[d] for d, _ in self.index.top([q for q in query if q], limit)]
 
 
+# Two capitalised words joined as in a title, after a lower-case word (not a sentence's start).
+_TITLE_RUN = re.compile(r"(?<=[a-z,] )([A-Z][a-z]+) (?:and|of|of the|or|&) ([A-Z][a-z]+)\b")
 # A word as a question is mended: letters, with an apostrophe inside ("Latvia's").
 _TOKEN = re.compile(r"[A-Za-z]+")
 # Words mended once are remembered; past this many distinct words, no more are mended (a

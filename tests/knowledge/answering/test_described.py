@@ -69,6 +69,8 @@ REFUSED = [
     "Which nickname did Putin give the Japanese prime minister?",
     # The occasion names a place the articles never mention.
     "Where was the Pentagon chief speaking when he visited Tokyo?",
+    # A title of ordinary words ("war", "peace") names a work the articles never mention.
+    "Who wrote War and Peace?",
     # A slip away from a real word is that word, not a claim's ("weight" is not "eight").
     "What was the weight of the Pentagon chief's luggage?",
 ]
