@@ -298,7 +298,7 @@ def _split_clauses(question: str) -> tuple[str, str]:
     return focus, context
 
 
-# "What insulting label has he applied to …", "which word did she use for …": asked for a
+# "What rude term did he attach to …", "which word did she use for …": asked for a
 # word or phrase. What describes it ("insulting") and the verb of naming ("applied") are the
 # answer's description, not words the claim must use: they go to the context.
 _WORDING = re.compile(
@@ -325,11 +325,11 @@ def _asked_wording(focus: str) -> tuple[str, str | None]:
     return m.group(1) + rest, " ".join([m.group(2).strip(), *verbs])
 
 
-# "… speaking when he laid out the new line?": a "when"/"while" clause after a question
+# "… standing when she gave that speech?": a "when"/"while" clause after a question
 # that asks something else names the occasion, not what is asked.
 _OCCASION = re.compile(r"\s(?:when|while|whilst)\s(?=\S)", re.IGNORECASE)
 # The asking clause must keep this many content words of its own to stand without the occasion:
-# "What did Hegseth say when asked about NATO?" needs the occasion to be about anything.
+# "What did Healey argue when asked about aid?" needs the occasion to be about anything.
 _MIN_OWN_WORDS = 2
 _SAYING = frozenset("say said says tell told warn warned argue argued claim claimed stress stressed".split())
 
@@ -346,7 +346,7 @@ def _trailing_occasion(focus: str, context: str) -> tuple[str, str, str]:
     return focus[: m.start()].strip() + "?", " ".join(p for p in (occasion, context) if p), occasion
 
 
-# "advisers on military matters", "minister for foreign affairs": an office described by its
+# "advisers on security issues", "minister for foreign affairs": an office described by its
 # field reads as the office named by it ("military advisers"), as the entities file writes it.
 _ROLE_TOPIC = re.compile(
     r"\b(advis[eo]rs?|ministers?|secretary|secretaries|envoys?|officials?|experts?|chiefs?|aides?)"
@@ -380,7 +380,7 @@ def _possessed_role() -> re.Pattern[str]:
     return re.compile(rf"\b([a-z][\w-]*)'s ((?:[a-z]+ ){{0,2}}?)(?:{titles})\b")
 
 
-# "… would happen if Kyiv keeps …": a condition the claim may put in its own words.
+# "… follows if Kyiv refuses …": a condition the claim may put in its own words.
 _CONDITION = re.compile(r"\s(?:if|unless)\s(.+)$", re.IGNORECASE)
 
 

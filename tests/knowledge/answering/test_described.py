@@ -21,12 +21,12 @@ HEGSETH_VENUE = {"hegseth-spoke-at-nato-in-brussels", "hegseth-spoke-at-ramstein
 # Whose office a description names is not required of the claim: (question, claims answering first).
 ROLES: list[tuple[str, set[str]]] = [
     (
-        "What did the Russian president's spokesman say about giving up land in a swap?",
+        "How did the Russian president's spokesman respond to the idea of a land swap?",
         {"kremlin-rejects-territory-swap"},
     ),
     ("Which of Trump's defence advisers got sidelined?", {"kellogg-excluded"}),
     # An office described by its field: "adviser on defence matters" is a defence adviser.
-    ("Who was the adviser on defence matters that Trump shut out of the process?", {"kellogg-excluded"}),
+    ("Who was the adviser on defence matters that Trump shut out?", {"kellogg-excluded"}),
     ("What part did the president's envoy play in freeing the American teacher?", {"witkoff-role-in-fogel-release"}),
     # A head of state stands for the country in a description: Trump's envoy is the American one.
     ("What did Trump's envoy do for Fogel?", {"witkoff-role-in-fogel-release"}),
@@ -44,10 +44,10 @@ WORDING: list[tuple[str, set[str]]] = [
 
 # The occasion ("when …") and a condition ("if …") set the scene of what is asked.
 OCCASIONS: list[tuple[str, set[str]]] = [
-    ("Where was the American defence chief speaking when he ruled out NATO membership?", HEGSETH_VENUE),
+    ("Where did the US defence chief give his speech while ruling out NATO membership?", HEGSETH_VENUE),
     ("What platform was Trump using when he made the call public?", {"call-announced-on-truth-social"}),
     (
-        "What did Hegseth say would happen to British troops if they were deployed in Kyiv's defence?",
+        "What did Hegseth warn British troops would lack if they were deployed to defend Kyiv?",
         {"hegseth-no-article-5-cover"},
     ),
 ]
@@ -63,12 +63,12 @@ TYPOS: list[tuple[str, set[str]]] = [
 REFUSED = [
     # A role whose holder the articles never name, possessed like the ones above.
     "What did the Kremlin leader's chief negotiator say about Kursk?",
-    "What did Putin's foreign minister say about the call?",
+    "What did Putin's foreign minister think of the phone conversation?",
     # A word asked for about something the articles never mention.
     "What word did Trump use for the Olympic games?",
     "Which nickname did Putin give the Japanese prime minister?",
     # The occasion names a place the articles never mention.
-    "Where was the Pentagon chief speaking when he visited Tokyo?",
+    "Where did the Pentagon chief speak while he toured Tokyo?",
     # A title of ordinary words ("war", "peace") names a work the articles never mention.
     "Who wrote War and Peace?",
     # A slip away from a real word is that word, not a claim's ("weight" is not "eight").
@@ -95,9 +95,9 @@ async def test_described_questions_the_sources_do_not_answer_are_refused(service
     ("question", "qualifiers"),
     [
         ("What did Putin's spokesman say?", ("putin",)),
-        ("Which of the president's military advisers was left out?", ("president",)),
+        ("Was one of the president's military advisers left out?", ("president",)),
         ("What happens if Kyiv gives up Crimea?", ("kyiv", "gives", "up", "crimea")),
-        ("What did Putin say about the spokesman?", ()),
+        ("Did Putin mention the spokesman?", ()),
     ],
 )
 def test_qualifiers(question: str, qualifiers: tuple[str, ...]) -> None:
@@ -111,7 +111,7 @@ def test_qualifiers(question: str, qualifiers: tuple[str, ...]) -> None:
         ("Who are the advisers on security matters?", "Who are the security advisers?", Attribute.PERSON),
         ("Where was Healey speaking when he met Hegseth?", "Where was Healey speaking?", Attribute.PLACE),
         # Without its occasion the question would ask about nobody in particular.
-        ("What did Hegseth say when asked about NATO?", "What did Hegseth say when asked about NATO?", Attribute.SAID),
+        ("What did Healey argue when asked about aid?", "What did Healey argue when asked about aid?", Attribute.SAID),
         ("Does Kyiv keep asking for guarantees?", "Does Kyiv asking for guarantees?", Attribute.YES_NO),
     ],
 )
