@@ -21,7 +21,7 @@ HEGSETH_VENUE = {"hegseth-spoke-at-nato-in-brussels", "hegseth-spoke-at-ramstein
 # Whose office a description names is not required of the claim: (question, claims answering first).
 ROLES: list[tuple[str, set[str]]] = [
     (
-        "How did the Russian president's spokesman respond to the idea of a land swap?",
+        "How did the Russian president's spokesman react when a land swap was floated?",
         {"kremlin-rejects-territory-swap"},
     ),
     ("Which of Trump's defence advisers got sidelined?", {"kellogg-excluded"}),
@@ -68,7 +68,7 @@ REFUSED = [
     "What word did Trump use for the Olympic games?",
     "Which nickname did Putin give the Japanese prime minister?",
     # The occasion names a place the articles never mention.
-    "Where did the Pentagon chief speak while he toured Tokyo?",
+    "Where was the Pentagon's boss giving a speech while he toured Tokyo?",
     # A title of ordinary words ("war", "peace") names a work the articles never mention.
     "Who wrote War and Peace?",
     # A slip away from a real word is that word, not a claim's ("weight" is not "eight").
