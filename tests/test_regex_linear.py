@@ -119,6 +119,19 @@ CASES: dict[str, tuple[str, str, str, int]] = {
         60,
     ),
     # Linear already; listed so a change that makes them backtrack fails here.
+    "described questions: roles, occasions, conditions, wording": (
+        "from knowledge.answering.reader import read_question",
+        "read_question(t)",
+        "'What insulting word ' + \"putin's \" * (n // 16) + 'advisers on the ' * (n // 64)"
+        " + ' when if keeps ' * (n // 60) + 'matters?'",
+        5,
+    ),
+    "a word quoted in a claim": (
+        "from knowledge.answering.question_kind import _QUOTED_WORDS as P",
+        "P.search(t)",
+        "('\"' + 'ab ' * 9) * (n // 28) + '\"' + 'a' * (n // 10)",
+        20,
+    ),
     "article lines: quotes, placeholders, footnotes": (
         "from knowledge.articles.reading import read_article",
         "read_article('x', t)",
