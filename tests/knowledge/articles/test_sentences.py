@@ -169,7 +169,7 @@ def test_fragments_are_recognised(text: str, span: str, fragment: bool) -> None:
 
 def test_list_items_after_a_lead_in_stay_items_in_a_wrapped_report() -> None:
     items = [
-        "A call for all allies to raise defence spending to five percent of output",
+        "A call for all allies to lift military budgets to five percent of output",
         "Emphasis on the alliance becoming a stronger force rather than a club of",
         "European diplomats",
         "Rejection of alliance membership as a security guarantee for Ukraine",
