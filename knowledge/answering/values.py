@@ -4,7 +4,7 @@
 claim's "February 12, 2025"; "they will meet in Turkey" against "in Saudi
 Arabia", a country against a country and a city against a city; "Rubio is
 the CIA director" against the roles the entities file ties to the articles.
-Amounts (durations, money, shares, counts) are `fact_check.amounts`.
+Amounts (durations, money, shares, counts) are `amounts.amounts`.
 """
 
 from __future__ import annotations
