@@ -121,6 +121,25 @@ def places(text: str) -> tuple[Place, ...]:
     return tuple(dict.fromkeys(table[m.group("place")] for m in pattern.finditer(low)))
 
 
+# Words that make "in/at PLACE" where something takes place, not where it is about:
+# "they agreed to meet in Saudi Arabia", not "the war in Ukraine".
+_VENUE_WORD = re.compile(
+    r"\b(?:meet|meets|meeting|meetings|met|summit|talks|negotiations|held|hold|holds|host|hosts|hosted|"
+    r"conference|visit|visits|visited|gather|gathered|speaking|spoke|signed)\b"
+)
+# How far before "in PLACE" such a word may stand.
+_VENUE_REACH = 40
+
+
+def venues(text: str) -> tuple[Place, ...]:
+    """The places `text` says something takes place in ("talks in Riyadh", "met in Munich"):
+    those of `places` with a meeting word just before them."""
+    table, pattern = _place_table()
+    low = _key(text)
+    found = (m for m in pattern.finditer(low) if _VENUE_WORD.search(low, max(0, m.start() - _VENUE_REACH), m.start()))
+    return tuple(dict.fromkeys(table[m.group("place")] for m in found))
+
+
 def strip_places(text: str) -> str:
     """`text` without its "in/at/to PLACE" phrases, for finding the claim about the same thing."""
     _, pattern = _place_table()

@@ -1,0 +1,117 @@
+"""The facts a statement gives, and whether two statements give the same ones. Pure.
+
+Ingest relates a new article's sentence to an existing claim by its facts, not
+its words: "about ninety minutes", "1.5 hours" and "an hour and a half" are one
+length; "£3 billion" is not "£4.5 billion"; "Thursday, February 13" is not
+"Wednesday, February 12"; "a team of five" is not a three-member team.
+
+Facts, by kind:
+- amounts by measure (`amount:time`, `amount:amount` for money and large sums,
+  `amount:members`, `amount:nations`, …), read by `knowledge.answering.amounts`;
+- dates to the day (`date`) and weekdays (`weekday`);
+- where something takes place (`place:country`, `place:city`, …): only a
+  place a meeting word points at, so "the war in Ukraine" is no venue;
+- who holds which office (`office:<person>`): "Secretary of State Marco Rubio".
+
+The readers and the rules for "the same value" are the answering side's own
+(`amounts.is_same_amount`, `Date.same_as`, place tokens, the entities file's
+offices): a check and an ingest proposal never disagree on whether two
+figures match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from knowledge.answering.amounts import Amount, amounts, is_same_amount
+from knowledge.answering.text import fold
+from knowledge.answering.values import Date, Pairing, Place, dates, pairings, venues
+
+_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The values one statement gives."""
+
+    amounts: tuple[Amount, ...] = ()
+    dates: tuple[Date, ...] = ()
+    weekdays: frozenset[str] = frozenset()
+    places: tuple[Place, ...] = ()
+    offices: tuple[Pairing, ...] = ()
+
+    def kinds(self) -> set[str]:
+        """The kinds of value given, as `compare` names them."""
+        found = {f"amount:{m}" for _, m in self.amounts} | {f"place:{p.kind}" for p in self.places}
+        found |= {f"office:{p.person}" for p in self.offices}
+        if self.dates:
+            found.add("date")
+        if self.weekdays:
+            found.add("weekday")
+        return found
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How two statements' facts relate, kind by kind."""
+
+    # Kinds both give with a value in common ("90 minutes" and "an hour and a half").
+    agreed: frozenset[str]
+    # Kinds both give with no value in common ("February 12" and "February 13").
+    disagreed: frozenset[str]
+
+
+def read_facts(text: str) -> Facts:
+    """The amounts, dates, weekdays, venues and office-holders `text` states."""
+    return Facts(
+        amounts=amounts(text),
+        dates=dates(text),
+        weekdays=frozenset(_WEEKDAY.findall(fold(text).lower())),
+        places=venues(text),
+        offices=pairings(text),
+    )
+
+
+def compare(mine: Facts, theirs: Facts) -> Comparison:
+    """Kind by kind, whether the two statements give a value in common. A kind only one
+    of them gives is in neither set: a value the other does not state is no evidence."""
+    agreed: set[str] = set()
+    disagreed: set[str] = set()
+
+    def judge(kind: str, same: bool | None) -> None:
+        if same is not None:
+            (agreed if same else disagreed).add(kind)
+
+    for measure in {m for _, m in mine.amounts} & {m for _, m in theirs.amounts}:
+        judge(f"amount:{measure}", _same_amounts(_of(mine.amounts, measure), _of(theirs.amounts, measure)))
+    if mine.dates and theirs.dates:
+        judge("date", _same_dates(mine.dates, theirs.dates))
+    if mine.weekdays and theirs.weekdays:
+        judge("weekday", bool(mine.weekdays & theirs.weekdays))
+    for kind in {p.kind for p in mine.places} & {p.kind for p in theirs.places}:
+        ours = {p.token for p in mine.places if p.kind == kind}
+        judge(f"place:{kind}", bool(ours & {p.token for p in theirs.places if p.kind == kind}))
+    for person in {p.person for p in mine.offices} & {p.person for p in theirs.offices}:
+        ours_offices = {o for p in mine.offices if p.person == person for o in p.offices}
+        theirs_offices = {o for p in theirs.offices if p.person == person for o in p.offices}
+        judge(f"office:{person}", bool(ours_offices & theirs_offices))
+    return Comparison(frozenset(agreed), frozenset(disagreed))
+
+
+def _of(found: Iterable[Amount], measure: str) -> list[float]:
+    return [v for v, m in found if m == measure]
+
+
+def _same_amounts(mine: list[float], theirs: list[float]) -> bool:
+    return any(is_same_amount(a, b) for a in mine for b in theirs)
+
+
+def _same_dates(mine: tuple[Date, ...], theirs: tuple[Date, ...]) -> bool | None:
+    if any(a.same_as(b) for a in mine for b in theirs):
+        return True
+    # A day of a range the other gives ("February 14" of "February 14-16") is neither.
+    if any(a.within(b) or b.within(a) for a in mine for b in theirs):
+        return None
+    return False
