@@ -83,7 +83,7 @@ _WHOLE_UNITS: dict[str, tuple[float, str]] = {
 # "a team of five", "a delegation of three": the number after "of" counts the group's members.
 _GROUPS = frozenset({"team", "group", "delegation", "panel", "committee", "trio", "quartet"})
 # Measures that count things: a describing word may stand between the number and them.
-_COUNTED = frozenset({"members", "nations", "positions"})
+COUNTED = frozenset({"members", "nations", "positions"})
 _BETWEEN = frozenset({"and", "more", "than", "about", "nearly", "full", "whole"})
 _HALF_HOUR = re.compile(r"\bhalf an hour\b", re.IGNORECASE)
 _MAY_HOLD_AMOUNT = re.compile(
@@ -126,7 +126,7 @@ def amounts(text: str) -> tuple[Amount, ...]:
                 between = tokens[i + 1 : i + 1 + j]
                 # A word or two may describe what is counted ("seven European nations");
                 # a measure (minutes, billions) follows its number with at most "and", "nearly"….
-                if all(t in _BETWEEN for t in between) or (j <= 2 and measure in _COUNTED):
+                if all(t in _BETWEEN for t in between) or (j <= 2 and measure in COUNTED):
                     if measure == "time" and found and found[-1][1] == "time" and i == last_time_end + 2:
                         found[-1] = (found[-1][0] + value * factor, "time")
                     else:
@@ -162,8 +162,12 @@ def strip_amounts(statement: str) -> str:
     return re.sub(figure, " ", _HALF_HOUR.sub(" ", statement), flags=re.IGNORECASE)
 
 
-def is_same_amount(a: float, b: float) -> bool:
-    """Two sizes of one measure are the same amount: within TOLERANCE of each other."""
+def is_same_amount(a: float, b: float, measure: str = "") -> bool:
+    """Two sizes of one measure are the same amount: within TOLERANCE of each other
+    ("about 90 minutes" is "nearly an hour and a half"); things counted one by one
+    (members, nations) only when equal: eleven nations are not ten."""
+    if measure in COUNTED:
+        return a == b
     return abs(a - b) <= TOLERANCE * max(abs(a), abs(b))
 
 

@@ -137,7 +137,7 @@ def _compare_amount(said: Amount, theirs: tuple[Amount, ...]) -> tuple[bool | No
     same = [a for a in theirs if a[1] == measure]
     if not same:
         return None, ""
-    match = next((a for a in same if is_same_amount(value, a[0])), None)
+    match = next((a for a in same if is_same_amount(value, a[0], measure)), None)
     if match is not None:
         return True, render(match)
     return False, f"{render(same[0])}, not {render(said, about=False)}"

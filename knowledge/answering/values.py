@@ -208,6 +208,20 @@ def strip_offices(text: str) -> str:
     return pattern.sub(keep_person, low)
 
 
+@cache
+def _people_pattern() -> re.Pattern[str]:
+    _, people, _, _ = _pairing_pattern()
+    return re.compile(rf"\b(?:{'|'.join(re.escape(k) for k in sorted(people, key=len, reverse=True))})\b")
+
+
+def people(text: str, start: int = 0) -> tuple[str, ...]:
+    """The people the entities file knows that `text` names from character `start` of its
+    folded, lower-case form on, as tokens, each once, in order ("Marco Rubio" → "rubio")."""
+    _, table, _, _ = _pairing_pattern()
+    low = _key(text)
+    return tuple(dict.fromkeys(table[m.group(0)] for m in _people_pattern().finditer(low, start)))
+
+
 @dataclass(frozen=True)
 class RoleCheck:
     """How a pairing compares with the roles in the entities file."""

@@ -11,7 +11,9 @@ Facts, by kind:
 - dates to the day (`date`) and weekdays (`weekday`);
 - where something takes place (`place:country`, `place:city`, …): only a
   place a meeting word points at, so "the war in Ukraine" is no venue;
-- who holds which office (`office:<person>`): "Secretary of State Marco Rubio".
+- who holds which office (`office:<person>`): "Secretary of State Marco Rubio";
+- the words quoted (`quote`): "a premature surrender" is not "preemptive
+  surrender", though both are about one diplomat's warning.
 
 The readers and the rules for "the same value" are the answering side's own
 (`amounts.is_same_amount`, `Date.same_as`, place tokens, the entities file's
@@ -26,10 +28,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from knowledge.answering.amounts import Amount, amounts, is_same_amount
-from knowledge.answering.text import fold
-from knowledge.answering.values import Date, Pairing, Place, dates, pairings, venues
+from knowledge.answering.text import fold, terms
+from knowledge.answering.values import Date, Pairing, Place, dates, pairings, people, venues
 
+# A group whose members a statement may list by name: "a team of Rubio, Ratcliffe and Waltz".
+_GROUP = re.compile(r"\b(?:team|delegation)\b")
 _WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
+# Words in double quotation marks (after folding, curly quotes are straight); a quote runs
+# to the next mark, so the pattern reads the text once.
+_QUOTED = re.compile(r'"([^"]{1,300})"')
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,9 @@ class Facts:
     weekdays: frozenset[str] = frozenset()
     places: tuple[Place, ...] = ()
     offices: tuple[Pairing, ...] = ()
+    # Each quoted passage as its content terms, and the terms of the whole statement.
+    quotes: tuple[frozenset[str], ...] = ()
+    words: frozenset[str] = frozenset()
 
     def kinds(self) -> set[str]:
         """The kinds of value given, as `compare` names them."""
@@ -50,6 +60,8 @@ class Facts:
             found.add("date")
         if self.weekdays:
             found.add("weekday")
+        if self.quotes:
+            found.add("quote")
         return found
 
 
@@ -61,16 +73,21 @@ class Comparison:
     agreed: frozenset[str]
     # Kinds both give with no value in common ("February 12" and "February 13").
     disagreed: frozenset[str]
+    # Both quote someone, but not the same words, and not in a way that contradicts:
+    # two different remarks, so neither is evidence for the other.
+    different_quotes: bool = False
 
 
 def read_facts(text: str) -> Facts:
-    """The amounts, dates, weekdays, venues and office-holders `text` states."""
+    """The amounts, dates, weekdays, venues, office-holders and quoted words `text` states."""
     return Facts(
-        amounts=amounts(text),
+        amounts=amounts(text) + _members_named(text),
         dates=dates(text),
         weekdays=frozenset(_WEEKDAY.findall(fold(text).lower())),
         places=venues(text),
         offices=pairings(text),
+        quotes=tuple(q for m in _QUOTED.finditer(fold(text)) if (q := frozenset(terms(m.group(1))))),
+        words=frozenset(terms(text)),
     )
 
 
@@ -85,7 +102,8 @@ def compare(mine: Facts, theirs: Facts) -> Comparison:
             (agreed if same else disagreed).add(kind)
 
     for measure in {m for _, m in mine.amounts} & {m for _, m in theirs.amounts}:
-        judge(f"amount:{measure}", _same_amounts(_of(mine.amounts, measure), _of(theirs.amounts, measure)))
+        given, stated = _of(mine.amounts, measure), _of(theirs.amounts, measure)
+        judge(f"amount:{measure}", any(is_same_amount(a, b, measure) for a in given for b in stated))
     if mine.dates and theirs.dates:
         judge("date", _same_dates(mine.dates, theirs.dates))
     if mine.weekdays and theirs.weekdays:
@@ -97,15 +115,39 @@ def compare(mine: Facts, theirs: Facts) -> Comparison:
         ours_offices = {o for p in mine.offices if p.person == person for o in p.offices}
         theirs_offices = {o for p in theirs.offices if p.person == person for o in p.offices}
         judge(f"office:{person}", bool(ours_offices & theirs_offices))
-    return Comparison(frozenset(agreed), frozenset(disagreed))
+    quoted = _same_quotes(mine, theirs)
+    judge("quote", quoted)
+    different = bool(mine.quotes and theirs.quotes) and quoted is None
+    return Comparison(frozenset(agreed), frozenset(disagreed), different)
+
+
+def _same_quotes(mine: Facts, theirs: Facts) -> bool | None:
+    """True: one statement quotes words the other gives, quoted or not; False: two quoted
+    passages share a word but differ in another ("premature surrender" and "preemptive
+    surrender"), a misquote or another account of one remark; None otherwise."""
+    if not mine.quotes or not theirs.quotes:
+        return None
+    if any(q <= theirs.words for q in mine.quotes) or any(q <= mine.words for q in theirs.quotes):
+        return True
+    pairs = [(a, b) for a in mine.quotes for b in theirs.quotes]
+    if any(a & b for a, b in pairs):
+        return False
+    return None
+
+
+def _members_named(text: str) -> tuple[Amount, ...]:
+    """A group's size counted from the people named after it, when its size is not written:
+    "a team of Marco Rubio, John Ratcliffe, Michael Waltz and Steve Witkoff" has four members."""
+    low = " ".join(fold(text).lower().split())
+    group = _GROUP.search(low)
+    if group is None or any(m == "members" for _, m in amounts(text)):
+        return ()
+    named = people(low, group.end())
+    return ((float(len(named)), "members"),) if len(named) >= 2 else ()
 
 
 def _of(found: Iterable[Amount], measure: str) -> list[float]:
     return [v for v, m in found if m == measure]
-
-
-def _same_amounts(mine: list[float], theirs: list[float]) -> bool:
-    return any(is_same_amount(a, b) for a in mine for b in theirs)
 
 
 def _same_dates(mine: tuple[Date, ...], theirs: tuple[Date, ...]) -> bool | None:

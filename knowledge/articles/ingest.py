@@ -46,7 +46,7 @@ SUPPORT_SIMILARITY = 0.4
 # ...or the same value of a fact (a length, a date, a venue) about the same subject: the claim's
 # statement, its values left out, repeated this much ("the call lasted nearly an hour and a
 # half" supports "the call was about 90 minutes long" at a word similarity of 0.36).
-FACT_SUPPORT_SUBJECT = 0.5
+FACT_SUPPORT_SUBJECT = 0.4
 # ...or most of the claim's own statement restated (a sentence that states several facts
 # supports each claim it restates, though each accounts for only part of it).
 RESTATED = 0.7
@@ -214,8 +214,12 @@ def _without_footnotes(article: Article, start: int, end: int) -> tuple[int, int
     return start, end
 
 
+# Words that belong to a value, not to what it is the value of: units, "long", weekdays.
 _UNIT_TERMS = frozenset(
-    terms("seconds minutes hours days weeks months years long lasting lasted duration percent per cent")
+    terms(
+        "seconds minutes hours days weeks months years long lasting lasted duration percent per cent hourlong "
+        "monday tuesday wednesday thursday friday saturday sunday"
+    )
 )
 
 
@@ -228,7 +232,7 @@ def _claim_terms(claim: Claim) -> _ClaimTerms:
     # The units and the word "long" belong to the figure too: "lasted two hours" and
     # "was about 90 minutes long" are about the same subject, the call.
     subject = set(terms(" ".join([strip_values(claim.text), *claim.entities, claim.said_by or ""]))) - _UNIT_TERMS
-    people = [found for name in names_in(claim.text) if (found := set(terms(name))) & _people_terms()]
+    people = [{t} for t in sorted(set(terms(claim.text)) & _people_terms())]
     return _ClaimTerms(claim, statement, bag, read_facts(claim.text), subject & statement, people)
 
 
@@ -284,7 +288,7 @@ def relate(quote: Quote, known: list[_ClaimTerms], idf: Rarity) -> list[Proposal
             if subject >= bar:
                 rivals.append((subject, score, k))
             continue
-        if sum(not (n & sentence) for n in k.people) > unnamed:
+        if facts.different_quotes or sum(not (n & sentence) for n in k.people) > unnamed:
             continue
         # Who holds an office is who the sentence is about, not evidence of what it says.
         same_value = any(not kind.startswith("office:") for kind in facts.agreed) and subject >= FACT_SUPPORT_SUBJECT

@@ -79,13 +79,13 @@ def evaluate_fold(source_id: str, seeds: dict[str, Seed], claims: list[Claim]) -
 
     supportable = supported = leaving = proposed_new = 0
     for claim, q in held:
-        found = covering(q)
+        near = covering(q)
         if claim.id in in_store:
             supportable += 1
-            supported += any(p.kind == "supports" and p.claim_id == claim.id for p in found)
+            supported += any(p.kind == "supports" and p.claim_id == claim.id for p in near)
         else:
             leaving += 1
-            proposed_new += any(p.kind in ("new", "conflicts") for p in found)
+            proposed_new += any(p.kind in ("new", "conflicts") for p in near)
     links: set[tuple[str, str]] = set()
     for claim in claims:
         if claim.id in in_store or not any(q.source_id == source_id for q in claim.quotes):
