@@ -140,11 +140,12 @@ def amounts(text: str) -> tuple[Amount, ...]:
 
 
 def _joined_tens(tokens: list[str]) -> list[str]:
-    """ "forty five" (from "forty-five") as one number, "45"."""
+    """ "forty five" (from "forty-five"; the aliases may have made it "forty 5") as one number, "45"."""
     out: list[str] = []
     for tok in tokens:
-        if tok in _ONES and out and out[-1] in _TENS:
-            out[-1] = str(_NUMBER_WORDS[out[-1]] + _NUMBER_WORDS[tok])
+        ones = _NUMBER_WORDS[tok] if tok in _ONES else int(tok) if len(tok) == 1 and tok.isdigit() else 0
+        if ones and out and out[-1] in _TENS:
+            out[-1] = str(_NUMBER_WORDS[out[-1]] + ones)
         else:
             out.append(tok)
     return out
