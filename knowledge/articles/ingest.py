@@ -2,19 +2,24 @@
 
 `propose(article, claims)` reads an article split by `knowledge.articles.reading`
 (boilerplate, body sentences with offsets, footnote digits) and, for every
-substantive body sentence, proposes exactly one of:
+substantive body sentence, proposes:
 
-- **supports**: the sentence is one more verbatim quote of an existing claim;
-- **conflicts**: it is about the same subject as an existing claim but states a
-  different figure (a length, a count, a date): a new claim linked as a conflict;
-- **new**: a new claim whose text is the sentence itself, lightly trimmed, so
-  the draft can never add a fact the sentence does not state.
+- **supports**: the sentence is one more verbatim quote of an existing claim, of
+  each claim it restates (a sentence giving a call's length and its date
+  supports both claims, up to MAX_SUPPORTS);
+- **conflicts**: it is about the same subject as an existing claim but gives a
+  different value of one kind (a length, a sum, a count, a date, a venue, an
+  office, quoted words; `knowledge.articles.facts`): a new claim linked as a
+  conflict;
+- **new**, when it is neither: a new claim whose text is the sentence itself,
+  lightly trimmed, so the draft can never add a fact the sentence does not state.
 
 Similarity is word overlap weighted by rarity (idf over the existing claims),
 measured both ways: how much of the sentence the claim's words account for,
 and how much of the claim's statement the sentence repeats. Both must be high
-for a support, because a sentence that merely names the same people is not
-evidence for a claim. The thresholds were set with the leave-one-article-out
+for a support by words alone, because a sentence that merely names the same
+people is not evidence for a claim; the same value of a fact about the same
+subject is. The thresholds were set with the leave-one-article-out
 measurement (`python -m knowledge.articles.ingest_eval`); see the README.
 
 Nothing here reads or writes the database: proposals go to the review queue
@@ -166,7 +171,7 @@ class Rarity:
 
 
 def propose(article: Article, claims: Sequence[Claim], rarity: Rarity | None = None) -> list[Proposal]:
-    """One proposal per substantive body sentence of `article`, in article order. Pure.
+    """The proposals for each substantive body sentence of `article`, in article order. Pure.
 
     `claims` are the existing claims to compare with (every claim, or those each
     sentence resembles); `rarity` weighs terms by the whole store when given.
