@@ -26,10 +26,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from knowledge.answering.amounts import Amount, amounts, is_same_amount
 from knowledge.answering.text import fold, terms
 from knowledge.answering.values import Date, Pairing, Place, dates, pairings, people, venues
+from knowledge.entities import shipped
 
 # A group whose members a statement may list by name: "a team of Rubio, Ratcliffe and Waltz".
 _GROUP = re.compile(r"\b(?:team|delegation)\b")
@@ -129,10 +131,17 @@ def _same_quotes(mine: Facts, theirs: Facts) -> bool | None:
         return None
     if any(q <= theirs.words for q in mine.quotes) or any(q <= mine.words for q in theirs.quotes):
         return True
-    pairs = [(a, b) for a in mine.quotes for b in theirs.quotes]
+    # A name both quotes contain ("Ukraine") does not make them one remark; another word does.
+    pairs = [(a - _name_terms(), b - _name_terms()) for a in mine.quotes for b in theirs.quotes]
     if any(a & b for a, b in pairs):
         return False
     return None
+
+
+@cache
+def _name_terms() -> frozenset[str]:
+    """The terms of every name in the entities file: people, countries, cities, bodies."""
+    return frozenset(t for e in shipped().entities for name in (*e.names, e.token) for t in terms(name))
 
 
 def _members_named(text: str) -> tuple[Amount, ...]:
