@@ -236,7 +236,7 @@ def _claim_terms(claim: Claim) -> _ClaimTerms:
     # Only the claim's own statement: its quotes may mention other figures in passing.
     # The units and the word "long" belong to the figure too: "lasted two hours" and
     # "was about 90 minutes long" are about the same subject, the call.
-    subject = set(terms(" ".join([strip_values(claim.text), *claim.entities, claim.said_by or ""]))) - _UNIT_TERMS
+    subject = set(terms(strip_values(claim.text))) - _UNIT_TERMS
     people = [{t} for t in sorted(set(terms(claim.text)) & _people_terms())]
     return _ClaimTerms(claim, statement, bag, read_facts(claim.text), subject & statement, people)
 
