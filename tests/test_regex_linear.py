@@ -180,6 +180,12 @@ CASES: dict[str, tuple[str, str, str, int]] = {
         "'in the ' * (n // 28) + 'rubio is the ' * (n // 52) + 'the german ' * (n // 44) + 'feb 12 ' * (n // 28)",
         5,
     ),
+    "facts in an ingested sentence: quotes never closed, venues, teams, amounts": (
+        "from knowledge.articles.facts import read_facts",
+        "read_facts(t)",
+        "'\"' + 'a ' * (n // 8) + 'meet in riyadh ' * (n // 60) + 'team rubio ' * (n // 44) + 'forty 5 ' * (n // 32)",
+        5,
+    ),
     "terminal text": (
         "from bot.terminal_text import terminal_safe",
         "terminal_safe(t)",

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from knowledge.answering.fact_check import Amount, amounts, is_negative
+from knowledge.answering.amounts import Amount, amounts
+from knowledge.answering.fact_check import is_negative
 from knowledge.answering.text import STOPWORDS, stem, terms, words
 from knowledge.answering.values import Date, Place, dates, places
 
