@@ -119,6 +119,19 @@ CASES: dict[str, tuple[str, str, str, int]] = {
         60,
     ),
     # Linear already; listed so a change that makes them backtrack fails here.
+    "described questions: roles, occasions, conditions, wording": (
+        "from knowledge.answering.reader import read_question",
+        "read_question(t)",
+        "'What insulting word ' + \"putin's \" * (n // 16) + 'advisers on the ' * (n // 64)"
+        " + ' when if keeps ' * (n // 60) + 'matters?'",
+        5,
+    ),
+    "a word quoted in a claim": (
+        "from knowledge.answering.question_kind import _QUOTED_WORDS as P",
+        "P.search(t)",
+        "('\"' + 'ab ' * 9) * (n // 28) + '\"' + 'a' * (n // 10)",
+        20,
+    ),
     "article lines: quotes, placeholders, footnotes": (
         "from knowledge.articles.reading import read_article",
         "read_article('x', t)",
@@ -165,6 +178,12 @@ CASES: dict[str, tuple[str, str, str, int]] = {
         "from knowledge.answering import values; from knowledge.answering.text import office_mentions",
         "(values.places(t), values.pairings(t), values.dates(t), office_mentions(t))",
         "'in the ' * (n // 28) + 'rubio is the ' * (n // 52) + 'the german ' * (n // 44) + 'feb 12 ' * (n // 28)",
+        5,
+    ),
+    "facts in an ingested sentence: quotes never closed, venues, teams, amounts": (
+        "from knowledge.articles.facts import read_facts",
+        "read_facts(t)",
+        "'\"' + 'a ' * (n // 8) + 'meet in riyadh ' * (n // 60) + 'team rubio ' * (n // 44) + 'forty 5 ' * (n // 32)",
         5,
     ),
     "terminal text": (

@@ -123,7 +123,8 @@ class Ingesting(ServiceCore):
         waiting = [
             p
             for p in proposals
-            if (p.quote.start, p.quote.end) not in done and not (near is not None and near.repeats(p.quote.quote))
+            if (p.quote.start, p.quote.end, p.claim_id) not in done
+            and not (near is not None and near.repeats(p.quote.quote))
         ]
         chosen = waiting if limit is None else waiting[: max(limit, 1)]
         items = await self._store.candidates.add_candidates(sid, chosen, self.clock())

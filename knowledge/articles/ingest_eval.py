@@ -75,18 +75,19 @@ def evaluate_fold(source_id: str, seeds: dict[str, Seed], claims: list[Claim]) -
     proposals = propose(article, store)
     held = [(c, q) for c in claims for q in c.quotes if q.source_id == source_id]
 
-    def covering(q: Quote) -> Proposal | None:
-        return next((p for p in proposals if _overlaps(p.quote, q)), None)
+    def covering(q: Quote) -> list[Proposal]:
+        # A sentence that states several facts may support several claims: one proposal each.
+        return [p for p in proposals if _overlaps(p.quote, q)]
 
     supportable = supported = leaving = proposed_new = 0
     for claim, q in held:
-        p = covering(q)
+        near = covering(q)
         if claim.id in in_store:
             supportable += 1
-            supported += bool(p and p.kind == "supports" and p.claim_id == claim.id)
+            supported += any(p.kind == "supports" and p.claim_id == claim.id for p in near)
         else:
             leaving += 1
-            proposed_new += bool(p and p.kind in ("new", "conflicts"))
+            proposed_new += any(p.kind in ("new", "conflicts") for p in near)
     links: set[tuple[str, str]] = set()
     for claim in claims:
         if claim.id in in_store or not any(q.source_id == source_id for q in claim.quotes):
@@ -123,10 +124,13 @@ def evaluate_fold(source_id: str, seeds: dict[str, Seed], claims: list[Claim]) -
 
 
 def count_bad(proposals: list[Proposal], seed: Seed, store: list[Claim]) -> int:
-    """Proposals that are boilerplate, footnoted, fragments of a sentence, not verbatim, or duplicates."""
+    """Proposals that are boilerplate, footnoted, fragments of a sentence, not verbatim, or
+    duplicates: the same text proposed twice for the same thing, or overlapping another
+    proposal's quote without being that very quote (one sentence may support several claims)."""
     article = seed.article
     stored = {(q.source_id, q.start, q.end) for c in store for q in c.quotes}
-    seen: set[str] = set()
+    seen: set[tuple[str, str, str | None]] = set()
+    spans: dict[str, tuple[int, int]] = {}
     bad = 0
     for i, p in enumerate(proposals):
         q = p.quote
@@ -136,11 +140,12 @@ def count_bad(proposals: list[Proposal], seed: Seed, store: list[Claim]) -> int:
             or article.overlaps_boilerplate(q.start, q.end)
             or article.contains_footnote(q.start, q.end)
             or is_fragment(article.text, q.start, q.end)
-            or key in seen
+            or (key, p.kind, p.claim_id) in seen
+            or spans.setdefault(key, (q.start, q.end)) != (q.start, q.end)
             or (q.source_id, q.start, q.end) in stored
-            or any(_overlaps(q, other.quote) for other in proposals[:i])
+            or any(_overlaps(q, o.quote) and (o.quote.start, o.quote.end) != (q.start, q.end) for o in proposals[:i])
         )
-        seen.add(key)
+        seen.add((key, p.kind, p.claim_id))
         bad += wrong
     return bad
 

@@ -108,22 +108,25 @@ class CandidateStore:
         async with self._db.transaction() as conn:
             await lock_content(conn)
             taken = {
-                (r[0], r[1])
+                (r[0], r[1], r[2])
                 for r in await conn.fetchall(
-                    "SELECT quote_start, quote_end FROM candidates WHERE source_id = ?", (source_id,)
+                    "SELECT quote_start, quote_end, claim_id FROM candidates WHERE source_id = ?", (source_id,)
                 )
             }
             return [
-                await _insert_candidate(conn, p, at) for p in proposals if (p.quote.start, p.quote.end) not in taken
+                await _insert_candidate(conn, p, at)
+                for p in proposals
+                if (p.quote.start, p.quote.end, p.claim_id) not in taken
             ]
 
-    async def proposed_spans(self, source_id: str) -> set[tuple[int, int]]:
-        """Read-only: the (start, end) of every candidate already made from this source, decided or not."""
+    async def proposed_spans(self, source_id: str) -> set[tuple[int, int, str | None]]:
+        """Read-only: the (start, end, claim) of every candidate already made from this source,
+        decided or not (a sentence may be proposed for several claims, once each)."""
         async with self._db.reading() as conn:
             rows = await conn.fetchall(
-                "SELECT quote_start, quote_end FROM candidates WHERE source_id = ?", (source_id,)
+                "SELECT quote_start, quote_end, claim_id FROM candidates WHERE source_id = ?", (source_id,)
             )
-        return {(int(r[0]), int(r[1])) for r in rows}
+        return {(int(r[0]), int(r[1]), r[2]) for r in rows}
 
     async def stored_text(self, source_id: str) -> str | None:
         """Read-only: the raw text of an ingested article, or None when no such article is stored."""
@@ -319,7 +322,8 @@ async def _insert_candidate(conn: Conn, p: Proposal, at: datetime) -> int:
         "INSERT INTO queue_items (kind, group_key, text, claim_ids, first_at, last_at) "
         "VALUES ('candidate', ?, ?, ?, ?, ?) RETURNING id",
         (
-            f"candidate {q.source_id} {q.start}:{q.end}",
+            # One sentence may support several claims: one open item for each.
+            f"candidate {q.source_id} {q.start}:{q.end} {p.kind} {p.claim_id or ''}",
             p.text if p.kind != "supports" else q.quote,
             json.dumps([p.claim_id] if p.claim_id else []),
             at.isoformat(),

@@ -18,7 +18,7 @@ def _drafts(text: str) -> dict[str, Proposal]:
 def test_he_is_the_person_the_article_named_just_before() -> None:
     text = (
         "Talks in Riyadh\n\n"
-        "Kremlin spokesman Dmitry Peskov confirmed that the call between the two presidents lasted long.\n"
+        "Kremlin spokesman Dmitry Peskov confirmed that the conversation of the two leaders lasted long.\n"
         "He said Europe would have no seat at the table during the first round of the talks.\n"
         "Instead, he suggested that European countries would be consulted once a framework existed.\n"
         "Any European deployment in Ukraine, he added, would be seen in Moscow as a hostile act.\n"
@@ -50,7 +50,7 @@ def test_he_stays_he_when_nobody_was_named_just_before() -> None:
 def test_he_after_another_person_is_named_in_the_sentence_is_left_alone() -> None:
     text = (
         "Talks in Riyadh\n\n"
-        "Kremlin spokesman Dmitry Peskov confirmed that the call between the two presidents lasted long.\n"
+        "Kremlin spokesman Dmitry Peskov confirmed that the conversation of the two leaders lasted long.\n"
         "After Secretary of State Marco Rubio arrived, he said the talks would go well for both sides.\n"
     )
     p = _drafts(text)["After Secretary of State Marco Rubio arrived, he said the talks would go well for both sides."]
@@ -76,8 +76,8 @@ def test_a_surname_named_earlier_is_a_person_to_resolve_to() -> None:
             "So far, the two sides have agreed only to keep talking about the war.",
         ),
         (
-            "However, the Kremlin said the call between Putin and Trump was constructive.",
-            "The Kremlin said the call between Putin and Trump was constructive.",
+            "However, the Kremlin called the conversation between Putin and Trump constructive.",
+            "The Kremlin called the conversation between Putin and Trump constructive.",
         ),
         (
             "Vladimir Putin attends a meeting in Moscow on Feb. 12, 2025. (Sergei Bobylev, Pool Photo via AP)",

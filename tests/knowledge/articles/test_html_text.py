@@ -10,7 +10,7 @@ from knowledge.articles.reading import read_article
 
 BODY = (
     "Ukrainian President Volodymyr Zelenskyy said on Friday that Kyiv would not accept any deal made "
-    "without it, after the American and Russian delegations met in Saudi Arabia."
+    "without it, after the American and Russian delegations gathered in Saudi Arabia."
 )
 PAGE = f"""<html lang="en"><head><title>Zelenskyy rejects deals made without Kyiv</title>
 <meta property="og:site_name" content="Example Daily"></head><body>

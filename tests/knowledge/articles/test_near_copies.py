@@ -34,7 +34,7 @@ def test_an_article_on_the_same_story_in_its_own_words_is_not_a_near_copy() -> N
     own_words = (
         "Donald Trump and Vladimir Putin spoke by phone on Wednesday and agreed that their teams should start "
         "talks on ending the war in Ukraine at once. European governments, who were not consulted, said in a "
-        "statement that they must take part in any negotiation. The Kremlin said the call lasted about ninety "
+        "statement that they must take part in any negotiation. The Kremlin put its length at about ninety "
         "minutes, and the two presidents invited each other to visit."
     )
     assert find_near_copy(own_words, [(SEED, _seed_text())]) is None
