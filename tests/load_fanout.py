@@ -74,6 +74,7 @@ ZONES = [
     "Asia/Kolkata",
 ]
 MESSAGES_PER_CHANNEL = 20
+PROFILE = [os.environ["FANOUT_PROFILE"]] if os.environ.get("FANOUT_PROFILE") else []
 DISCORD_GLOBAL = FakeDiscord.GLOBAL_PER_SECOND
 DISCORD_ROUTE = (FakeDiscord.ROUTE_LIMIT, FakeDiscord.ROUTE_SECONDS)
 SLACK_TIER3 = (FakeSlack.TIER3_PER_MINUTE, 60.0)
@@ -155,7 +156,7 @@ class Workers:
         self.logs = logs
         for i in range(count):
             err = (logs / f"{kind}-{i}.log").open("wb")
-            argv = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, "--index", str(i)]
+            argv = [sys.executable, *PROFILE, str(Path(__file__).resolve()), "--worker", kind, "--index", str(i)]
             argv += ["--db", db, "--discord", discord, "--slack", slack]
             self.procs.append(
                 subprocess.Popen(argv, cwd=_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
