@@ -17,6 +17,7 @@ import asyncio
 import logging
 import os
 import socket
+import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,9 @@ from bot.subscriptions import parse_post_time, parse_timezone
 from knowledge.models import DigestRun, Subscription
 
 log = logging.getLogger(__name__)
+
+# How many due channels one read checks for runs other processes took.
+LOOKAHEAD = 16
 
 
 class DigestPoster(Protocol):
@@ -115,9 +119,21 @@ class DigestScheduler:
             for sub in await self.desk.subscriptions(self.platform)
             if self.owns(sub) and (local_date := due_local_date(sub, self.clock())) is not None
         ]
+        if due:
+            # Each process starts at its own place in the list, so several walk different channels
+            # rather than queueing for the same ones, and skips (one read per LOOKAHEAD channels)
+            # what the others already took instead of trying to claim it.
+            start = zlib.crc32(self.worker.encode()) % len(due)
+            due = due[start:] + due[:start]
         posting: list[asyncio.Task[RunOutcome]] = []
+        taken: set[tuple[str, str]] = set()
         try:
-            for sub, local_date in due:
+            for i, (sub, local_date) in enumerate(due):
+                if i % LOOKAHEAD == 0:
+                    ahead = [(s.channel_id, d) for s, d in due[i : i + LOOKAHEAD]]
+                    taken = await self.desk.runs_taken(self.platform, ahead, self.lease)
+                if (sub.channel_id, local_date) in taken:
+                    continue
                 await self._slots.acquire()
                 try:
                     run = await self.desk.claim_run(self.platform, sub.channel_id, local_date, self.worker, self.lease)
