@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from knowledge.store.connection import Database, Dialect
 
-# `excluded.tat` is "now"; the slot handed out is max(stored, now) and the row moves one interval on.
+# The inserted value is now + spend, so `excluded.tat - spend` is now: the row becomes
+# max(stored, now) + spend, and the slots handed out are the `count` intervals before it.
 _LATER: dict[Dialect, str] = {"sqlite": "max", "postgresql": "greatest"}
 
 
