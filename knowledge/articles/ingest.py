@@ -28,10 +28,11 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from knowledge.answering.text import fold, terms
+from knowledge.articles.drafts import Draft, draft_quotes, draft_text, names_in, speaker_of
 from knowledge.articles.reading import Article
 from knowledge.models import Claim, Quote
 
@@ -51,7 +52,6 @@ CONFLICT_CANDIDATES = 5
 MIN_CONTENT_WORDS = 5
 # A quote that keeps less than this share of its sentence (cut at a footnote) is dropped.
 MIN_KEPT_SHARE = 0.5
-MAX_TEXT_CHARS = 500
 # Leaves room for the "-2", "-3"… a taken id gets, within the 80 characters a claim id may have.
 MAX_SLUG_CHARS = 70
 # An apostrophe or dot between two letters joins them; every other non-alphanumeric separates words.
@@ -59,37 +59,6 @@ _SLUG_JOINER = re.compile(r"(?<=[a-z])['.](?=[a-z])")
 _SLUG_WORD = re.compile(r"[a-z0-9]+")
 NEW_TOPIC = "ingested"
 
-# Words that open a sentence but belong to the sentence before it.
-_CONNECTIVES = re.compile(
-    r"^(?:However|Meanwhile|Moreover|Furthermore|Instead|Still|Yet|And|But|Also|Additionally|In addition|"
-    r"At the same time|In turn|Nevertheless|Nonetheless),\s+|^(?:And|But|So)\s+",
-)
-_REPORTING = re.compile(
-    r"\b(?:said|says|stated|states|told|announced|confirmed|revealed|wrote|posted|added|noted|warned|declared|"
-    r"described|argued|insisted|emphasi[sz]ed|stressed|suggested|claimed|explained|acknowledged|dismissed|"
-    r"affirmed|responded|remarked|tweeted|asserted|signalled|signaled)\b"
-)
-_ACCORDING = re.compile(r"\baccording to\s+")
-# At most this many characters between a speaker's name and the reporting verb.
-_SPEAKER_GAP = 3
-_NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|(?:de|von|van|al)\b(?=\s+[A-Z])))*")
-# Capitalised words that are not names: sentence openers, titles, months, weekdays.
-_NOT_NAMES = frozenset(
-    """
-    The A An In On At By For From To Of And But Or If As It Its This That These Those He She They We I You His Her
-    Their Our Both All Any Some One Another After Before During While When Where Why How What Who Which However
-    Meanwhile Instead Still Yet Also Although Though Following Speaking Announcing Despite Such Earlier Later
-    President Prime Minister Secretary Foreign Defence Defense Chancellor Spokesman Spokeswoman Senator Mr Mrs Ms
-    Dr General Gen Former Vice State Special Envoy Advisor Adviser National Security Kremlin White House
-    January February March April May June July August September October November December
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday US UK EU
-    """.split()
-)
-_TITLE_WORDS = frozenset(
-    "President Prime Minister Secretary Foreign Defence Defense Chancellor Spokesman Spokeswoman Senator Mr Mrs Ms "
-    "Dr General Gen Former Vice State Special Envoy Advisor Adviser National Security Kremlin US UK EU Russian "
-    "Ukrainian American French German British".split()
-)
 # Figures, by kind: two accounts of the same subject that state figures of the same kind
 # with no value in common disagree (another call length, another team size, another date).
 _DURATION_UNITS = frozenset("second seconds minute minutes hour hours".split())
@@ -168,13 +137,23 @@ def propose(article: Article, claims: Sequence[Claim], rarity: Rarity | None = N
     quoted = {(q.source_id, q.start, q.end) for c in claims for q in c.quotes}
     seen: set[str] = set()
     out: list[Proposal] = []
-    for quote in substantive_quotes(article):
+    quotes = substantive_quotes(article)
+    drafts = draft_quotes(article, quotes)
+    for quote in quotes:
         key = " ".join(fold(quote.quote).lower().split())
         if key in seen or (quote.source_id, quote.start, quote.end) in quoted:
             continue
         seen.add(key)
-        out.append(_classify(quote, known, idf))
+        out.append(_redrafted(_classify(quote, known, idf), drafts.get((quote.start, quote.end))))
     return out
+
+
+def _redrafted(proposal: Proposal, draft: Draft | None) -> Proposal:
+    # The wording, names and speaker read with the article around the sentence
+    # (knowledge.articles.drafts); a support keeps the claim's own text.
+    if draft is None or proposal.kind == "supports":
+        return proposal
+    return replace(proposal, text=draft.text, entities=draft.entities, said_by=draft.said_by)
 
 
 def substantive_quotes(article: Article) -> list[Quote]:
@@ -293,68 +272,6 @@ def agreeing(mine: dict[str, set[str]], theirs: dict[str, set[str]]) -> bool:
 def disagreeing(mine: dict[str, set[str]], theirs: dict[str, set[str]]) -> list[str]:
     """The kinds of figure two statements both give with no value in common."""
     return [kind for kind, values in mine.items() if kind in theirs and not values & theirs[kind]]
-
-
-def names_in(text: str) -> list[str]:
-    """Capitalised names the sentence contains (titles and sentence openers dropped), in order."""
-    out: list[str] = []
-    seen: set[str] = set()  # `out` keeps the order; membership is asked of a set (many names)
-    folded = fold(text)
-    first = next((i for i, ch in enumerate(folded) if ch.isalpha()), 0)
-    for m in _NAME.finditer(folded):
-        if m.start() == first and " " not in m.group(0):
-            continue  # a lone capitalised first word is just the start of the sentence
-        # "Germany's Annalena Baerbock" names two: the country and the person.
-        for part in m.group(0).rstrip(".").split("'s "):
-            words = part.split()
-            while words and words[0] in _TITLE_WORDS | _NOT_NAMES:
-                words.pop(0)
-            while words and words[-1] in _NOT_NAMES:
-                words.pop()
-            name = " ".join(words).removesuffix("'s").rstrip("'")
-            if name and name not in _NOT_NAMES and len(name) > 1 and name not in seen:
-                seen.add(name)
-                out.append(name)
-    return out
-
-
-def speaker_of(text: str, names: list[str]) -> str | None:
-    """Who a reported statement is attributed to: "according to X", or the name nearest a
-    reporting verb ("Peskov confirmed", "…, Zelensky said"). None when nobody is named."""
-    folded = fold(text)
-    after = _ACCORDING.search(folded)
-    if after:
-        follows = [n for n in names if folded.startswith(n, after.end())]
-        if follows:
-            return follows[0]
-    verb = _REPORTING.search(folded)
-    if verb is None:
-        return None
-    # Only a name right next to the verb (its subject, or "said Baerbock") is the speaker:
-    # each name is looked for in the few characters either side of it, never through the
-    # whole sentence (a sentence naming thousands would cost thousands of scans).
-    best: tuple[int, str] | None = None
-    for name in names:
-        before = folded.rfind(name, max(0, verb.start() - _SPEAKER_GAP - len(name)), verb.start())
-        after_verb = folded.find(name, verb.end(), verb.end() + _SPEAKER_GAP + len(name))
-        gaps = [verb.start() - (before + len(name))] if before >= 0 else []
-        gaps += [after_verb - verb.end()] if after_verb >= 0 else []
-        for gap in gaps:
-            if best is None or gap < best[0]:
-                best = (gap, name)
-    return best[1] if best else None
-
-
-def draft_text(sentence: str) -> str:
-    """A one-line claim text made from the sentence itself: a leading connective removed,
-    whitespace collapsed, a capital first letter. It adds no word the sentence lacks."""
-    text = " ".join(sentence.split())
-    text = _CONNECTIVES.sub("", text, count=1)
-    if text[:1].islower():
-        text = text[0].upper() + text[1:]
-    if len(text) > MAX_TEXT_CHARS:
-        text = text[: MAX_TEXT_CHARS - 1].rsplit(" ", 1)[0] + "…"
-    return text
 
 
 def claim_slug(text: str) -> str:

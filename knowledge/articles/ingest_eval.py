@@ -14,8 +14,9 @@ quotes from that article:
   stayed, found as a conflict proposal between those two;
 - precision: of the support proposals on sentences the curators quoted, the
   share pointing at a claim the curators used that sentence for;
-- bad: proposals touching boilerplate or footnote digits, not verbatim at their
-  offsets, or duplicating another proposal or a stored quote (must be 0).
+- bad: proposals touching boilerplate or footnote digits, fragments of a sentence
+  (`knowledge.articles.sentences.is_fragment`), not verbatim at their offsets, or
+  duplicating another proposal or a stored quote (must be 0).
 
 Run `python -m knowledge.articles.ingest_eval` for the table.
 """
@@ -29,6 +30,7 @@ from pathlib import Path
 from knowledge.answering.text import fold
 from knowledge.articles.curated import load_curated
 from knowledge.articles.ingest import Proposal, propose
+from knowledge.articles.sentences import is_fragment
 from knowledge.articles.sources import Seed, load_seeds
 from knowledge.models import Claim, Quote
 from knowledge.paths import curated_claims_file, seeds_dir
@@ -121,7 +123,7 @@ def evaluate_fold(source_id: str, seeds: dict[str, Seed], claims: list[Claim]) -
 
 
 def count_bad(proposals: list[Proposal], seed: Seed, store: list[Claim]) -> int:
-    """Proposals that are boilerplate, footnoted, not verbatim, or duplicates."""
+    """Proposals that are boilerplate, footnoted, fragments of a sentence, not verbatim, or duplicates."""
     article = seed.article
     stored = {(q.source_id, q.start, q.end) for c in store for q in c.quotes}
     seen: set[str] = set()
@@ -133,6 +135,7 @@ def count_bad(proposals: list[Proposal], seed: Seed, store: list[Claim]) -> int:
             article.text[q.start : q.end] != q.quote
             or article.overlaps_boilerplate(q.start, q.end)
             or article.contains_footnote(q.start, q.end)
+            or is_fragment(article.text, q.start, q.end)
             or key in seen
             or (q.source_id, q.start, q.end) in stored
             or any(_overlaps(q, other.quote) for other in proposals[:i])
@@ -152,7 +155,8 @@ def table(results: list[FoldResult]) -> str:
     """The leave-one-article-out table, as Markdown."""
     head = (
         "| held-out article | proposals | supports of the right claim | proposed as new | conflicts found "
-        "| conflict proposals | support precision | boilerplate/duplicates |\n|---|---|---|---|---|---|---|---|"
+        "| conflict proposals | support precision | boilerplate/fragments/duplicates |\n"
+        "|---|---|---|---|---|---|---|---|"
     )
     rows = [head]
 
