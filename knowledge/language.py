@@ -1,34 +1,154 @@
 """Which language a text is in: one detector for questions and for ingested articles.
 
-lingua ships its own n-gram models (no network, no download at run time) and is built for
-short and mixed text, which is what chat questions are. The detector only weighs the
-languages listed here: weighing all 75 makes a five-word English question look like Tagalog.
+Two steps, cheapest first. The script and a few function words settle most questions
+without a model: Cyrillic is Ukrainian or Russian (their own letters tell them apart), a
+Latin-script question with English function words and no foreign ones is English, and so
+is a question of names only ("Putin?", "Hegseth NATO"), so English questions never load
+a model. Only the rest goes to lingua, which ships its own n-gram models (no network, no
+download at run time) and is built for short and mixed text; it weighs only the languages
+listed here, since weighing all 75 makes a five-word English question look like Tagalog.
+Where lingua and clear function words disagree on a short question ("Qui est Waltz ?"
+reads as Polish to lingua), the function words win.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import Counter
 from functools import cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
 # The languages the bot reads questions in, English first.
 READ_LANGUAGES: tuple[str, ...] = ("en", "uk", "ru", "pl", "de", "fr")
+LANGUAGE_NAMES: dict[str, str] = {
+    "en": "English",
+    "uk": "Ukrainian",
+    "ru": "Russian",
+    "pl": "Polish",
+    "de": "German",
+    "fr": "French",
+}
 
 # Languages people plausibly write in besides those, so that "not one I read" can be told
 # apart from "one I read, badly spelt".
 _OTHER_LANGUAGES: tuple[str, ...] = ("bg", "be", "cs", "sk", "es", "it", "pt", "nl", "tr", "ro", "ar", "zh", "ja")
 
+# Scripts no read language is written in: the script alone says "not one I read".
+_SCRIPTS = {
+    "ARABIC": "ar",
+    "CJK": "zh",
+    "HIRAGANA": "ja",
+    "KATAKANA": "ja",
+    "HANGUL": "ko",
+    "GREEK": "el",
+    "HEBREW": "he",
+    "DEVANAGARI": "hi",
+    "THAI": "th",
+    "ARMENIAN": "hy",
+    "GEORGIAN": "ka",
+}
+_UKRAINIAN_LETTERS = frozenset("іїєґ")
+_RUSSIAN_LETTERS = frozenset("ыэъё")
+
+# Function words that mark a language in a question; only words that are not also common
+# in the others (German "was", French "on" and Polish "to" are English words too).
+_CUES: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        "what who whom whose when where which why how did does do is are was were has have had the of about "
+        "with will would could should can say said says many much long they their his her its and from into "
+        "than been any there this that these those whether".split()
+    ),
+    "de": frozenset(
+        "wer wen wem wessen wann wo wie warum wieso weshalb welche welcher welches welchen ist sind war hat "
+        "haben hatte wurde wurden wird werden der die das dem den des ein eine einen einem einer und über "
+        "mit nicht auch noch schon für von zu zum zur bei nach gegen sich sagte gesagt dass".split()
+    ),
+    "fr": frozenset(
+        "qui que quoi quand où comment pourquoi combien quel quelle quels quelles est sont était été a-t-il "
+        "a-t-elle ont le la les des du un une et sur avec dans pour contre par pas ne il elle ils qu'a "
+        "qu'est-ce lequel laquelle au aux se déclaré dit".split()
+    ),
+    "pl": frozenset(
+        "kto kogo komu kiedy gdzie jak jaki jaka jakie dlaczego czemu ile czy co jest są był była było byli "
+        "się nie na do od po przez przeciw dla oraz który która które powiedział powiedziała mówił także".split()
+    ),
+}
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
 
 @cache
-def _detector() -> LanguageDetector:
-    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in READ_LANGUAGES]
-    languages += [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in _OTHER_LANGUAGES]
+def _detector(codes: tuple[str, ...]) -> LanguageDetector:
+    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in codes]
     return LanguageDetectorBuilder.from_languages(*languages).build()
 
 
+def _script_counts(text: str) -> Counter[str]:
+    """Letters per script: "LATIN", "CYRILLIC", or another script's code."""
+    counts: Counter[str] = Counter()
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        name = unicodedata.name(ch, "")
+        script = name.split(" ", 1)[0]
+        if script in ("LATIN", "CYRILLIC"):
+            counts[script] += 1
+        else:
+            counts[_SCRIPTS.get(script, "other")] += 1
+    return counts
+
+
+def _cue_votes(words: list[str]) -> Counter[str]:
+    votes: Counter[str] = Counter()
+    for w in words:
+        for code, cues in _CUES.items():
+            if w in cues:
+                votes[code] += 1
+    return votes
+
+
 def detect(text: str) -> str | None:
-    """The ISO 639-1 code of the text's language, or None when the detector cannot tell."""
-    language = _detector().detect_language_of(text)
+    """The ISO 639-1 code of the text's language, or None when there are no letters to tell by.
+
+    English questions are told by their script and function words alone, without a model.
+    """
+    counts = _script_counts(text)
+    if not counts:
+        return None
+    script, _ = counts.most_common(1)[0]
+    if script == "CYRILLIC":
+        letters = {ch for ch in text.lower() if ch in _UKRAINIAN_LETTERS or ch in _RUSSIAN_LETTERS}
+        if letters and letters <= _UKRAINIAN_LETTERS:
+            return "uk"
+        if letters and letters <= _RUSSIAN_LETTERS:
+            return "ru"
+        return _lingua(text, ("uk", "ru", "bg", "be"))
+    if script != "LATIN":
+        return script if script != "other" else None
+    words = [w.lower() for w in _WORD.findall(text)]
+    votes = _cue_votes(words)
+    foreign = {code: n for code, n in votes.items() if code != "en"}
+    if not foreign:
+        # English function words, or names only ("Putin?", "Trump Putin Riyadh"): English.
+        return "en"
+    if votes["en"] >= 2 and votes["en"] > max(foreign.values()):
+        return "en"  # an English question quoting a foreign word or two
+    guess = _lingua(text, READ_LANGUAGES + _OTHER_LANGUAGES)
+    best, n = max(foreign.items(), key=lambda kv: kv[1])
+    clear = n >= 2 and all(m < n for code, m in votes.items() if code != best)
+    if clear and guess != best:
+        return best
+    return guess
+
+
+def _lingua(text: str, codes: tuple[str, ...]) -> str | None:
+    language = _detector(codes).detect_language_of(text)
     if language is None:
         return None
     return str(language.iso_code_639_1.name).lower()
+
+
+def reads(code: str | None) -> bool:
+    """Whether questions in this language are read (None, no letters at all, counts as English)."""
+    return code is None or code in READ_LANGUAGES

@@ -1,0 +1,20 @@
+"""Which language a question is in, and what it asks in the English matcher's words."""
+
+from __future__ import annotations
+
+from knowledge.language import READ_LANGUAGES, detect
+from knowledge.languages.gloss import to_english
+
+
+def read_language(question: str) -> tuple[str, str | None]:
+    """(ISO 639-1 code, the question in English words), or (code, None) for a language
+    the bot does not read ("" when the text has no letters to tell by, which reads as English).
+
+    An English question comes back unchanged, told without loading a model or a lemmatizer.
+    """
+    code = detect(question) or "en"
+    if code == "en":
+        return code, question
+    if code not in READ_LANGUAGES:
+        return code, None
+    return code, to_english(question, code)
