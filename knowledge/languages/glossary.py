@@ -7,16 +7,20 @@ key is stored both as written and as the lemmatizer reads it (`Glossary.forms`).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from knowledge.answering.text import STOPWORDS, stem, words
+from knowledge.answering.text import STOPWORDS, stem
+from knowledge.entities import Entities
 from knowledge.errors import BadInput
+from knowledge.models import Claim
 from knowledge.paths import glossary_file
 
+_PLAIN_WORD = re.compile(r"[^\W\d_]+")
 # How many words the longest key may have; phrases are tried longest first.
 MAX_PHRASE = 6
 # English words a question or a phrase may use that no claim needs to contain.
@@ -86,8 +90,27 @@ def verify_glossary(glossary: Glossary, vocabulary: set[str]) -> None:
     the first entry whose English the claims never use.
     """
     for code, key, value in glossary.english_targets():
-        for w in words(value):
+        for w in plain_words(value):
             if w in STOPWORDS or w in _QUESTION_WORDS or not w.isalpha():
                 continue
             if stem(w) not in vocabulary and w not in vocabulary:
                 raise BadInput(f"glossary {code}: {key!r} -> {value!r}: {w!r} is in no claim")
+
+
+def plain_words(text: str) -> list[str]:
+    """Lowercase words as written: no alias folding, which would turn "CIA director" into one token."""
+    return _PLAIN_WORD.findall(text.lower())
+
+
+def claims_vocabulary(claims: Iterable[Claim], entities: Entities) -> set[str]:
+    """Every word, and its stem, of the claims' texts, keywords and quotes and the entities' names."""
+    texts: list[str] = []
+    for claim in claims:
+        texts += [claim.text, *claim.keywords, *(q.quote for q in claim.quotes)]
+    for entity in entities.entities:
+        texts += [*entity.names, *entity.descriptions]
+    vocabulary: set[str] = set()
+    for text in texts:
+        for w in plain_words(text):
+            vocabulary |= {w, stem(w)}
+    return vocabulary
