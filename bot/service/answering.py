@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot import messages
+from bot import i18n, messages
 from bot.replies import AnswerReply, ClaimCardReply, ClaimView, NoAnswerReply
 from bot.service.core import CLI, ServiceCore
 from bot.service.intake import LIMITS, contributor
@@ -46,6 +46,8 @@ class Answering(ServiceCore):
             return await self._unread(message, language, place, log_question)
         if english != message:
             reply = await self._answer_one(message, "", place, log_question, asker, english=english)
+            if isinstance(reply, AnswerReply):
+                reply = replace(reply, verdict=i18n.verdict(language, reply.verdict))
             return replace(reply, language=language)
         text, *others = split_questions(message) or [message]
         first = await self._answer_one(text, "", place, log_question, asker)
