@@ -21,7 +21,7 @@ NO_ANSWER = "That is not in my sources."
 SUGGESTIONS_LEAD = "My sources do cover:"
 SOURCES_DISAGREE = "Sources disagree"
 # Sentences below and above that a reply frames its answer with are translated in
-# bot/locale/*/LC_MESSAGES/talksbot.po (bot.i18n); keep the msgids there in step.
+# bot/locale/*/LC_MESSAGES/talksbot.po (bot.translations); keep the msgids there in step.
 HELPFUL = "Helpful"
 WRONG = "Wrong"
 VERDICT_YES = "Yes — the sources say {what}."

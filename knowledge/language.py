@@ -108,11 +108,23 @@ def _cue_votes(words: list[str]) -> Counter[str]:
     return votes
 
 
+def detect_cheaply(text: str) -> str | None:
+    """ "en" when the script and function words alone show the text is English, else None."""
+    counts = _script_counts(text)
+    if not counts or counts.most_common(1)[0][0] != "LATIN":
+        return None
+    votes = _cue_votes([w.lower() for w in _WORD.findall(text)])
+    foreign = max((n for code, n in votes.items() if code != "en"), default=0)
+    return "en" if not foreign or (votes["en"] >= 2 and votes["en"] > foreign) else None
+
+
 def detect(text: str) -> str | None:
     """The ISO 639-1 code of the text's language, or None when there are no letters to tell by.
 
     English questions are told by their script and function words alone, without a model.
     """
+    if detect_cheaply(text) == "en":
+        return "en"
     counts = _script_counts(text)
     if not counts:
         return None
@@ -126,14 +138,9 @@ def detect(text: str) -> str | None:
         return _lingua(text, ("uk", "ru", "bg", "be"))
     if script != "LATIN":
         return script if script != "other" else None
-    words = [w.lower() for w in _WORD.findall(text)]
-    votes = _cue_votes(words)
+    # Not plainly English (detect_cheaply): some foreign function word is there.
+    votes = _cue_votes([w.lower() for w in _WORD.findall(text)])
     foreign = {code: n for code, n in votes.items() if code != "en"}
-    if not foreign:
-        # English function words, or names only ("Putin?", "Trump Putin Riyadh"): English.
-        return "en"
-    if votes["en"] >= 2 and votes["en"] > max(foreign.values()):
-        return "en"  # an English question quoting a foreign word or two
     guess = _lingua(text, READ_LANGUAGES + _OTHER_LANGUAGES)
     best, n = max(foreign.items(), key=lambda kv: kv[1])
     clear = n >= 2 and all(m < n for code, m in votes.items() if code != best)

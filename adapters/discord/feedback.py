@@ -17,7 +17,7 @@ from adapters.discord.deps import deps_of
 from adapters.discord.markdown import inert
 from adapters.discord.permissions import place_of
 from adapters.discord.respond import report_error, send
-from bot import i18n, messages
+from bot import messages, translations
 from bot.replies import AnswerReply, NoAnswerReply
 from bot.service import PER_PERSON_PER_HOUR
 from knowledge.errors import NotFound
@@ -44,7 +44,7 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
         self.verdict = verdict
         self.question_id = question_id
         self.claim_id = claim_id
-        label = i18n.say(language, dmsg.HELPFUL_LABEL if verdict == "helpful" else dmsg.WRONG_LABEL)
+        label = translations.say(language, dmsg.HELPFUL_LABEL if verdict == "helpful" else dmsg.WRONG_LABEL)
         super().__init__(
             discord.ui.Button(
                 label=f"{number} · {label}" if number else label,

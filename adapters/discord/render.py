@@ -26,7 +26,7 @@ from adapters.discord.limits import (
     TITLE_LIMIT,
 )
 from adapters.discord.markdown import inert
-from bot import i18n, messages
+from bot import messages, translations
 from bot.links import shown_url
 from bot.moderation_lines import ClaimIds, Detail, Link, Words, history_lines
 from bot.replies import (
@@ -180,7 +180,7 @@ def claim_embed(
     if view.conflicts:
         room = min(FIELD_VALUE_LIMIT, budget // 4)
         lines = [f"• {escape(shorten(text, CONFLICT_CHARS))} (`{cid}`)" for cid, text in view.conflicts]
-        disagree = i18n.say(language, messages.SOURCES_DISAGREE)
+        disagree = translations.say(language, messages.SOURCES_DISAGREE)
         embed.add_field(name=f"⚖️ {disagree}", value=_lines(lines, room), inline=False)
     room = min(DESCRIPTION_LIMIT, budget - len(embed))
     blocks = [] if title in (text, f"~~{text}~~") else [f"**{text}**"]
@@ -265,9 +265,9 @@ def no_answer_text(reply: NoAnswerReply) -> str:
     in a language the bot does not read, one English sentence naming those it reads."""
     if reply.unread_language is not None:
         return content(messages.UNREAD_LANGUAGE)
-    lines = [i18n.say(reply.language, messages.NO_ANSWER)]
+    lines = [translations.say(reply.language, messages.NO_ANSWER)]
     if reply.suggestions:
-        lines.append(i18n.say(reply.language, messages.SUGGESTIONS_LEAD))
+        lines.append(translations.say(reply.language, messages.SUGGESTIONS_LEAD))
         lines += [f"• {escape(shorten(s, SUGGESTION_CHARS))}" for s in reply.suggestions[:3]]
     if reply.unanswered_questions:
         lines.append(escape(shorten(messages.other_questions(reply.unanswered_questions), 400)))

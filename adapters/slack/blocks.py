@@ -19,7 +19,7 @@ from typing import Any
 
 from adapters.slack import limits
 from adapters.slack import messages as slack_messages
-from bot import i18n, messages
+from bot import messages, translations
 from bot.corrections import MAX_CLAIM_ID
 from bot.links import shown_url
 from bot.moderation_lines import ClaimIds, Detail, Link, Words, history_lines, queue_lines
@@ -171,7 +171,7 @@ def claim_blocks(
         more = slack_messages.more_quotes(len(view.quotes) - len(quotes), view.claim_id)
         blocks.append(_context(more))
     if view.conflicts:
-        lines = [f"*:warning: {escape(i18n.say(language, messages.SOURCES_DISAGREE))}:*"]
+        lines = [f"*:warning: {escape(translations.say(language, messages.SOURCES_DISAGREE))}:*"]
         lines += [f"• {escape(text)} `{cid}`" for cid, text in view.conflicts]
         blocks.append(_section("\n".join(lines)))
     if show_flag and not view.in_curated:
@@ -190,7 +190,7 @@ def _feedback(claim_id: str, question_id: int | None, number: int, language: str
             {
                 "type": "button",
                 "action_id": f"feedback_{verdict}_{number}",
-                "text": {"type": "plain_text", "text": i18n.say(language, label), "emoji": True},
+                "text": {"type": "plain_text", "text": translations.say(language, label), "emoji": True},
                 "value": value,
             }
             for verdict, label in (("helpful", slack_messages.HELPFUL), ("wrong", slack_messages.WRONG))
@@ -256,7 +256,7 @@ def answer_message(reply: AnswerReply, asker: str | None = None) -> SlackMessage
     blocks = _asked(asker, reply.question)
     if reply.verdict:
         blocks.append(_section(f"*{escape(reply.verdict)}*"))
-    if note := i18n.quotes_note(reply.language):
+    if note := translations.quotes_note(reply.language):
         blocks.append(_context(escape(note)))
     fallback = []
     for i, view in enumerate(reply.claims, start=1):
@@ -282,10 +282,10 @@ def no_answer_message(reply: NoAnswerReply, asker: str | None = None) -> SlackMe
         return SlackMessage(
             messages.UNREAD_LANGUAGE, [*_asked(asker, reply.question), _section(messages.UNREAD_LANGUAGE)]
         )
-    said = i18n.say(reply.language, messages.NO_ANSWER)
+    said = translations.say(reply.language, messages.NO_ANSWER)
     blocks = [*_asked(asker, reply.question), _section(escape(said))]
     if reply.suggestions:
-        lead = i18n.say(reply.language, messages.SUGGESTIONS_LEAD)
+        lead = translations.say(reply.language, messages.SUGGESTIONS_LEAD)
         lines = [escape(lead)] + [f"• {escape(s)}" for s in reply.suggestions]
         blocks.append(_section("\n".join(lines)))
     if reply.unanswered_questions:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
-from bot import i18n, messages
+from bot import messages, translations
 from bot.replies import AnswerReply, ClaimCardReply, ClaimView, NoAnswerReply
 from bot.service.core import CLI, ServiceCore
 from bot.service.intake import LIMITS, contributor
@@ -13,7 +14,7 @@ from knowledge.answering.matcher import Match
 from knowledge.answering.phrasing import phrasing_key
 from knowledge.answering.questions import split_questions
 from knowledge.errors import BadInput, NotFound
-from knowledge.languages.reading import read_language
+from knowledge.languages.reading import plainly_english, read_language
 from knowledge.models import Place, Source
 
 # Suggestions come from near misses that explain at least this share of the question.
@@ -40,14 +41,17 @@ class Answering(ServiceCore):
         """
         message = clean_question(question)
         await self.refresh()
-        # Not English: the question is read into English words for the matcher (knowledge.languages).
-        language, english = read_language(message)
+        # Not English: the question is read into English words for the matcher (knowledge.languages),
+        # in a worker thread, since a language's first question loads its model and lemmatizer.
+        language, english = "en", message  # type: tuple[str, str | None]
+        if not plainly_english(message):
+            language, english = await asyncio.to_thread(read_language, message)
         if english is None:
             return await self._unread(message, language, place, log_question)
-        if english != message:
+        if language != "en":
             reply = await self._answer_one(message, "", place, log_question, asker, english=english)
             if isinstance(reply, AnswerReply):
-                reply = replace(reply, verdict=i18n.verdict(language, reply.verdict))
+                reply = replace(reply, verdict=translations.verdict(language, reply.verdict))
             return replace(reply, language=language)
         text, *others = split_questions(message) or [message]
         first = await self._answer_one(text, "", place, log_question, asker)

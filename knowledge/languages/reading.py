@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from knowledge.language import READ_LANGUAGES, detect
+from knowledge.language import READ_LANGUAGES, detect, detect_cheaply
 from knowledge.languages.gloss import to_english
+
+
+def plainly_english(question: str) -> bool:
+    """Whether the question is English by its script and function words alone (no model,
+    no lemmatizer): such a question needs no reading and no worker thread."""
+    return detect_cheaply(question) == "en"
 
 
 def read_language(question: str) -> tuple[str, str | None]:
@@ -11,6 +17,9 @@ def read_language(question: str) -> tuple[str, str | None]:
     the bot does not read ("" when the text has no letters to tell by, which reads as English).
 
     An English question comes back unchanged, told without loading a model or a lemmatizer.
+    Otherwise the first question in a language loads its model and lemmatizer (seconds for
+    Polish and German, whose simplemma tables are large): callers on an event loop run this
+    in a worker thread.
     """
     code = detect(question) or "en"
     if code == "en":
