@@ -38,12 +38,18 @@ class Answering(ServiceCore):
         the hourly limits for `asker` (the platform's user id) and their
         community (bot.service.intake). Raises BadInput for an empty question;
         a very long one is cut at a word to MAX_QUESTION_CHARS.
+
+        A question in Ukrainian, Russian, Polish, German or French is read into English
+        words (knowledge.languages) and answered or refused as its English would be, as one
+        question; the reply carries its `language`. One in a language the bot does not read
+        gets no answer and `unread_language` set.
         """
         message = clean_question(question)
         await self.refresh()
         # Not English: the question is read into English words for the matcher (knowledge.languages),
         # in a worker thread, since a language's first question loads its model and lemmatizer.
-        language, english = "en", message  # type: tuple[str, str | None]
+        language: str = "en"
+        english: str | None = message
         if not plainly_english(message):
             language, english = await asyncio.to_thread(read_language, message)
         if english is None:
