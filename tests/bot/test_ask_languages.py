@@ -41,6 +41,8 @@ ANSWERED: list[tuple[str, str, set[str]]] = [
     ("Où Trump et Poutine vont-ils se rencontrer ?", "fr", MEETING),
     ("Qu'a dit Baerbock sur la paix ?", "fr", {"baerbock-peace-only-together"}),
     ("Quelle aide militaire le Royaume-Uni a-t-il annoncée ?", "fr", {"uk-4-5-billion-military-aid"}),
+    ("Qui a libéré l'enseignant américain ?", "fr", {"marc-fogel-release"}),
+    ("Quand les deux présidents se sont-ils téléphoné ?", "fr", {"call-date-february-12"}),
 ]
 
 # Questions the articles do not answer, in each language: refused, with suggestions, in that language.
