@@ -75,7 +75,13 @@ _CUES: dict[str, frozenset[str]] = {
         "się nie na do od po przez przeciw dla oraz który która które powiedział powiedziała mówił także".split()
     ),
 }
+# Each cue word with the languages it marks, for one lookup per word.
+_CUE_CODES: dict[str, tuple[str, ...]] = {}
+for _code, _words in _CUES.items():
+    for _w in _words:
+        _CUE_CODES[_w] = (*_CUE_CODES.get(_w, ()), _code)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 @cache
@@ -87,6 +93,11 @@ def _detector(codes: tuple[str, ...]) -> LanguageDetector:
 def _script_counts(text: str) -> Counter[str]:
     """Letters per script: "LATIN", "CYRILLIC", or another script's code."""
     counts: Counter[str] = Counter()
+    if text.isascii():  # most questions: no per-letter lookup
+        letters = sum(ch.isalpha() for ch in text)
+        if letters:
+            counts["LATIN"] = letters
+        return counts
     for ch in text:
         if not ch.isalpha():
             continue
@@ -99,21 +110,28 @@ def _script_counts(text: str) -> Counter[str]:
     return counts
 
 
-def _cue_votes(words: list[str]) -> Counter[str]:
+def _cue_votes(text: str) -> Counter[str]:
     votes: Counter[str] = Counter()
-    for w in words:
-        for code, cues in _CUES.items():
-            if w in cues:
-                votes[code] += 1
+    for w in _WORD.findall(text.lower()):
+        for code in _CUE_CODES.get(w, ()):
+            votes[code] += 1
     return votes
 
 
 def detect_cheaply(text: str) -> str | None:
-    """ "en" when the script and function words alone show the text is English, else None."""
-    counts = _script_counts(text)
-    if not counts or counts.most_common(1)[0][0] != "LATIN":
-        return None
-    votes = _cue_votes([w.lower() for w in _WORD.findall(text)])
+    """Says "en" when the script and function words alone show the text is English, else None.
+
+    Runs on every question, so it stays in the tens of microseconds: ASCII text skips the
+    per-letter script lookup.
+    """
+    if text.isascii():
+        if not _ASCII_LETTER.search(text):
+            return None
+    else:
+        counts = _script_counts(text)
+        if not counts or counts.most_common(1)[0][0] != "LATIN":
+            return None
+    votes = _cue_votes(text)
     foreign = max((n for code, n in votes.items() if code != "en"), default=0)
     return "en" if not foreign or (votes["en"] >= 2 and votes["en"] > foreign) else None
 
@@ -139,7 +157,7 @@ def detect(text: str) -> str | None:
     if script != "LATIN":
         return script if script != "other" else None
     # Not plainly English (detect_cheaply): some foreign function word is there.
-    votes = _cue_votes([w.lower() for w in _WORD.findall(text)])
+    votes = _cue_votes(text)
     foreign = {code: n for code, n in votes.items() if code != "en"}
     guess = _lingua(text, READ_LANGUAGES + _OTHER_LANGUAGES)
     best, n = max(foreign.items(), key=lambda kv: kv[1])

@@ -9,7 +9,7 @@ of "песок" first and of the surname after): the glossary picks the one it k
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 _MORPHOLOGY = ("uk", "ru")
@@ -24,6 +24,7 @@ def _analyzer(lang: str) -> Any:
     return pymorphy3.MorphAnalyzer(lang=lang)
 
 
+@lru_cache(maxsize=100_000)
 def lemmas(word: str, lang: str) -> tuple[str, ...]:
     """The lowercased word and its dictionary forms in `lang`, the word first, no repeats."""
     low = word.lower().replace("’", "'")
