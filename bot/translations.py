@@ -10,14 +10,11 @@ another language says that its quotes are the articles' English. A catalogue is 
 
 from __future__ import annotations
 
+import gettext
 import io
 import re
 from functools import cache
 from pathlib import Path
-
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
 
 from bot import messages
 
@@ -28,11 +25,16 @@ _VERDICT = re.compile(r"(Yes|No) — the sources say (.+)\.")
 
 
 @cache
-def catalogue(language: str) -> NullTranslations:
+def catalogue(language: str) -> gettext.NullTranslations:
     """The language's translations (English, or a language without a catalogue: none)."""
     path = _LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     if language == "en" or not path.is_file():
-        return NullTranslations()
+        return gettext.NullTranslations()
+    # Imported here: Babel is for replies in other languages, and English starts without it.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
     with path.open("rb") as f:
         compiled = io.BytesIO()
         write_mo(compiled, read_po(f, locale=language, domain=DOMAIN))

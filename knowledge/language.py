@@ -17,8 +17,10 @@ import re
 import unicodedata
 from collections import Counter
 from functools import cache
+from typing import TYPE_CHECKING
 
-from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
+if TYPE_CHECKING:
+    from lingua import LanguageDetector
 
 # The languages the bot reads questions in, English first.
 READ_LANGUAGES: tuple[str, ...] = ("en", "uk", "ru", "pl", "de", "fr")
@@ -61,18 +63,18 @@ _CUES: dict[str, frozenset[str]] = {
         "than been any there this that these those whether".split()
     ),
     "de": frozenset(
-        "wer wen wem wessen wann wo wie warum wieso weshalb welche welcher welches welchen ist sind war hat "
-        "haben hatte wurde wurden wird werden der die das dem den des ein eine einen einem einer und über "
+        "wer wen wem wessen wann wo wie warum wieso weshalb welche welcher welches welchen ist sind hat "
+        "haben hatte wurde wurden wird werden der das dem des ein eine einen einem einer und über "
         "mit nicht auch noch schon für von zu zum zur bei nach gegen sich sagte gesagt dass".split()
     ),
     "fr": frozenset(
-        "qui que quoi quand où comment pourquoi combien quel quelle quels quelles est sont était été a-t-il "
-        "a-t-elle ont le la les des du un une et sur avec dans pour contre par pas ne il elle ils qu'a "
+        "qui que quoi quand où pourquoi combien quel quelle quels quelles est sont était été a-t-il "
+        "a-t-elle ont le la les des du une et sur avec dans contre pas ne il elle ils qu'a "
         "qu'est-ce lequel laquelle au aux se déclaré dit".split()
     ),
     "pl": frozenset(
         "kto kogo komu kiedy gdzie jak jaki jaka jakie dlaczego czemu ile czy co jest są był była było byli "
-        "się nie na do od po przez przeciw dla oraz który która które powiedział powiedziała mówił także".split()
+        "się nie od przez przeciw dla oraz który która które powiedział powiedziała mówił także".split()
     ),
 }
 # Each cue word with the languages it marks, for one lookup per word.
@@ -86,6 +88,9 @@ _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 @cache
 def _detector(codes: tuple[str, ...]) -> LanguageDetector:
+    # Imported here: English questions are told without it, and a process starts faster.
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
     languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in codes]
     return LanguageDetectorBuilder.from_languages(*languages).build()
 
@@ -110,9 +115,23 @@ def _script_counts(text: str) -> Counter[str]:
     return counts
 
 
+@cache
+def _names_with_cues() -> tuple[str, ...]:
+    """The entities' names that hold a foreign cue word ("von der Leyen"): not evidence of German."""
+    from knowledge.entities import shipped  # the matcher loads it anyway; here only when needed
+
+    foreign = {w for code, cues in _CUES.items() if code != "en" for w in cues}
+    names = {n.lower() for e in shipped().entities for n in e.names}
+    return tuple(sorted(n for n in names if foreign & set(_WORD.findall(n))))
+
+
 def _cue_votes(text: str) -> Counter[str]:
     votes: Counter[str] = Counter()
-    for w in _WORD.findall(text.lower()):
+    low = text.lower()
+    for name in _names_with_cues():
+        if name in low:
+            low = low.replace(name, " ")
+    for w in _WORD.findall(low):
         for code in _CUE_CODES.get(w, ()):
             votes[code] += 1
     return votes

@@ -17,6 +17,9 @@ ENGLISH = [
     "What did Macron say at the Élysée about Selenskyj?",  # a foreign name or two
     "Was the call long?",  # "was" is German too
     "Did the Kremlin confirm it?",
+    "von der Leyen",  # a name with a German word in it
+    "Second World War",  # "war" is German too
+    "Did many soldiers die in the war?",
 ]
 
 OTHERS = [
