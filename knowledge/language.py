@@ -140,9 +140,13 @@ def _cue_votes(text: str) -> Counter[str]:
 def detect_cheaply(text: str) -> str | None:
     """Says "en" when the script and function words alone show the text is English, else None.
 
-    Runs on every question, so it stays in the tens of microseconds: ASCII text skips the
+    English: no foreign function word, and either plain ASCII, two English function words,
+    or names only ("Braže?"); or English function words outnumbering foreign ones. Runs on
+    every question, so it stays in the tens of microseconds: ASCII text skips the
     per-letter script lookup.
     """
+    # ASCII letters only (punctuation such as ’ — £ does not count): no Polish, German or French letter.
+    ascii_only = text.isascii() or all(ch.isascii() for ch in text if ch.isalpha())
     if text.isascii():
         if not _ASCII_LETTER.search(text):
             return None
@@ -152,7 +156,12 @@ def detect_cheaply(text: str) -> str | None:
             return None
     votes = _cue_votes(text)
     foreign = max((n for code, n in votes.items() if code != "en"), default=0)
-    return "en" if not foreign or (votes["en"] >= 2 and votes["en"] > foreign) else None
+    if foreign:
+        return "en" if votes["en"] >= 2 and votes["en"] > foreign else None
+    # Letters of Polish, German or French with at most one English word ("was") to go by: ask lingua.
+    if ascii_only or votes["en"] >= 2 or all(w[0].isupper() for w in _WORD.findall(text)):
+        return "en"
+    return None
 
 
 def detect(text: str) -> str | None:
@@ -175,14 +184,15 @@ def detect(text: str) -> str | None:
         return _lingua(text, ("uk", "ru", "bg", "be"))
     if script != "LATIN":
         return script if script != "other" else None
-    # Not plainly English (detect_cheaply): some foreign function word is there.
+    # Not plainly English (detect_cheaply): a foreign function word, or foreign letters.
     votes = _cue_votes(text)
     foreign = {code: n for code, n in votes.items() if code != "en"}
     guess = _lingua(text, READ_LANGUAGES + _OTHER_LANGUAGES)
-    best, n = max(foreign.items(), key=lambda kv: kv[1])
-    clear = n >= 2 and all(m < n for code, m in votes.items() if code != best)
-    if clear and guess != best:
-        return best
+    if foreign:
+        best, n = max(foreign.items(), key=lambda kv: kv[1])
+        clear = n >= 2 and all(m < n for code, m in votes.items() if code != best)
+        if clear and guess != best:
+            return best
     return guess
 
 

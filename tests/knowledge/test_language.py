@@ -20,6 +20,8 @@ ENGLISH = [
     "von der Leyen",  # a name with a German word in it
     "Second World War",  # "war" is German too
     "Did many soldiers die in the war?",
+    "Braže?",  # names only, in their own letters
+    "Did Hegseth call it “unrealistic” — and was £4.5 billion pledged?",  # punctuation is not a letter
 ]
 
 OTHERS = [
@@ -32,6 +34,7 @@ OTHERS = [
     ("Wer ist Waltz?", "de"),
     ("Was hat Hegseth gesagt?", "de"),
     ("Wie lange dauerte das Gespräch?", "de"),
+    ("Was verlangten die Außenminister gemeinsam?", "de"),  # "was" is the only function word it has
     ("Qui est Waltz ?", "fr"),  # lingua alone reads this as Polish
     ("Combien de temps a duré l'appel ?", "fr"),
     ("¿Cuánto duró la llamada entre los dos presidentes?", "es"),
