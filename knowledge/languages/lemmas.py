@@ -1,20 +1,23 @@
-"""Dictionary forms of a word, from lemmatizers that ship their dictionaries.
+"""Dictionary forms of a word, from lemmatizers' shipped dictionaries.
 
 pymorphy3 with its Ukrainian and Russian dictionaries reads the rich inflection of those
-two (seven cases, aspect pairs); simplemma's tables cover Polish, German and French.
-Each is loaded on the first question in its language, so English questions never pay
-for them. A word gets every form its analyses offer (pymorphy3 reads "Песков" as a form
-of "песок" first and of the surname after): the glossary picks the one it knows.
+two (seven cases, aspect pairs), loaded on the first question in the language (a tenth
+of a second). Polish, German and French come from simplemma's dictionaries through
+`lemma_forms.tsv` (make_lemma_table.py): the forms of the words the glossary uses, since
+any other word stays as written in the reading. English questions pay for neither. A
+word gets every form its analyses offer (pymorphy3 reads "Песков" as a form of "песок"
+first and of the surname after): the glossary picks the one it knows.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 _MORPHOLOGY = ("uk", "ru")
-# simplemma: the language's own table, then English for names and loan words it lacks.
-_SIMPLEMMA = ("pl", "de", "fr")
+TABLE = Path(__file__).resolve().parent / "lemma_forms.tsv"
 
 
 @cache
@@ -24,6 +27,19 @@ def _analyzer(lang: str) -> Any:
     return pymorphy3.MorphAnalyzer(lang=lang)
 
 
+@cache
+def _forms() -> dict[str, dict[str, str]]:
+    """language -> form -> lemma, from the shipped table."""
+    table: dict[str, dict[str, str]] = defaultdict(dict)
+    with TABLE.open(encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            code, form, lemma = line.rstrip("\n").split("\t")
+            table[code][form] = lemma
+    return dict(table)
+
+
 @lru_cache(maxsize=100_000)
 def lemmas(word: str, lang: str) -> tuple[str, ...]:
     """The lowercased word and its dictionary forms in `lang`, the word first, no repeats."""
@@ -31,9 +47,6 @@ def lemmas(word: str, lang: str) -> tuple[str, ...]:
     forms = [low]
     if lang in _MORPHOLOGY:
         forms += [p.normal_form for p in _analyzer(lang).parse(low)]
-    elif lang in _SIMPLEMMA:
-        import simplemma  # imported here for the same reason
-
-        forms.append(simplemma.lemmatize(word, lang=lang).lower())
-        forms.append(simplemma.lemmatize(low, lang=lang).lower())
+    elif (lemma := _forms().get(lang, {}).get(low)) is not None:
+        forms.append(lemma)
     return tuple(dict.fromkeys(forms))

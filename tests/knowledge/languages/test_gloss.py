@@ -94,3 +94,13 @@ def test_the_build_refuses_an_entry_whose_english_no_claim_uses(tmp_path: Path) 
     vocabulary = claims_vocabulary(load_curated(curated_claims_file()), load_entities(entities_file()))
     with pytest.raises(BadInput, match="weather"):
         verify_glossary(load_glossary(path), vocabulary)
+
+
+def test_every_glossary_word_has_its_forms_in_the_lemma_table() -> None:
+    """A word added to the glossary without running make_lemma_table would match only as written."""
+    from knowledge.languages.lemmas import _forms
+    from knowledge.languages.make_lemma_table import LANGUAGES, glossary_words
+
+    forms = _forms()
+    missing = {(code, w) for code in LANGUAGES for w in glossary_words(shipped_glossary(), code) - set(forms[code])}
+    assert not missing, f"run python -m knowledge.languages.make_lemma_table: {sorted(missing)[:10]}"
