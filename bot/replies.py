@@ -42,6 +42,8 @@ class ClaimView:
     origin: str = "curated"
     source_url: str | None = None
     in_curated: bool = True
+    # The claim's public page (`talksbot run web`) when TALKSBOT_PUBLIC_URL is set; chat links to it.
+    page_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,23 @@ class Settings(BaseSettings):
     )
     host: str = _env("TALKSBOT_HOST", "address `talksbot run slack --http` binds", default="127.0.0.1")
     port: int = _env("TALKSBOT_PORT", "port `talksbot run slack --http` listens on", default=3000)
+    public_url: str | None = _env(
+        "TALKSBOT_PUBLIC_URL",
+        "where `talksbot run web` is reached, e.g. `https://talks.example.org`: chat answers link to claim pages",
+    )
+    web_secret: SecretStr | None = _env(
+        "TALKSBOT_WEB_SECRET",
+        "signs the web console's cookies and login links; default: a random one kept beside the database",
+        shown="generated",
+    )
+    discord_client_id: str | None = _env("TALKSBOT_DISCORD_CLIENT_ID", "Discord application id for web sign-in")
+    discord_client_secret: SecretStr | None = _env(
+        "TALKSBOT_DISCORD_CLIENT_SECRET", "Discord OAuth2 client secret for web sign-in"
+    )
+    slack_client_id: str | None = _env("TALKSBOT_SLACK_CLIENT_ID", "Slack app client id for web sign-in (OpenID)")
+    slack_client_secret: SecretStr | None = _env(
+        "TALKSBOT_SLACK_CLIENT_SECRET", "Slack app client secret for web sign-in (OpenID)"
+    )
 
     # ---- validation: each message completes "<VARIABLE> …" and never quotes the value ----
 
@@ -164,6 +181,9 @@ class Settings(BaseSettings):
         "slack_bot_token",
         "slack_app_token",
         "slack_signing_secret",
+        "web_secret",
+        "discord_client_secret",
+        "slack_client_secret",
         mode="before",
     )
     @classmethod
@@ -225,7 +245,7 @@ class Settings(BaseSettings):
                 raise ValueError(f"entry {position} is not a Slack user id (U… or W…)")
         return ids
 
-    @field_validator("slack_api_url", mode="before")
+    @field_validator("slack_api_url", "public_url", mode="before")
     @classmethod
     def _url(cls, value: Any) -> str | None:
         text = str(value).strip() if value is not None else ""

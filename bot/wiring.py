@@ -37,7 +37,10 @@ async def open_service(
     """
     async with Store.open(settings.db, create=create) as store:
         service = TalksService(
-            store, policy=settings.moderation_policy(), posted_retention=timedelta(days=settings.posted_retention_days)
+            store,
+            policy=settings.moderation_policy(),
+            posted_retention=timedelta(days=settings.posted_retention_days),
+            public_url=settings.public_url,
         )
         await service.start(build=build, listen=listen)
         try:

@@ -212,7 +212,9 @@ async def _schedulers(db: str, channels: int) -> dict[str, Any]:
     """Three schedulers, each on its own store connections, claim the same due digests at once."""
     operator = Actor(Moderator(platform="cli", user_id="load", name="load"))
     posts: dict[str, int] = {}
-    now = datetime.now(UTC)
+    # Noon today: "an hour ago" is then today at any wall-clock hour (between 00:00 and 00:59
+    # UTC the digests were due yesterday at 23:00, a time still to come today, and none ran).
+    now = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
     async with Store.open(db) as a, Store.open(db) as b, Store.open(db) as c:
         services = [TalksService(s) for s in (a, b, c)]
         for service in services:

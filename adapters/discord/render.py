@@ -174,7 +174,8 @@ def claim_embed(
     if view.status == "retracted":
         # Struck out, so a reader of an old answer sees at a glance that it no longer holds.
         title = f"~~{shorten(text, TITLE_LIMIT - 4)}~~"
-    embed = discord.Embed(title=title, colour=COLOURS.get(view.status, discord.Colour.blurple()))
+    # The title links to the claim's web page when there is one (TALKSBOT_PUBLIC_URL).
+    embed = discord.Embed(title=title, url=view.page_url, colour=COLOURS.get(view.status, discord.Colour.blurple()))
     footer = dmsg.NUMBERED_FOOTER.format(number=number, claim_id=view.claim_id) if number else view.claim_id
     embed.set_footer(text=shorten(footer, FOOTER_LIMIT))
     if view.conflicts:

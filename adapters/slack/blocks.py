@@ -149,7 +149,8 @@ def claim_blocks(
     `language` frames the notes and buttons; the statement and quotes stay English."""
     head = f"{number}. " if number else ""
     statement = f"~{escape(view.text)}~" if view.status == "retracted" else escape(view.text)
-    blocks = [_section(f"*{head}{statement}*\n`{view.claim_id}`")]
+    page = f" · {link(view.page_url)}" if view.page_url else ""  # the claim's web page (TALKSBOT_PUBLIC_URL)
+    blocks = [_section(f"*{head}{statement}*\n`{view.claim_id}`{page}")]
     if view.status == "retracted":
         reason = view.retraction_reason or "no reason given"
         blocks.append(_context(":no_entry: " + escape(messages.RETRACTED.format(reason=reason))))

@@ -14,11 +14,12 @@ from bot.service.ingesting import Ingesting, IngestResult
 from bot.service.intake import PER_PERSON_PER_HOUR, limits_sentence
 from bot.service.moderation import SUGGESTIONS_PER_HOUR, Moderation
 from bot.service.outbox_desk import OutboxDesk
+from bot.service.pages import ClaimPage, Pages, SourcePage
 from bot.service.review import Decision, Review
 from knowledge.store.build import ensure_built
 
 
-class TalksService(Answering, Moderation, Review, Ingesting, Channels):
+class TalksService(Answering, Moderation, Review, Ingesting, Channels, Pages):
     """Answers questions, shows claims, and carries out moderators' changes on one store."""
 
     async def start(self, build: bool = True, listen: bool = True) -> None:
@@ -47,11 +48,13 @@ __all__ = [
     "CLI",
     "PER_PERSON_PER_HOUR",
     "SUGGESTIONS_PER_HOUR",
+    "ClaimPage",
     "Decision",
     "DigestDesk",
     "IngestResult",
     "OutboxDesk",
     "ServiceCore",
+    "SourcePage",
     "TalksService",
     "clean_question",
     "limits_sentence",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 from bot import corrections, messages
 from bot.permissions import Actor, ModerationPolicy
@@ -41,6 +42,7 @@ class ServiceCore:
         seeds_path: Path | None = None,
         curated_path: Path | None = None,
         posted_retention: timedelta = POSTED_RETENTION,
+        public_url: str | None = None,
     ) -> None:
         self._store = store
         self.live = LiveIndex(store)
@@ -50,6 +52,8 @@ class ServiceCore:
         self.seeds_path = seeds_path or seeds_dir()
         self.curated_path = curated_path or curated_claims_file()
         self._seeds: dict[str, Seed] | None = None
+        # Where the web pages are served (TALKSBOT_PUBLIC_URL): every claim view carries its page's address.
+        self.public_url = public_url
 
     @property
     def location(self) -> str:
@@ -97,6 +101,7 @@ class ServiceCore:
             origin=claim.origin,
             source_url=claim.source_url,
             in_curated=state.in_curated,
+            page_url=f"{self.public_url.rstrip('/')}/claims/{quote(claim.id, safe='')}" if self.public_url else None,
         )
 
     def did_you_mean(self, claim_id: str, limit: int = DID_YOU_MEAN) -> list[str]:

@@ -8,6 +8,7 @@ import inspect
 import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,7 @@ MODERATOR_ONLY: dict[str, Call] = {
     "restore": lambda s, a, w: s.restore(a, CORRECTED, "the article says so"),
     "add_claim": lambda s, a, w: s.add_claim(a, text="A moderator's note.", reason="r", url="https://example.org/a"),
     "history": lambda s, a, w: s.history(a, CORRECTED),
+    "history_search": lambda s, a, w: s.history_search(a, since=datetime(2025, 1, 1, tzinfo=UTC)),
     "open_suggestions": lambda s, a, w: s.open_suggestions(a),
     "queue": lambda s, a, w: s.queue(a),
     "queue_listing": lambda s, a, w: s.queue_listing(a),  # it also expires old items: a refusal must not
