@@ -73,15 +73,17 @@ class _Reader:
         return all(self.key_forms(k) & set(forms[i + j]) for j, k in enumerate(entry.key))
 
     def entry_at(self, forms: list[tuple[str, ...]], i: int, asked: bool) -> _Entry | None:
-        seen: set[int] = set()
+        """The longest entry that matches at token `i`, whichever of its forms found it; a
+        question word only while the question has none."""
+        best: _Entry | None = None
         for form in forms[i]:
             for entry in self.by_first.get(form, ()):
-                if id(entry) in seen or (entry.question and asked):
-                    continue
-                seen.add(id(entry))
-                if self.matches(entry, forms, i):
-                    return entry
-        return None
+                if best is not None and len(entry.key) <= len(best.key):
+                    break  # each list is sorted longest first
+                if not (entry.question and asked) and self.matches(entry, forms, i):
+                    best = entry
+                    break
+        return best
 
 
 @cache
