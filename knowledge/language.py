@@ -53,6 +53,11 @@ _SCRIPTS = {
     "GEORGIAN": "ka",
 }
 _UKRAINIAN_LETTERS = frozenset("іїєґ")
+# Words only one of the two writes, for Cyrillic questions without a letter of their own.
+_CYRILLIC_CUES: dict[str, frozenset[str]] = {
+    "uk": frozenset("що чи як хто де коли чому скільки або це цей був була було сказав".split()),
+    "ru": frozenset("что ли и как кто где когда почему сколько это этот был была было сказал об".split()),
+}
 _RUSSIAN_LETTERS = frozenset("ыэъё")
 
 # Function words that mark a language in a question; only words that are not also common
@@ -184,6 +189,11 @@ def detect(text: str) -> str | None:
             return "uk"
         if letters and letters <= _RUSSIAN_LETTERS:
             return "ru"
+        if not letters:
+            words = _WORD.findall(text.lower())
+            uk, ru = (sum(w in _CYRILLIC_CUES[code] for w in words) for code in ("uk", "ru"))
+            if uk != ru:
+                return "uk" if uk > ru else "ru"
         return _lingua(text, ("uk", "ru", "bg", "be"))
     if script != "LATIN":
         return script if script != "other" else None

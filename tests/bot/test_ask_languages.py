@@ -93,7 +93,7 @@ async def test_out_of_scope_questions_are_refused_in_their_language(
 
 
 async def test_a_check_gets_its_verdict_framed_in_the_language(service: TalksService) -> None:
-    reply = await service.ask("Правда ли, что разговор Трампа и Путина длился 45 минут?")
+    reply = await service.ask("Правда ли, что Путин и Трамп говорили 45 минут?")
     assert isinstance(reply, AnswerReply) and reply.agrees is False
     assert reply.verdict and reply.verdict.startswith("Нет — источники говорят: ")
     assert "90 minutes" in reply.verdict  # what the sources say stays their English
@@ -119,6 +119,6 @@ async def test_a_language_the_bot_does_not_read_gets_one_english_sentence(servic
 
 
 async def test_english_questions_stay_english(service: TalksService) -> None:
-    reply = await service.ask("How long did Trump and Putin talk?")
+    reply = await service.ask("For how long did the presidents talk on the phone?")
     assert isinstance(reply, AnswerReply) and reply.language == "en"
     assert reply.claims[0].claim_id in CALL_LENGTH

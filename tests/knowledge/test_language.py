@@ -28,7 +28,9 @@ OTHERS = [
     ("Скільки тривала їхня розмова?", "uk"),
     ("Хто входить до команди?", "uk"),
     ("Сколько длилась их беседа?", "ru"),
-    ("Кто это?", "ru"),  # no letter of its own: lingua tells
+    ("Кто это?", "ru"),  # no letter of its own: its words tell
+    ("Правда ли, что Путин и Трамп говорили долго?", "ru"),
+    ("Хто такий Рубіо?", "uk"),
     ("Kto jest w zespole?", "pl"),
     ("Jak długo trwała rozmowa?", "pl"),
     ("Wer ist Waltz?", "de"),
