@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from knowledge.language import READ_LANGUAGES, detect, detect_cheaply
-from knowledge.languages.gloss import to_english
 
 
 def plainly_english(question: str) -> bool:
@@ -17,13 +16,15 @@ def read_language(question: str) -> tuple[str, str | None]:
     the bot does not read ("" when the text has no letters to tell by, which reads as English).
 
     An English question comes back unchanged, told without loading a model or a lemmatizer.
-    Otherwise the first question in a language loads its model and lemmatizer (seconds for
-    Polish and German, whose simplemma tables are large): callers on an event loop run this
-    in a worker thread.
+    Otherwise the first question in a language loads lingua's models and the lemmatizer or
+    lemma table (up to a second under load): callers on an event loop run this in a worker
+    thread.
     """
     code = detect(question) or "en"
     if code == "en":
         return code, question
     if code not in READ_LANGUAGES:
         return code, None
+    from knowledge.languages.gloss import to_english  # here: an English-only process never imports it
+
     return code, to_english(question, code)
