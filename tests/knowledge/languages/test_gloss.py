@@ -6,6 +6,7 @@ other scripts and spellings of a name, phrases. The questions are written for th
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from knowledge.entities import load_entities
 from knowledge.errors import BadInput
 from knowledge.languages.gloss import to_english
 from knowledge.languages.glossary import claims_vocabulary, load_glossary, shipped_glossary, verify_glossary
-from knowledge.paths import curated_claims_file, entities_file
+from knowledge.paths import curated_claims_file, entities_file, seeds_dir
+from knowledge.store import Store, build
 
 # (question, language, English words its reading must contain)
 INFLECTION = [
@@ -104,3 +106,13 @@ def test_every_glossary_word_has_its_forms_in_the_lemma_table() -> None:
     forms = _forms()
     missing = {(code, w) for code in LANGUAGES for w in glossary_words(shipped_glossary(), code) - set(forms[code])}
     assert not missing, f"run python -m knowledge.languages.make_lemma_table: {sorted(missing)[:10]}"
+
+
+async def test_the_build_refuses_a_glossary_whose_english_no_claim_uses(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "glossary.toml"
+    path.write_text('version = 1\n[fr]\ndrop = []\n[fr.questions]\n[fr.terms]\n"météo" = "weather"\n')
+    monkeypatch.setattr(build, "glossary_file", lambda: path)
+    with pytest.raises(BadInput, match="weather"):
+        await build.ensure_built(store, seeds_dir(), curated_claims_file(), datetime(2025, 2, 20, tzinfo=UTC))
