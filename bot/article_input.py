@@ -12,6 +12,8 @@ from pathlib import Path
 
 from bot import messages
 from bot.corrections import clean_text, clean_url
+from knowledge import messages as knowledge_messages
+from knowledge.articles.html_text import PageText, looks_like_html, page_text
 from knowledge.errors import BadInput
 
 # News articles are a few kilobytes; 2 MB leaves room for a long report and keeps
@@ -81,3 +83,46 @@ def clean_metadata(
         "date": clean_date(when),
         "url": clean_url(url),
     }
+
+
+# An article's text, however it arrived: news reports run to some 30,000 characters;
+# more is a live blog or an archive page, too long to review sentence by sentence.
+MAX_ARTICLE_CHARS = 300_000
+
+
+def article_text(raw: bytes, filename: str, content_type: str | None = None) -> tuple[str, PageText | None]:
+    """The text to store for what arrived: an HTML page reduced to its article's text
+    (knowledge.articles.html_text), or a text file decoded exactly; with the page's own
+    headline and outlet when it was a page. Refuses what cannot be read, and text over
+    MAX_ARTICLE_CHARS, before anything is written."""
+    if len(raw) > MAX_ARTICLE_BYTES:
+        raise BadInput(messages.article_too_large(MAX_ARTICLE_BYTES))
+    page = None
+    if looks_like_html(raw, filename, content_type):
+        if not raw.strip():
+            raise BadInput(messages.ARTICLE_EMPTY)
+        page = page_text(raw)
+        if page is None:
+            raise BadInput(knowledge_messages.ARTICLE_NO_TEXT)
+        text = page.text
+    else:
+        text = decode_article(raw)
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise BadInput(knowledge_messages.article_too_long(MAX_ARTICLE_CHARS))
+    return text, page
+
+
+def page_metadata(page: PageText | None, outlet: str | None, headline: str | None) -> tuple[str | None, str | None]:
+    """The outlet and headline to store: the moderator's, else what the page itself names
+    (cut to the fields' limits at a word), else unknown."""
+    if page is None:
+        return outlet, headline
+    return outlet or _fit(page.outlet, messages.MAX_NAME_CHARS), headline or _fit(
+        page.title, messages.MAX_STATEMENT_CHARS
+    )
+
+
+def _fit(value: str | None, limit: int) -> str | None:
+    if value is None or len(value) <= limit:
+        return value
+    return value[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -156,6 +156,11 @@ class Settings(BaseSettings):
         "signs the web console's cookies and login links; default: a random one kept beside the database",
         shown="generated",
     )
+    web_fetch_private: bool = _env(
+        "TALKSBOT_WEB_FETCH_PRIVATE",
+        "let the web console's ingest-from-URL reach loopback and private networks (an intranet newsroom)",
+        default=False,
+    )
     discord_client_id: str | None = _env("TALKSBOT_DISCORD_CLIENT_ID", "Discord application id for web sign-in")
     discord_client_secret: SecretStr | None = _env(
         "TALKSBOT_DISCORD_CLIENT_SECRET", "Discord OAuth2 client secret for web sign-in"

@@ -25,6 +25,8 @@ from knowledge.paths import entities_file
 
 # What stands for a country in a description of it ("the UK government", "Russia's side").
 _GOVERNMENT = ("government", "administration", "authorities", "side")
+# Offices whose holder stands for their country.
+_HEADS = ("president", "prime-minister", "chancellor", "monarch")
 KINDS = ("person", "country", "organisation", "city", "region", "venue", "event")
 PLACE_KINDS = ("country", "city", "region", "venue")
 
@@ -180,6 +182,12 @@ def holder_tables(entities: Entities) -> HolderTables:
     for place in entities.of_kind("country", "organisation"):
         for form in country_forms(place) if place.kind == "country" else [*place.forms, place.token]:
             places.setdefault(form.lower(), place.token)
+    # A head of state or government stands for their country: "Putin's spokesman" is the
+    # Kremlin's, "Trump's envoy" the American one.
+    for person in entities.of_kind("person"):
+        heads = [r.country for r in person.roles if r.office in _HEADS and r.country in entities.by_id]
+        for form in (*person.names, person.token) if len(heads) == 1 else ():
+            places.setdefault(form.lower(), entities.by_id[heads[0]].token)
     titles: dict[str, tuple[str, ...]] = {}
     for o in entities.offices:
         for t in (*o.names, *o.generic):
@@ -206,6 +214,11 @@ def holder_tables(entities: Entities) -> HolderTables:
     )
 
 
+def plural(title: str) -> str:
+    """An office title's plural: "envoy" → "envoys", "secretary" → "secretaries"."""
+    return title[:-1] + "ies" if re.search(r"[^aeiou]y$", title) else title + "s"
+
+
 def fold_tables(entities: Entities) -> tuple[dict[str, str], dict[str, str]]:
     """(phrases, words): multi-word forms and single-word forms → token, raw case.
 
@@ -222,7 +235,8 @@ def fold_tables(entities: Entities) -> tuple[dict[str, str], dict[str, str]]:
     for office in entities.offices:
         if len(holders.get(office.id, ())) == 1:
             (token,) = holders[office.id]
-            phrases.update({title: token for title in office.names if " " in title})
+            # "the president's military advisers" asks about the one the articles name.
+            phrases.update({form: token for title in office.names if " " in title for form in (title, plural(title))})
     # A country's government, administration or side in the talks is the country:
     # "the government of the UK" acts for Britain.
     for country in entities.of_kind("country"):

@@ -176,3 +176,39 @@ def _duration(wait: timedelta) -> str:
         return "1 minute" if minutes == 1 else f"{minutes} minutes"
     hours = math.ceil(minutes / 60)
     return f"{hours} hours"
+
+
+# ---- what arrives for ingest: pages, languages, near copies -----------------------------------
+
+
+def fetch_failed(url: str, why: str) -> str:
+    return f"Could not fetch {url}: {why}. Nothing was written."
+
+
+def fetch_too_large(url: str, limit: int) -> str:
+    return f"The page at {url} is over {limit // 1_000_000} MB; nothing was written."
+
+
+ARTICLE_NO_TEXT = "The page holds no article text that could be read; nothing was written."
+
+
+def article_too_long(limit: int) -> str:
+    return f"The article's text is over {limit:,} characters, too long to review; nothing was written."
+
+
+def article_not_english(language: str) -> str:
+    return f"The article is in {language}, not English; talksbot reads English articles only. Nothing was written."
+
+
+def article_repeats(source_id: str, share: float) -> str:
+    return (
+        f"The article repeats source {source_id} ({share:.0%} of its text) and adds no sentence of its own; "
+        "nothing was written."
+    )
+
+
+def near_copy_note(source_id: str, share: float, kept: int) -> str:
+    return (
+        f"It nearly repeats source {source_id} ({share:.0%} of its text): only its {kept} sentence(s) "
+        "not found there were proposed."
+    )

@@ -45,6 +45,49 @@ CASES: dict[str, tuple[str, str, str, int]] = {
         "'<@UBOT000001|' * (n // 13)",
         100,
     ),
+    # Ingest: reading what arrives (knowledge/articles/sentences.py, reading.py, drafts.py).
+    "sentence ends: months before numbers": (
+        "from knowledge.articles.sentences import split_sentences",
+        "split_sentences(t, 0, len(t))",
+        "'On ' + 'Feb. 1, ' * (n // 8) + 'done.'",
+        10,
+    ),
+    "sentence ends: initialisms before openers": (
+        "from knowledge.articles.sentences import split_sentences",
+        "split_sentences(t, 0, len(t))",
+        "'It was ' + 'U.S. The ' * (n // 9) + 'done.'",
+        10,
+    ),
+    "datelines and bullets: capitalised words and dashes": (
+        "from knowledge.articles.sentences import skip_furniture",
+        "skip_furniture(t, 0, len(t)), skip_furniture(t, 1, len(t))",
+        "'- ' + 'A ' * (n // 4) + '-' * (n // 2)",
+        200,
+    ),
+    "wrapped lines and headline case": (
+        "from knowledge.articles.reading import read_article",
+        "read_article('x', t)",
+        "('word ' * 13 + 'end\\nnext ') * (n // 74)",
+        5,
+    ),
+    "fragments: a run of dots and spaces": (
+        "from knowledge.articles.sentences import is_fragment",
+        "is_fragment(t, 0, len(t) // 2), is_fragment(t, len(t) // 2, len(t))",
+        "'Feb.' + ' ' * (n // 2) + 'Feb. ' * (n // 10)",
+        200,
+    ),
+    "drafts: connectives, pronouns and credits": (
+        "from knowledge.articles.drafts import draft_text, names_in, speaker_of",
+        "draft_text(t, 'Pete Hegseth'), speaker_of(t, names_in(t), 'Pete Hegseth')",
+        "'However, ' + 'he ' * (n // 6) + ', he said ' + '(' * (n // 2) + ' Photo'",
+        5,
+    ),
+    "drafts: names with particles": (
+        "from knowledge.articles.drafts import names_in",
+        "names_in(t)",
+        "'Ursula ' + 'von der ' * (n // 8) + 'x'",
+        10,
+    ),
     "sentence ends: a run of dots": (
         "from knowledge.articles.reading import split_sentences",
         "split_sentences(t, 0, len(t))",
@@ -76,6 +119,19 @@ CASES: dict[str, tuple[str, str, str, int]] = {
         60,
     ),
     # Linear already; listed so a change that makes them backtrack fails here.
+    "described questions: roles, occasions, conditions, wording": (
+        "from knowledge.answering.reader import read_question",
+        "read_question(t)",
+        "'What insulting word ' + \"putin's \" * (n // 16) + 'advisers on the ' * (n // 64)"
+        " + ' when if keeps ' * (n // 60) + 'matters?'",
+        5,
+    ),
+    "a word quoted in a claim": (
+        "from knowledge.answering.question_kind import _QUOTED_WORDS as P",
+        "P.search(t)",
+        "('\"' + 'ab ' * 9) * (n // 28) + '\"' + 'a' * (n // 10)",
+        20,
+    ),
     "article lines: quotes, placeholders, footnotes": (
         "from knowledge.articles.reading import read_article",
         "read_article('x', t)",
@@ -122,6 +178,12 @@ CASES: dict[str, tuple[str, str, str, int]] = {
         "from knowledge.answering import values; from knowledge.answering.text import office_mentions",
         "(values.places(t), values.pairings(t), values.dates(t), office_mentions(t))",
         "'in the ' * (n // 28) + 'rubio is the ' * (n // 52) + 'the german ' * (n // 44) + 'feb 12 ' * (n // 28)",
+        5,
+    ),
+    "facts in an ingested sentence: quotes never closed, venues, teams, amounts": (
+        "from knowledge.articles.facts import read_facts",
+        "read_facts(t)",
+        "'\"' + 'a ' * (n // 8) + 'meet in riyadh ' * (n // 60) + 'team rubio ' * (n // 44) + 'forty 5 ' * (n // 32)",
         5,
     ),
     "terminal text": (

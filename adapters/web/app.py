@@ -37,6 +37,9 @@ class Web:
     discord_client: tuple[str, str] | None = None
     slack_client: tuple[str, str] | None = None
     slack_bot_token: str | None = None
+    # Whether moderators' "ingest from URL" may reach loopback and private networks: off by
+    # default, so that a moderator cannot make the server read its own network.
+    fetch_private: bool = False
     endpoints: Endpoints = field(default_factory=Endpoints)
     session_age: int = SESSION_AGE
     env: Environment = field(default_factory=environment)

@@ -8,9 +8,8 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
-import aiohttp
 from aiohttp import web
 from multidict import MultiDictProxy
 
@@ -18,6 +17,7 @@ from adapters.web import app as web_app
 from adapters.web.sessions import Session
 from bot.article_input import MAX_ARTICLE_BYTES
 from bot.replies import QUEUE_KINDS
+from knowledge.articles import fetching
 from knowledge.errors import BadInput
 
 KIND_LABELS = {
@@ -29,7 +29,7 @@ KIND_LABELS = {
 PER_KIND = 50
 # Read one byte past the article limit, so the service's own check refuses an oversized one.
 FETCH_LIMIT = MAX_ARTICLE_BYTES
-FETCH_TIMEOUT = aiohttp.ClientTimeout(total=15)
+FETCH_SECONDS = 15.0
 HISTORY_DAYS = 30
 CONTEXT_CHARS = 200
 FORM_EXPIRED = "This form has expired or did not come from this site; reload the page and try again."
@@ -227,6 +227,7 @@ async def ingest(request: web.Request) -> web.Response:
     session, form = await _form(request)
     upload = form.get("file")
     raw: bytes | None = None
+    content_type: str | None = None
     filename = _text(form, "name") or ""
     if isinstance(upload, web.FileField) and upload.filename:
         raw = upload.file.read(FETCH_LIMIT + 1)
@@ -236,10 +237,11 @@ async def ingest(request: web.Request) -> web.Response:
         filename = filename or f"pasted-{hashlib.sha256(raw).hexdigest()[:12]}"
     elif _text(form, "fetch"):
         url = _text(form, "fetch") or ""
-        raw = await _fetch(url)
-        filename = filename or (
-            urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] or urlsplit(url).hostname or "article"
+        fetched = await fetching.fetch_article(
+            url, max_bytes=FETCH_LIMIT, seconds=FETCH_SECONDS, public_only=not ctx.fetch_private
         )
+        raw, content_type = fetched.raw, fetched.content_type
+        filename = filename or fetching.page_name(fetched.url)
     if raw is None:
         raise BadInput("Upload a file, paste the text or give a URL.")
     result = await ctx.service.ingest(
@@ -250,23 +252,10 @@ async def ingest(request: web.Request) -> web.Response:
         headline=_text(form, "headline"),
         date=_text(form, "date"),
         url=_text(form, "url") or _text(form, "fetch"),
+        content_type=content_type,
     )
     counts = ", ".join(f"{n} {kind}" for kind, n in result.counts.items())
     raise _done("/console?kind=candidate", f"Stored {result.source.id}: {len(result.item_ids)} candidates ({counts}).")
-
-
-async def _fetch(url: str) -> bytes:
-    """An article's text from its URL: http(s) only, 2 MB at most, 15 seconds at most."""
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise BadInput("The URL must start with http:// or https://.")
-    try:
-        async with aiohttp.ClientSession(timeout=FETCH_TIMEOUT) as http, http.get(url) as resp:
-            if resp.status != 200:
-                raise BadInput(f"The URL answered {resp.status}; nothing was stored.")
-            body = await resp.content.read(FETCH_LIMIT + 1)
-    except (aiohttp.ClientError, TimeoutError):
-        raise BadInput("The URL could not be fetched; nothing was stored.") from None
-    return body
 
 
 def _item_id(text: str) -> int:

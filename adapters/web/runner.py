@@ -37,6 +37,7 @@ def web_context(service: TalksService, settings: Settings) -> Web:
         discord_client=discord,
         slack_client=slack,
         slack_bot_token=reveal(settings.slack_bot_token),
+        fetch_private=settings.web_fetch_private,
     )
 
 

@@ -13,6 +13,10 @@ from bot.cli.common import operator_of, print_json, print_reply, reach_sentence,
 from bot.json_contract import history_json, queue_item_json
 from bot.service import TalksService, limits_sentence
 from bot.settings import Settings
+from knowledge import messages as knowledge_messages
+from knowledge.articles import fetching
+from knowledge.articles.language_check import refuse_unless_english
+from knowledge.articles.reading import read_article
 from knowledge.errors import BadInput
 
 
@@ -155,22 +159,33 @@ async def cmd_reject(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    # Read (and refuse) the file and its metadata before opening the database: bad input writes nothing.
-    raw = article_input.read_article_file(Path(args.file))
-    article_input.decode_article(raw)
-    article_input.clean_metadata(args.outlet, args.headline, args.date, args.url)
+    # Read (and refuse) the file or page and its metadata before opening the database: bad input writes nothing.
+    url, content_type = args.url, None
+    if fetching.is_web_address(args.file):
+        fetched = await fetching.fetch_article(args.file, max_bytes=article_input.MAX_ARTICLE_BYTES)
+        raw, name, content_type = fetched.raw, fetching.page_name(fetched.url), fetched.content_type
+        url = url or fetched.url
+    else:
+        raw, name = article_input.read_article_file(Path(args.file)), Path(args.file).name
+    text, _ = article_input.article_text(raw, name, content_type)
+    refuse_unless_english(read_article(name, text))
+    article_input.clean_metadata(args.outlet, args.headline, args.date, url)
 
     async def work(service: TalksService) -> int:
         result = await service.ingest(
             operator_of(args, settings),
             raw,
-            Path(args.file).name,
+            name,
             outlet=args.outlet,
             headline=args.headline,
             date=args.date,
-            url=args.url,
+            url=url,
+            content_type=content_type,
         )
         print(messages.ingested(result.source.id, result.counts))
+        if result.repeats:
+            kept = sum(result.counts.values())
+            print(knowledge_messages.near_copy_note(result.repeats[0], result.repeats[1], kept))
         return 0
 
     return await with_service(settings, work, writes=True)

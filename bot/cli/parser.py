@@ -168,7 +168,11 @@ def _add_core_commands(sub: Commands) -> None:
     p = sub.add(
         "ingest", "moderators: store a new article and queue the claims it proposes for review", moderating.cmd_ingest
     )
-    p.add_argument("file", help="the article as a UTF-8 text file (2 MB at most); its name becomes the source id")
+    p.add_argument(
+        "file",
+        help="the article: a UTF-8 text file, an HTML file, or an http(s) address (2 MB at most); "
+        "its name becomes the source id",
+    )
     p.add_argument("--outlet", help="the outlet, if known (otherwise unknown)")
     p.add_argument("--headline", help="the headline, if known (otherwise unknown)")
     p.add_argument("--date", help="the publication date as YYYY-MM-DD, if known (otherwise unknown)")

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from bot import article_input, messages
 from bot.permissions import Actor
 from bot.service.core import ServiceCore
+from knowledge import messages as knowledge_messages
 from knowledge.articles.export import claims_toml
 from knowledge.articles.ingest import Rarity, propose, substantive_quotes
+from knowledge.articles.language_check import refuse_unless_english
+from knowledge.articles.near_copies import find_near_copy
 from knowledge.articles.reading import read_article
 from knowledge.errors import BadInput
 from knowledge.models import QueueItem, Source
@@ -27,6 +30,8 @@ class IngestResult:
     source: Source
     item_ids: list[int]
     counts: dict[str, int]
+    # The stored source this article nearly repeats, and the share of its text found there.
+    repeats: tuple[str, float] | None = None
 
 
 class Ingesting(ServiceCore):
@@ -40,6 +45,7 @@ class Ingesting(ServiceCore):
         headline: str | None = None,
         date: str | None = None,
         url: str | None = None,
+        content_type: str | None = None,
     ) -> IngestResult:
         """Writes (moderators only): store an article as a new source, its raw text byte for
         byte, with only the metadata given (unknown otherwise), and queue one candidate per
@@ -47,16 +53,28 @@ class Ingesting(ServiceCore):
         the content version does not move. Refuses bad input and a duplicate (same text)
         before anything is written."""
         by = self._moderator(actor)
-        text = article_input.decode_article(raw)
+        # An HTML page is stored as its article's text: quotes count that text's characters.
+        text, page = article_input.article_text(raw, filename, content_type)
+        outlet, headline = article_input.page_metadata(page, outlet, headline)
         meta = article_input.clean_metadata(outlet, headline, date, url)
         source_id = article_input.source_id_for(filename)
         article = read_article(source_id, text)
+        refuse_unless_english(article)
+        stored_texts = [(sid, s.article.text) for sid, s in self.seeds.items()]
+        stored_texts += [(a.source_id, a.text) for a in await self._store.candidates.ingested_articles()]
+        # The same text exactly is refused as a duplicate when it is stored (add_article).
+        near = find_near_copy(text, [(sid, t) for sid, t in stored_texts if t != text])
         await self.refresh()
         live = self.live
         nearby = {cid for q in substantive_quotes(article) for cid in live.resembling(q.quote, RESEMBLING_PER_SENTENCE)}
         states = await self._store.claims.load_states(sorted(nearby))
         claims = [s.claim for s in states if s.status != "retracted"]
         proposals = propose(article, claims, Rarity(live.document_frequency, live.size))
+        if near is not None:
+            # A near copy's sentences found in the source it repeats are that source's, not new evidence.
+            proposals = [p for p in proposals if not near.repeats(p.quote.quote)]
+            if not proposals:
+                raise BadInput(knowledge_messages.article_repeats(near.source_id, near.share))
         if not proposals:
             raise BadInput(messages.ARTICLE_NO_SENTENCES)
         source = Source(
@@ -67,10 +85,11 @@ class Ingesting(ServiceCore):
             url=meta["url"],
             opening=article.opening_words(),
         )
-        sha = hashlib.sha256(raw).hexdigest()
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()  # a text file's bytes, or the page's text
         stored, items = await self._store.candidates.add_article(source, text, sha, proposals, by, self.clock())
         counts = {kind: sum(p.kind == kind for p in proposals) for kind in ("supports", "conflicts", "new")}
-        return IngestResult(stored, items, counts)
+        repeats = (near.source_id, near.share) if near else None
+        return IngestResult(stored, items, counts, repeats)
 
     async def candidates(self, actor: Actor, limit: int = 200) -> list[QueueItem]:
         """Read-only: open ingest candidates, oldest first, each with its proposal (moderators only)."""

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from knowledge.answering.text import words
+from knowledge.answering.amounts import Amount, amounts, is_same_amount, render, strip_amounts
 from knowledge.answering.values import (
     Date,
     Pairing,
@@ -40,69 +40,11 @@ from knowledge.answering.values import (
 if TYPE_CHECKING:
     from knowledge.answering.question_kind import Stated
 
-_NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "ninety": 90,
-    "hundred": 100,
-    "half": 0.5,
-}
-# Unit word → (what it measures, factor to that measure's base unit).
-_UNITS: dict[str, tuple[str, float]] = {
-    "second": ("time", 1 / 60),
-    "minute": ("time", 1.0),
-    "hour": ("time", 60.0),
-    "day": ("days", 1.0),
-    "week": ("days", 7.0),
-    "month": ("months", 1.0),
-    "year": ("months", 12.0),
-    "thousand": ("amount", 1e3),
-    "million": ("amount", 1e6),
-    "billion": ("amount", 1e9),
-    "trillion": ("amount", 1e12),
-    "bn": ("amount", 1e9),
-    "mn": ("amount", 1e6),
-    "percent": ("percent", 1.0),
-    "member": ("members", 1.0),
-    "nation": ("nations", 1.0),
-    "country": ("nations", 1.0),
-    "position": ("positions", 1.0),
-}
-# Measures that count things: a describing word may stand between the number and them.
-_COUNTED = frozenset({"members", "nations", "positions"})
-_BETWEEN = frozenset({"and", "more", "than", "about", "nearly", "full", "whole"})
 _NEGATIVE = re.compile(
     r"\b(?:not|never|no|without|excluded|exclude|excluding|rejected|rejects|refused|denied|impossible"
     r"|unrealistic|ruled out|left out|bypassed|off the table|dismissed|unfeasible|infeasible)\b|n't\b",
     re.IGNORECASE,
 )
-_HALF_HOUR = re.compile(r"\bhalf an hour\b", re.IGNORECASE)
-_MAY_HOLD_AMOUNT = re.compile(
-    rf"\d|\b(?:{'|'.join(w for w in _NUMBER_WORDS if len(w) > 2)})\b|\ban?\s+(?:hour|minute|day|week|month|year)",
-    re.IGNORECASE,
-)
-# Amounts agree when within this share of each other ("about 90" is 90).
-_TOLERANCE = 0.1
-
-Amount = tuple[float, str]
 
 
 @dataclass(frozen=True)
@@ -111,50 +53,6 @@ class Verdict:
 
     agrees: bool
     sentence: str
-
-
-def amounts(text: str) -> tuple[Amount, ...]:
-    """(value in base unit, measure) for each number-with-unit in `text`."""
-    if not _MAY_HOLD_AMOUNT.search(text):
-        # Most texts state no figure; tokenizing them is the index build's main cost.
-        return ()
-    text = _HALF_HOUR.sub("30 minutes", text)
-    tokens = [w.removesuffix("s") if len(w) > 3 else w for w in words(text)]
-    found: list[Amount] = []
-    # Where the last duration's unit word was: "an hour and thirty minutes" is one duration.
-    last_time_end = -2
-    for i, tok in enumerate(tokens):
-        value = _number(tok)
-        if value is None:
-            continue
-        if tok.endswith("%"):
-            found.append((value, "percent"))
-            continue
-        for j, unit in enumerate(tokens[i + 1 : i + 4]):
-            if unit in _UNITS:
-                measure, factor = _UNITS[unit]
-                between = tokens[i + 1 : i + 1 + j]
-                # A word or two may describe what is counted ("seven European nations");
-                # a measure (minutes, billions) follows its number with at most "and", "nearly"….
-                if all(t in _BETWEEN for t in between) or (j <= 2 and measure in _COUNTED):
-                    if measure == "time" and found and found[-1][1] == "time" and i == last_time_end + 2:
-                        found[-1] = (found[-1][0] + value * factor, "time")
-                    else:
-                        found.append((value * factor, measure))
-                    if measure == "time":
-                        last_time_end = i + 1 + j
-                break
-            if _number(unit) is not None:
-                break
-    return tuple(found)
-
-
-def strip_amounts(statement: str) -> str:
-    """The statement without its figures, for finding the claim about the same thing."""
-    spoken = "|".join(w for w in _NUMBER_WORDS if len(w) > 2)
-    units = "|".join(_UNITS)
-    figure = rf"\b(?:an?\s+)?(?:\d+(?:[.,]\d+)?%?|{spoken})(?:[\s-]+(?:{units})s?)?\b|\ban?\s+(?:{units})\b"
-    return re.sub(figure, " ", _HALF_HOUR.sub(" ", statement), flags=re.IGNORECASE)
 
 
 def is_negative(text: str) -> bool:
@@ -239,10 +137,10 @@ def _compare_amount(said: Amount, theirs: tuple[Amount, ...]) -> tuple[bool | No
     same = [a for a in theirs if a[1] == measure]
     if not same:
         return None, ""
-    match = next((a for a in same if _close(value, a[0])), None)
+    match = next((a for a in same if is_same_amount(value, a[0], measure)), None)
     if match is not None:
-        return True, _render(match)
-    return False, f"{_render(same[0])}, not {_render(said, about=False)}"
+        return True, render(match)
+    return False, f"{render(same[0])}, not {render(said, about=False)}"
 
 
 def _compare_date(said: Date, theirs: tuple[Date, ...]) -> tuple[bool | None, str]:
@@ -270,35 +168,3 @@ def _compare_place(said: Place, theirs: tuple[Place, ...]) -> tuple[bool | None,
 def _compare_pairing(pairing: Pairing) -> tuple[bool | None, str]:
     found = check_pairing(pairing)
     return found.holds, found.sentence
-
-
-def _number(token: str) -> float | None:
-    if token in _NUMBER_WORDS:
-        return float(_NUMBER_WORDS[token])
-    try:
-        return float(token.rstrip("%").replace(",", ""))
-    except ValueError:
-        return None
-
-
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= _TOLERANCE * max(abs(a), abs(b))
-
-
-def _render(amount: Amount, about: bool = True) -> str:
-    value, measure = amount
-    if measure == "time":
-        # Durations in the articles are approximate ("about", "nearly").
-        approx = "about " if about else ""
-        if value >= 60 and value % 60:
-            return f"{approx}{value:g} minutes ({value / 60:g} hours)"
-        return f"{approx}{value / 60:g} hours" if value >= 60 else f"{approx}{value:g} minutes"
-    if measure == "amount":
-        for factor, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
-            if value >= factor:
-                return f"{value / factor:g} {word}"
-    if measure == "percent":
-        return f"{value:g}%"
-    if measure == "months":
-        return f"{value / 12:g} years" if value >= 12 else f"{value:g} months"
-    return f"{value:g} {measure}"

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.answering.text import STOPWORDS, stem, words
+from knowledge.answering.text import STOPWORDS, known_words, stem, words
 from knowledge.entities import shipped
 from knowledge.paths import curated_claims_file, seeds_dir
 
@@ -283,7 +283,7 @@ def main(argv: list[str] | None = None) -> None:
     table = build_table(wordnet, vocab)
     TABLE.write_text(render(table), encoding="utf-8")
     print(f"{TABLE}: {len(table)} synonyms")
-    near = real_words(lemma_forms(wordnet, common_lemmas(args.wordnet)), vocab | surface_words())
+    near = real_words(lemma_forms(wordnet, common_lemmas(args.wordnet)), vocab | surface_words() | known_words())
     head = "# English words a slip away from a claim word, never mended into it (make_synonyms.py; WordNet 3.0)\n"
     REAL_WORDS.write_text(head + "".join(f"{w}\n" for w in near), encoding="utf-8")
     print(f"{REAL_WORDS}: {len(near)} words")

@@ -43,7 +43,7 @@ from knowledge.answering.question_kind import Kind, asked_kind, states_answer
 from knowledge.answering.reader import Attribute, Reading, read_question
 from knowledge.answering.specific_words import OFFICES, is_specific
 from knowledge.answering.synonyms import real_words, synonyms, topic_words
-from knowledge.answering.text import STOPWORDS, capitalised_words, office_mentions, stem, words
+from knowledge.answering.text import STOPWORDS, capitalised_words, known_words, office_mentions, stem, words
 from knowledge.entities import shipped
 
 _CHAT_MARKUP = CHAT_MARKUP
@@ -141,6 +141,10 @@ class Matcher:
         self._related = _related_table()
         self._vocab: list[str] = []
         self._vocab_size = -1
+        # For mending slips in a question's text (`_mend_text`).
+        self._targets: frozenset[str] = frozenset()
+        self._spell_vocab: list[str] = []
+        self._mended: dict[str, str | None] = {}
 
     def find_matches(self, question: str, limit: int = 3, skip: Container[str] = (), previous: str = "") -> MatchResult:
         """Up to `limit` claims that answer `question`, best first, with their scores.
@@ -150,8 +154,8 @@ class Matcher:
         message, which a "they" or an "it" may lean on). `matches` is empty when
         the matcher abstains; `near` then holds the closest partial matches, for suggestions.
         """
-        reading = read_question(_CHAT_MARKUP.sub(" ", question), _CHAT_MARKUP.sub(" ", previous))
-        return self.match(reading, limit, skip)
+        question, previous = (self._mend_text(_CHAT_MARKUP.sub(" ", t)) for t in (question, previous))
+        return self.match(read_question(question, previous), limit, skip)
 
     def match(self, reading: Reading, limit: int = 3, skip: Container[str] = ()) -> MatchResult:
         """`find_matches` for a question already read."""
@@ -160,10 +164,17 @@ class Matcher:
         focus = strip_values(reading.focus) if checked is not None else reading.focus
         # "The US defence secretary" is Hegseth: the country there only says who he is.
         implied = {m.place for m in office_mentions(focus) if m.holders}
+        # "Putin's press secretary" is Peskov: Putin there only says whose secretary he is.
+        implied |= {stem(w) for w in reading.qualifiers}
         asked = asked_kind(focus, _KINDS.get(reading.attribute, Kind.OTHER))
         # Only a speaker the claims name is checked; an unknown one is the coverage rule's.
         asked = replace(asked, speaker=frozenset(s for s in asked.speaker if s in self.index.entity_terms))
         terms = self._query_terms(focus, implied)
+        terms += self._unknown_titles(focus)
+        if reading.occasion:
+            # "… speaking when he visited Tokyo": an occasion the articles never name is
+            # one no claim is about, though the rest of the occasion is only context.
+            terms += [t for t in self._query_terms(reading.occasion, implied) if t.entity and not t.known]
         saying: list[QueryTerm] = []
         if asked.speaker and asked.saying and len(terms) > 1:
             # "What did Baerbock stress?" asks for her words: the speaker gate holds her to
@@ -335,6 +346,68 @@ class Matcher:
                 out.append(QueryTerm(w, [], rare * weight, known=False, entity=specific, stem=s))
         return out
 
+    def _unknown_titles(self, text: str) -> list[QueryTerm]:
+        """ "War and Peace", "Lord of the Rings": ordinary words written as a title in a
+        sentence-case question name a work or a thing; one the entities file does not know
+        is something no claim is about (the words alone, "war" and "peace", would match)."""
+        tokens = re.findall(r"[A-Za-z]+", text)[1:]
+        if 2 * sum(t[0].isupper() for t in tokens) > len(tokens):
+            return []  # A Title Case Question: capitals say nothing there.
+        rare = self.index.rare_idf()
+        out = []
+        for m in _TITLE_RUN.finditer(text):
+            pair = [m.group(1).lower(), m.group(2).lower()]
+            plain = " ".join(words(m.group(0))) == " ".join(m.group(0).lower().split())
+            known = any(stem(w) in self.index.entity_terms or stem(w) in _TOKENS or w in OFFICES for w in pair)
+            if plain and not known:
+                out.append(QueryTerm(m.group(0), [], rare * UNKNOWN_NAME_WEIGHT, known=False, entity=True))
+        return out
+
+    def _mend_text(self, text: str) -> str:
+        """`text` with each slip mended to the word it misspells, before the question is read.
+
+        Mended as words, not as terms, so that what is read after sees them right: a name
+        the entities file folds ("Truht Social", "the Midle East"), the noun "how much"
+        counts ("miltary aid"), a common word ("shuold", "hapen"). The targets are the
+        claims' own words, the words of the names and descriptions the entities file and
+        aliases fold, and the common words the matcher drops; never a real word ("minster").
+        """
+        if self._vocab_size != len(self.index.surface):
+            self._refresh_vocab()
+        return _TOKEN.sub(self._mend_token, text)
+
+    def _mend_token(self, m: re.Match[str]) -> str:
+        word = m.group(0)
+        low = word.lower()
+        fixed = self._mended.get(low, "")
+        if fixed == "":
+            fixed = self._mended[low] = self._spelling(low) if len(self._mended) < _MEND_CACHE else None
+        if fixed is None:
+            return word
+        return fixed[:1].upper() + fixed[1:] if word[:1].isupper() else fixed
+
+    def _spelling(self, low: str) -> str | None:
+        if len(low) < 5 or low in _KNOWN_WORDS or low in real_words() or self.index.has_term(stem(low)):
+            return None
+        # A doubled letter is the commonest slip ("tallk", "meeet"); undoing one is safe at any length.
+        for i in range(len(low) - 1):
+            if low[i] == low[i + 1] and (single := low[:i] + low[i + 1 :]) in self._targets:
+                return single
+        cutoff = 85 if len(low) == 5 else 83 if len(low) < 8 else 80
+        for candidate, score, _ in process.extract(low, self._spell_vocab, scorer=fuzz.ratio, score_cutoff=75, limit=3):
+            swapped = OSA.distance(low, candidate) == 1 and Levenshtein.distance(low, candidate) == 2
+            if score >= cutoff or swapped:
+                return candidate
+        return None
+
+    def _refresh_vocab(self) -> None:
+        # Only words of five letters or more are targets: "reset" is not a typo of "rest".
+        self._vocab = [w for w in self.index.surface if len(w) >= 5]
+        self._vocab_size = len(self.index.surface)
+        self._targets = frozenset(self.index.surface) | _KNOWN_WORDS
+        self._spell_vocab = sorted({*self._vocab, *(w for w in _KNOWN_WORDS if len(w) >= 5)})
+        self._mended = {}
+
     def _mend_typo(self, word: str) -> str | None:
         """The stem of the index word closest to `word`, if it is one slip away.
 
@@ -343,9 +416,7 @@ class Matcher:
         if len(word) < 5 or not word.isalpha() or word in real_words():
             return None
         if self._vocab_size != len(self.index.surface):
-            # Only words of five letters or more are targets: "reset" is not a typo of "rest".
-            self._vocab = [w for w in self.index.surface if len(w) >= 5]
-            self._vocab_size = len(self.index.surface)
+            self._refresh_vocab()
         cutoff = 85 if len(word) == 5 else 83 if len(word) < 8 else 80
         for candidate, score, _ in process.extract(word, self._vocab, scorer=fuzz.ratio, score_cutoff=75, limit=3):
             # Swapped letters ("Fogle") are a slip at any length; a changed letter in a
@@ -361,6 +432,18 @@ class Matcher:
         terms = self._query_terms(fold_chat(text))
         query = [[(alt, term.mass * weight) for alt, weight in term.alternatives] for term in terms]
         return [self.index.claim_ids[d] for d, _ in self.index.top([q for q in query if q], limit)]
+
+
+# Two capitalised words joined as in a title, after a lower-case word (not a sentence's start).
+_TITLE_RUN = re.compile(r"(?<=[a-z,] )([A-Z][a-z]+) (?:and|of|of the|or|&) ([A-Z][a-z]+)\b")
+# A word as a question is mended: letters, with an apostrophe inside ("Latvia's").
+_TOKEN = re.compile(r"[A-Za-z]+")
+# Words mended once are remembered; past this many distinct words, no more are mended (a
+# flood of made-up words must not grow memory without bound).
+_MEND_CACHE = 50_000
+
+
+_KNOWN_WORDS = known_words()
 
 
 # Prefixes whose removal leaves a related word of four letters or more.
@@ -383,6 +466,7 @@ _KINDS = {
     Attribute.COUNT: Kind.QUANTITY,
     Attribute.AMOUNT: Kind.QUANTITY,
     Attribute.AGE: Kind.AGE,
+    Attribute.WORDING: Kind.WORDING,
 }
 
 

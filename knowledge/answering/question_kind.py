@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from knowledge.answering.fact_check import Amount, amounts, is_negative
+from knowledge.answering.amounts import Amount, amounts
+from knowledge.answering.fact_check import is_negative
 from knowledge.answering.text import STOPWORDS, stem, terms, words
 from knowledge.answering.values import Date, Place, dates, places
 
@@ -26,6 +27,8 @@ class Kind(Enum):
     DURATION = "duration"
     QUANTITY = "quantity"
     AGE = "age"
+    # "What word did X use for Y": a word or phrase the claim quotes.
+    WORDING = "wording"
 
 
 _NUMBER_WORDS = (
@@ -197,7 +200,12 @@ class Stated:
     own_places: tuple[Place, ...] = ()
     # Stems of the verbs the claim's own statement puts in the future ("will meet").
     future_verbs: frozenset[str] = frozenset()
+    # The claim's own statement quotes a word or phrase ("called them \"freeloaders\"").
+    wording: bool = False
 
+
+# A quoted word or phrase of up to eight words (straight or curly quotes; no quote inside).
+_QUOTED_WORDS = re.compile(r"[\"“](?:[^\"“”\s]++\s?){1,8}[\"”]")
 
 NOTHING_STATED = Stated(False, False, False, False, frozenset())
 
@@ -214,8 +222,8 @@ def asked_kind(question: str, kind: Kind | None = None) -> Asked:
     if kind is None:
         kind = next((k for pattern, k in _ASKS if pattern.search(low)), Kind.OTHER)
     saying = said.group(2) if said else ""
-    if kind is Kind.OTHER:
-        return Asked(Kind.OTHER, speaker=speaker, past=_past_verbs(low, bool(_FUTURE.search(low))), saying=saying)
+    if kind in (Kind.OTHER, Kind.WORDING):
+        return Asked(kind, speaker=speaker, past=_past_verbs(low, bool(_FUTURE.search(low))), saying=saying)
     counted: frozenset[str] = frozenset()
     m = _COUNTED.search(low)
     if kind is Kind.QUANTITY and m and m.group(1) not in _NOT_NAMED:
@@ -262,6 +270,7 @@ def stated_kinds(texts: list[str], said_by: str | None = None) -> Stated:
         future_verbs=frozenset(stem(m.group(1)) for m in _FUTURE_VERB.finditer(texts[0].lower()))
         if texts
         else frozenset(),
+        wording=bool(texts) and bool(_QUOTED_WORDS.search(texts[0])),
     )
     return NOTHING_STATED if stated == NOTHING_STATED else stated
 
@@ -296,6 +305,8 @@ def states_answer(asked: Asked, stated: Stated, related: dict[str, set[str]]) ->
         return False
     if asked.kind is Kind.WHEN:
         return stated.time
+    if asked.kind is Kind.WORDING:
+        return stated.wording
     if asked.kind is Kind.DURATION:
         return stated.duration
     if asked.kind is Kind.AGE:

@@ -30,8 +30,8 @@ from functools import cache
 
 from knowledge.answering.chat_words import fold_chat
 from knowledge.answering.questions import CHECK_OPENING, LEAD, OPENS_QUESTION, QWORD, split_questions
-from knowledge.answering.text import office_mentions, words
-from knowledge.entities import shipped
+from knowledge.answering.text import STOPWORDS, office_mentions, words
+from knowledge.entities import plural, shipped
 
 
 class Frame(Enum):
@@ -50,6 +50,7 @@ class Attribute(Enum):
     AMOUNT = "amount"
     REASON = "reason"
     SAID = "said"
+    WORDING = "wording"
     YES_NO = "yes/no"
     OTHER = "other"
 
@@ -70,6 +71,13 @@ class Reading:
     unknown_holders: tuple[str, ...] = field(default=())
     # "What kind of deal …": the word whose kind is asked; the answer should name it.
     head: str = ""
+    # Words that only say who or where a described one is, or set a condition: "Putin's"
+    # in "Putin's press secretary", "Kyiv" in "… if Kyiv keeps at it". They count for
+    # ranking and coverage, but a claim need not name them (see `qualifiers`).
+    qualifiers: tuple[str, ...] = field(default=())
+    # A trailing "when …"/"while …" clause moved to the context: the occasion of what is
+    # asked. Unlike the asker's scene, a name in it the articles never use still refuses.
+    occasion: str = ""
 
     @property
     def is_check(self) -> bool:
@@ -206,10 +214,13 @@ def read_question(text: str, previous: str = "") -> Reading:
     statement = checked_statement(text)
     if statement is not None:
         focus, context = _strip_attribution(fold_chat(statement))
-        frame = Frame.CHECK
+        frame, occasion = Frame.CHECK, ""
     else:
-        focus, context = _split_context(fold_chat(text))
+        focus, context, occasion = _split_context(_role_topics(fold_chat(text)))
         frame = Frame.OPEN
+    focus, described = _asked_wording(focus) if frame is Frame.OPEN else (focus, None)
+    if described is not None:
+        context = " ".join(p for p in (described, context) if p)
     if _PRONOUN.search(focus):
         focus = _resolve_pronoun(focus, " ".join(p for p in (context, previous) if p))
     elif previous and re.search(r"\b(?:they|them|their|it|its|there|that)\b", focus, re.IGNORECASE):
@@ -219,9 +230,15 @@ def read_question(text: str, previous: str = "") -> Reading:
         focus=focus,
         context=context,
         frame=frame,
-        attribute=asked_attribute(focus) if frame is Frame.OPEN else Attribute.YES_NO,
+        attribute=Attribute.WORDING
+        if described is not None
+        else asked_attribute(focus)
+        if frame is Frame.OPEN
+        else Attribute.YES_NO,
         unknown_holders=unknown_holders(focus),
         head=_asked_head(focus) if frame is Frame.OPEN else "",
+        qualifiers=qualifiers(focus),
+        occasion=occasion,
     )
 
 
@@ -255,8 +272,13 @@ def checked_statement(question: str) -> str | None:
     return statement or None
 
 
-def _split_context(question: str) -> tuple[str, str]:
-    """(focus, context): the clause that asks and what only sets the scene."""
+def _split_context(question: str) -> tuple[str, str, str]:
+    """(focus, context, occasion): the clause that asks, what only sets the scene, and
+    the trailing "when …" clause among the latter."""
+    return _trailing_occasion(*_split_clauses(question))
+
+
+def _split_clauses(question: str) -> tuple[str, str]:
     focus, context = _strip_attribution(question)
     pieces = _CLAUSE.split(focus)
     if len(pieces) < 2:
@@ -274,6 +296,103 @@ def _split_context(question: str) -> tuple[str, str]:
             before = focus[:start].strip(" ,;:-–—")
             return focus[start:].strip(), " ".join(p for p in (before, context) if p)
     return focus, context
+
+
+# "What rude term did he attach to …", "which word did she use for …": asked for a
+# word or phrase. What describes it ("insulting") and the verb of naming ("applied") are the
+# answer's description, not words the claim must use: they go to the context.
+_WORDING = re.compile(
+    rf"^({LEAD}(?:what|which) )((?:[a-z'-]+ ){{0,2}}?(?:words?|terms?|labels?|nicknames?|epithets?|insults?"
+    r"|phrases?|expressions?|slogans?|descriptions?) )",
+    re.IGNORECASE,
+)
+_NAMING = re.compile(
+    r"\b(?:appl(?:y|ies|ied|ying)|us(?:e|es|ed|ing)|call(?:s|ed|ing)?|g[ai]ve|give[ns]?|giving|pin(?:s|ned)?"
+    r"|attach(?:es|ed)?|coin(?:s|ed)?|cho(?:se|ose|oses|sen)|pick(?:s|ed)?|employ(?:s|ed)?|reserv(?:e|es|ed)"
+    r"|hurl(?:s|ed)?|level(?:s|ed|led)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _asked_wording(focus: str) -> tuple[str, str | None]:
+    """(focus, the answer's description) for a question asking for a word or phrase, else (focus, None)."""
+    m = _WORDING.match(focus)
+    if m is None:
+        return focus, None
+    rest = focus[m.end() :]
+    verbs = _NAMING.findall(rest)
+    rest = " ".join(_NAMING.sub(" ", rest).split())
+    return m.group(1) + rest, " ".join([m.group(2).strip(), *verbs])
+
+
+# "… standing when she gave that speech?": a "when"/"while" clause after a question
+# that asks something else names the occasion, not what is asked.
+_OCCASION = re.compile(r"\s(?:when|while|whilst)\s(?=\S)", re.IGNORECASE)
+# The asking clause must keep this many content words of its own to stand without the occasion:
+# "What did Healey argue when asked about aid?" needs the occasion to be about anything.
+_MIN_OWN_WORDS = 2
+_SAYING = frozenset("say said says tell told warn warned argue argued claim claimed stress stressed".split())
+
+
+def _trailing_occasion(focus: str, context: str) -> tuple[str, str, str]:
+    """`focus` without a trailing "when …"/"while …" clause when it asks without it."""
+    m = _OCCASION.search(focus)
+    if m is None or asked_attribute(focus) is Attribute.WHEN:
+        return focus, context, ""
+    own = [w for w in words(focus[: m.start()]) if w not in STOPWORDS and w not in _SAYING]
+    if len(own) < _MIN_OWN_WORDS:
+        return focus, context, ""
+    occasion = focus[m.start() :].strip(" ?!.")
+    return focus[: m.start()].strip() + "?", " ".join(p for p in (occasion, context) if p), occasion
+
+
+# "advisers on security issues", "minister for foreign affairs": an office described by its
+# field reads as the office named by it ("military advisers"), as the entities file writes it.
+_ROLE_TOPIC = re.compile(
+    r"\b(advis[eo]rs?|ministers?|secretary|secretaries|envoys?|officials?|experts?|chiefs?|aides?)"
+    r" (?:on|for) (?:the )?([a-z]+(?: [a-z]+)?) (?:matters|affairs|issues|questions|policy)\b",
+    re.IGNORECASE,
+)
+
+
+# "keeps pursuing", "went on fighting": a verb that only says an action goes on names no topic.
+_ASPECT = re.compile(
+    r"\b(?:keeps?|kept|keeping|continues?|continued|goes on|went on|carr(?:y|ies|ied) on)\s+(?=[a-z]+ing\b)"
+)
+
+
+def _role_topics(text: str) -> str:
+    text = _ASPECT.sub("", text)
+    return _ROLE_TOPIC.sub(lambda m: f"{m.group(2)} {m.group(1)}", text)
+
+
+def _titles() -> list[str]:
+    """Every office name the entities file knows, singular and plural, longest first."""
+    names = {n.lower() for o in shipped().offices for n in o.names}
+    return sorted(names | {plural(n) for n in names}, key=len, reverse=True)
+
+
+@cache
+def _possessed_role() -> re.Pattern[str]:
+    # "Putin's press secretary", "the president's military advisers": the one whose office
+    # it is, then up to two words, then the office.
+    titles = "|".join(re.escape(t) for t in _titles())
+    return re.compile(rf"\b([a-z][\w-]*)'s ((?:[a-z]+ ){{0,2}}?)(?:{titles})\b")
+
+
+# "… follows if Kyiv refuses …": a condition the claim may put in its own words.
+_CONDITION = re.compile(r"\s(?:if|unless)\s(.+)$", re.IGNORECASE)
+
+
+def qualifiers(focus: str) -> tuple[str, ...]:
+    """Words of `focus` a claim need not name: whose office a description names, and
+    the names in a trailing condition. Pure."""
+    low = " ".join(focus.lower().replace("\u2019", "'").split())
+    found = [m.group(1) for m in _possessed_role().finditer(low)]
+    condition = _CONDITION.search(low)
+    if condition:
+        found += words(condition.group(1))
+    return tuple(dict.fromkeys(found))
 
 
 def _clause_start(text: str, piece: str, before: list[str]) -> int:

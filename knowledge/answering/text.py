@@ -172,12 +172,22 @@ STOPWORDS = frozenset(
 )
 
 
+def known_words() -> frozenset[str]:
+    """Words a question's slips may be mended to besides the claims' own: those of the
+    names and descriptions that fold to an entity or alias, and the stop words."""
+    forms = [*PHRASES, *SPELLINGS]
+    return frozenset(w for form in forms for w in re.findall(r"[a-z]+", form.lower())) | STOPWORDS
+
+
 def words(text: str) -> list[str]:
     """Lower-cased surface words after folding and phrase aliases (no stemming)."""
     # Aliases may leave double spaces; phrases are matched with single ones.
     low = " ".join(fold(text).lower().split())
     low = _HELD.sub(r"\1 occupied", low)
-    low = _HOLDER_RE.sub(_name_holder, low)
+    low, named = _HOLDER_RE.subn(_name_holder, low)
+    if named:
+        # A description inside a description: "the Kremlin leader's spokesman" is Putin's.
+        low = _HOLDER_RE.sub(_name_holder, low)
     low = _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], low)
     out = []
     for w in _WORD.findall(low):

@@ -4,7 +4,7 @@
 claim's "February 12, 2025"; "they will meet in Turkey" against "in Saudi
 Arabia", a country against a country and a city against a city; "Rubio is
 the CIA director" against the roles the entities file ties to the articles.
-Amounts (durations, money, shares, counts) are `fact_check.amounts`.
+Amounts (durations, money, shares, counts) are `amounts.amounts`.
 """
 
 from __future__ import annotations
@@ -121,6 +121,25 @@ def places(text: str) -> tuple[Place, ...]:
     return tuple(dict.fromkeys(table[m.group("place")] for m in pattern.finditer(low)))
 
 
+# Words that make "in/at PLACE" where something takes place, not where it is about:
+# "they agreed to meet in Saudi Arabia", not "the war in Ukraine".
+_VENUE_WORD = re.compile(
+    r"\b(?:meet|meets|meeting|meetings|met|summit|talks|negotiations|held|hold|holds|host|hosts|hosted|"
+    r"conference|visit|visits|visited|gather|gathered|speaking|spoke|signed)\b"
+)
+# How far before "in PLACE" such a word may stand.
+_VENUE_REACH = 40
+
+
+def venues(text: str) -> tuple[Place, ...]:
+    """The places `text` says something takes place in ("talks in Riyadh", "met in Munich"):
+    those of `places` with a meeting word just before them."""
+    table, pattern = _place_table()
+    low = _key(text)
+    found = (m for m in pattern.finditer(low) if _VENUE_WORD.search(low, max(0, m.start() - _VENUE_REACH), m.start()))
+    return tuple(dict.fromkeys(table[m.group("place")] for m in found))
+
+
 def strip_places(text: str) -> str:
     """`text` without its "in/at/to PLACE" phrases, for finding the claim about the same thing."""
     _, pattern = _place_table()
@@ -187,6 +206,20 @@ def strip_offices(text: str) -> str:
         return m.group("person") or m.group("person2")
 
     return pattern.sub(keep_person, low)
+
+
+@cache
+def _people_pattern() -> re.Pattern[str]:
+    _, people, _, _ = _pairing_pattern()
+    return re.compile(rf"\b(?:{'|'.join(re.escape(k) for k in sorted(people, key=len, reverse=True))})\b")
+
+
+def people(text: str, start: int = 0) -> tuple[str, ...]:
+    """The people the entities file knows that `text` names from character `start` of its
+    folded, lower-case form on, as tokens, each once, in order ("Marco Rubio" → "rubio")."""
+    _, table, _, _ = _pairing_pattern()
+    low = _key(text)
+    return tuple(dict.fromkeys(table[m.group(0)] for m in _people_pattern().finditer(low, start)))
 
 
 @dataclass(frozen=True)

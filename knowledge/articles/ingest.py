@@ -2,19 +2,24 @@
 
 `propose(article, claims)` reads an article split by `knowledge.articles.reading`
 (boilerplate, body sentences with offsets, footnote digits) and, for every
-substantive body sentence, proposes exactly one of:
+substantive body sentence, proposes:
 
-- **supports**: the sentence is one more verbatim quote of an existing claim;
-- **conflicts**: it is about the same subject as an existing claim but states a
-  different figure (a length, a count, a date): a new claim linked as a conflict;
-- **new**: a new claim whose text is the sentence itself, lightly trimmed, so
-  the draft can never add a fact the sentence does not state.
+- **supports**: the sentence is one more verbatim quote of an existing claim, of
+  each claim it restates (a sentence giving a call's length and its date
+  supports both claims, up to MAX_SUPPORTS);
+- **conflicts**: it is about the same subject as an existing claim but gives a
+  different value of one kind (a length, a sum, a count, a date, a venue, an
+  office, quoted words; `knowledge.articles.facts`): a new claim linked as a
+  conflict;
+- **new**, when it is neither: a new claim whose text is the sentence itself,
+  lightly trimmed, so the draft can never add a fact the sentence does not state.
 
 Similarity is word overlap weighted by rarity (idf over the existing claims),
 measured both ways: how much of the sentence the claim's words account for,
 and how much of the claim's statement the sentence repeats. Both must be high
-for a support, because a sentence that merely names the same people is not
-evidence for a claim. The thresholds were set with the leave-one-article-out
+for a support by words alone, because a sentence that merely names the same
+people is not evidence for a claim; the same value of a fact about the same
+subject is. The thresholds were set with the leave-one-article-out
 measurement (`python -m knowledge.articles.ingest_eval`); see the README.
 
 Nothing here reads or writes the database: proposals go to the review queue
@@ -28,30 +33,43 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Literal
 
+from knowledge.answering.fact_check import strip_values
 from knowledge.answering.text import fold, terms
+from knowledge.articles.drafts import Draft, draft_quotes, draft_text, names_in, speaker_of
+from knowledge.articles.facts import Facts, compare, read_facts
 from knowledge.articles.reading import Article
+from knowledge.entities import shipped
 from knowledge.models import Claim, Quote
 
 ProposalKind = Literal["supports", "conflicts", "new"]
 
-# A support needs both directions of overlap.
+# A support needs both directions of overlap...
 SUPPORT_SIMILARITY = 0.4
-# How much of a claim's statement (its figures left out) a sentence must repeat to be about
-# the same thing. Durations are rare in the articles (a call's length), so a lower bar finds
-# "two hours" against "90 minutes"; counts and dates are common and need more in common.
-SUBJECT_SIMILARITY = {"duration": 0.3, "date": 0.5, "count": 0.5}
+# ...or the same value of a fact (a length, a date, a venue) about the same subject: the claim's
+# statement, its values left out, repeated this much ("the call lasted nearly an hour and a
+# half" supports "the call was about 90 minutes long" at a word similarity of 0.36).
+FACT_SUPPORT_SUBJECT = 0.4
+# ...or most of the claim's own statement restated (a sentence that states several facts
+# supports each claim it restates, though each accounts for only part of it).
+RESTATED = 0.7
+# A sentence supports at most this many claims.
+MAX_SUPPORTS = 3
+# How much of a claim's statement (its values left out) a sentence must repeat to be about
+# the same thing when it gives another value. Durations are rare in the articles (a call's
+# length), so a lower bar finds "two hours" against "90 minutes"; other kinds are common
+# (dates, counts, places) and need more in common.
+SUBJECT_SIMILARITY = {"amount:time": 0.3}
+DEFAULT_SUBJECT_SIMILARITY = 0.5
 # A new claim takes the topic of a claim at least this close.
 TOPIC_SIMILARITY = 0.3
-# How many of the closest claims are checked for a disagreeing figure.
-CONFLICT_CANDIDATES = 5
 # Sentences shorter than this (in content words) say too little to be a claim.
 MIN_CONTENT_WORDS = 5
 # A quote that keeps less than this share of its sentence (cut at a footnote) is dropped.
 MIN_KEPT_SHARE = 0.5
-MAX_TEXT_CHARS = 500
 # Leaves room for the "-2", "-3"… a taken id gets, within the 80 characters a claim id may have.
 MAX_SLUG_CHARS = 70
 # An apostrophe or dot between two letters joins them; every other non-alphanumeric separates words.
@@ -59,46 +77,8 @@ _SLUG_JOINER = re.compile(r"(?<=[a-z])['.](?=[a-z])")
 _SLUG_WORD = re.compile(r"[a-z0-9]+")
 NEW_TOPIC = "ingested"
 
-# Words that open a sentence but belong to the sentence before it.
-_CONNECTIVES = re.compile(
-    r"^(?:However|Meanwhile|Moreover|Furthermore|Instead|Still|Yet|And|But|Also|Additionally|In addition|"
-    r"At the same time|In turn|Nevertheless|Nonetheless),\s+|^(?:And|But|So)\s+",
-)
-_REPORTING = re.compile(
-    r"\b(?:said|says|stated|states|told|announced|confirmed|revealed|wrote|posted|added|noted|warned|declared|"
-    r"described|argued|insisted|emphasi[sz]ed|stressed|suggested|claimed|explained|acknowledged|dismissed|"
-    r"affirmed|responded|remarked|tweeted|asserted|signalled|signaled)\b"
-)
-_ACCORDING = re.compile(r"\baccording to\s+")
-# At most this many characters between a speaker's name and the reporting verb.
-_SPEAKER_GAP = 3
-_NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|(?:de|von|van|al)\b(?=\s+[A-Z])))*")
-# Capitalised words that are not names: sentence openers, titles, months, weekdays.
-_NOT_NAMES = frozenset(
-    """
-    The A An In On At By For From To Of And But Or If As It Its This That These Those He She They We I You His Her
-    Their Our Both All Any Some One Another After Before During While When Where Why How What Who Which However
-    Meanwhile Instead Still Yet Also Although Though Following Speaking Announcing Despite Such Earlier Later
-    President Prime Minister Secretary Foreign Defence Defense Chancellor Spokesman Spokeswoman Senator Mr Mrs Ms
-    Dr General Gen Former Vice State Special Envoy Advisor Adviser National Security Kremlin White House
-    January February March April May June July August September October November December
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday US UK EU
-    """.split()
-)
-_TITLE_WORDS = frozenset(
-    "President Prime Minister Secretary Foreign Defence Defense Chancellor Spokesman Spokeswoman Senator Mr Mrs Ms "
-    "Dr General Gen Former Vice State Special Envoy Advisor Adviser National Security Kremlin US UK EU Russian "
-    "Ukrainian American French German British".split()
-)
-# Figures, by kind: two accounts of the same subject that state figures of the same kind
-# with no value in common disagree (another call length, another team size, another date).
-_DURATION_UNITS = frozenset("second seconds minute minutes hour hours".split())
-_COUNT_WORDS = frozenset(
-    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty ninety "
-    "hundred thousand million billion half dozen".split()
-)
-_MONTHS = frozenset("january february march april may june july august september october november december".split())
-_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+# A sentence opening with a pronoun names its subject in the sentence before.
+_PRONOUN_START = re.compile(r"(?:He|She|They|His|Her|Their)\b")
 
 
 @dataclass(frozen=True)
@@ -121,7 +101,12 @@ class _ClaimTerms:
     claim: Claim
     statement: set[str]
     bag: set[str]
-    figures: dict[str, set[str]]
+    facts: Facts
+    # The statement's terms with its values (figures, dates, venues, offices) left out.
+    subject: set[str]
+    # The terms of each person the statement names: a sentence that does not name one of
+    # them is no evidence for it ("Braže insisted…" is not "Baerbock and Albares insisted…").
+    people: list[set[str]]
 
 
 class Rarity:
@@ -155,7 +140,7 @@ class Rarity:
 
 
 def propose(article: Article, claims: Sequence[Claim], rarity: Rarity | None = None) -> list[Proposal]:
-    """One proposal per substantive body sentence of `article`, in article order. Pure.
+    """The proposals for each substantive body sentence of `article`, in article order. Pure.
 
     `claims` are the existing claims to compare with (every claim, or those each
     sentence resembles); `rarity` weighs terms by the whole store when given.
@@ -168,13 +153,24 @@ def propose(article: Article, claims: Sequence[Claim], rarity: Rarity | None = N
     quoted = {(q.source_id, q.start, q.end) for c in claims for q in c.quotes}
     seen: set[str] = set()
     out: list[Proposal] = []
-    for quote in substantive_quotes(article):
+    quotes = substantive_quotes(article)
+    drafts = draft_quotes(article, quotes)
+    for quote in quotes:
         key = " ".join(fold(quote.quote).lower().split())
         if key in seen or (quote.source_id, quote.start, quote.end) in quoted:
             continue
         seen.add(key)
-        out.append(_classify(quote, known, idf))
+        draft = drafts.get((quote.start, quote.end))
+        out.extend(_redrafted(p, draft) for p in relate(quote, known, idf))
     return out
+
+
+def _redrafted(proposal: Proposal, draft: Draft | None) -> Proposal:
+    # The wording, names and speaker read with the article around the sentence
+    # (knowledge.articles.drafts); a support keeps the claim's own text.
+    if draft is None or proposal.kind == "supports":
+        return proposal
+    return replace(proposal, text=draft.text, entities=draft.entities, said_by=draft.said_by)
 
 
 def substantive_quotes(article: Article) -> list[Quote]:
@@ -203,13 +199,32 @@ def _without_footnotes(article: Article, start: int, end: int) -> tuple[int, int
     return start, end
 
 
+# Words that belong to a value, not to what it is the value of: units, "long", weekdays.
+_UNIT_TERMS = frozenset(
+    terms(
+        "seconds minutes hours days weeks months years long lasting lasted duration percent per cent hourlong "
+        "monday tuesday wednesday thursday friday saturday sunday"
+    )
+)
+
+
 def _claim_terms(claim: Claim) -> _ClaimTerms:
     statement_text = " ".join([claim.text, *claim.entities, claim.said_by or ""])
     statement = set(terms(statement_text))
     quoted = " ".join(q.quote for q in claim.quotes)
     bag = statement | set(terms(quoted)) | set(terms(" ".join(claim.keywords)))
     # Only the claim's own statement: its quotes may mention other figures in passing.
-    return _ClaimTerms(claim, statement, bag, figures(claim.text))
+    # The units and the word "long" belong to the figure too: "lasted two hours" and
+    # "was about 90 minutes long" are about the same subject, the call.
+    subject = set(terms(strip_values(claim.text))) - _UNIT_TERMS
+    people = [{t} for t in sorted(set(terms(claim.text)) & _people_terms())]
+    return _ClaimTerms(claim, statement, bag, read_facts(claim.text), subject & statement, people)
+
+
+@cache
+def _people_terms() -> frozenset[str]:
+    """The terms of every person the entities file names ("Marco Rubio" → "rubio")."""
+    return frozenset(t for p in shipped().of_kind("person") for name in (*p.names, p.token) for t in terms(name))
 
 
 def similarity(sentence: set[str], known: _ClaimTerms, idf: Rarity) -> float:
@@ -222,139 +237,76 @@ def similarity(sentence: set[str], known: _ClaimTerms, idf: Rarity) -> float:
     return math.sqrt(of_sentence * of_claim)
 
 
-_UNIT_TERMS = frozenset(
-    terms("seconds minutes hours days weeks months years long lasting lasted duration percent per cent")
-)
-
-
 def same_subject(sentence: set[str], known: _ClaimTerms, idf: Rarity) -> float:
-    """How much of the claim's statement, its figures left out, the sentence repeats:
-    a sentence giving another figure for the same thing differs exactly there."""
-    rest = known.statement - set(terms(" ".join(v for values in known.figures.values() for v in values)))
-    # The units and the word "long" belong to the figure too: "lasted two hours" and
-    # "was about 90 minutes long" are about the same subject, the call.
-    rest -= _UNIT_TERMS
-    if not rest:
+    """How much of the claim's statement, its values left out, the sentence repeats:
+    a sentence giving another value for the same thing differs exactly there."""
+    if not known.subject:
         return 0.0
-    return idf.mass(sentence & rest) / idf.mass(rest)
+    return idf.mass(sentence & known.subject) / idf.mass(known.subject)
 
 
-def _classify(quote: Quote, known: list[_ClaimTerms], idf: Rarity) -> Proposal:
+def relate(quote: Quote, known: list[_ClaimTerms], idf: Rarity) -> list[Proposal]:
+    """What one sentence is to the existing claims: supports of each claim it restates
+    (up to MAX_SUPPORTS), else a conflict with the claim about the same subject whose
+    value it contradicts, else a new claim. A support never contradicts a value of its
+    claim, nor a claim the sentence already supports; a conflict also comes with the
+    sentence's supports: accepting both is a new claim linked as a conflict, plus
+    quotes for the claims it agrees with."""
     sentence = set(terms(quote.quote))
-    ranked = sorted(((similarity(sentence, k, idf), k) for k in known), key=lambda sk: -sk[0])
+    mine = read_facts(quote.quote)
     entities = names_in(quote.quote)
     speaker = speaker_of(quote.quote, entities)
     draft = draft_text(quote.quote)
-    if not ranked:
-        return Proposal("new", quote, draft, None, 0.0, NEW_TOPIC, entities, speaker)
-    best_score, best = ranked[0]
-    mine = figures(quote.quote)
-    # A close claim that states the same figure is the best evidence there is: a support.
-    for score, other in ranked[:CONFLICT_CANDIDATES]:
-        if score >= SUPPORT_SIMILARITY and agreeing(mine, other.figures):
-            return Proposal("supports", quote, other.claim.text, other.claim.id, round(score, 3), other.claim.topic)
-    # Another figure of the same kind, about the same subject: proposed as its own claim,
-    # linked as a conflict. Ranked by subject alone, since the figures are what differ.
-    rivals = [(same_subject(sentence, k, idf), k, kinds) for k in known if (kinds := disagreeing(mine, k.figures))]
-    for subject, other, kinds in sorted(rivals, key=lambda r: -r[0])[:CONFLICT_CANDIDATES]:
-        if subject >= min(SUBJECT_SIMILARITY[k] for k in kinds):
-            score = similarity(sentence, other, idf)
-            return Proposal(
-                "conflicts", quote, draft, other.claim.id, round(score, 3), other.claim.topic, entities, speaker
-            )
-    if best_score >= SUPPORT_SIMILARITY:
-        return Proposal("supports", quote, best.claim.text, best.claim.id, round(best_score, 3), best.claim.topic)
-    topic = best.claim.topic if best_score >= TOPIC_SIMILARITY else NEW_TOPIC
-    return Proposal("new", quote, draft, None, round(best_score, 3), topic, entities, speaker)
+    unnamed = 1 if _PRONOUN_START.match(quote.quote) else 0
+    supports: list[tuple[float, bool, _ClaimTerms]] = []
+    rivals: list[tuple[float, float, _ClaimTerms]] = []
+    best_score = 0.0
+    best: _ClaimTerms | None = None
+    for k in known:
+        score = similarity(sentence, k, idf)
+        if score > best_score:
+            best_score, best = score, k
+        facts = compare(mine, k.facts)
+        subject = same_subject(sentence, k, idf)
+        if facts.disagreed:
+            bar = min(SUBJECT_SIMILARITY.get(kind, DEFAULT_SUBJECT_SIMILARITY) for kind in facts.disagreed)
+            if subject >= bar:
+                rivals.append((subject, score, k))
+            continue
+        if facts.different_quotes or sum(not (n & sentence) for n in k.people) > unnamed:
+            continue
+        # Who holds an office is who the sentence is about, not evidence of what it says.
+        same_value = any(not kind.startswith("office:") for kind in facts.agreed) and subject >= FACT_SUPPORT_SUBJECT
+        strong = same_value or restated(sentence, k, idf) >= RESTATED
+        if strong or score >= SUPPORT_SIMILARITY:
+            supports.append((score, strong, k))
+    chosen: list[tuple[float, _ClaimTerms]] = []
+    for score, strong, k in sorted(supports, key=lambda s: -s[0]):
+        if len(chosen) == MAX_SUPPORTS:
+            break
+        # Beyond the closest claim, a claim must be restated or share a value; and one
+        # sentence is never evidence for two claims the curators hold in conflict.
+        if chosen and (not strong or any(c.claim.id in k.claim.conflicts for _, c in chosen)):
+            continue
+        chosen.append((score, k))
+    out = [Proposal("supports", quote, k.claim.text, k.claim.id, round(score, 3), k.claim.topic) for score, k in chosen]
+    if rivals:
+        # The rival most about the same thing: the values are what differ.
+        _, score, other = max(rivals, key=lambda r: r[:2])
+        out.append(
+            Proposal("conflicts", quote, draft, other.claim.id, round(score, 3), other.claim.topic, entities, speaker)
+        )
+    if out:
+        return out
+    topic = best.claim.topic if best is not None and best_score >= TOPIC_SIMILARITY else NEW_TOPIC
+    return [Proposal("new", quote, draft, None, round(best_score, 3), topic, entities, speaker)]
 
 
-def figures(text: str) -> dict[str, set[str]]:
-    """The figures `text` states, by kind (duration, date, count), as normalised words."""
-    low = fold(text).lower()
-    tokens = re.findall(r"\d+(?:[.,]\d+)?|[a-z]+", low)
-    found: dict[str, set[str]] = {}
-    numbers = {t.replace(",", "") for t in tokens if t[0].isdigit()} | {t for t in tokens if t in _COUNT_WORDS}
-    if any(t in _DURATION_UNITS for t in tokens):
-        # "an hour" states one hour; the unit alone is no value to compare.
-        found["duration"] = numbers or {"1"}
-    dates = {t for t in tokens if t in _MONTHS or t in _WEEKDAYS}
-    if dates:
-        found["date"] = dates | {t for t in tokens if t.isdigit() and len(t) <= 2}
-    if numbers and "duration" not in found:
-        found["count"] = {t for t in numbers if not (t.isdigit() and len(t) == 4)}  # years are not counts
-    return {k: v for k, v in found.items() if v}
-
-
-def agreeing(mine: dict[str, set[str]], theirs: dict[str, set[str]]) -> bool:
-    """Whether two statements give a figure of one kind with a value in common."""
-    return any(kind in theirs and values & theirs[kind] for kind, values in mine.items())
-
-
-def disagreeing(mine: dict[str, set[str]], theirs: dict[str, set[str]]) -> list[str]:
-    """The kinds of figure two statements both give with no value in common."""
-    return [kind for kind, values in mine.items() if kind in theirs and not values & theirs[kind]]
-
-
-def names_in(text: str) -> list[str]:
-    """Capitalised names the sentence contains (titles and sentence openers dropped), in order."""
-    out: list[str] = []
-    seen: set[str] = set()  # `out` keeps the order; membership is asked of a set (many names)
-    folded = fold(text)
-    first = next((i for i, ch in enumerate(folded) if ch.isalpha()), 0)
-    for m in _NAME.finditer(folded):
-        if m.start() == first and " " not in m.group(0):
-            continue  # a lone capitalised first word is just the start of the sentence
-        # "Germany's Annalena Baerbock" names two: the country and the person.
-        for part in m.group(0).rstrip(".").split("'s "):
-            words = part.split()
-            while words and words[0] in _TITLE_WORDS | _NOT_NAMES:
-                words.pop(0)
-            while words and words[-1] in _NOT_NAMES:
-                words.pop()
-            name = " ".join(words).removesuffix("'s").rstrip("'")
-            if name and name not in _NOT_NAMES and len(name) > 1 and name not in seen:
-                seen.add(name)
-                out.append(name)
-    return out
-
-
-def speaker_of(text: str, names: list[str]) -> str | None:
-    """Who a reported statement is attributed to: "according to X", or the name nearest a
-    reporting verb ("Peskov confirmed", "…, Zelensky said"). None when nobody is named."""
-    folded = fold(text)
-    after = _ACCORDING.search(folded)
-    if after:
-        follows = [n for n in names if folded.startswith(n, after.end())]
-        if follows:
-            return follows[0]
-    verb = _REPORTING.search(folded)
-    if verb is None:
-        return None
-    # Only a name right next to the verb (its subject, or "said Baerbock") is the speaker:
-    # each name is looked for in the few characters either side of it, never through the
-    # whole sentence (a sentence naming thousands would cost thousands of scans).
-    best: tuple[int, str] | None = None
-    for name in names:
-        before = folded.rfind(name, max(0, verb.start() - _SPEAKER_GAP - len(name)), verb.start())
-        after_verb = folded.find(name, verb.end(), verb.end() + _SPEAKER_GAP + len(name))
-        gaps = [verb.start() - (before + len(name))] if before >= 0 else []
-        gaps += [after_verb - verb.end()] if after_verb >= 0 else []
-        for gap in gaps:
-            if best is None or gap < best[0]:
-                best = (gap, name)
-    return best[1] if best else None
-
-
-def draft_text(sentence: str) -> str:
-    """A one-line claim text made from the sentence itself: a leading connective removed,
-    whitespace collapsed, a capital first letter. It adds no word the sentence lacks."""
-    text = " ".join(sentence.split())
-    text = _CONNECTIVES.sub("", text, count=1)
-    if text[:1].islower():
-        text = text[0].upper() + text[1:]
-    if len(text) > MAX_TEXT_CHARS:
-        text = text[: MAX_TEXT_CHARS - 1].rsplit(" ", 1)[0] + "…"
-    return text
+def restated(sentence: set[str], known: _ClaimTerms, idf: Rarity) -> float:
+    """How much of the claim's own statement the sentence repeats, by rarity."""
+    if not known.statement:
+        return 0.0
+    return idf.mass(sentence & known.statement) / idf.mass(known.statement)
 
 
 def claim_slug(text: str) -> str:

@@ -14,8 +14,9 @@ quotes from that article:
   stayed, found as a conflict proposal between those two;
 - precision: of the support proposals on sentences the curators quoted, the
   share pointing at a claim the curators used that sentence for;
-- bad: proposals touching boilerplate or footnote digits, not verbatim at their
-  offsets, or duplicating another proposal or a stored quote (must be 0).
+- bad: proposals touching boilerplate or footnote digits, fragments of a sentence
+  (`knowledge.articles.sentences.is_fragment`), not verbatim at their offsets, or
+  duplicating another proposal or a stored quote (must be 0).
 
 Run `python -m knowledge.articles.ingest_eval` for the table.
 """
@@ -29,6 +30,7 @@ from pathlib import Path
 from knowledge.answering.text import fold
 from knowledge.articles.curated import load_curated
 from knowledge.articles.ingest import Proposal, propose
+from knowledge.articles.sentences import is_fragment
 from knowledge.articles.sources import Seed, load_seeds
 from knowledge.models import Claim, Quote
 from knowledge.paths import curated_claims_file, seeds_dir
@@ -73,18 +75,19 @@ def evaluate_fold(source_id: str, seeds: dict[str, Seed], claims: list[Claim]) -
     proposals = propose(article, store)
     held = [(c, q) for c in claims for q in c.quotes if q.source_id == source_id]
 
-    def covering(q: Quote) -> Proposal | None:
-        return next((p for p in proposals if _overlaps(p.quote, q)), None)
+    def covering(q: Quote) -> list[Proposal]:
+        # A sentence that states several facts may support several claims: one proposal each.
+        return [p for p in proposals if _overlaps(p.quote, q)]
 
     supportable = supported = leaving = proposed_new = 0
     for claim, q in held:
-        p = covering(q)
+        near = covering(q)
         if claim.id in in_store:
             supportable += 1
-            supported += bool(p and p.kind == "supports" and p.claim_id == claim.id)
+            supported += any(p.kind == "supports" and p.claim_id == claim.id for p in near)
         else:
             leaving += 1
-            proposed_new += bool(p and p.kind in ("new", "conflicts"))
+            proposed_new += any(p.kind in ("new", "conflicts") for p in near)
     links: set[tuple[str, str]] = set()
     for claim in claims:
         if claim.id in in_store or not any(q.source_id == source_id for q in claim.quotes):
@@ -121,10 +124,13 @@ def evaluate_fold(source_id: str, seeds: dict[str, Seed], claims: list[Claim]) -
 
 
 def count_bad(proposals: list[Proposal], seed: Seed, store: list[Claim]) -> int:
-    """Proposals that are boilerplate, footnoted, not verbatim, or duplicates."""
+    """Proposals that are boilerplate, footnoted, fragments of a sentence, not verbatim, or
+    duplicates: the same text proposed twice for the same thing, or overlapping another
+    proposal's quote without being that very quote (one sentence may support several claims)."""
     article = seed.article
     stored = {(q.source_id, q.start, q.end) for c in store for q in c.quotes}
-    seen: set[str] = set()
+    seen: set[tuple[str, str, str | None]] = set()
+    spans: dict[str, tuple[int, int]] = {}
     bad = 0
     for i, p in enumerate(proposals):
         q = p.quote
@@ -133,11 +139,13 @@ def count_bad(proposals: list[Proposal], seed: Seed, store: list[Claim]) -> int:
             article.text[q.start : q.end] != q.quote
             or article.overlaps_boilerplate(q.start, q.end)
             or article.contains_footnote(q.start, q.end)
-            or key in seen
+            or is_fragment(article.text, q.start, q.end)
+            or (key, p.kind, p.claim_id) in seen
+            or spans.setdefault(key, (q.start, q.end)) != (q.start, q.end)
             or (q.source_id, q.start, q.end) in stored
-            or any(_overlaps(q, other.quote) for other in proposals[:i])
+            or any(_overlaps(q, o.quote) and (o.quote.start, o.quote.end) != (q.start, q.end) for o in proposals[:i])
         )
-        seen.add(key)
+        seen.add((key, p.kind, p.claim_id))
         bad += wrong
     return bad
 
@@ -152,7 +160,8 @@ def table(results: list[FoldResult]) -> str:
     """The leave-one-article-out table, as Markdown."""
     head = (
         "| held-out article | proposals | supports of the right claim | proposed as new | conflicts found "
-        "| conflict proposals | support precision | boilerplate/duplicates |\n|---|---|---|---|---|---|---|---|"
+        "| conflict proposals | support precision | boilerplate/fragments/duplicates |\n"
+        "|---|---|---|---|---|---|---|---|"
     )
     rows = [head]
 

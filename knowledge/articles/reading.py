@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
+from knowledge.articles.sentences import line_spans, logical_lines, split_sentences
+
 LineKind = Literal["body", "heading", "leadin", "boilerplate", "blank"]
 
 # Navigation words and widgets that news sites print around an article.
@@ -44,33 +46,32 @@ _NAV_LINES = {
 _TEASER_LEADS = {"read also:", "read also", "read more", "previous", "next"}
 _IMAGE_PLACEHOLDER = re.compile(r"^(?:spot_img)+$|^\[?image[^\]]*\]?$", re.IGNORECASE)
 _BLURB = re.compile(r"^(?:The editorial team at |About the author)", re.IGNORECASE)
+# Words a headline leaves in lower case.
+_SMALL_WORDS = frozenset(
+    "a an the and or but nor for of in on at to by as vs via with from into onto over amid after before "
+    "than that is are was be".split()
+)
+_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+# Picture credits and bylines: a line holding one is a caption or a credit, never a claim.
+_CREDIT_MARKS = ("ap photo", "photo/", "photo:", "photograph:", "getty images", "via ap)", "pool photo", "image:")
+_CREDIT_LEADS = (
+    "reporting by",
+    "additional reporting",
+    "editing by",
+    "writing by",
+    "copyright",
+    "©",
+    "all rights reserved",
+    "we use cookies",
+    "this website uses cookies",
+    "sign up for",
+    "follow us",
+)
+_BULLET_ITEM = re.compile(r"[-•*–▪►]\s")
 _TERMINAL = re.compile(r"[.!?][\"”’')\]]?\d*$|[\"”]\d*$")
 # A footnote marker is a run of digits glued to the end of a word or closing quote:
 # "Ukraine123", "dollar4", 'Europeans."1'. "£4.5" and "pre-2014" are not markers.
 _FOOTNOTE = re.compile(r"(?:(?<=[A-Za-z]{2})|(?<=[A-Za-z][\"”])|(?<=[A-Za-z]\.[\"”]))\d{1,3}(?=[\s.,;:)]|$)")
-_ABBREVIATIONS = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "st",
-    "jr",
-    "sr",
-    "vs",
-    "etc",
-    "e.g",
-    "i.e",
-    "gen",
-    "gov",
-    "sen",
-    "rep",
-    "no",
-}
-# Possessive runs, tried only where a run of end marks begins: "....x" fails once, not
-# once per dot with every shorter run retried (quadratic in the run's length).
-_SENTENCE_END = re.compile(r"(?<![.!?])[.!?]++[\"”’)]*+\d*+(?=\s|$)")
-_NON_SPACE = re.compile(r"\S")
-_INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 def read_article(source_id: str, text: str) -> Article:
     """Classify every line of `text` and split its body lines into sentences."""
     article = Article(source_id=source_id, text=text)
-    raw_lines = _line_spans(text)
+    raw_lines = logical_lines(text, line_spans(text))
     kinds = _classify(text, raw_lines)
     article.lines = [Span(a, b, k) for (a, b), k in zip(raw_lines, kinds, strict=True)]
     article.footnotes = [
@@ -154,59 +155,21 @@ def read_article(source_id: str, text: str) -> Article:
     return article
 
 
-def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans within text[start:end]; "U.S." and "Dr." do not end a sentence."""
-    spans: list[tuple[int, int]] = []
-    begin = start
-    for m in _SENTENCE_END.finditer(text, start, end):
-        if _is_abbreviation(text, begin, m.start()):
-            continue
-        # The next word's first character, found without copying the rest of the line.
-        following = _NON_SPACE.search(text, m.end(), end)
-        first = following.group(0) if following else ""
-        if first and not (first.isupper() or first in "\"“‘'(" or first.isdigit()):
-            continue
-        spans.append(_trim(text, begin, m.end()))
-        begin = m.end()
-    if text[begin:end].strip():
-        spans.append(_trim(text, begin, end))
-    return [s for s in spans if s[1] > s[0]]
-
-
-def _is_abbreviation(text: str, begin: int, dot: int) -> bool:
-    if text[dot] != ".":
-        return False
-    # The word before the dot (word characters and dots), read backwards from it: only
-    # that word, never the sentence so far (which grows while abbreviations are skipped).
-    at = dot
-    while at > begin and (text[at - 1].isalnum() or text[at - 1] in "._"):
-        at -= 1
-    if at == dot:
-        return False
-    w = text[at:dot]
-    # Initialisms such as "U.S" or "U.K" (the final dot is the one at `dot`).
-    return bool(_INITIALISM.fullmatch(w)) or w.lower() in _ABBREVIATIONS or (len(w) == 1 and w.isupper())
-
-
-def _trim(text: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return a, b
-
-
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        spans.append((pos, pos + len(line.rstrip("\r"))))
-        pos += len(line) + 1
-    return spans
-
-
 def _is_title_case(line: str) -> bool:
-    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", line) if len(w) >= 4]
-    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.6
+    """A headline's case: every word of four letters or more capitalised except a few
+    small ones ("in", "with", "amid"). A sentence has lower-case verbs and nouns ("met",
+    "talks"), however many names it holds, so it is never taken for a headline."""
+    found = [w for w in _WORD.findall(line) if w[0].isalpha()]
+    lower = [w for w in found if w[0].islower() and w.lower() not in _SMALL_WORDS]
+    capital = sum(w[0].isupper() for w in found)
+    return capital >= 2 and not lower
+
+
+def is_caption_or_credit(line: str) -> bool:
+    """A photo caption or a credit line: it names a photographer or an agency's picture
+    ("(AP Photo/Evan Vucci)", "Photo: Reuters"), or is a byline's "Reporting by …"."""
+    low = line.lower()
+    return any(mark in low for mark in _CREDIT_MARKS) or low.startswith(_CREDIT_LEADS)
 
 
 def _neighbours(lines: list[str]) -> tuple[list[str | None], list[str | None]]:
@@ -238,7 +201,7 @@ def _classify(text: str, spans: list[tuple[int, int]]) -> list[LineKind]:
             in_list = False
             continue
         following, previous = after[i], before[i]
-        if low in _NAV_LINES or _IMAGE_PLACEHOLDER.match(line) or _BLURB.match(line):
+        if low in _NAV_LINES or _IMAGE_PLACEHOLDER.match(line) or _BLURB.match(line) or is_caption_or_credit(line):
             kinds.append("boilerplate")
             after_teaser_lead = after_teaser_lead or low in _TEASER_LEADS
             in_list = False
@@ -256,11 +219,15 @@ def _classify(text: str, spans: list[tuple[int, int]]) -> list[LineKind]:
             kinds.append("body")
             in_list = True
             continue
-        if in_list:
+        # A list item (after a lead-in, or marked by a bullet) is body, however short.
+        if in_list or _BULLET_ITEM.match(line):
             kinds.append("body")
             continue
         words = len(line.split())
-        if words <= 20 and (not _TERMINAL.search(line) or _is_title_case(line)):
+        # A heading heads something: the only line of an article is its text (a one-line
+        # report), and so is a last line ending in a full stop (headlines have none).
+        last_sentence = following is None and (previous is None or line.rstrip('”"’)').endswith("."))
+        if words <= 20 and not last_sentence and (not _TERMINAL.search(line) or _is_title_case(line)):
             kinds.append("heading")
             continue
         kinds.append("body")

@@ -218,7 +218,8 @@ async def _insert_candidate(conn: Conn, p: Proposal, at: datetime) -> int:
         "INSERT INTO queue_items (kind, group_key, text, claim_ids, first_at, last_at) "
         "VALUES ('candidate', ?, ?, ?, ?, ?) RETURNING id",
         (
-            f"candidate {q.source_id} {q.start}:{q.end}",
+            # One sentence may support several claims: one open item for each.
+            f"candidate {q.source_id} {q.start}:{q.end} {p.kind} {p.claim_id or ''}",
             p.text if p.kind != "supports" else q.quote,
             json.dumps([p.claim_id] if p.claim_id else []),
             at.isoformat(),

@@ -10,10 +10,13 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
+from yarl import URL
 
 from adapters.web.sessions import SESSION_COOKIE, Session
 from bot.permissions import Actor, ModerationPolicy
 from bot.replies import AnswerReply
+from knowledge.articles import fetching
+from knowledge.errors import BadInput
 from knowledge.models import Moderator, Place
 from tests.adapters.web_fakes import DISCORD_MOD, GUILD, SLACK_MOD, Site, serve, site
 from tests.conftest import OPERATOR, history_of
@@ -157,3 +160,53 @@ async def test_bulk_accept_of_a_suggestion_corrects_the_claim_crediting_its_auth
     assert view.status == "corrected" and view.text == "Albares said no decision without Ukraine."
     [entry] = await history_of(site.service, CLAIM)
     assert entry.by.user_id == DISCORD_MOD and (entry.credit or "").startswith("Rita")
+
+
+async def test_ingest_by_url_refuses_the_servers_own_network_unless_the_operator_allows_it(
+    site: Site, console: Console
+) -> None:
+    """A moderator must not be able to make the server read its loopback or private network,
+    not directly and not through a public page that redirects there."""
+
+    async def article(_: web.Request) -> web.Response:
+        return web.Response(text=ARTICLE, content_type="text/plain")
+
+    app = web.Application()
+    app.router.add_get("/news/007_secret.txt", article)
+    runner, url = await serve(app)
+    site.ctx.fetch_private = False
+    try:
+        status, html = await console.post("/console/ingest", [("fetch", f"{url}/news/007_secret.txt")])
+        assert "not on the public internet" in html
+        assert await site.service.candidates(OPERATOR) == []
+        site.ctx.fetch_private = True
+        status, html = await console.post("/console/ingest", [("fetch", f"{url}/news/007_secret.txt")])
+        assert status == 200 and "Stored 007_secret: 1 candidates" in html
+    finally:
+        await runner.cleanup()
+
+
+async def test_a_public_only_fetch_refuses_private_names_literals_and_redirect_hops() -> None:
+    async def bounce(_: web.Request) -> web.Response:
+        raise web.HTTPFound("http://10.0.0.1/internal")
+
+    app = web.Application()
+    app.router.add_get("/r", bounce)
+    runner, url = await serve(app)
+    port = url.rsplit(":", 1)[1]
+    try:
+        # A literal loopback address, and a name that resolves to one (the resolver's check).
+        for target in (f"{url}/r", f"http://localhost:{port}/r"):
+            with pytest.raises(BadInput, match="not on the public internet"):
+                await fetching.fetch_article(target, max_bytes=1000, public_only=True)
+        # Without the check the same page is fetched, and its redirect followed.
+        with pytest.raises(BadInput) as refused:
+            await fetching.fetch_article(f"{url}/r", max_bytes=1000, seconds=0.5)
+        assert "public internet" not in str(refused.value)
+        # Every hop is checked: a redirect to a private literal address is refused.
+        assert fetching._literal_host_is_private(URL("http://10.0.0.1/internal"))
+        assert fetching._literal_host_is_private(URL("http://[::1]/"))
+        assert not fetching._literal_host_is_private(URL("http://93.184.215.14/"))
+        assert not fetching._literal_host_is_private(URL("http://example.org/"))
+    finally:
+        await runner.cleanup()

@@ -62,7 +62,7 @@ async def _page(url: str) -> str:
 async def test_a_correction_from_another_process_shows_on_the_page_at_once(server: str, db_path: Path) -> None:
     before = await _page(f"{server}/claims/{CLAIM}")
     assert await _page(f"{server}/claims/{CLAIM}") == before  # served again from memory
-    new = "Spain's foreign minister said Ukraine must be at the table."
+    new = "Spain's foreign minister said Ukraine must take part."
     code, _, err = await talksbot_cli(db_path, "correct", CLAIM, "--text", new, "--reason", "from chat", "--by", "ana")
     assert code == 0, err
     after = await _page(f"{server}/claims/{CLAIM}")

@@ -169,6 +169,7 @@ async def site(service: TalksService) -> AsyncIterator[Site]:
         discord_client=CLIENT,
         slack_client=CLIENT,
         endpoints=fakes.endpoints,
+        fetch_private=True,  # the fake article servers are on loopback
     )
     runner, url = await serve(build_app(ctx))
     try:

@@ -163,6 +163,23 @@ async def test_another_call_length_is_a_conflict_linked_both_ways_once_accepted(
     assert decided.claim_id in [c for c, _ in (await service.claim(linked)).claim.conflicts]
 
 
+async def test_a_sentence_giving_two_facts_supports_both_claims_as_two_items(
+    service: TalksService, tmp_path: Path
+) -> None:
+    sentence = "The 90-minute phone call between Trump and Putin took place on Wednesday, February 12, 2025."
+    text = f"Call details confirmed\n\n{sentence} Officials gave no further details of the conversation that day.\n"
+    await service.ingest(OPERATOR, text.encode("utf-8"), "006_two-facts.txt")
+    items = [i for i in await service.candidates(OPERATOR) if i.candidate and i.candidate.quote.quote == sentence]
+    supported = {i.candidate.claim_id for i in items if i.candidate and i.candidate.proposal == "supports"}
+    assert {"call-length-90-minutes", "call-date-february-12"} <= supported
+    for item in items:
+        if item.candidate and item.candidate.proposal == "supports":
+            await service.decide(OPERATOR, item.id, accept=True)
+    for claim_id in ("call-length-90-minutes", "call-date-february-12"):
+        card = (await service.claim(claim_id)).claim
+        assert [q.source_id for q in card.quotes if q.quote == sentence] == ["006_two-facts"]
+
+
 async def test_a_reject_is_recorded_and_changes_nothing(service: TalksService, store: Store, article: Path) -> None:
     item = by_quote(await ingest(service, article), OFF_TOPIC)
     ids = set(await store.claims.claim_ids())

@@ -10,7 +10,7 @@ import pytest
 
 from bot.json_contract import answer_json
 from bot.service import TalksService
-from knowledge.answering.fact_check import amounts
+from knowledge.answering.amounts import amounts
 from knowledge.answering.values import Date, check_pairing, dates, pairings, places
 
 # (check, the sources agree, words the verdict sentence must hold)

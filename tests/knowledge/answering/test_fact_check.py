@@ -6,7 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from knowledge.answering.fact_check import Amount, judge, read_check
+from knowledge.answering.amounts import Amount
+from knowledge.answering.fact_check import judge, read_check
 from knowledge.answering.question_kind import NOTHING_STATED
 
 NINETY_MINUTES: tuple[Amount, ...] = ((90.0, "time"),)
