@@ -37,6 +37,8 @@ LANGUAGE_NAMES: dict[str, str] = {
 # read" can be told apart from "one I read, badly spelt". Other scripts are told by the script.
 _OTHER_LANGUAGES: tuple[str, ...] = ("cs", "sk", "es", "it", "pt", "nl", "tr", "ro")
 _LATIN_READ: tuple[str, ...] = ("en", "pl", "de", "fr")
+# Up to this many words, clear function words outweigh lingua's guess.
+SHORT_WORDS = 12
 
 # Scripts no read language is written in: the script alone says "not one I read".
 _SCRIPTS = {
@@ -201,7 +203,9 @@ def detect(text: str) -> str | None:
     votes = _cue_votes(text)
     foreign = {code: n for code, n in votes.items() if code != "en"}
     guess = _lingua(text, _LATIN_READ + _OTHER_LANGUAGES)
-    if foreign:
+    # Function words settle only short texts, where lingua's trigrams have too little to go on
+    # ("Qui est Waltz ?"); on longer ones lingua is right where shared words mislead ("que", "se").
+    if foreign and len(_WORD.findall(text)) <= SHORT_WORDS:
         best, n = max(foreign.items(), key=lambda kv: kv[1])
         clear = n >= 2 and all(m < n for code, m in votes.items() if code != best)
         if clear and guess != best:
