@@ -21,6 +21,7 @@ from knowledge.models import Claim
 from knowledge.paths import glossary_file
 
 _PLAIN_WORD = re.compile(r"[^\W\d_]+")
+_FRENCH_ELISION = re.compile(r"\b([cdjlmnst]|qu|jusqu|lorsqu|puisqu)'")
 # How many words the longest key may have; phrases are tried longest first.
 MAX_PHRASE = 6
 # English words a question or a phrase may use that no claim needs to contain.
@@ -54,7 +55,9 @@ def _keys(table: dict[str, object], code: str, what: str) -> dict[tuple[str, ...
     for key, value in table.items():
         if not isinstance(value, str):
             raise BadInput(f"glossary {code}.{what}: {key!r} must map to a string")
-        parts = tuple(key.lower().replace("’", "'").split())
+        low = key.lower().replace("’", "'")
+        # Keys are split as questions are read (gloss._tokens): French elisions are two words.
+        parts = tuple((_FRENCH_ELISION.sub(r"\1 ", low) if code == "fr" else low).split())
         if not parts or len(parts) > MAX_PHRASE:
             raise BadInput(f"glossary {code}.{what}: {key!r} must have 1 to {MAX_PHRASE} words")
         out[parts] = value
