@@ -60,7 +60,8 @@ _CYRILLIC_CUES: dict[str, frozenset[str]] = {
     "uk": frozenset("що чи як хто де коли чому скільки або це цей був була було сказав".split()),
     "ru": frozenset("что ли и как кто где когда почему сколько это этот был была было сказал об".split()),
 }
-_RUSSIAN_LETTERS = frozenset("ыэъё")
+# Not ъ: Bulgarian writes it in almost every sentence, Russian rarely.
+_RUSSIAN_LETTERS = frozenset("ыэё")
 
 # Function words that mark a language in a question; only words that are not also common
 # in the others (German "was", French "on" and Polish "to" are English words too).
@@ -189,9 +190,9 @@ def detect(text: str) -> str | None:
         letters = {ch for ch in text.lower() if ch in _UKRAINIAN_LETTERS or ch in _RUSSIAN_LETTERS}
         if letters and letters <= _UKRAINIAN_LETTERS:
             return "uk"
-        if letters and letters <= _RUSSIAN_LETTERS:
+        if letters and letters <= _RUSSIAN_LETTERS and len(_WORD.findall(text)) <= SHORT_WORDS:
             return "ru"
-        if not letters:
+        if not letters and len(_WORD.findall(text)) <= SHORT_WORDS:
             words = _WORD.findall(text.lower())
             uk, ru = (sum(w in _CYRILLIC_CUES[code] for w in words) for code in ("uk", "ru"))
             if uk != ru:
