@@ -55,7 +55,7 @@ PHRASES = [
     ("Будет ли прекращение огня?", "ru", "ceasefire"),
     ("Czy będzie zawieszenie broni?", "pl", "ceasefire"),
     ("Gibt es bald einen Waffenstillstand?", "de", "ceasefire"),
-    ("Y aura-t-il un cessez-le-feu ?", "fr", "ceasefire"),
+    ("Le cessez-le-feu viendra-t-il ?", "fr", "ceasefire"),
     ("Що сказав міністр закордонних справ Франції?", "uk", "foreign minister"),
     ("Was fordert die gemeinsame Erklärung?", "de", "joint statement"),
 ]
