@@ -131,7 +131,7 @@ def _claim(claim_id: str, text: str, conflicts: list[str] | None = None) -> Clai
 
 CLAIMS = [
     _claim("call-length", "Trump said his phone call with Putin lasted about 90 minutes."),
-    _claim("call-date", "Trump and Putin spoke by phone on Wednesday, February 12, 2025."),
+    _claim("call-date", "The two presidents talked by phone on Wednesday, February 12, 2025."),
     _claim("uk-aid", "Britain will give Ukraine a £4.5 billion military aid package this year, Healey said."),
     _claim("us-team", "Trump named a three-member team to negotiate with Russia over the war in Ukraine."),
     _claim("summit-venue", "Trump said the two leaders will meet in person in Saudi Arabia."),
@@ -149,7 +149,10 @@ def _proposals(sentence: str, claims: list[Claim] = CLAIMS) -> list[tuple[str, s
     ("sentence", "expected"),
     [
         # the same figure in other words supports
-        ("The Kremlin said the phone call between Putin and Trump lasted 1.5 hours.", ("supports", "call-length")),
+        (
+            "According to the Kremlin, the phone call between Putin and Trump lasted 1.5 hours.",
+            ("supports", "call-length"),
+        ),
         (
             "Peskov said the phone call between Putin and Trump lasted about ninety minutes.",
             ("supports", "call-length"),
