@@ -38,6 +38,8 @@ from functools import cache
 from typing import Literal
 
 from knowledge.answering.fact_check import strip_values
+from knowledge.answering.matcher import RELATED_WEIGHT, SYNONYM_WEIGHT, related_stems
+from knowledge.answering.synonyms import synonyms
 from knowledge.answering.text import fold, terms
 from knowledge.articles.drafts import Draft, draft_quotes, draft_text, names_in, speaker_of
 from knowledge.articles.facts import Facts, compare, read_facts
@@ -161,7 +163,7 @@ def propose(article: Article, claims: Sequence[Claim], rarity: Rarity | None = N
             continue
         seen.add(key)
         draft = drafts.get((quote.start, quote.end))
-        out.extend(_redrafted(p, draft) for p in relate(quote, known, idf))
+        out.extend(_redrafted(p, draft) for p in relate(quote, known, idf, draft))
     return out
 
 
@@ -227,57 +229,93 @@ def _people_terms() -> frozenset[str]:
     return frozenset(t for p in shipped().of_kind("person") for name in (*p.names, p.token) for t in terms(name))
 
 
-def similarity(sentence: set[str], known: _ClaimTerms, idf: Rarity) -> float:
+class Sentence:
+    """A sentence's terms as the matcher reads a question's: each with the stems it may
+    stand for (its related words and WordNet synonyms, at the matcher's lower weights)."""
+
+    def __init__(self, text: str) -> None:
+        self.terms = set(terms(text))
+        related, table = related_stems(), synonyms()
+        self.alternatives: dict[str, dict[str, float]] = {}
+        self.reach: dict[str, float] = {}
+        for t in self.terms:
+            alts = {r: RELATED_WEIGHT for r in related.get(t, ())}
+            for r in table.get(t, ()):
+                alts.setdefault(r, SYNONYM_WEIGHT)
+            alts[t] = 1.0
+            self.alternatives[t] = alts
+            for r, w in alts.items():
+                if w > self.reach.get(r, 0.0):
+                    self.reach[r] = w
+
+    def credit(self, found: Iterable[str], idf: Rarity) -> float:
+        """The rarity mass of `found` (a claim's terms) the sentence states, in its own words or others."""
+        return sum(idf(t) * self.reach.get(t, 0.0) for t in found)
+
+    def covered(self, bag: set[str], idf: Rarity) -> float:
+        """The rarity mass of the sentence's terms that `bag` (a claim's) accounts for."""
+        found = 0.0
+        for t, alts in self.alternatives.items():
+            found += idf(t) * max((w for a, w in alts.items() if a in bag), default=0.0)
+        return found
+
+
+def similarity(sentence: Sentence, known: _ClaimTerms, idf: Rarity) -> float:
     """Both ways at once: the geometric mean of how much of the sentence the claim
     accounts for and how much of the claim's statement the sentence repeats."""
-    if not sentence or not known.statement:
+    if not sentence.terms or not known.statement:
         return 0.0
-    of_sentence = idf.mass(sentence & known.bag) / idf.mass(sentence)
-    of_claim = idf.mass(sentence & known.statement) / idf.mass(known.statement)
+    of_sentence = sentence.covered(known.bag, idf) / idf.mass(sentence.terms)
+    of_claim = sentence.credit(known.statement, idf) / idf.mass(known.statement)
     return math.sqrt(of_sentence * of_claim)
 
 
-def same_subject(sentence: set[str], known: _ClaimTerms, idf: Rarity) -> float:
+def same_subject(sentence: Sentence, known: _ClaimTerms, idf: Rarity) -> float:
     """How much of the claim's statement, its values left out, the sentence repeats:
     a sentence giving another value for the same thing differs exactly there."""
     if not known.subject:
         return 0.0
-    return idf.mass(sentence & known.subject) / idf.mass(known.subject)
+    return sentence.credit(known.subject, idf) / idf.mass(known.subject)
 
 
-def relate(quote: Quote, known: list[_ClaimTerms], idf: Rarity) -> list[Proposal]:
+def relate(quote: Quote, known: list[_ClaimTerms], idf: Rarity, context: Draft | None = None) -> list[Proposal]:
     """What one sentence is to the existing claims: supports of each claim it restates
     (up to MAX_SUPPORTS), else a conflict with the claim about the same subject whose
     value it contradicts, else a new claim. A support never contradicts a value of its
     claim, nor a claim the sentence already supports; a conflict also comes with the
     sentence's supports: accepting both is a new claim linked as a conflict, plus
     quotes for the claims it agrees with."""
-    sentence = set(terms(quote.quote))
+    analysed = Sentence(quote.quote)
+    sentence = analysed.terms
     mine = read_facts(quote.quote)
     entities = names_in(quote.quote)
     speaker = speaker_of(quote.quote, entities)
     draft = draft_text(quote.quote)
     unnamed = 1 if _PRONOUN_START.match(quote.quote) else 0
+    # Who the sentence names: in its own words, through the "he" its draft resolves with the
+    # article before it, or through what the matcher relates to a name (the Kremlin speaks
+    # for Peskov, the Pentagon is Hegseth's).
+    named = _named(sentence | (set(terms(context.text)) if context is not None else set()))
     supports: list[tuple[float, bool, _ClaimTerms]] = []
     rivals: list[tuple[float, float, _ClaimTerms]] = []
     best_score = 0.0
     best: _ClaimTerms | None = None
     for k in known:
-        score = similarity(sentence, k, idf)
+        score = similarity(analysed, k, idf)
         if score > best_score:
             best_score, best = score, k
         facts = compare(mine, k.facts)
-        subject = same_subject(sentence, k, idf)
+        subject = same_subject(analysed, k, idf)
         if facts.disagreed:
             bar = min(SUBJECT_SIMILARITY.get(kind, DEFAULT_SUBJECT_SIMILARITY) for kind in facts.disagreed)
             if subject >= bar:
                 rivals.append((subject, score, k))
             continue
-        if facts.different_quotes or sum(not (n & sentence) for n in k.people) > unnamed:
+        if facts.different_quotes or sum(not (n & named) for n in k.people) > unnamed:
             continue
         # Who holds an office is who the sentence is about, not evidence of what it says.
         same_value = any(not kind.startswith("office:") for kind in facts.agreed) and subject >= FACT_SUPPORT_SUBJECT
-        strong = same_value or restated(sentence, k, idf) >= RESTATED
+        strong = same_value or restated(analysed, k, idf) >= RESTATED
         if strong or score >= SUPPORT_SIMILARITY:
             supports.append((score, strong, k))
     chosen: list[tuple[float, _ClaimTerms]] = []
@@ -302,11 +340,17 @@ def relate(quote: Quote, known: list[_ClaimTerms], idf: Rarity) -> list[Proposal
     return [Proposal("new", quote, draft, None, round(best_score, 3), topic, entities, speaker)]
 
 
-def restated(sentence: set[str], known: _ClaimTerms, idf: Rarity) -> float:
+def _named(found: set[str]) -> set[str]:
+    """`found` with each person the matcher relates to one of its terms."""
+    related = related_stems()
+    return found | {p for p in _people_terms() if related.get(p, frozenset()) & found}
+
+
+def restated(sentence: Sentence, known: _ClaimTerms, idf: Rarity) -> float:
     """How much of the claim's own statement the sentence repeats, by rarity."""
     if not known.statement:
         return 0.0
-    return idf.mass(sentence & known.statement) / idf.mass(known.statement)
+    return sentence.credit(known.statement, idf) / idf.mass(known.statement)
 
 
 def claim_slug(text: str) -> str:
