@@ -120,3 +120,14 @@ def test_a_paraphrase_supports_the_claim_it_restates(sentence: str) -> None:
 )
 def test_a_sentence_sharing_names_and_topic_words_is_no_support(sentence: str) -> None:
     assert [kind for kind, _ in _curated_proposals(sentence)] == ["new"]
+
+
+def test_a_he_resolved_with_the_sentence_before_names_the_person() -> None:
+    # Not an opening "He": the draft reads whom it means from the sentence before.
+    text = (
+        "Talks news\n\nUkrainian President Volodymyr Zelenskyy welcomed the phone call on Thursday. "
+        "While he praised American involvement, he said that any deal must include security guarantees "
+        "from America and Europe.\n"
+    )
+    supports = [p.claim_id for p in propose(read_article("new", text), load_curated(curated_claims_file()))]
+    assert supports[-1] == "zelenskyy-security-guarantees-need-america"
