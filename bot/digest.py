@@ -19,6 +19,7 @@ from bot.permissions import Actor
 from bot.replies import DigestItem, DigestReply, DigestSection
 from bot.service.digest_desk import DigestDesk
 from knowledge.models import DigestAudience, Place, Subscription
+from knowledge.store.candidates import accepted_as
 
 if TYPE_CHECKING:
     from bot.service import TalksService
@@ -61,6 +62,12 @@ async def build_digest(desk: DigestDesk, *, since: datetime | None, now: datetim
     for e in history:
         detail = f"Reason: {e.reason} — {e.by.name}, {e.at:%Y-%m-%d %H:%M} UTC" if e.reason else f"— {e.by.name}"
         text = f"{labels[e.action]} {e.claim_id}" + (f": {e.text}" if e.text else "")
+        accepted = accepted_as(e.reason) if e.action == "add" else None
+        if accepted is not None and accepted[0] == "supports":
+            # One more quote of an existing claim: its text is the quote, not the claim's.
+            text = messages.digest_new_support(e.claim_id, e.text or "")
+        elif accepted is not None and accepted[0] == "conflicts":
+            text = messages.digest_new_conflict(e.claim_id, accepted[1], e.text or "")
         changes.append(DigestItem(text=text, claim_id=e.claim_id, detail=detail))
     if changes:
         sections.append(DigestSection("Moderator changes", changes))

@@ -80,8 +80,10 @@ def history_json(reply: HistoryReply) -> list[dict[str, Any]]:
     ]
 
 
-def queue_item_json(item: QueueItem) -> dict[str, Any]:
-    return {
+def queue_item_json(item: QueueItem, kind_total: int | None = None) -> dict[str, Any]:
+    """One review item; `kind_total` is how many of its kind are open in all (a listing
+    shows some of each kind, so its JSON says how many there are)."""
+    found = {
         "id": item.id,
         "kind": item.kind,
         "text": item.text,
@@ -93,3 +95,6 @@ def queue_item_json(item: QueueItem) -> dict[str, Any]:
         "status": item.status,
         "candidate": item.candidate.model_dump(mode="json") if item.candidate else None,
     }
+    if kind_total is not None:
+        found["kind_total"] = kind_total
+    return found

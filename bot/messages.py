@@ -161,6 +161,34 @@ ARTICLE_BINARY = "The file is not text (it looks binary); give a plain UTF-8 tex
 ARTICLE_NO_SENTENCES = "The article has no sentences to propose as claims; nothing was written."
 BAD_ARTICLE_DATE = "--date must be an ISO date such as 2025-02-20."
 NOT_DECIDABLE = "Queue item #{id} is neither a suggestion nor an ingest candidate; dismiss or teach it instead."
+NEW_TAKES_NO_CLAIM = "A new claim stands alone; pick a claim only to support it or to conflict with it."
+SUPPORT_TAKES_NO_TEXT = "A supporting quote keeps its claim's text; give a text only for a new or conflicting claim."
+
+
+def digest_new_support(claim_id: str, quote: str) -> str:
+    """A digest's line for a quote accepted from an ingested article as supporting a claim."""
+    return f"New supporting quote for claim {claim_id}: “{quote}”"
+
+
+def digest_new_conflict(claim_id: str, linked: list[str], text: str) -> str:
+    """A digest's line for a claim accepted from an ingested article as conflicting with others."""
+    return f"New claim {claim_id}, conflicting with claim {', '.join(linked)}: {text}"
+
+
+def candidate_accepted(item_id: int, claim_id: str, accepted_as: str | None, linked: str | None) -> str:
+    """What a moderator is told once a candidate is accepted, by how it was accepted."""
+    if accepted_as == "supports":
+        return f"Accepted queue item #{item_id}: its quote now supports {claim_id}."
+    if accepted_as == "conflicts":
+        return f"Accepted queue item #{item_id}: {claim_id} now answers questions, linked as conflicting with {linked}."
+    return f"Accepted queue item #{item_id}: {claim_id} now answers questions with its quote."
+
+
+def pick_a_claim(accept_as: str) -> str:
+    what = "support" if accept_as == "supports" else "conflict with"
+    return f"Pick the claim this candidate should {what} (its id, or words to search for it)."
+
+
 TEXT_ONLY_FOR_CANDIDATES = "A new text applies to ingest candidates only; a suggestion is accepted as it was made."
 
 
@@ -187,6 +215,37 @@ def ingested(source_id: str, counts: dict[str, int]) -> str:
         f"Stored the article as source {source_id} and queued {', '.join(parts)} for review "
         "(`talksbot candidates`). Nothing answers until a moderator accepts it."
     )
+
+
+def held_back(source_id: str, held: int) -> str:
+    """What `ingest` and `propose` say when proposals beyond the limit were not queued."""
+    return (
+        f"{plural(held, 'more proposal')} from {source_id} not queued (the best come first); "
+        f"`talksbot propose {source_id}` queues them."
+    )
+
+
+def proposed_more(source_id: str, counts: dict[str, int]) -> str:
+    """`talksbot propose`'s summary line."""
+    parts = [
+        plural(counts.get("supports", 0), "supporting quote"),
+        plural(counts.get("conflicts", 0), "conflicting claim"),
+        plural(counts.get("new", 0), "new claim"),
+    ]
+    return f"Queued {', '.join(parts)} more from {source_id} for review (`talksbot candidates`)."
+
+
+def rejected_source(source_id: str, count: int) -> str:
+    return f"Rejected {plural(count, 'open candidate')} from {source_id}."
+
+
+def no_ingested_source(source_id: str) -> str:
+    return f"No ingested article is stored as source “{source_id}” (see `talksbot sources`)."
+
+
+def candidates_head(shown: int, total: int) -> str:
+    """The head of a cut candidates list: how many of how many."""
+    return f"Ingest candidates: {shown:,} of {total:,} (oldest first)"
 
 
 def candidate_line(proposal: str, claim_id: str | None, similarity: float, source_id: str) -> str:

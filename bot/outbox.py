@@ -26,19 +26,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
+from bot.ratelimit import RateLimited
 from bot.replies import AnswerReply, ClaimCardReply
 from bot.service import OutboxDesk
 from knowledge.posted import OutboxItem, PostedMessage
 
 log = logging.getLogger(__name__)
-
-
-class RateLimited(Exception):
-    """The platform said "not now": try again after `retry_after` seconds."""
-
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"rate limited; retry after {retry_after:g} s")
-        self.retry_after = retry_after
 
 
 class MessageGone(Exception):
@@ -92,6 +85,7 @@ class OutboxWorker:
         backoff: float = 5.0,
         call_timeout: float = 30.0,
         interval: float = 1.0,
+        listen_interval: float = 30.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
@@ -107,6 +101,7 @@ class OutboxWorker:
         self.backoff = backoff
         self.call_timeout = call_timeout
         self.interval = interval
+        self.listen_interval = listen_interval
         self.sleep = sleep
         self.clock = clock or desk.clock
 
@@ -116,23 +111,62 @@ class OutboxWorker:
         return list(await asyncio.gather(*(self._deliver(item) for item in items)))
 
     async def run_forever(self) -> None:
-        """Deliver until cancelled; idle, poll every `interval` seconds (sooner when a retry is due)."""
-        while True:
-            try:
-                done = await self.run_once()
-                if done:
-                    continue
-                await self.desk.prune_posted()
-                wait = self.interval
-                due = await self.desk.next_due(self.platform)
-                if due is not None:
-                    wait = max(0.0, min(wait, (due - self.clock()).total_seconds()))
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("outbox pass failed")
-                wait = self.interval
-            await self.sleep(wait or 0.05)
+        """Deliver until cancelled, keeping up to `parallel` deliveries in flight: as soon as one
+        ends, its channel's next row (or another channel's) is claimed, so one slow channel (a
+        route bucket waited out, a 429) never holds up the others.
+
+        Idle, it waits for a change to be announced (PostgreSQL's LISTEN/NOTIFY: every change
+        that queues updates bumps the content version, announced at commit) and polls every
+        `listen_interval` seconds as a fallback; where nothing is announced (SQLite) it polls
+        every `interval`. A retry due sooner wakes it sooner."""
+        woken = asyncio.Event()
+        listening = await self.desk.on_change(lambda _version: woken.set())
+        poll = self.listen_interval if listening else self.interval
+        flying: set[asyncio.Task[Delivered]] = set()
+        try:
+            while True:
+                wait = 0.05
+                try:
+                    woken.clear()
+                    free = self.parallel - len(flying)
+                    items = await self.desk.claim(self.platform, self.worker, self.lease, free) if free else []
+                    for item in items:
+                        task = asyncio.create_task(self._deliver(item))
+                        flying.add(task)
+                        task.add_done_callback(flying.discard)
+                    if items and len(flying) < self.parallel:
+                        continue  # there may be more due right now
+                    if not flying:
+                        await self.desk.prune_posted()
+                        wait = poll
+                        due = await self.desk.next_due(self.platform)
+                        if due is not None:
+                            wait = max(0.0, min(wait, (due - self.clock()).total_seconds()))
+                    else:
+                        wait = poll
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("outbox pass failed")
+                    wait = self.interval
+                await self._idle(woken, flying, wait or 0.05, listening)
+        finally:
+            for task in flying:
+                task.cancel()
+            await asyncio.gather(*flying, return_exceptions=True)
+
+    async def _idle(
+        self, woken: asyncio.Event, flying: set[asyncio.Task[Delivered]], wait: float, listening: bool
+    ) -> None:
+        """Until a delivery ends (its channel's next row may be due), a change is announced, or `wait` passes."""
+        if not flying and not listening:
+            await self.sleep(wait)
+            return
+        waker = asyncio.create_task(woken.wait())
+        try:
+            await asyncio.wait({waker, *flying}, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waker.cancel()
 
     async def _deliver(self, item: OutboxItem) -> Delivered:
         where = f"{item.posted.platform} {item.posted.channel_id}/{item.posted.message_id}"

@@ -17,18 +17,23 @@ import asyncio
 import logging
 import os
 import socket
+import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.digest import DigestScope, build_digest
+from bot.ratelimit import RateLimited
 from bot.replies import DigestReply
 from bot.service import DigestDesk
 from bot.subscriptions import parse_post_time, parse_timezone
 from knowledge.models import DigestRun, Subscription
 
 log = logging.getLogger(__name__)
+
+# How many due channels one read checks for runs other processes took.
+LOOKAHEAD = 16
 
 
 class DigestPoster(Protocol):
@@ -102,22 +107,53 @@ class DigestScheduler:
         self._slots = asyncio.Semaphore(parallel)
 
     async def run_due(self) -> list[RunOutcome]:
-        """Writes: claim and post every digest due now for this platform (one pass)."""
-        due: list[tuple[Subscription, DigestRun]] = []
-        for sub in await self.desk.subscriptions(self.platform):
-            if not self.owns(sub):
-                continue
-            local_date = due_local_date(sub, self.clock())
-            if local_date is None:
-                continue
-            run = await self.desk.claim_run(self.platform, sub.channel_id, local_date, self.worker, self.lease)
-            if run is not None:
-                due.append((sub, run))
-        return list(await asyncio.gather(*(self._post_bounded(sub, run) for sub, run in due)))
+        """Writes: claim and post every digest due now for this platform (one pass).
 
-    async def _post_bounded(self, sub: Subscription, run: DigestRun) -> RunOutcome:
-        async with self._slots:
+        A run is claimed only when a posting slot is free, so a process holds at most
+        `parallel` claimed-but-unposted runs: with ten thousand channels due at once,
+        several processes share them out as fast as each can post, and one that dies
+        strands no more than `parallel` runs until their leases end.
+        """
+        due = [
+            (sub, local_date)
+            for sub in await self.desk.subscriptions(self.platform)
+            if self.owns(sub) and (local_date := due_local_date(sub, self.clock())) is not None
+        ]
+        if due:
+            # Each process starts at its own place in the list, so several walk different channels
+            # rather than queueing for the same ones, and skips (one read per LOOKAHEAD channels)
+            # what the others already took instead of trying to claim it.
+            start = zlib.crc32(self.worker.encode()) % len(due)
+            due = due[start:] + due[:start]
+        posting: list[asyncio.Task[RunOutcome]] = []
+        taken: set[tuple[str, str]] = set()
+        try:
+            for i, (sub, local_date) in enumerate(due):
+                if i % LOOKAHEAD == 0:
+                    ahead = [(s.channel_id, d) for s, d in due[i : i + LOOKAHEAD]]
+                    taken = await self.desk.runs_taken(self.platform, ahead, self.lease)
+                if (sub.channel_id, local_date) in taken:
+                    continue
+                await self._slots.acquire()
+                try:
+                    run = await self.desk.claim_run(self.platform, sub.channel_id, local_date, self.worker, self.lease)
+                except BaseException:
+                    self._slots.release()
+                    raise
+                if run is None:
+                    self._slots.release()
+                    continue
+                posting.append(asyncio.create_task(self._post_then_free(sub, run)))
+        finally:
+            # Runs already claimed are posted (or recorded as failed) even when claiming fails.
+            outcomes = list(await asyncio.gather(*posting))
+        return outcomes
+
+    async def _post_then_free(self, sub: Subscription, run: DigestRun) -> RunOutcome:
+        try:
             return await self._post(sub, run)
+        finally:
+            self._slots.release()
 
     async def _post(self, sub: Subscription, run: DigestRun) -> RunOutcome:
         channel_id, local_date = run.channel_id, run.local_date
@@ -144,7 +180,9 @@ class DigestScheduler:
                     )
                     return RunOutcome(channel_id, local_date, False, attempt, error)
                 log.warning("digest for %s %s failed (attempt %d): %s", self.platform, channel_id, attempt, error)
-                await self.sleep(self.backoff * 2 ** (attempt - 1))
+                # A 429 says how long to wait; anything else backs off exponentially.
+                wait = exc.retry_after if isinstance(exc, RateLimited) else self.backoff * 2 ** (attempt - 1)
+                await self.sleep(wait)
                 continue
             owned = await self.desk.record_attempt(
                 run, ok=True, final=True, error=None, period_start=digest.period_start

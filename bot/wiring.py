@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.outbox import MessageEditor, OutboxWorker
+from bot.ratelimit import RateBudget
 from bot.scheduler import DigestPoster, DigestScheduler
 from bot.service import DigestDesk, OutboxDesk, TalksService
 from bot.settings import Settings
@@ -67,3 +68,8 @@ def digest_scheduler(service: TalksService, platform: str, poster: DigestPoster,
 def outbox_worker(service: TalksService, platform: str, editor: MessageEditor, **options: Any) -> OutboxWorker:
     """The platform's outbox worker over its narrow desk; `options` as `OutboxWorker`'s."""
     return OutboxWorker(OutboxDesk(service), platform, editor, **options)
+
+
+def rate_budget(service: TalksService) -> RateBudget:
+    """The platforms' rate limits as every process on this database shares them (bot/ratelimit.py)."""
+    return RateBudget(service._store.budget)

@@ -131,6 +131,10 @@ def source_name_taken(source_id: str) -> str:
     return f"A source named {source_id} already exists; rename the file."
 
 
+def already_quoted(claim_id: str) -> str:
+    return f"Claim {claim_id} already quotes this passage; reject the candidate or pick another claim."
+
+
 def not_a_candidate(item_id: int) -> str:
     return f"Queue item #{item_id} is not an ingest candidate."
 

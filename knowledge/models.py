@@ -240,10 +240,13 @@ class FeedbackCount(BaseModel):
 
 
 class IngestedArticle(BaseModel):
-    """An article added with `talksbot ingest`: its source id and its raw text, as stored."""
+    """An article added with `talksbot ingest`: its source id and its raw text, as stored,
+    and who added it when."""
 
     source_id: str
     text: str
+    added_by: str | None = None
+    added_at: str | None = None
 
 
 ProposalKind = Literal["supports", "conflicts", "new"]

@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import importlib.util
 import json
 import os
 import resource
@@ -61,7 +62,7 @@ from rapidfuzz import fuzz, process  # noqa: E402
 from bot.service import TalksService  # noqa: E402
 from knowledge.articles.curated import load_curated, verify_claims  # noqa: E402
 from knowledge.articles.sources import load_seeds  # noqa: E402
-from knowledge.models import Moderator, Place  # noqa: E402
+from knowledge.models import ClaimState, Moderator, Place  # noqa: E402
 from knowledge.paths import curated_claims_file, seeds_dir  # noqa: E402
 from knowledge.store import Store  # noqa: E402
 from knowledge.store.build import inputs_digest  # noqa: E402
@@ -72,6 +73,8 @@ ROUNDS = 3
 BENCH = Place(platform="bench")
 CURATED_VERSION = 1
 COLD_RUNS = 3
+# Candidates tantivy returns per question, as tests/bench_engines.py's default --k.
+TANTIVY_K = 50
 BASELINE_SUBSET_ABOVE = 20_000
 COLD_QUESTION = "Who is on Trump's negotiating team for Ukraine?"
 NOW = datetime(2025, 2, 20, 12, 0, tzinfo=UTC)
@@ -162,6 +165,9 @@ async def serve_store(db: str) -> dict[str, Any]:
         rss_mb = _rss_mb()
         claims = await service.all_claims()
         pickup = await _pickup(service, db, claims[0].claim_id)
+        states = await store.claims.load_states()
+    tantivy_p99 = _tantivy_p99(states, questions)
+    del states
     texts = [c.text for c in claims]
     step = 4 if len(texts) > BASELINE_SUBSET_ABOVE else 1
     subset = list(range(0, len(questions), step))
@@ -185,8 +191,27 @@ async def serve_store(db: str) -> dict[str, Any]:
         "baseline_p50_ms": _ms(baseline_p50),
         "baseline_questions": len(subset),
         "speedup": round(baseline_p50 / ours_subset_p50, 1),
+        "tantivy_p99_ms": tantivy_p99,
+        "p99_vs_tantivy": round(_percentile(ours, 99) / 1e6 / tantivy_p99, 2) if tantivy_p99 else None,
         **pickup,
     }
+
+
+def _tantivy_p99(states: list[ClaimState], questions: list[str]) -> float | None:
+    """p99 ms of tantivy's candidate retrieval over the same claims and questions, in this process
+    (tests/bench_engines.py's `tantivy` engine, `terms` query, top TANTIVY_K); None without tantivy."""
+    if importlib.util.find_spec("tantivy") is None:
+        return None
+    from tests import bench_engines as engines
+
+    docs = [engines._doc_tokens(s) for s in states]
+    with tempfile.TemporaryDirectory(prefix="talksbot-bench-tantivy-") as tmp:
+        engines.tantivy_build(Path(tmp), docs)
+        index, searcher, _ = engines.tantivy_open(Path(tmp))
+        timings = engines._time(
+            lambda q: engines.tantivy_search(index, searcher, engines._plain_terms(q), TANTIVY_K), questions
+        )
+    return _ms(_percentile(timings, 99))
 
 
 async def _pickup(service: TalksService, db: str, claim_id: str) -> dict[str, float]:
@@ -307,6 +332,7 @@ def run_scale(
             for key, vals in {
                 "p50_ms": [r["p50_ms"] for r in served_runs],
                 "p99_ms": [r["p99_ms"] for r in served_runs],
+                **({"p99_vs_tantivy": [r["p99_vs_tantivy"] for r in served_runs]} if first["p99_vs_tantivy"] else {}),
                 "rss_mb": [r["rss_mb"] for r in served_runs],
                 "cold_start_s": colds,
             }.items()
@@ -369,6 +395,8 @@ def render(scales: dict[str, dict[str, Any]]) -> str:
         ("building RSS MB", lambda s, r: f"{r['first_rss_mb']:.0f}"),
         ("naive p50 ms", lambda s, r: f"{r['baseline_p50_ms']:.1f}"),
         ("speedup", lambda s, r: f"{r['speedup']:.0f}x"),
+        ("tantivy p99 ms", lambda s, r: f"{r['tantivy_p99_ms']:.2f}" if r.get("tantivy_p99_ms") else "-"),
+        ("p99/tantivy", lambda s, r: f"{r['p99_vs_tantivy']:.2f}x" if r.get("p99_vs_tantivy") else "-"),
         ("pick-up ms", lambda s, r: f"{r['pickup_correct_ms']:.1f}/{r['pickup_retract_ms']:.1f}"),
         ("idle check ms", lambda s, r: f"{r['idle_check_ms']:.3f}"),
     ]
@@ -384,6 +412,9 @@ def render(scales: dict[str, dict[str, Any]]) -> str:
         "build = write the store (sync_curated) + the first start, which builds the index and saves its snapshot "
         "(its peak RSS is 'building RSS'; later starts load the snapshot). "
         "naive = rapidfuzz process.extract WRatio over every claim text; speedup = naive p50 / ours p50.",
+        "tantivy = its candidate retrieval (tests/bench_engines.py, `terms`, top 50) on the same claims and "
+        "questions in the same process; p99/tantivy = the whole answer path's p99 / tantivy's (needs "
+        "`pip install tantivy`, a dev dependency; '-' without it).",
         "pick-up = from another connection's commit (correct / retract) to the end of the next ask that shows it; "
         "idle check = the version comparison alone when nothing changed.",
         "answered share by kind: "

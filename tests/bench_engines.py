@@ -67,7 +67,7 @@ sys.path[:] = [str(_ROOT), *(p for p in sys.path if Path(p or ".").resolve() != 
 
 import knowledge.answering.index as index_module  # noqa: E402
 from bot.service import TalksService  # noqa: E402
-from knowledge import snapshot  # noqa: E402
+from knowledge.answering import snapshot  # noqa: E402
 from knowledge.answering.chat_words import fold_chat  # noqa: E402
 from knowledge.answering.claim_terms import claim_bag as _bag  # noqa: E402
 from knowledge.answering.fact_check import strip_values  # noqa: E402

@@ -17,7 +17,7 @@ from adapters.discord.poster import ChannelPoster
 from adapters.discord.queue import QueueButton
 from adapters.discord.respond import NO_PINGS
 from adapters.discord.shards import ShardPlan
-from bot.wiring import digest_scheduler, outbox_worker
+from bot.wiring import digest_scheduler, outbox_worker, rate_budget
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +94,13 @@ class _TalksClientMixin:
         self.scheduler = digest_scheduler(
             deps.service,
             PLATFORM,
-            ChannelPoster(self),  # type: ignore[arg-type]
+            ChannelPoster(self, budget=rate_budget(deps.service)),  # type: ignore[arg-type]
             owns=owns,
         )
         self.schedule_digests = schedule_digests
         self._digest_task: asyncio.Task[None] | None = None
-        self.outbox = outbox_worker(deps.service, PLATFORM, DiscordEditor(self))  # type: ignore[arg-type]
+        editor = DiscordEditor(self, budget=rate_budget(deps.service))  # type: ignore[arg-type]
+        self.outbox = outbox_worker(deps.service, PLATFORM, editor)
         self.deliver_updates = schedule_digests if deliver_updates is None else deliver_updates
         self._outbox_task: asyncio.Task[None] | None = None
 

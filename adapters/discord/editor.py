@@ -12,7 +12,8 @@ What Discord allows (see the README, "When a fact is corrected"):
 - a deleted message answers 404 with code 10008 (Unknown Message).
 
 Requests go through discord.py's own HTTP client, so its per-route buckets and
-short 429 waits apply; a 429 asking for more than the client's
+short 429 waits apply; with a shared budget each first takes a slot of the bot
+token's global limit (adapters/discord/ratelimits.py); a 429 asking for more than the client's
 `max_ratelimit_timeout` raises `discord.RateLimited`, which becomes the
 worker's `RateLimited` and reschedules the row instead of holding a slot.
 """
@@ -28,8 +29,10 @@ from discord.http import Route
 from adapters.discord.deps import deps_of
 from adapters.discord.limits import fit_content, fit_embeds
 from adapters.discord.permissions import place_of
+from adapters.discord.ratelimits import global_bucket
 from adapters.discord.render import answer_embeds, claim_card_embed, escape
 from bot.outbox import CannotEdit, MessageGone, RateLimited, TokenExpired
+from bot.ratelimit import RateBudget
 from bot.replies import AnswerReply, ClaimCardReply
 from knowledge.posted import PostedMessage
 
@@ -67,8 +70,9 @@ async def remember(
 class DiscordEditor:
     """The outbox worker's MessageEditor for Discord."""
 
-    def __init__(self, client: discord.Client) -> None:
+    def __init__(self, client: discord.Client, *, budget: RateBudget | None = None) -> None:
         self.client = client
+        self.budget = budget
 
     async def edit(self, posted: PostedMessage, reply: AnswerReply | ClaimCardReply, *, via_token: bool) -> None:
         embeds = answer_embeds(reply) if isinstance(reply, AnswerReply) else [claim_card_embed(reply)]
@@ -109,6 +113,8 @@ class DiscordEditor:
         await self._request(route, payload, via_token=False)
 
     async def _request(self, route: Route, payload: dict[str, Any], *, via_token: bool) -> None:
+        if self.budget is not None:
+            await self.budget.take([global_bucket(self.client.http.token)])
         try:
             await self.client.http.request(route, json=payload)
         except discord.RateLimited as exc:

@@ -36,6 +36,10 @@ def done(action: str, claim_id: str) -> str:
     return f"{action} `{claim_id}`. It shows that way in every answer from now on."
 
 
+# `/queue accept as:` choices: how a candidate is accepted.
+ACCEPT_AS = {"new": "a new claim", "supports": "a supporting quote of a claim", "conflicts": "a conflict with a claim"}
+
+
 def queue_done(action: str, item_id: int) -> str:
     done = {"dismiss": "Dismissed", "accept": "Accepted", "reject": "Rejected"}[action]
     return f"{done} queue item #{item_id}."

@@ -25,6 +25,7 @@ from bot.moderation_lines import queue_lines
 from bot.queue_actions import QueueAction, buttons_for, press
 from bot.replies import QUEUE_KINDS, QueueSection
 from bot.service import limits_sentence
+from bot.service.review import ACCEPT_AS
 from knowledge.models import QueueItem
 
 MAX_CHOICES = 25
@@ -180,21 +181,53 @@ def build_queue_group(deps: AdapterDeps, claim_ids: Any) -> app_commands.Group:
         await send(interaction, content=dmsg.queue_done("dismiss", item), ephemeral=True)
 
     @group.command(name="accept", description="Moderators: accept a suggested correction or an ingest candidate")
+    @app_commands.rename(accept_as="as")
     @app_commands.describe(
         item="The suggestion or candidate (pick from the list)",
         reason="Optional, suggestions: the reason to show",
         text="Optional, candidates: the claim text to use instead of the draft",
+        accept_as="Optional, candidates: a new claim, a supporting quote or a conflict (default: as proposed)",
+        claim="Candidates accepted as support or conflict: the claim (type its id or words, then pick)",
     )
-    @app_commands.autocomplete(item=items)
+    @app_commands.choices(accept_as=[app_commands.Choice(name=t, value=k) for k, t in dmsg.ACCEPT_AS.items()])
+    @app_commands.autocomplete(item=items, claim=claim_ids)
     async def accept(
         interaction: discord.Interaction,
         item: int,
         reason: app_commands.Range[str, 1, 500] | None = None,
         text: app_commands.Range[str, 1, 500] | None = None,
+        accept_as: str | None = None,
+        claim: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
-        done = await service.decide(moderator(interaction), item, accept=True, reason=reason, text=text)
+        how = next((k for k in ACCEPT_AS if k == accept_as), None)
+        done = await service.decide(
+            moderator(interaction), item, accept=True, reason=reason, text=text, accept_as=how, claim=claim
+        )
+        if done.kind == "candidate":
+            said = messages.candidate_accepted(item, done.claim_id or "", done.accepted_as, done.linked)
+            await send(interaction, content=escape(said), ephemeral=True)
+            return
         reach = messages.reach_sentence((await service.reach(done.change_id)).queued) if done.change_id else ""
         await send(interaction, content=f"{dmsg.queue_done('accept', item)} {reach}".strip(), ephemeral=True)
+
+    async def ingested(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        needle = current.strip().lower()
+        return [
+            app_commands.Choice(name=choice_name(s.id), value=s.id)
+            for s in await service.sources()
+            if s.origin == "ingested" and needle in s.id.lower() and len(s.id) <= 100
+        ][:MAX_CHOICES]
+
+    @group.command(name="reject-source", description="Moderators: reject every open candidate of one ingested article")
+    @app_commands.describe(source="The ingested article (pick from the list)", reason="Why they are rejected")
+    @app_commands.autocomplete(source=ingested)
+    async def reject_source(
+        interaction: discord.Interaction,
+        source: app_commands.Range[str, 1, 100],
+        reason: app_commands.Range[str, 1, 500],
+    ) -> None:
+        count = await service.reject_source(moderator(interaction), source, reason)
+        await send(interaction, content=escape(messages.rejected_source(source.strip(), count)), ephemeral=True)
 
     @group.command(name="reject", description="Moderators: reject a suggested correction or an ingest candidate")
     @app_commands.describe(item="The suggestion or candidate (pick from the list)", reason="Why it is rejected")

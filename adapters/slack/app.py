@@ -44,6 +44,7 @@ from bot.digest import preview_digest
 from bot.permissions import Actor
 from bot.replies import QUEUE_KINDS, AnswerReply, ClaimCardReply, SourcesReply
 from bot.service import PER_PERSON_PER_HOUR, TalksService, limits_sentence
+from bot.service.review import ACCEPT_AS
 from bot.settings import Settings, reveal
 from knowledge.errors import BadInput, NotFound, PermissionDenied
 from knowledge.models import DigestAudience, Place
@@ -209,6 +210,13 @@ class SlackHandlers:
                 actor = await self._actor(user_id, command.get("user_name"), place)
                 await queue_actions.act(self.service, actor, cmd.kind, int(cmd.args[0]), cmd.text or None)
                 return [blocks.text_message(slack_messages.QUEUE_DONE[cmd.kind].format(id=cmd.args[0]))], False, None
+            case "accept_as":
+                actor = await self._actor(user_id, command.get("user_name"), place)
+                return [await self._accept_as(actor, int(cmd.args[0]), cmd.args[1], cmd.text)], False, None
+            case "reject_source":
+                actor = await self._actor(user_id, command.get("user_name"), place)
+                count = await self.service.reject_source(actor, cmd.args[0], cmd.text)
+                return [blocks.text_message(messages.rejected_source(cmd.args[0], count))], False, None
             case "suggest":
                 actor = await self._actor(user_id, command.get("user_name"), place)
                 stored = await self.service.suggest(actor, cmd.claim_id or "", cmd.text, cmd.args[0])
@@ -316,6 +324,42 @@ class SlackHandlers:
         except Exception as exc:
             text = user_sentence(exc)
         await send_all(respond, [blocks.text_message(text)], in_channel=False)
+
+    async def _accept_as(self, actor: Actor, item_id: int, how: str, words: str) -> SlackMessage:
+        """`accept ITEM as-new [text]`, or `as-support|as-conflict CLAIM`: a claim id decides at
+        once; other words get the claims they match as buttons (the picker searches by words)."""
+        chosen = next((k for k in ACCEPT_AS if k == how), None)
+        if chosen is None or chosen == "new":
+            done = await self.service.decide(actor, item_id, accept=True, accept_as="new", text=words or None)
+        else:
+            await self.service.queue_item(actor, item_id)  # moderators only, and the item must exist
+            choices = self.service.find_claim_ids(words, limit=blocks.PICKS_SHOWN)
+            exact = words.strip().lower()
+            if exact not in [cid for cid, _ in choices]:
+                if not choices:
+                    raise BadInput(slack_messages.NO_CLAIM_MATCHES)
+                return blocks.claim_picker_message(item_id, chosen, choices)
+            done = await self.service.decide(actor, item_id, accept=True, accept_as=chosen, claim=exact)
+        return blocks.text_message(
+            messages.candidate_accepted(item_id, done.claim_id or "", done.accepted_as, done.linked)
+        )
+
+    async def on_claim_picked(
+        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        try:
+            picked = blocks.parse_pick_value(str(action.get("value") or ""))
+            if picked is None:
+                raise BadInput(slack_messages.FEEDBACK_STALE)
+            item_id, how, claim_id = picked
+            user = body.get("user") or {}
+            place = Place(platform=PLATFORM, community_id=workspace_of(body)[0])
+            actor = await self._actor(user.get("id", ""), user.get("name") or user.get("username"), place)
+            reply = await self._accept_as(actor, item_id, how, claim_id)
+        except Exception as exc:
+            reply = blocks.text_message(user_sentence(exc))
+        await send_all(respond, [reply], in_channel=False)
 
     # ---- feedback buttons ----------------------------------------------------------------
 
@@ -428,6 +472,7 @@ def build_app(
     app.view_closed(modal.CALLBACK_ID)(handlers.on_correction_closed)
     app.action(blocks.FEEDBACK_ACTION)(handlers.on_feedback)
     app.action(blocks.QUEUE_ACTION)(handlers.on_queue_button)
+    app.action(blocks.PICK_ACTION)(handlers.on_claim_picked)
     app.event("app_mention")(handlers.on_mention)
     app.event("message")(handlers.on_message)
     return app

@@ -433,6 +433,33 @@ def queue_listing_message(sections: list[QueueSection], footer: str) -> SlackMes
     return SlackMessage(_plain("; ".join(heads)), _cap(found))
 
 
+PICK_ACTION = re.compile(r"^queue_pick_\d{1,2}$")
+PICKS_SHOWN = 5
+_PICK_VALUE = re.compile(r"(\d{1,18}):(supports|conflicts):([a-z0-9-]{1,80})")
+
+
+def claim_picker_message(item_id: int, how: str, choices: list[tuple[str, str]]) -> SlackMessage:
+    """The claims whose words match what a moderator typed for `accept ITEM as-support|as-conflict
+    words`, each with a button that accepts the candidate that way with that claim."""
+    lead = slack_messages.pick_claim(item_id, how)
+    found: list[Block] = [_section(escape(lead))]
+    for n, (cid, text) in enumerate(choices[:PICKS_SHOWN]):
+        button = {
+            "type": "button",
+            "action_id": f"queue_pick_{n}",
+            "text": {"type": "plain_text", "text": shorten(cid, 70), "emoji": False},
+            "value": f"{item_id}:{how}:{cid}",
+        }
+        found.append({**_section(f"`{escape(cid)}` {escape(shorten(text, QUEUE_TEXT_CHARS))}"), "accessory": button})
+    return SlackMessage(_plain(lead), _cap(found))
+
+
+def parse_pick_value(value: str) -> tuple[int, str, str] | None:
+    """A claim picker button's (item, how, claim id), or None when the value is not one of ours."""
+    found = _PICK_VALUE.fullmatch(value)
+    return (int(found[1]), found[2], found[3]) if found else None
+
+
 def parse_item_value(value: str) -> int | None:
     """A queue button's item id, or None when the value is not one of ours."""
     return int(value) if value.isdigit() and len(value) <= 18 else None

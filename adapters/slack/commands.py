@@ -36,6 +36,8 @@ Kind = Literal[
     "bulk_dismiss",
     "accept",
     "reject",
+    "accept_as",
+    "reject_source",
 ]
 
 # (form, one-line help); the order is the order `/talks help` shows them in.
@@ -72,7 +74,15 @@ HELP: dict[str, tuple[str, str]] = {
         "(words after the item replace its drafted text)",
     ),
     "reject": ("reject ITEM reason", "moderators: reject a suggested correction or an ingest candidate"),
+    "accept_as": (
+        "accept ITEM as-new [text] | as-support CLAIM | as-conflict CLAIM",
+        "moderators: accept an ingest candidate as a new claim, a supporting quote of a claim, or a claim "
+        "conflicting with one (CLAIM: its id, or words to pick it from a list)",
+    ),
+    "reject_source": ("reject source SOURCE reason", "moderators: reject every open candidate of one ingested article"),
 }
+# `/talks accept ITEM as-…`: how a candidate is accepted. Hyphenated, so no claim text begins with one.
+ACCEPT_AS_WORDS = {"as-new": "new", "as-support": "supports", "as-conflict": "conflicts"}
 
 MODERATOR_ONLY: frozenset[str] = frozenset(
     {
@@ -87,6 +97,8 @@ MODERATOR_ONLY: frozenset[str] = frozenset(
         "bulk_dismiss",
         "accept",
         "reject",
+        "accept_as",
+        "reject_source",
     }
 )
 # `/talks queue KIND` and `/talks dismiss KIND reason`: the words a moderator may type for a kind.
@@ -153,6 +165,15 @@ def parse_command(text: str) -> Command:
             raise BadInput(slack_messages.usage("dismiss", HELP["bulk_dismiss"][0]))
         target = rest[0].lower()
         return Command("bulk_dismiss", text=" ".join(rest[1:]), args=[target])
+    if head == "reject" and rest and rest[0].lower() == "source":
+        if len(rest) < 3:
+            raise _usage("reject_source")
+        return Command("reject_source", text=" ".join(rest[2:]), args=[rest[1]])
+    if head == "accept" and len(rest) >= 2 and rest[1].lower() in ACCEPT_AS_WORDS:
+        item, how, typed = rest[0].lstrip("#"), ACCEPT_AS_WORDS[rest[1].lower()], " ".join(rest[2:])
+        if not item.isdigit() or len(item) > 18 or (how != "new" and not typed):
+            raise _usage("accept_as")
+        return Command("accept_as", text=typed, args=[item, how])
     if head in ("teach", "undo", "dismiss", "accept", "reject"):
         # Always commands: a moderator's slip must get a usage line, never a public question.
         item = rest[0].lstrip("#") if rest else ""

@@ -10,10 +10,14 @@ What Slack allows (see the README, "When a fact is corrected"):
   `message_not_found`;
 - a note is a reply in the message's thread (`chat.postMessage` with `thread_ts`).
 
-Rate limits: Slack answers 429 with `error: ratelimited` and a Retry-After
-header. This editor's client has no rate-limit retry handler of its own: the
-wait becomes the worker's `RateLimited`, so the row is rescheduled rather than
-holding a delivery slot asleep.
+Rate limits (adapters/slack/ratelimits.py): with a shared budget, each call
+first takes a slot of its limits (chat.update's tier in the message's
+workspace, chat.postMessage's per channel), so the outbox workers of every
+process stay within them together. Slack answers 429 with `error: ratelimited`
+and a Retry-After header; this editor's client has no rate-limit retry handler
+of its own: the wait goes to the budget (every process holds off) and becomes
+the worker's `RateLimited`, so the row is rescheduled rather than holding a
+delivery slot asleep.
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.blocks import answer_message, claim_card_message, escape, text_message
+from adapters.slack.ratelimits import method_bucket, post_bucket, retry_after
 from bot.outbox import CannotEdit, MessageGone, RateLimited, TokenExpired
+from bot.ratelimit import Bucket, RateBudget
 from bot.replies import AnswerReply, ClaimCardReply
 from knowledge.posted import PostedMessage
 
@@ -37,7 +43,6 @@ NOTE_EVENT = "talksbot_correction_note"
 GONE = {"message_not_found", "channel_not_found", "is_archived", "thread_not_found"}
 CANNOT_EDIT = {"cant_update_message", "edit_window_closed", "not_in_channel", "restricted_action"}
 EXPIRED = {"expired_url", "used_url", "invalid_token", "no_active_hooks"}
-DEFAULT_RETRY_AFTER = 30.0
 
 
 def editor_client(token: str | None, base_url: str) -> AsyncWebClient:
@@ -48,8 +53,9 @@ def editor_client(token: str | None, base_url: str) -> AsyncWebClient:
 class SlackEditor:
     """The outbox worker's MessageEditor for Slack."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, *, budget: RateBudget | None = None) -> None:
         self.client = client
+        self.budget = budget
 
     async def edit(self, posted: PostedMessage, reply: AnswerReply | ClaimCardReply, *, via_token: bool) -> None:
         asker = posted.render.get("asker")
@@ -64,21 +70,27 @@ class SlackEditor:
                 **message.payload(), replace_original=True, response_type="in_channel", unfurl_links=False
             )
             if response.status_code == 429:
-                raise RateLimited(_retry_after(response.headers))
+                raise RateLimited(retry_after(response.headers))
             if response.status_code != 200:
                 if response.body.strip() in EXPIRED or response.status_code == 404:
                     raise TokenExpired(response.body)
                 raise RuntimeError(f"response_url answered {response.status_code}: {response.body[:200]}")
             return
         await self._call(
-            "chat_update", channel=posted.channel_id, ts=posted.message_id, **message.payload(), unfurl_links=False
+            [method_bucket("chat.update", posted.community_id)],
+            "chat_update",
+            channel=posted.channel_id,
+            ts=posted.message_id,
+            **message.payload(),
+            unfurl_links=False,
         )
 
     async def note(self, posted: PostedMessage, text: str, *, key: str, retrying: bool) -> None:
         thread = posted.thread_id or posted.message_id or ""
-        if retrying and await self._note_exists(posted.channel_id, thread, key):
+        if retrying and await self._note_exists(posted, thread, key):
             return  # the note went out before a crash; posting it again would be a duplicate
         await self._call(
+            [post_bucket(posted.channel_id)],
             "chat_postMessage",
             channel=posted.channel_id,
             thread_ts=thread,
@@ -88,10 +100,14 @@ class SlackEditor:
             unfurl_media=False,
         )
 
-    async def _note_exists(self, channel: str, thread: str, key: str) -> bool:
+    async def _note_exists(self, posted: PostedMessage, thread: str, key: str) -> bool:
         """Whether the thread already holds our note for `key` (read through message metadata)."""
         try:
-            found = await self.client.conversations_replies(channel=channel, ts=thread, include_all_metadata=True)
+            if self.budget is not None:
+                await self.budget.take([method_bucket("conversations.replies", posted.community_id)])
+            found = await self.client.conversations_replies(
+                channel=posted.channel_id, ts=thread, include_all_metadata=True
+            )
         except SlackApiError:
             return False  # no history scope here: better a rare duplicate than a lost note
         for message in found.get("messages") or []:
@@ -100,28 +116,20 @@ class SlackEditor:
                 return True
         return False
 
-    async def _call(self, method: str, **kwargs: Any) -> None:
+    async def _call(self, buckets: list[Bucket], method: str, **kwargs: Any) -> None:
+        if self.budget is not None:
+            await self.budget.take(buckets)
         try:
             await getattr(self.client, method)(**kwargs)
         except SlackApiError as exc:
             error = str(exc.response.get("error") or "")
             if exc.response.status_code == 429 or error == "ratelimited":
-                raise RateLimited(_retry_after(exc.response.headers)) from exc
+                wait = retry_after(exc.response.headers)
+                if self.budget is not None:
+                    await self.budget.hold_off(buckets, wait)
+                raise RateLimited(wait) from exc
             if error in GONE:
                 raise MessageGone(error) from exc
             if error in CANNOT_EDIT:
                 raise CannotEdit(error) from exc
             raise
-
-
-def _retry_after(headers: Any) -> float:
-    for name in ("Retry-After", "retry-after"):
-        value = (headers or {}).get(name)
-        if isinstance(value, list):
-            value = value[0] if value else None
-        if value is not None:
-            try:
-                return max(0.0, float(value))
-            except ValueError:
-                break
-    return DEFAULT_RETRY_AFTER

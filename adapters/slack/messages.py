@@ -47,6 +47,13 @@ def more_items(count: int) -> str:
     return f"…and {count} more: `/talks queue` lists the oldest first."
 
 
+def pick_claim(item_id: int, how: str) -> str:
+    what = "support" if how == "supports" else "conflict with"
+    return f"Which claim should candidate #{item_id} {what}? Press one, or type its id."
+
+
+NO_CLAIM_MATCHES = "No claim matches those words; try others, or the claim's id (`/talks claim ID`)."
+
 QUEUE_DONE = {
     "dismiss": "Dismissed queue item #{id}.",
     "accept": "Accepted suggestion #{id}.",

@@ -2,8 +2,11 @@
 
 Slack allows about one message a second per channel, so consecutive posts to
 one channel (the parts of a long digest, or digests on a busy day) wait for
-their turn; different channels do not wait for each other. A 429 that still
-happens is retried by the client's rate-limit retry handler.
+their turn; different channels do not wait for each other. With a shared
+budget the turn is every process's (adapters/slack/ratelimits.py): each post
+takes a slot of the channel's limit first. A 429 that still happens is retried
+by the client's rate-limit retry handler when it has one; otherwise its
+Retry-After goes to the budget and becomes the scheduler's `RateLimited`.
 """
 
 from __future__ import annotations
@@ -13,9 +16,12 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import digest_messages
+from adapters.slack.ratelimits import post_bucket, retry_after
+from bot.ratelimit import RateBudget, RateLimited
 from bot.replies import DigestReply
 from bot.service import TalksService
 from knowledge.models import Place
@@ -34,8 +40,10 @@ class SlackDigestPoster:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
         service: TalksService | None = None,
+        budget: RateBudget | None = None,
     ) -> None:
         self.client = client
+        self.budget = budget
         # With a service, each digest's first part is remembered: a later correction is noted in its thread.
         self.service = service
         self.interval = interval
@@ -50,11 +58,21 @@ class SlackDigestPoster:
             first_ts: str | None = None
             for message in digest_messages(digest):
                 await self._wait_turn(channel_id)
+                buckets = [post_bucket(channel_id)]
+                if self.budget is not None:
+                    await self.budget.take(buckets)
                 try:
                     sent = await self.client.chat_postMessage(
                         channel=channel_id, **message.payload(), unfurl_links=False, unfurl_media=False
                     )
                     first_ts = first_ts or _ts(sent)
+                except SlackApiError as exc:
+                    if exc.response.status_code != 429:
+                        raise
+                    wait = retry_after(exc.response.headers)
+                    if self.budget is not None:
+                        await self.budget.hold_off(buckets, wait)
+                    raise RateLimited(wait) from exc
                 finally:
                     self._last_post[channel_id] = self._monotonic()
             if self.service is not None and first_ts:

@@ -32,7 +32,7 @@ from adapters.slack.poster import SlackDigestPoster
 from adapters.slack.server import EVENTS_PATH, start_http_server
 from bot.settings import Settings, reveal
 from bot.terminal_text import one_line
-from bot.wiring import digest_scheduler, log_moderation_scope, open_service, outbox_worker
+from bot.wiring import digest_scheduler, log_moderation_scope, open_service, outbox_worker, rate_budget
 from knowledge.errors import BadInput
 
 log = logging.getLogger(__name__)
@@ -126,9 +126,11 @@ async def _serve(settings: Settings, http: bool, host: str, port: int, stop: asy
             await retrying(
                 lambda: check_token(checker, "SLACK_BOT_TOKEN"), stop=stop, what="Slack", transient=is_transient
             )
-            scheduler = digest_scheduler(service, "slack", SlackDigestPoster(client, service=service))
+            budget = rate_budget(service)
+            poster = SlackDigestPoster(client, service=service, budget=budget)
+            scheduler = digest_scheduler(service, "slack", poster)
             digests = asyncio.create_task(scheduler.run_forever(), name="slack-digests")
-            editor = SlackEditor(editor_client(reveal(settings.slack_bot_token), client.base_url))
+            editor = SlackEditor(editor_client(reveal(settings.slack_bot_token), client.base_url), budget=budget)
             updates = asyncio.create_task(outbox_worker(service, "slack", editor).run_forever(), name="slack-outbox")
             try:
                 if runner is not None:

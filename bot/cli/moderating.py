@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 from bot import article_input, messages
@@ -12,6 +13,7 @@ from bot.cli import render
 from bot.cli.common import operator_of, print_json, print_reply, reach_sentence, with_service
 from bot.json_contract import history_json, queue_item_json
 from bot.service import TalksService, limits_sentence
+from bot.service.review import AcceptAs
 from bot.settings import Settings
 from knowledge import messages as knowledge_messages
 from knowledge.articles import fetching
@@ -79,7 +81,7 @@ async def cmd_queue(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
         listing = await service.queue_listing(operator_of(args, settings), per_kind=max(1, args.limit), kind=args.kind)
         if args.json:
-            print_json([queue_item_json(i) for i in listing.items])
+            print_json([queue_item_json(i, s.total) for s in listing.sections for i in s.items])
         else:
             print(render.render_queue_listing(listing, limits_sentence()))
         return 0
@@ -135,22 +137,38 @@ async def cmd_dismiss(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_accept(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
+        how: AcceptAs | None = (
+            "new" if args.new else "supports" if args.supports else "conflicts" if args.conflicts_with else None
+        )
         done = await service.decide(
-            operator_of(args, settings), args.item, accept=True, reason=args.reason, text=args.text
+            operator_of(args, settings),
+            args.item,
+            accept=True,
+            reason=args.reason,
+            text=args.text,
+            accept_as=how,
+            claim=args.supports or args.conflicts_with,
         )
         if done.kind == "suggestion":
             reach = await reach_sentence(service, done.change_id) if done.change_id else ""
             credit = f"credited to {done.credit}"
             print(f"Accepted queue item #{done.item_id}: {done.claim_id} is corrected, {credit}. {reach}".strip())
         else:
-            print(f"Accepted queue item #{done.item_id}: {done.claim_id} now answers questions with its quote.")
+            print(messages.candidate_accepted(done.item_id, done.claim_id or "", done.accepted_as, done.linked))
         return 0
 
     return await with_service(settings, work, writes=True)
 
 
 async def cmd_reject(args: argparse.Namespace, settings: Settings) -> int:
+    if (args.item is None) == (args.source is None):
+        raise BadInput("Give a queue item number, or --source SOURCE to reject all of one article's candidates.")
+
     async def work(service: TalksService) -> int:
+        if args.source is not None:
+            count = await service.reject_source(operator_of(args, settings), args.source, args.reason)
+            print(messages.rejected_source(args.source, count))
+            return 0
         done = await service.decide(operator_of(args, settings), args.item, accept=False, reason=args.reason)
         print(f"Rejected queue item #{done.item_id}.")
         return 0
@@ -181,11 +199,25 @@ async def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             date=args.date,
             url=url,
             content_type=content_type,
+            limit=args.limit if args.limit > 0 else None,
         )
         print(messages.ingested(result.source.id, result.counts))
         if result.repeats:
             kept = sum(result.counts.values())
             print(knowledge_messages.near_copy_note(result.repeats[0], result.repeats[1], kept))
+        if result.held:
+            print(messages.held_back(result.source.id, result.held))
+        return 0
+
+    return await with_service(settings, work, writes=True)
+
+
+async def cmd_propose(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(service: TalksService) -> int:
+        result = await service.propose_more(operator_of(args, settings), args.source, args.limit)
+        print(messages.proposed_more(result.source.id, result.counts))
+        if result.held:
+            print(messages.held_back(result.source.id, result.held))
         return 0
 
     return await with_service(settings, work, writes=True)
@@ -193,9 +225,13 @@ async def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_candidates(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
-        items = await service.candidates(operator_of(args, settings))
+        actor = operator_of(args, settings)
+        items = await service.candidates(actor, limit=max(1, args.limit))
+        total = await service.candidate_total(actor)
         if args.json:
-            print_json([queue_item_json(i) for i in items])
+            print_json([queue_item_json(i, total) for i in items])
+        elif items:
+            print("\n".join([messages.candidates_head(len(items), total), render.render_queue(items)]))
         else:
             print(render.render_queue(items))
         return 0
@@ -205,10 +241,11 @@ async def cmd_candidates(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_export_claims(args: argparse.Namespace, settings: Settings) -> int:
     async def work(service: TalksService) -> int:
-        toml, articles = await service.export_claims(operator_of(args, settings))
+        export = await service.export_claims(operator_of(args, settings))
         if args.articles:
-            write_articles(Path(args.articles), articles)
-        sys.stdout.write(toml)
+            write_articles(Path(args.articles), export.articles)
+            add_source_entries(Path(args.articles) / "sources.toml", export.sources)
+        sys.stdout.write(export.toml)
         return 0
 
     return await with_service(settings, work)
@@ -219,3 +256,17 @@ def write_articles(folder: Path, articles: list[tuple[str, str]]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for source_id, text in articles:
         (folder / f"{source_id}.txt").write_bytes(text.encode("utf-8"))
+
+
+def add_source_entries(path: Path, entries: list[tuple[str, str]]) -> None:
+    """Writes: appends each source's `[[sources]]` entry to `path` (sources.toml) unless an
+    entry with that id is there already; the file's own lines and comments stay as they are."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    try:
+        known = {s.get("id") for s in tomllib.loads(text).get("sources", [])}
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"{path} is not valid TOML ({exc}); nothing was added to it.") from exc
+    new = [entry for source_id, entry in entries if source_id not in known]
+    if new:
+        glue = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
+        path.write_text(text + glue + "\n".join(new), encoding="utf-8")

@@ -10,6 +10,7 @@ from bot.cli import moderating, reading
 from bot.cli.common import Handler
 from bot.replies import QUEUE_KINDS
 from bot.terminal_text import one_line
+from knowledge.articles.substance import PROPOSALS_PER_ARTICLE
 from knowledge.store.queue import READER_KINDS
 
 
@@ -158,10 +159,17 @@ def _add_core_commands(sub: Commands) -> None:
     p.add_argument("item", type=int, help="the queue item number of the suggestion or candidate")
     p.add_argument("--reason", help="a suggestion: the reason shown with the correction (default: the suggester's)")
     p.add_argument("--text", help="a candidate: the claim text to use instead of the drafted one")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--new", action="store_true", help="a candidate: as a new claim of its own, whatever it proposed")
+    how.add_argument("--supports", metavar="CLAIM", help="a candidate: as one more quote of this claim")
+    how.add_argument(
+        "--conflicts-with", metavar="CLAIM", help="a candidate: as a new claim linked to this one as disagreeing"
+    )
     p.add_argument("--by", help="who accepts it (default: TALKSBOT_OPERATOR or $USER)")
 
     p = sub.add("reject", "moderators: reject a suggested correction or an ingest candidate", moderating.cmd_reject)
-    p.add_argument("item", type=int, help="the queue item number of the suggestion or candidate")
+    p.add_argument("item", type=int, nargs="?", help="the queue item number of the suggestion or candidate")
+    p.add_argument("--source", help="instead of an item: every open candidate of this ingested article")
     p.add_argument("--reason", required=True, help="why it is rejected")
     p.add_argument("--by", help="who rejects it (default: TALKSBOT_OPERATOR or $USER)")
 
@@ -178,13 +186,30 @@ def _add_core_commands(sub: Commands) -> None:
     p.add_argument("--date", help="the publication date as YYYY-MM-DD, if known (otherwise unknown)")
     p.add_argument("--url", help="the article's URL, if known (otherwise unknown)")
     p.add_argument("--by", help="who ingests it (default: TALKSBOT_OPERATOR or $USER)")
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=PROPOSALS_PER_ARTICLE,
+        help=f"queue at most this many proposals, the most substantial first (default {PROPOSALS_PER_ARTICLE}; "
+        "0: all); `talksbot propose SOURCE` queues the rest",
+    )
+
+    p = sub.add(
+        "propose",
+        "moderators: queue the proposals of an ingested article that `ingest` held back",
+        moderating.cmd_propose,
+    )
+    p.add_argument("source", help="the ingested article's source id (see `talksbot sources`)")
+    p.add_argument("--limit", type=int, help="only the next this many, the most substantial first (default: all)")
+    p.add_argument("--by", help="who asks (default: TALKSBOT_OPERATOR or $USER)")
 
     p = sub.add(
         "candidates",
         "moderators: claims proposed from ingested articles, waiting for review",
         moderating.cmd_candidates,
     )
-    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--json", action="store_true", help="print a JSON array (`kind_total`: how many are open in all)")
+    p.add_argument("--limit", type=int, default=200, help="at most this many, oldest first (default 200)")
 
     p = sub.add(
         "export-claims",

@@ -29,6 +29,10 @@ class DigestDesk:
         now = self.clock()
         return await self._store.digests.claim_run(platform, channel_id, local_date, worker, now, now - lease)
 
+    async def runs_taken(self, platform: str, keys: list[tuple[str, str]], lease: timedelta) -> set[tuple[str, str]]:
+        """Read-only: which (channel, local date) runs another process has taken or finished."""
+        return await self._store.digests.taken(platform, keys, self.clock() - lease)
+
     async def record_attempt(
         self, run: DigestRun, *, ok: bool, final: bool, error: str | None, period_start: datetime
     ) -> bool:

@@ -3,6 +3,7 @@ read how each message should read now, and record how its update ended."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -49,6 +50,12 @@ class OutboxDesk:
         return await self._store.outbox.retry_later(
             item, self.clock() + timedelta(seconds=after), error, used_token=used_token
         )
+
+    async def on_change(self, callback: Callable[[int | None], None]) -> bool:
+        """Call `callback` whenever another process commits a change (PostgreSQL's NOTIFY; the
+        change's outbox rows are committed with it). False when the database cannot announce
+        changes (SQLite): the worker then polls."""
+        return await self._store.db.listen(callback)
 
     async def next_due(self, platform: str) -> datetime | None:
         """Read-only: when the platform's next update is due, if any."""

@@ -4,6 +4,7 @@ candidates, and what moderators decide about them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from bot import corrections, messages
 from bot.permissions import Actor
@@ -15,6 +16,9 @@ from knowledge.articles.ingest import claim_slug
 from knowledge.errors import BadInput, NotFound
 from knowledge.models import MODERATOR_IMPORTANCE, Claim, HistoryEntry, QueueItem, QueueKind, Suggestion, TaughtPhrasing
 from knowledge.store.queue import READER_KINDS
+
+AcceptAs = Literal["new", "supports", "conflicts"]
+ACCEPT_AS: tuple[AcceptAs, ...] = ("new", "supports", "conflicts")
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,10 @@ class Decision:
     credit: str | None = None
     # The history row an accepted suggestion wrote: its reach is what the moderator is told.
     change_id: int | None = None
+    # For an accepted candidate: how ("new", "supports", "conflicts") and the claim it supports
+    # or conflicts with.
+    accepted_as: str | None = None
+    linked: str | None = None
 
 
 class Review(ServiceCore):
@@ -129,18 +137,28 @@ class Review(ServiceCore):
         return decided, entry
 
     async def decide(
-        self, actor: Actor, item_id: int, *, accept: bool, reason: str | None = None, text: str | None = None
+        self,
+        actor: Actor,
+        item_id: int,
+        *,
+        accept: bool,
+        reason: str | None = None,
+        text: str | None = None,
+        accept_as: AcceptAs | None = None,
+        claim: str | None = None,
     ) -> Decision:
         """Writes: accept or reject a suggestion or an ingest candidate (moderators only).
 
         For a suggestion `reason` is the reason shown (required to reject). For a
         candidate `text` replaces the drafted claim text (edit-and-accept; on a
         supporting quote it makes the quote a new claim of its own); a reject
-        records `reason`.
+        records `reason`. `accept_as` overrides what the candidate proposed, in the
+        same step: "new" (a claim of its own), "supports" (one more quote of `claim`)
+        or "conflicts" (a new claim linked to `claim` as disagreeing with it).
         """
         item = await self.queue_item(actor, item_id)
         if item.kind == "suggestion":
-            if text and text.strip():
+            if (text and text.strip()) or accept_as or claim:
                 raise BadInput(messages.TEXT_ONLY_FOR_CANDIDATES)
             decided, entry = await self.decide_suggestion(actor, item_id, accept=accept, reason=reason)
             credit = decided.by.name if accept else None
@@ -148,7 +166,7 @@ class Review(ServiceCore):
         if item.kind != "candidate":
             raise BadInput(messages.NOT_DECIDABLE.format(id=item_id))
         if accept:
-            return await self._accept_candidate(actor, item_id, text)
+            return await self._accept_candidate(actor, item_id, text, accept_as, claim)
         by = self._moderator(actor)
         why = corrections.clean_text(reason, "reason", messages.MAX_REASON_CHARS)
         assert why is not None
@@ -163,16 +181,32 @@ class Review(ServiceCore):
             return await self.decide(actor, item_id, accept=True, text=words)
         return await self.decide(actor, item_id, accept=True, reason=words)
 
-    async def _accept_candidate(self, actor: Actor, item_id: int, text: str | None) -> Decision:
+    async def _accept_candidate(
+        self, actor: Actor, item_id: int, text: str | None, accept_as: AcceptAs | None, picked: str | None
+    ) -> Decision:
         by = self._moderator(actor)
         statement = corrections.clean_text(text, "claim text", messages.MAX_STATEMENT_CHARS, required=False)
         cand = await self._store.candidates.get(item_id)
         if cand is None:
             raise NotFound(messages.unknown_item(item_id))
+        if accept_as is None:
+            # As proposed; a new text makes a proposed support a claim of its own.
+            accept_as = "new" if cand.proposal == "supports" and statement is not None else cand.proposal
+        if accept_as == "new" and picked:
+            raise BadInput(messages.NEW_TAKES_NO_CLAIM)
+        target = None
+        if accept_as != "new":
+            if not picked and not cand.claim_id:
+                raise BadInput(messages.pick_a_claim(accept_as))
+            target = await self._existing(picked) if picked else cand.claim_id
+        if accept_as == "supports" and statement is not None:
+            raise BadInput(messages.SUPPORT_TAKES_NO_TEXT)
         claim = None
-        if cand.proposal != "supports" or statement is not None:
+        if accept_as != "supports":
             wording = statement or cand.text
-            linked = [cand.claim_id] if cand.proposal == "conflicts" and cand.claim_id else []
+            if cand.proposal == "supports" and statement is None:
+                # A proposed support's text is the supported claim's: the new claim says what its quote says.
+                wording = cand.quote.quote
             claim = Claim(
                 id=claim_slug(wording),
                 text=wording,
@@ -180,10 +214,10 @@ class Review(ServiceCore):
                 entities=cand.entities,
                 said_by=cand.said_by,
                 importance=MODERATOR_IMPORTANCE,
-                conflicts=linked,
+                conflicts=[target] if accept_as == "conflicts" and target else [],
                 quotes=[cand.quote],
                 origin="moderator",
             )
-        accepted = await self._store.candidates.accept(item_id, claim, by, self.clock())
+        accepted = await self._store.candidates.accept(item_id, claim, by, self.clock(), supports=target)
         await self.refresh()
-        return Decision(item_id, "candidate", True, accepted.claim_id)
+        return Decision(item_id, "candidate", True, accepted.claim_id, accepted_as=accept_as, linked=target)

@@ -52,7 +52,10 @@ def _to_claim(raw: dict[str, Any]) -> Claim:
         for q in raw.get("quotes", [])
     ]
     fields = {k: v for k, v in raw.items() if k != "quotes"}
-    return Claim(quotes=quotes, origin="curated", **fields)
+    # `origin = "moderator"` keeps a claim moderators accepted (exported by `talksbot
+    # export-claims`) shown as theirs once it is folded in; everything else is curated.
+    fields.setdefault("origin", "curated")
+    return Claim(quotes=quotes, **fields)
 
 
 def verify_claims(claims: list[Claim], seeds: dict[str, Seed]) -> None:

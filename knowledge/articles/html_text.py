@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import trafilatura
-
 
 @dataclass(frozen=True)
 class PageText:
@@ -40,6 +38,10 @@ def page_text(raw: bytes) -> PageText | None:
     """The article's text in an HTML page (None when the page holds no article text).
     trafilatura reads the page's encoding from its bytes and meta tags. The work is
     bounded by the caller's cap on the page's size (bot.article_input.MAX_ARTICLE_BYTES)."""
+    # Imported here: trafilatura and lxml take ~0.2 s to import, which every `talksbot ask`
+    # would pay at start-up for a page it never reads.
+    import trafilatura
+
     document = trafilatura.bare_extraction(
         raw,
         favor_precision=True,

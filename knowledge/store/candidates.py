@@ -11,6 +11,7 @@ bumps the content version, all in one transaction.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,23 +23,19 @@ from knowledge.articles.reading import read_article
 from knowledge.articles.sources import Seed
 from knowledge.errors import BadInput, NotFound
 from knowledge.models import Candidate, Claim, HistoryEntry, IngestedArticle, Moderator, Quote, Source
-from knowledge.store.claim_rows import claim_exists, write_claims, write_conflicts
+from knowledge.store.claim_rows import ACCEPTED_POSITION, claim_exists, write_claims, write_conflicts
 from knowledge.store.columns import Columns, from_json
 from knowledge.store.connection import Conn, Database, Row
 from knowledge.store.content_version import bump_version, lock_content
 from knowledge.store.moderation import insert_action
 from knowledge.store.queue import close_item
 
-# Accepted quotes sort after a claim's curated ones and never collide with their
-# positions (0…n-1), however many quotes the curated file gives the claim later.
-ACCEPTED_POSITION = 1_000_000
-
 _CANDIDATE = Columns(
     "item_id, source_id, proposal, claim_id, text, topic, entities, said_by, quote_start, quote_end, quote, "
     "similarity, accepted_claim_id",
     convert={"entities": from_json, "similarity": float},
 )
-_INGESTED = Columns("id AS source_id, body AS text")
+_INGESTED = Columns("id AS source_id, body AS text, added_by, added_at")
 
 
 class DuplicateArticle(BadInput):
@@ -105,10 +102,69 @@ class CandidateStore:
             items = [await _insert_candidate(conn, p, at) for p in proposals]
         return source.model_copy(update={"origin": "ingested"}), items
 
+    async def add_candidates(self, source_id: str, proposals: Sequence[Proposal], at: datetime) -> list[int]:
+        """Writes, in one transaction: one queue item per proposal from an article already stored
+        (the ones `talksbot ingest` held back), skipping any span already proposed."""
+        async with self._db.transaction() as conn:
+            await lock_content(conn)
+            taken = {
+                (r[0], r[1], r[2])
+                for r in await conn.fetchall(
+                    "SELECT quote_start, quote_end, claim_id FROM candidates WHERE source_id = ?", (source_id,)
+                )
+            }
+            return [
+                await _insert_candidate(conn, p, at)
+                for p in proposals
+                if (p.quote.start, p.quote.end, p.claim_id) not in taken
+            ]
+
+    async def proposed_spans(self, source_id: str) -> set[tuple[int, int, str | None]]:
+        """Read-only: the (start, end, claim) of every candidate already made from this source,
+        decided or not (a sentence may be proposed for several claims, once each)."""
+        async with self._db.reading() as conn:
+            rows = await conn.fetchall(
+                "SELECT quote_start, quote_end, claim_id FROM candidates WHERE source_id = ?", (source_id,)
+            )
+        return {(int(r[0]), int(r[1]), r[2]) for r in rows}
+
+    async def stored_text(self, source_id: str) -> str | None:
+        """Read-only: the raw text of an ingested article, or None when no such article is stored."""
+        async with self._db.reading() as conn:
+            row = await conn.fetchone(
+                "SELECT body FROM sources WHERE id = ? AND origin = 'ingested' AND body IS NOT NULL", (source_id,)
+            )
+        return None if row is None else str(row[0])
+
+    async def open_count(self, source_id: str | None = None) -> int:
+        """Read-only: how many candidates are open (of one source when given)."""
+        where, args = ("AND c.source_id = ?", (source_id,)) if source_id else ("", ())
+        async with self._db.reading() as conn:
+            row = await conn.fetchone(
+                "SELECT count(*) FROM candidates c JOIN queue_items q ON q.id = c.item_id "
+                f"WHERE q.status = 'open' {where}",
+                args,
+            )
+        return int(row[0]) if row else 0
+
+    async def reject_source(self, source_id: str, by: Moderator, at: datetime, reason: str) -> int:
+        """Writes, in one transaction: close every open candidate of one source as rejected,
+        recording who and why; returns how many. Nothing else changes."""
+        async with self._db.transaction() as conn:
+            await lock_content(conn)
+            return await conn.execute(
+                "UPDATE queue_items SET status = 'rejected', closed_by = ?, closed_at = ?, close_reason = ? "
+                "WHERE status = 'open' AND kind = 'candidate' AND id IN "
+                "(SELECT item_id FROM candidates WHERE source_id = ?)",
+                (by.name, at.isoformat(), reason, source_id),
+            )
+
     async def ingested_articles(self) -> list[IngestedArticle]:
         """Read-only: every ingested article with its raw text, by source id."""
         async with self._db.reading() as conn:
-            rows = await conn.fetchall(f"SELECT {_INGESTED.select} FROM sources WHERE origin = 'ingested' ORDER BY id")
+            rows = await conn.fetchall(
+                f"SELECT {_INGESTED.select} FROM sources WHERE origin = 'ingested' AND body IS NOT NULL ORDER BY id"
+            )
         return [IngestedArticle(**_INGESTED.read(r)) for r in rows]
 
     async def get(self, item_id: int) -> Candidate | None:
@@ -127,11 +183,15 @@ class CandidateStore:
             )
         return {c.item_id: c for c in map(_candidate, rows)}
 
-    async def accept(self, item_id: int, claim: Claim | None, by: Moderator, at: datetime) -> Accepted:
+    async def accept(
+        self, item_id: int, claim: Claim | None, by: Moderator, at: datetime, *, supports: str | None = None
+    ) -> Accepted:
         """Writes, in one transaction: verify the candidate's quote against the stored article
-        text at its offsets, then either add it to the supported claim (`claim` None) or write
-        `claim` (new, or linked both ways as a conflict); the 'add' history row by `by`, the
-        queue item closed as accepted, and a content-version bump."""
+        text at its offsets, then either add it as a quote of the claim `supports` (default: the
+        claim the candidate proposed to support) when `claim` is None, or write `claim` (new, or
+        linked both ways as a conflict); the 'add' history row by `by` (its reason says how it
+        was accepted, see `accepted_as`), the queue item closed as accepted, and a
+        content-version bump."""
         async with self._db.transaction() as conn:
             await lock_content(conn)
             row = await conn.fetchone(f"SELECT {_CANDIDATE.select} FROM candidates WHERE item_id = ?", (item_id,))
@@ -139,13 +199,18 @@ class CandidateStore:
                 raise NotFound(messages.not_a_candidate(item_id))
             cand = _candidate(row)
             await _verify(conn, cand.quote)
-            reason = f"accepted ingest candidate #{item_id} ({cand.proposal}, source {cand.source_id})"
-            await close_item(conn, item_id, "accepted", by, at, reason)
+            q = cand.quote
             if claim is None:
-                target = cand.claim_id or ""
+                target = supports or cand.claim_id or ""
                 if not await claim_exists(conn, target):
                     raise BadInput(messages.candidate_claim_gone(target))
-                q = cand.quote
+                if await conn.fetchone(
+                    'SELECT 1 FROM quotes WHERE claim_id = ? AND source_id = ? AND start = ? AND "end" = ?',
+                    (target, q.source_id, q.start, q.end),
+                ):
+                    raise BadInput(messages.already_quoted(target))
+                reason = accepted_reason(item_id, "supports", cand.source_id)
+                await close_item(conn, item_id, "accepted", by, at, reason)
                 await conn.execute(
                     'INSERT INTO quotes (claim_id, position, source_id, start, "end", quote, item_id) '
                     "VALUES (?,?,?,?,?,?,?)",
@@ -157,8 +222,15 @@ class CandidateStore:
                 claim = claim.model_copy(update={"id": await _free_id(conn, claim.id)})
                 linked = [c for c in claim.conflicts if await claim_exists(conn, c)]
                 claim = claim.model_copy(update={"conflicts": linked})
+                reason = accepted_reason(item_id, "conflicts" if linked else "new", cand.source_id, linked)
+                await close_item(conn, item_id, "accepted", by, at, reason)
                 await write_claims(conn, [claim], at)
-                await conn.execute("UPDATE quotes SET item_id = ? WHERE claim_id = ?", (item_id, claim.id))
+                # After the curated file's positions, like a supporting quote: a later curated
+                # entry for this claim (folded from `export-claims`) never collides with it.
+                await conn.execute(
+                    "UPDATE quotes SET item_id = ?, position = ? + position WHERE claim_id = ?",
+                    (item_id, ACCEPTED_POSITION + item_id, claim.id),
+                )
                 await write_conflicts(conn, [claim])
                 await conn.executemany(
                     "INSERT INTO conflicts (claim_id, other_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -185,11 +257,43 @@ class CandidateStore:
         async with self._db.reading() as conn:
             rows = await conn.fetchall(
                 "SELECT DISTINCT claim_id FROM quotes WHERE item_id IS NOT NULL "
+                # Links to the claims candidates created (not to curated claims that only gained a
+                # quote: their curated links need no export).
                 "UNION SELECT claim_id FROM conflicts WHERE other_id IN "
-                "(SELECT accepted_claim_id FROM candidates WHERE accepted_claim_id IS NOT NULL) "
+                "(SELECT accepted_claim_id FROM candidates c JOIN claims ON claims.id = c.accepted_claim_id "
+                "WHERE claims.origin = 'moderator') "
                 "ORDER BY 1"
             )
         return [r[0] for r in rows]
+
+
+_AS = {"new": "a new claim", "supports": "a supporting quote", "conflicts": "a claim conflicting with "}
+# Written by `accepted_reason` alone; anchored, one pass (ids are slugs, lists comma-separated).
+_ACCEPTED = re.compile(
+    r"accepted ingest candidate #\d+ as (?:(a new claim)|(a supporting quote)|a claim conflicting with "
+    r"([a-z0-9-]+(?:, [a-z0-9-]+)*)) \(source "
+)
+
+
+def accepted_reason(item_id: int, how: str, source_id: str, linked: Sequence[str] = ()) -> str:
+    """The reason of the 'add' history row an accepted candidate writes: which item, how it
+    was accepted (a new claim, a supporting quote, a claim conflicting with others) and from
+    which source. `accepted_as` reads it back."""
+    what = _AS[how] + (", ".join(linked) if how == "conflicts" else "")
+    return f"accepted ingest candidate #{item_id} as {what} (source {source_id})"
+
+
+def accepted_as(reason: str | None) -> tuple[str, list[str]] | None:
+    """How an 'add' history row's candidate was accepted ("new", "supports" or "conflicts",
+    with the claims it conflicts with), or None when the row is not an accepted candidate."""
+    found = _ACCEPTED.match(reason or "")
+    if found is None:
+        return None
+    if found.group(1):
+        return "new", []
+    if found.group(2):
+        return "supports", []
+    return "conflicts", found.group(3).split(", ")
 
 
 async def _verify(conn: Conn, quote: Quote) -> None:

@@ -19,7 +19,7 @@ from knowledge.history import derive_state
 from knowledge.models import Claim, ClaimState, HistoryEntry, Quote, Source
 from knowledge.store.claim_rows import claim_digest, write_claims, write_conflicts
 from knowledge.store.columns import Columns
-from knowledge.store.connection import Database, fetchval
+from knowledge.store.connection import Conn, Database, fetchval
 from knowledge.store.content_version import Changes, bump_version, lock_content
 from knowledge.store.moderation import select_history
 
@@ -100,8 +100,9 @@ class ClaimStore:
             await lock_content(conn)
             for source, sha in sources:
                 await conn.execute(
-                    "INSERT INTO sources (id, outlet, title, date, url, dateline, sha256, opening) "
-                    "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET outlet=excluded.outlet, "
+                    # `origin` only on insert: an ingested article folded into seeds/ keeps its row as it is.
+                    "INSERT INTO sources (id, outlet, title, date, url, dateline, sha256, opening, origin) "
+                    "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET outlet=excluded.outlet, "
                     "title=excluded.title, date=excluded.date, url=excluded.url, dateline=excluded.dateline, "
                     "sha256=excluded.sha256, opening=excluded.opening",
                     (
@@ -113,18 +114,27 @@ class ClaimStore:
                         source.dateline,
                         sha,
                         source.opening,
+                        source.origin,
                     ),
                 )
-            old = {
-                r[0]: (r[1], bool(r[2]))
-                for r in await conn.fetchall("SELECT id, digest, in_curated FROM claims WHERE origin = 'curated'")
-            }
+            rows = await conn.fetchall("SELECT id, digest, in_curated, origin FROM claims")
+            stored = {r[0]: (r[1], bool(r[2])) for r in rows}
+            old = {r[0]: bool(r[2]) for r in rows if r[3] == "curated"}
             with_history = {r[0] for r in await conn.fetchall("SELECT DISTINCT claim_id FROM corrections")}
             new_ids = {c.id for c in claims}
             gone = set(old) - new_ids
-            flagged = sorted(i for i in gone & with_history if old[i][1])
+            flagged = sorted(i for i in gone & with_history if old[i])
             deleted = sorted(gone - with_history)
-            dirty = [c for c in claims if old.get(c.id) != (claim_digest(c), True)]
+            changed = [c for c in claims if stored.get(c.id) != (claim_digest(c), True)]
+            # A claim the file now states exactly as the database already serves it (folded in
+            # from `talksbot export-claims`: accepted quotes and links included) is adopted:
+            # only its digest is recorded, nothing is rewritten and the content version stays.
+            served = await _served_claims(conn, [c.id for c in changed if c.id in stored and stored[c.id][1]])
+            adopted = [c for c in changed if c.id in served and _same_content(c, served[c.id])]
+            dirty = [c for c in changed if not (c.id in served and _same_content(c, served[c.id]))]
+            await conn.executemany(
+                "UPDATE claims SET digest = ? WHERE id = ?", [(claim_digest(c), c.id) for c in adopted]
+            )
             await conn.executemany("DELETE FROM claims WHERE id = ?", [(i,) for i in deleted])
             await conn.executemany("UPDATE claims SET in_curated = 0 WHERE id = ?", [(i,) for i in flagged])
             await write_claims(conn, dirty, now)
@@ -276,6 +286,51 @@ class ClaimStore:
 
 
 _IDS_PER_QUERY = 10_000
+
+
+async def _served_claims(conn: Conn, claim_ids: list[str]) -> dict[str, Claim]:
+    """Inside a transaction: these claims as the database serves them, quotes (accepted ones
+    included, in order) and conflict links with them."""
+    found: dict[str, Claim] = {}
+    for at in range(0, len(claim_ids), _IDS_PER_QUERY):
+        chunk = claim_ids[at : at + _IDS_PER_QUERY]
+        marks, args = ",".join("?" * len(chunk)), tuple(chunk)
+        quotes: dict[str, list[Quote]] = defaultdict(list)
+        for claim_id, source_id, start, end, text in await conn.fetchall(
+            f'SELECT claim_id, source_id, start, "end", quote FROM quotes WHERE claim_id IN ({marks}) '
+            "ORDER BY claim_id, position",
+            args,
+        ):
+            quotes[claim_id].append(Quote(source_id=source_id, start=start, end=end, quote=text))
+        conflicts: dict[str, list[str]] = defaultdict(list)
+        for claim_id, other_id in await conn.fetchall(
+            f"SELECT claim_id, other_id FROM conflicts WHERE claim_id IN ({marks}) ORDER BY other_id", args
+        ):
+            conflicts[claim_id].append(other_id)
+        for row in await conn.fetchall(f"SELECT {_CLAIM.select} FROM claims WHERE id IN ({marks})", args):
+            r = _CLAIM.read(row)
+            found[r["id"]] = Claim(
+                id=r["id"],
+                text=r["text"],
+                topic=r["topic"],
+                entities=json.loads(r["entities"]),
+                said_by=r["said_by"],
+                importance=r["importance"],
+                keywords=json.loads(r["keywords"]),
+                conflicts=conflicts.get(r["id"], []),
+                quotes=quotes.get(r["id"], []),
+                origin=r["origin"],
+                source_url=r["source_url"],
+            )
+    return found
+
+
+def _same_content(a: Claim, b: Claim) -> bool:
+    """Whether two claims would be served alike: every field, quotes in order, links as a set."""
+    return a.model_copy(update={"conflicts": sorted(set(a.conflicts))}) == b.model_copy(
+        update={"conflicts": sorted(set(b.conflicts))}
+    )
+
 
 # One fields-set per model for `model_construct` (every field is set, so
 # assigning a field later adds nothing to it; Quote is frozen).

@@ -118,6 +118,30 @@ class DigestStore:
             platform=platform, channel_id=channel_id, local_date=local_date, claimed_by=worker, since=since
         )
 
+    async def taken(
+        self, platform: str, keys: list[tuple[str, str]], lease_expired_before: datetime
+    ) -> set[tuple[str, str]]:
+        """Read-only: which of these (channel, local date) runs exist and cannot be claimed now
+        (posted, failed, or claimed under a lease still running). One query for many channels,
+        so a scheduler skips what another process took without a write transaction each."""
+        if not keys:
+            return set()
+        channels = sorted({c for c, _ in keys})
+        marks = ",".join("?" * len(channels))
+        async with self._db.reading(snapshot=False) as conn:
+            rows = await conn.fetchall(
+                f"SELECT channel_id, local_date, status, claimed_at FROM digest_runs "
+                f"WHERE platform = ? AND channel_id IN ({marks})",
+                (platform, *channels),
+            )
+        wanted = set(keys)
+        expired = lease_expired_before.isoformat()
+        return {
+            (str(c), str(d))
+            for c, d, status, claimed_at in rows
+            if (str(c), str(d)) in wanted and (status != "claimed" or str(claimed_at) >= expired)
+        }
+
     async def record_attempt(
         self, run: DigestRun, *, ok: bool, final: bool, error: str | None, now: datetime, period_start: datetime
     ) -> bool:

@@ -25,6 +25,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from knowledge.store.activity import ActivityStore
+from knowledge.store.budget import BudgetStore
 from knowledge.store.candidates import CandidateStore
 from knowledge.store.claims import ClaimStore
 from knowledge.store.connection import Database
@@ -55,6 +56,7 @@ class Store:
         self.queue = QueueStore(db)
         self.posted = PostedStore(db)
         self.outbox = OutboxStore(db)
+        self.budget = BudgetStore(db)
         self.candidates = CandidateStore(db)
         self.events = EventStore(db)
 

@@ -699,6 +699,19 @@ MIGRATIONS: list[Migration] = [
             WHERE status IN ('pending', 'claimed');
         """,
     ),
+    Migration(
+        11,
+        "a rate budget shared by every process on this database (bot/ratelimit.py)",
+        # One row per limit (a bot token's global limit, a Slack method tier in one workspace, a
+        # channel's posting limit): the time its next request is allowed (GCRA's theoretical arrival
+        # time, seconds since the epoch). knowledge/store/budget.py takes slots with one statement.
+        sqlite="""
+        CREATE TABLE rate_budget (key TEXT PRIMARY KEY, tat DOUBLE PRECISION NOT NULL);
+        """,
+        postgresql="""
+        CREATE TABLE rate_budget (key TEXT PRIMARY KEY, tat DOUBLE PRECISION NOT NULL);
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].number

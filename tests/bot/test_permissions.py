@@ -124,6 +124,9 @@ MODERATOR_ONLY: dict[str, Call] = {
     "accept_from_chat": lambda s, a, w: s.accept_from_chat(a, w.candidate_item),
     "ingest": lambda s, a, w: s.ingest(a, ANOTHER_ARTICLE.encode(), "006_resume.txt"),
     "candidates": lambda s, a, w: s.candidates(a),
+    "candidate_total": lambda s, a, w: s.candidate_total(a),
+    "propose_more": lambda s, a, w: s.propose_more(a, "005_riyadh"),
+    "reject_source": lambda s, a, w: s.reject_source(a, "005_riyadh", "wire copy"),
     "export_claims": lambda s, a, w: s.export_claims(a),
     "subscribe": lambda s, a, w: s.subscribe(a, PLACE, "08:00", "UTC", "moderators"),
 }

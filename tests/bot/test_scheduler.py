@@ -277,3 +277,36 @@ async def test_wrong_feedback_feeds_the_moderators_digest(service: TalksService,
 async def _runs(service: TalksService, channel_id: str) -> list[tuple[str, str, int]]:
     """A channel's digest runs as (local date, status, attempts), oldest first."""
     return [(r.local_date, r.status, r.attempts) for r in await service._store.digests.runs("test", channel_id)]
+
+
+class CountingDesk(DigestDesk):
+    """The real desk, counting the claim transactions a scheduler opens."""
+
+    claims = 0
+
+    async def claim_run(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
+        self.claims += 1
+        return await super().claim_run(*args, **kwargs)  # type: ignore[arg-type]
+
+
+async def test_a_scheduler_skips_runs_another_process_took_without_trying_to_claim_them(
+    service: TalksService, clock: FakeClock
+) -> None:
+    clock.now = datetime(2025, 2, 14, 7, 0, tzinfo=UTC)
+    for n in range(20):
+        await _subscribe(service, clock, channel_id=f"C{n}")
+    first = RecordingPoster()
+    assert len(await _scheduler(service, first, clock, "a").run_due()) == 20
+    desk = CountingDesk(service)
+    late = RecordingPoster()
+    scheduler = DigestScheduler(desk, "test", late, clock=clock, worker="b", sleep=_no_sleep, attempts=3)
+    assert await scheduler.run_due() == []
+    assert (desk.claims, late.posts) == (0, [])
+    # A run whose claimant died (lease over) is not skipped: it is claimed and posted again.
+    async with service._store.db.transaction() as conn:
+        await conn.execute(
+            "UPDATE digest_runs SET status = 'claimed', claimed_at = ? WHERE channel_id = 'C3'",
+            ((clock.now - timedelta(hours=1)).isoformat(),),
+        )
+    assert [o.channel_id for o in await scheduler.run_due()] == ["C3"]
+    assert desk.claims == 1

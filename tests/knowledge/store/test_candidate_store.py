@@ -95,3 +95,32 @@ async def test_a_candidate_whose_quote_no_longer_checks_out_is_refused(location:
         assert await store.claims.content_version() == version
         assert await store.claims.claim_ids() == claims
         assert item.id in [i.id for i in await service.candidates(OPERATOR)]  # still waiting
+
+
+async def test_a_curated_entry_for_a_claim_with_an_accepted_quote_stores_each_quote_once(location: str) -> None:
+    """An older talksbot put an accepted new claim's quote at position 0; a curated entry
+    for that claim (quoting elsewhere, and quoting the accepted passage) must neither clash
+    with it nor store the accepted passage twice."""
+    async with Store.open(location) as store:
+        service = TalksService(store, clock=lambda: NOW)
+        await service.start()
+        await service.ingest(OPERATOR, ARTICLE.encode(), "005_followup.txt")
+        [item] = [i for i in await service.candidates(OPERATOR) if i.candidate and i.candidate.proposal == "new"]
+        made = await service.decide(OPERATOR, item.id, accept=True)
+        cid = made.claim_id or ""
+        async with store.db.transaction() as conn:
+            await conn.execute("UPDATE quotes SET position = 0 WHERE claim_id = ?", (cid,))
+        [state] = await store.claims.load_states([cid])
+        accepted = state.claim.quotes[0]
+        curated = [c for c in load_curated(curated_claims_file())]
+        other = curated[0].quotes[0]
+        seeds = [(s.source, "x" + s.source.id) for s in load_seeds(seeds_dir()).values()]
+        for n, quotes in enumerate(([other], [other, accepted]), start=1):
+            entry = state.claim.model_copy(update={"quotes": quotes, "text": f"Reviewed {n}."})
+            await store.claims.sync_curated(
+                seeds, [*curated, entry], digest=f"fold-{n}", curated_version=n + 1, now=NOW
+            )
+            [after] = await store.claims.load_states([cid])
+            spans = [(q.source_id, q.start) for q in after.claim.quotes]
+            assert len(spans) == len(set(spans)) == 2 and after.claim.text == f"Reviewed {n}."
+            assert spans[0] == (other.source_id, other.start)
