@@ -52,6 +52,8 @@ def answer_json(reply: AnswerReply | NoAnswerReply) -> dict[str, Any]:
             else None
         ),
         "other_questions": reply.other_questions,
+        # The question's language (ISO 639-1); quotes and claims stay the articles' English.
+        "language": reply.language,
         # The answers to the further questions of the message, each in this same shape.
         "parts": [answer_json(part) for part in reply.parts],
     }

@@ -20,6 +20,19 @@ EMPTY_QUESTION = "Ask a question, for example: How long was the Trump–Putin ca
 NO_ANSWER = "That is not in my sources."
 SUGGESTIONS_LEAD = "My sources do cover:"
 SOURCES_DISAGREE = "Sources disagree"
+# Sentences below and above that a reply frames its answer with are translated in
+# bot/locale/*/LC_MESSAGES/talksbot.po (bot.translations); keep the msgids there in step.
+HELPFUL = "Helpful"
+WRONG = "Wrong"
+VERDICT_YES = "Yes — the sources say {what}."
+VERDICT_NO = "No — the sources say {what}."
+VERDICT_AGREE = "Yes — the sources agree."
+VERDICT_OTHERWISE = "No — the sources say otherwise."
+QUOTES_IN_ENGLISH = "Quotes are in English, word for word from the articles."
+# Always in English: the question is in a language the bot cannot frame a reply in.
+UNREAD_LANGUAGE = (
+    "I read questions in English, Ukrainian, Russian, Polish, German and French; please ask in one of those."
+)
 CORRECTED_BY = "Corrected by {by} on {at}"
 ARTICLE_SAID = "What the articles said"
 ORIGINAL_CLAIM = "Original claim"

@@ -64,6 +64,9 @@ class AnswerReply:
     parts: list[AnswerReply | NoAnswerReply] = field(default_factory=list)
     # With `parts`: the question of the message this reply answers (`question` is the message).
     asked: str = ""
+    # The language the question was asked in (ISO 639-1): the reply's own sentences are
+    # framed in it; quotes and claims stay the articles' English.
+    language: str = "en"
 
     @property
     def unanswered_questions(self) -> list[str]:
@@ -88,6 +91,9 @@ class NoAnswerReply:
     other_questions: list[str] = field(default_factory=list)
     parts: list[AnswerReply | NoAnswerReply] = field(default_factory=list)
     asked: str = ""
+    language: str = "en"
+    # Set (to its ISO 639-1 code, or "") when the question is in a language the bot does not read.
+    unread_language: str | None = None
 
     @property
     def unanswered_questions(self) -> list[str]:

@@ -23,3 +23,7 @@ def curated_claims_file() -> Path:
 
 def entities_file() -> Path:
     return _HERE / "entities.toml"
+
+
+def glossary_file() -> Path:
+    return _HERE / "glossary.toml"

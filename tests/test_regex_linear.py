@@ -198,6 +198,12 @@ CASES: dict[str, tuple[str, str, str, int]] = {
         "'tb:fb:h:1:' + 'a-' * (n // 2) + '!'",
         20,
     ),
+    "language cues and question words": (
+        "from knowledge.language import detect_cheaply; from knowledge.languages.gloss import _tokens",
+        "(detect_cheaply(t), _tokens(t, 'fr'), _tokens(t, 'uk'))",
+        "'a-' * (n // 8) + \"qu'\" * (n // 12) + '1,' * (n // 8) + 'b-t-' * (n // 16) + '!'",
+        5,
+    ),
     "Slack action ids and times": (
         "from adapters.slack.blocks import FEEDBACK_ACTION; from bot.subscriptions import parse_post_time",
         "(FEEDBACK_ACTION.match(t), _try(parse_post_time, t))",

@@ -33,7 +33,7 @@ from adapters.discord.render import (
     sources_embed,
 )
 from adapters.discord.respond import Refused, report_error, send, within_deadline
-from bot import messages
+from bot import messages, translations
 from bot.digest import preview_digest
 from bot.replies import AnswerReply, DigestReply, NoAnswerReply
 from bot.subscriptions import timezone_choices
@@ -252,6 +252,8 @@ async def send_answer(interaction: discord.Interaction, reply: AnswerReply | NoA
     lines = [f"**Q:** {escape(shorten(reply.question, QUESTION_ECHO_CHARS))}"]
     if isinstance(reply, AnswerReply) and reply.verdict and not reply.parts:
         lines.append(f"**{escape(reply.verdict)}**")
+    if note := translations.quotes_note(reply.language):
+        lines.append(f"*{escape(note)}*")
     if reply.unanswered_questions:
         lines.append(f"*{escape(shorten(messages.other_questions(reply.unanswered_questions), 400))}*")
     asked = content("\n".join(lines))

@@ -17,7 +17,7 @@ from adapters.discord.deps import deps_of
 from adapters.discord.markdown import inert
 from adapters.discord.permissions import place_of
 from adapters.discord.respond import report_error, send
-from bot import messages
+from bot import messages, translations
 from bot.replies import AnswerReply, NoAnswerReply
 from bot.service import PER_PERSON_PER_HOUR
 from knowledge.errors import NotFound
@@ -38,11 +38,13 @@ def feedback_custom_id(verdict: str, question_id: int | None, claim_id: str) -> 
 class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=TEMPLATE):
     """One verdict on one claim of one answer."""
 
-    def __init__(self, verdict: str, question_id: int | None, claim_id: str, number: int | None = None) -> None:
+    def __init__(
+        self, verdict: str, question_id: int | None, claim_id: str, number: int | None = None, language: str = "en"
+    ) -> None:
         self.verdict = verdict
         self.question_id = question_id
         self.claim_id = claim_id
-        label = dmsg.HELPFUL_LABEL if verdict == "helpful" else dmsg.WRONG_LABEL
+        label = translations.say(language, dmsg.HELPFUL_LABEL if verdict == "helpful" else dmsg.WRONG_LABEL)
         super().__init__(
             discord.ui.Button(
                 label=f"{number} · {label}" if number else label,
@@ -100,7 +102,8 @@ def feedback_view(reply: AnswerReply | NoAnswerReply, claims_shown: int) -> disc
         if len(feedback_custom_id("helpful", question_id, claim.claim_id)) > CUSTOM_ID_LIMIT:
             continue
         for verdict in ("helpful", "wrong"):
-            button = FeedbackButton(verdict, question_id, claim.claim_id, row + 1 if numbered else None)
+            number = row + 1 if numbered else None
+            button = FeedbackButton(verdict, question_id, claim.claim_id, number, reply.language)
             button.row = row
             view.add_item(button)
     return view if view.children else None

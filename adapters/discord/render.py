@@ -26,7 +26,7 @@ from adapters.discord.limits import (
     TITLE_LIMIT,
 )
 from adapters.discord.markdown import inert
-from bot import messages
+from bot import messages, translations
 from bot.links import shown_url
 from bot.moderation_lines import ClaimIds, Detail, Link, Words, history_lines
 from bot.replies import (
@@ -157,11 +157,17 @@ def _quote_blocks(view: ClaimView, budget: int) -> str:
 
 
 def claim_embed(
-    view: ClaimView, budget: int = EMBED_TOTAL_LIMIT, *, full: bool = False, number: int | None = None
+    view: ClaimView,
+    budget: int = EMBED_TOTAL_LIMIT,
+    *,
+    full: bool = False,
+    number: int | None = None,
+    language: str = "en",
 ) -> discord.Embed:
     """One claim: its wording as the title, notices, quotes with sources, and conflicts.
 
-    `number` matches the embed to its row of feedback buttons when an answer has several claims.
+    `number` matches the embed to its row of feedback buttons when an answer has several claims;
+    `language` frames the notes (the wording and quotes stay the articles' English).
     """
     text = escape(view.text)  # titles render markdown too
     title = shorten(text, TITLE_LIMIT)
@@ -175,7 +181,8 @@ def claim_embed(
     if view.conflicts:
         room = min(FIELD_VALUE_LIMIT, budget // 4)
         lines = [f"• {escape(shorten(text, CONFLICT_CHARS))} (`{cid}`)" for cid, text in view.conflicts]
-        embed.add_field(name=f"⚖️ {messages.SOURCES_DISAGREE}", value=_lines(lines, room), inline=False)
+        disagree = translations.say(language, messages.SOURCES_DISAGREE)
+        embed.add_field(name=f"⚖️ {disagree}", value=_lines(lines, room), inline=False)
     room = min(DESCRIPTION_LIMIT, budget - len(embed))
     blocks = [] if title in (text, f"~~{text}~~") else [f"**{text}**"]
     # Quotes are the point of an answer: notices may take at most half the room they would need.
@@ -214,7 +221,9 @@ def answer_embeds(reply: AnswerReply | NoAnswerReply) -> list[discord.Embed]:
     views = reply.claims[:MAX_ANSWER_CLAIMS]
     budget = EMBED_TOTAL_LIMIT // max(1, len(views))
     numbered = len(views) > 1
-    return [claim_embed(v, budget, number=i + 1 if numbered else None) for i, v in enumerate(views)]
+    return [
+        claim_embed(v, budget, number=i + 1 if numbered else None, language=reply.language) for i, v in enumerate(views)
+    ]
 
 
 def question_embeds(reply: AnswerReply | NoAnswerReply) -> list[discord.Embed]:
@@ -253,10 +262,13 @@ def question_embeds(reply: AnswerReply | NoAnswerReply) -> list[discord.Embed]:
 
 
 def no_answer_text(reply: NoAnswerReply) -> str:
-    """The honest "not in my sources" with up to three suggestions."""
-    lines = [messages.NO_ANSWER]
+    """The honest "not in my sources" with up to three suggestions, in the asker's language;
+    in a language the bot does not read, one English sentence naming those it reads."""
+    if reply.unread_language is not None:
+        return content(messages.UNREAD_LANGUAGE)
+    lines = [translations.say(reply.language, messages.NO_ANSWER)]
     if reply.suggestions:
-        lines.append(messages.SUGGESTIONS_LEAD)
+        lines.append(translations.say(reply.language, messages.SUGGESTIONS_LEAD))
         lines += [f"• {escape(shorten(s, SUGGESTION_CHARS))}" for s in reply.suggestions[:3]]
     if reply.unanswered_questions:
         lines.append(escape(shorten(messages.other_questions(reply.unanswered_questions), 400)))

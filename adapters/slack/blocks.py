@@ -19,7 +19,7 @@ from typing import Any
 
 from adapters.slack import limits
 from adapters.slack import messages as slack_messages
-from bot import messages
+from bot import messages, translations
 from bot.corrections import MAX_CLAIM_ID
 from bot.links import shown_url
 from bot.moderation_lines import ClaimIds, Detail, Link, Words, history_lines, queue_lines
@@ -142,8 +142,11 @@ def claim_blocks(
     max_quotes: int | None = None,
     question_id: int | None = None,
     show_flag: bool = False,
+    language: str = "en",
 ) -> list[Block]:
-    """One claim: statement, status notes, quotes with sources, disagreements, feedback buttons."""
+    """One claim: statement, status notes, quotes with sources, disagreements, feedback buttons.
+
+    `language` frames the notes and buttons; the statement and quotes stay English."""
     head = f"{number}. " if number else ""
     statement = f"~{escape(view.text)}~" if view.status == "retracted" else escape(view.text)
     page = f" · {link(view.page_url)}" if view.page_url else ""  # the claim's web page (TALKSBOT_PUBLIC_URL)
@@ -169,17 +172,17 @@ def claim_blocks(
         more = slack_messages.more_quotes(len(view.quotes) - len(quotes), view.claim_id)
         blocks.append(_context(more))
     if view.conflicts:
-        lines = [f"*:warning: {escape(messages.SOURCES_DISAGREE)}:*"]
+        lines = [f"*:warning: {escape(translations.say(language, messages.SOURCES_DISAGREE))}:*"]
         lines += [f"• {escape(text)} `{cid}`" for cid, text in view.conflicts]
         blocks.append(_section("\n".join(lines)))
     if show_flag and not view.in_curated:
         blocks.append(_context(escape(messages.FLAGGED)))
     if number is not None:
-        blocks.append(_feedback(view.claim_id, question_id, number))
+        blocks.append(_feedback(view.claim_id, question_id, number, language))
     return blocks
 
 
-def _feedback(claim_id: str, question_id: int | None, number: int) -> Block:
+def _feedback(claim_id: str, question_id: int | None, number: int, language: str = "en") -> Block:
     value = json.dumps({"q": question_id, "c": claim_id}, separators=(",", ":"))
     return {
         "type": "actions",
@@ -188,7 +191,7 @@ def _feedback(claim_id: str, question_id: int | None, number: int) -> Block:
             {
                 "type": "button",
                 "action_id": f"feedback_{verdict}_{number}",
-                "text": {"type": "plain_text", "text": label, "emoji": True},
+                "text": {"type": "plain_text", "text": translations.say(language, label), "emoji": True},
                 "value": value,
             }
             for verdict, label in (("helpful", slack_messages.HELPFUL), ("wrong", slack_messages.WRONG))
@@ -254,11 +257,19 @@ def answer_message(reply: AnswerReply, asker: str | None = None) -> SlackMessage
     blocks = _asked(asker, reply.question)
     if reply.verdict:
         blocks.append(_section(f"*{escape(reply.verdict)}*"))
+    if note := translations.quotes_note(reply.language):
+        blocks.append(_context(escape(note)))
     fallback = []
     for i, view in enumerate(reply.claims, start=1):
         if i > 1:
             blocks.append({"type": "divider"})
-        blocks += claim_blocks(view, number=i, max_quotes=ANSWER_QUOTES_PER_CLAIM, question_id=reply.question_id)
+        blocks += claim_blocks(
+            view,
+            number=i,
+            max_quotes=ANSWER_QUOTES_PER_CLAIM,
+            question_id=reply.question_id,
+            language=reply.language,
+        )
         fallback.append(f"{i}. {view.text}")
     if reply.unanswered_questions:
         blocks.append(_context(escape(messages.other_questions(reply.unanswered_questions))))
@@ -268,13 +279,19 @@ def answer_message(reply: AnswerReply, asker: str | None = None) -> SlackMessage
 def no_answer_message(reply: NoAnswerReply, asker: str | None = None) -> SlackMessage:
     if reply.parts:
         return questions_message(reply, asker)
-    blocks = [*_asked(asker, reply.question), _section(escape(messages.NO_ANSWER))]
+    if reply.unread_language is not None:
+        return SlackMessage(
+            messages.UNREAD_LANGUAGE, [*_asked(asker, reply.question), _section(messages.UNREAD_LANGUAGE)]
+        )
+    said = translations.say(reply.language, messages.NO_ANSWER)
+    blocks = [*_asked(asker, reply.question), _section(escape(said))]
     if reply.suggestions:
-        lines = [escape(messages.SUGGESTIONS_LEAD)] + [f"• {escape(s)}" for s in reply.suggestions]
+        lead = translations.say(reply.language, messages.SUGGESTIONS_LEAD)
+        lines = [escape(lead)] + [f"• {escape(s)}" for s in reply.suggestions]
         blocks.append(_section("\n".join(lines)))
     if reply.unanswered_questions:
         blocks.append(_context(escape(messages.other_questions(reply.unanswered_questions))))
-    return SlackMessage(_plain(messages.NO_ANSWER), blocks)
+    return SlackMessage(_plain(said), blocks)
 
 
 def claim_card_message(reply: ClaimCardReply, asker: str | None = None) -> SlackMessage:

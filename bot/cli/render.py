@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from bot import messages
+from bot import messages, translations
 from bot.links import shown_url
 from bot.moderation_lines import ClaimIds, Detail, HistoryLines, Link, Words, history_lines, queue_lines
 from bot.replies import (
@@ -38,14 +38,18 @@ def _render(reply: Reply) -> str:
             return "\n\n".join(blocks)
         case AnswerReply():
             parts = [reply.verdict] if reply.verdict else []
-            parts += [_claim(v, i + 1) for i, v in enumerate(reply.claims)]
+            # In another language the reply says its quotes are the articles' English.
+            parts += [note] if (note := translations.quotes_note(reply.language)) else []
+            parts += [_claim(v, i + 1, language=reply.language) for i, v in enumerate(reply.claims)]
             if reply.unanswered_questions:
                 parts.append(messages.other_questions(reply.unanswered_questions))
             return "\n\n".join(parts)
+        case NoAnswerReply() if reply.unread_language is not None:
+            return messages.UNREAD_LANGUAGE
         case NoAnswerReply():
-            lines = [messages.NO_ANSWER]
+            lines = [translations.say(reply.language, messages.NO_ANSWER)]
             if reply.suggestions:
-                lines.append(messages.SUGGESTIONS_LEAD)
+                lines.append(translations.say(reply.language, messages.SUGGESTIONS_LEAD))
                 lines += [f"  - {s}" for s in reply.suggestions]
             if reply.unanswered_questions:
                 lines.append(messages.other_questions(reply.unanswered_questions))
@@ -78,7 +82,7 @@ def _render(reply: Reply) -> str:
     raise TypeError(f"unknown reply {reply!r}")
 
 
-def _claim(view: ClaimView, number: int | None, full: bool = False) -> str:
+def _claim(view: ClaimView, number: int | None, full: bool = False, language: str = "en") -> str:
     head = f"{number}. " if number else ""
     lines = [f"{head}{view.text}  [{view.claim_id}]"]
     if view.status == "retracted":
@@ -97,7 +101,7 @@ def _claim(view: ClaimView, number: int | None, full: bool = False) -> str:
         quote = textwrap.fill(f"“{q.quote}”", width=96, initial_indent="   ", subsequent_indent="    ")
         lines.append(f"{quote}\n     — {q.source_label}")
     if view.conflicts:
-        lines.append(f"   {messages.SOURCES_DISAGREE}:")
+        lines.append(f"   {translations.say(language, messages.SOURCES_DISAGREE)}:")
         lines += [f"     - {text} [{cid}]" for cid, text in view.conflicts]
     if full and not view.in_curated:
         lines.append(f"   {messages.FLAGGED}")

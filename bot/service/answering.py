@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
-from bot import messages
+from bot import messages, translations
 from bot.replies import AnswerReply, ClaimCardReply, ClaimView, NoAnswerReply
 from bot.service.core import CLI, ServiceCore
 from bot.service.intake import LIMITS, contributor
@@ -13,6 +14,7 @@ from knowledge.answering.matcher import Match
 from knowledge.answering.phrasing import phrasing_key
 from knowledge.answering.questions import split_questions
 from knowledge.errors import BadInput, NotFound
+from knowledge.languages.reading import plainly_english, read_language
 from knowledge.models import Place, Source
 
 # Suggestions come from near misses that explain at least this share of the question.
@@ -36,10 +38,28 @@ class Answering(ServiceCore):
         the hourly limits for `asker` (the platform's user id) and their
         community (bot.service.intake). Raises BadInput for an empty question;
         a very long one is cut at a word to MAX_QUESTION_CHARS.
+
+        A question in Ukrainian, Russian, Polish, German or French is read into English
+        words (knowledge.languages) and answered or refused as its English would be, as one
+        question; the reply carries its `language`. One in a language the bot does not read
+        gets no answer and `unread_language` set.
         """
         message = clean_question(question)
-        text, *others = split_questions(message) or [message]
         await self.refresh()
+        # Not English: the question is read into English words for the matcher (knowledge.languages),
+        # in a worker thread, since a language's first question loads its model and lemmatizer.
+        language: str = "en"
+        english: str | None = message
+        if not plainly_english(message):
+            language, english = await asyncio.to_thread(read_language, message)
+        if english is None:
+            return await self._unread(message, language, place, log_question)
+        if language != "en":
+            reply = await self._answer_one(message, "", place, log_question, asker, english=english)
+            if isinstance(reply, AnswerReply):
+                reply = replace(reply, verdict=translations.verdict(language, reply.verdict))
+            return replace(reply, language=language)
+        text, *others = split_questions(message) or [message]
         first = await self._answer_one(text, "", place, log_question, asker)
         parts = []
         previous = text
@@ -49,11 +69,14 @@ class Answering(ServiceCore):
         return replace(first, question=message, other_questions=others, parts=parts, asked=text if parts else "")
 
     async def _answer_one(
-        self, text: str, previous: str, place: Place, log_question: bool, asker: str | None
+        self, text: str, previous: str, place: Place, log_question: bool, asker: str | None, english: str = ""
     ) -> AnswerReply | NoAnswerReply:
-        """One question of a message (after `previous`, which it may lean on), answered and logged."""
+        """One question of a message (after `previous`, which it may lean on), answered and logged.
+
+        `english` is a question in another language read into English words: it is what
+        is matched, while `text` is what is logged and shown."""
         live = self.live
-        result = live.match(text, previous)
+        result = live.match(english or text, previous)
         taught = live.taught_claim(text)
         states = await live.states([*(m.claim_id for m in result.matches), *([taught] if taught else [])])
         views = [self.view(states[m.claim_id], m.score) for m in result.matches]
@@ -92,6 +115,20 @@ class Answering(ServiceCore):
             suggestions=self._suggestions(result.near),
             question_id=qid,
             content_version=live.version,
+        )
+
+    async def _unread(self, message: str, language: str, place: Place, log_question: bool) -> NoAnswerReply:
+        """A question in a language the bot does not read: logged as unanswered, not queued
+        (no claim can be taught to answer it), with no suggestions."""
+        qid = None
+        if log_question:
+            qid = await self._store.activity.log_question(message, place, False, [], self.clock())
+        return NoAnswerReply(
+            question=message,
+            suggestions=[],
+            question_id=qid,
+            content_version=self.live.version,
+            unread_language=language,
         )
 
     def _suggestions(self, near: list[Match]) -> list[str]:

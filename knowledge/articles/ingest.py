@@ -64,7 +64,7 @@ ProposalKind = Literal["supports", "conflicts", "new"]
 SUPPORT_SIMILARITY = 0.42
 LITERAL_SIMILARITY = 0.3
 # ...or the same value of a fact (a length, a date, a venue) about the same subject: the claim's
-# statement, its values left out, repeated this much ("the call lasted nearly an hour and a
+# statement, its values left out, repeated this much ("the call ran to nearly an hour and a
 # half" supports "the call was about 90 minutes long" at a word similarity of 0.36).
 FACT_SUPPORT_SUBJECT = 0.4
 # ...or most of the claim's own statement restated (a sentence that states several facts

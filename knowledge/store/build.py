@@ -10,7 +10,8 @@ from pathlib import Path
 from knowledge.articles.curated import curated_version, load_curated, verify_claims, verify_entities
 from knowledge.articles.sources import load_seeds
 from knowledge.entities import load_entities
-from knowledge.paths import entities_file
+from knowledge.languages.glossary import claims_vocabulary, load_glossary, verify_glossary
+from knowledge.paths import curated_claims_file, entities_file, glossary_file
 from knowledge.store import Store
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,13 @@ async def ensure_built(store: Store, seeds_dir: Path, curated: Path, now: dateti
     claims = load_curated(curated)
     verify_claims(claims, seeds)
     # The roles the entities file gives people are checked against the articles like quotes.
-    verify_entities(load_entities(entities_file()), seeds)
+    entities = load_entities(entities_file())
+    verify_entities(entities, seeds)
+    # Every English word the multilingual glossary leads to must be one the claims use. The
+    # glossary is reviewed with the shipped claims: another claims file (a test's, a trimmed
+    # one) may lack a word, which then only reads as unknown and refuses, so it is not held to it.
+    if curated == curated_claims_file():
+        verify_glossary(load_glossary(glossary_file()), claims_vocabulary(claims, entities))
     result = await store.claims.sync_curated(
         [(s.source, hashlib.sha256(s.article.text.encode()).hexdigest()) for s in seeds.values()],
         claims,

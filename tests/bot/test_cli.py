@@ -46,6 +46,7 @@ def _check_contract(obj: dict, question: str) -> None:  # type: ignore[type-arg]
         "verdict",
         "other_questions",
         "parts",
+        "language",
     }
     assert isinstance(obj["content_version"], int) and obj["content_version"] >= 1
     assert obj["question"] == question

@@ -63,8 +63,8 @@ def test_counted_things_are_the_same_only_when_equal() -> None:
         # amounts by measure, both ways
         ("The call lasted about ninety minutes.", "The call lasted 1.5 hours.", {"amount:time"}, set()),
         ("The call was hourlong.", "The call lasted 90 minutes.", set(), {"amount:time"}),
-        ("Britain pledged £3 billion.", "Britain pledged £4.5bn.", set(), {"amount:amount"}),
-        ("Britain pledged £4.5 billion.", "Britain pledged £4.5bn.", {"amount:amount"}, set()),
+        ("The UK promised £3 billion.", "The UK promised £4.5bn.", set(), {"amount:amount"}),
+        ("The UK promised £4.5 billion.", "The UK promised £4.5bn.", {"amount:amount"}, set()),
         # counts: written, or counted from the members named
         ("Trump named a team of five.", "Trump named a three-member team.", set(), {"amount:members"}),
         (
@@ -86,7 +86,7 @@ def test_counted_things_are_the_same_only_when_equal() -> None:
             set(),
             {"date", "weekday"},
         ),
-        ("They spoke on 12 February.", "They spoke on February 12, 2025.", {"date"}, set()),
+        ("They talked on 12 February.", "They talked on February 12, 2025.", {"date"}, set()),
         ("It opens on February 15.", "It runs February 14-16.", set(), set()),  # a day of the range: neither
         # where something takes place; "the war in Ukraine" is no venue
         ("They will meet in Qatar.", "They will meet in Saudi Arabia.", set(), {"place:country"}),
@@ -131,10 +131,10 @@ def _claim(claim_id: str, text: str, conflicts: list[str] | None = None) -> Clai
 
 CLAIMS = [
     _claim("call-length", "Trump said his phone call with Putin lasted about 90 minutes."),
-    _claim("call-date", "Trump and Putin spoke by phone on Wednesday, February 12, 2025."),
+    _claim("call-date", "The two presidents talked by phone on Wednesday, February 12, 2025."),
     _claim("uk-aid", "Britain will give Ukraine a £4.5 billion military aid package this year, Healey said."),
     _claim("us-team", "Trump named a three-member team to negotiate with Russia over the war in Ukraine."),
-    _claim("summit-venue", "Trump said he and Putin will meet face to face in Saudi Arabia."),
+    _claim("summit-venue", "Trump said the two leaders will meet in person in Saudi Arabia."),
 ]
 
 
@@ -149,7 +149,10 @@ def _proposals(sentence: str, claims: list[Claim] = CLAIMS) -> list[tuple[str, s
     ("sentence", "expected"),
     [
         # the same figure in other words supports
-        ("The Kremlin said the phone call between Putin and Trump lasted 1.5 hours.", ("supports", "call-length")),
+        (
+            "According to the Kremlin, the phone call between Putin and Trump lasted 1.5 hours.",
+            ("supports", "call-length"),
+        ),
         (
             "Peskov said the phone call between Putin and Trump lasted about ninety minutes.",
             ("supports", "call-length"),
@@ -157,22 +160,22 @@ def _proposals(sentence: str, claims: list[Claim] = CLAIMS) -> list[tuple[str, s
         ("The Kremlin said Putin's phone call with Trump lasted one and a half hours.", ("supports", "call-length")),
         # another figure for the same thing conflicts
         ("The Kremlin said Putin and Trump held an hourlong phone call about the war.", ("conflicts", "call-length")),
-        ("Healey said Britain will give Ukraine £3 billion in military aid this year.", ("conflicts", "uk-aid")),
+        ("Healey said Britain will give Ukraine £3 billion of military aid this year.", ("conflicts", "uk-aid")),
         ("Healey said Britain will provide £4.5bn in military aid to Ukraine this year.", ("supports", "uk-aid")),
         # dates to the day
         (
-            "The White House said that Trump and Putin spoke by phone on Thursday, February 13, about the war.",
+            "The White House said the two presidents talked by phone on Thursday, February 13, about the war.",
             ("conflicts", "call-date"),
         ),
         (
-            "The White House said that Trump and Putin held a phone call on Wednesday, February 12, about the war.",
+            "The White House said the two presidents held a phone call on Wednesday, February 12, about the war.",
             ("supports", "call-date"),
         ),
         # counts
         ("Trump named a team of five to negotiate with Russia over the war in Ukraine.", ("conflicts", "us-team")),
         ("Trump appointed a team of three to negotiate with Russia on ending the war.", ("supports", "us-team")),
         # places
-        ("Trump said he and Putin would meet face to face in Qatar.", ("conflicts", "summit-venue")),
+        ("Trump said the two leaders would meet in person in Qatar.", ("conflicts", "summit-venue")),
     ],
 )
 def test_same_value_supports_and_another_value_conflicts(sentence: str, expected: tuple[str, str]) -> None:
@@ -206,7 +209,7 @@ def test_a_sentence_giving_several_facts_supports_each_claim_but_never_two_in_co
 
 
 def test_one_sentence_supporting_two_claims_is_no_duplicate_but_twice_the_same_is() -> None:
-    text = "Trump and Putin spoke for 90 minutes on February 12.\n"
+    text = "The presidents talked for 90 minutes on February 12.\n"
     quote = Quote(source_id="new", start=0, end=len(text) - 1, quote=text[:-1])
     seed = Seed(Source(id="new"), read_article("new", text))
     two = [Proposal("supports", quote, "a", "call-length", 0.5), Proposal("supports", quote, "b", "call-date", 0.5)]
