@@ -30,6 +30,7 @@ import json
 import re
 from collections.abc import Container
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
@@ -131,6 +132,13 @@ def _related_table() -> dict[str, set[str]]:
     for word, bodies in SPEAKS_FOR.items():
         table.setdefault(stem(word), set()).update(stem(b) for b in bodies)
     return table
+
+
+@cache
+def related_stems() -> dict[str, frozenset[str]]:
+    """Stem → the stems the matcher relates to it (aliases.RELATED, SPEAKS_FOR), for
+    comparing other text the way questions are compared (ingest). Read-only."""
+    return {s: frozenset(r) for s, r in _related_table().items()}
 
 
 class Matcher:
