@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack import blocks, modal
+from adapters.slack import blocks, modal, queue_blocks
 from adapters.slack import messages as slack_messages
 from adapters.slack.blocks import SlackMessage
 from adapters.slack.commands import MODERATOR_ONLY, Command, help_lines, parse_command
@@ -31,7 +31,6 @@ from adapters.slack.payloads import (
     delivery_key,
     is_person_writing,
     is_private_channel,
-    moderator_of,
     plain_text,
     send_all,
     user_sentence,
@@ -39,12 +38,11 @@ from adapters.slack.payloads import (
     workspace_of,
 )
 from adapters.slack.permissions import WorkspaceRoles
+from adapters.slack.queue_handlers import QueueButtons
 from bot import messages, queue_actions
 from bot.digest import preview_digest
-from bot.permissions import Actor
 from bot.replies import QUEUE_KINDS, AnswerReply, ClaimCardReply, SourcesReply
 from bot.service import PER_PERSON_PER_HOUR, TalksService, limits_sentence
-from bot.service.review import ACCEPT_AS
 from bot.settings import Settings, reveal
 from knowledge.errors import BadInput, NotFound, PermissionDenied
 from knowledge.models import DigestAudience, Place
@@ -56,12 +54,9 @@ Shown = AnswerReply | ClaimCardReply
 COMMAND = "/talks"
 
 
-class SlackHandlers:
-    """The listeners, holding the service and the workspace-role lookup they translate to."""
-
-    def __init__(self, service: TalksService, roles: WorkspaceRoles) -> None:
-        self.service = service
-        self.roles = roles
+class SlackHandlers(QueueButtons):
+    """The listeners, holding the service and the workspace-role lookup they translate to
+    (the queue's buttons are in `queue_handlers.py`)."""
 
     def _place(self, command: dict[str, Any]) -> Place:
         channel_id = str(command.get("channel_id") or "")
@@ -72,10 +67,6 @@ class SlackHandlers:
             channel_id=channel_id or None,
             is_private=is_private_channel(channel_id, command.get("channel_name")),
         )
-
-    async def _actor(self, user_id: str, name: str | None, place: Place) -> Actor:
-        who = moderator_of(user_id, name, place.community_id, place.community_name)
-        return Actor(who, community_moderator=await self.roles.is_admin(user_id, place.community_id))
 
     # ---- /talks ----------------------------------------------------------------
 
@@ -179,9 +170,9 @@ class SlackHandlers:
             case "queue":
                 actor = await self._actor(user_id, command.get("user_name"), place)
                 kind = next((k for k in QUEUE_KINDS if cmd.args and k == cmd.args[0]), None)
-                listing = await self.service.queue_listing(actor, per_kind=blocks.QUEUE_ITEMS_SHOWN, kind=kind)
-                sections = listing.shown(blocks.QUEUE_ITEMS_SHOWN)
-                return [blocks.queue_listing_message(sections, limits_sentence())], False, None
+                listing = await self.service.queue_listing(actor, per_kind=queue_blocks.QUEUE_ITEMS_SHOWN, kind=kind)
+                sections = listing.shown(queue_blocks.QUEUE_ITEMS_SHOWN)
+                return [queue_blocks.queue_listing_message(sections, limits_sentence())], False, None
             case "bulk_dismiss":
                 actor = await self._actor(user_id, command.get("user_name"), place)
                 target = cmd.args[0]
@@ -305,62 +296,6 @@ class SlackHandlers:
         # Nothing was saved; Slack only wants the acknowledgement.
         await ack()
 
-    # ---- queue buttons (moderators; the core re-checks on every press) -----------------------
-
-    async def on_queue_button(
-        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
-    ) -> None:
-        await ack()
-        try:
-            what = str(action.get("action_id", "")).removeprefix("queue_")
-            item_id = blocks.parse_item_value(str(action.get("value") or ""))
-            if item_id is None or not queue_actions.is_queue_action(what):
-                raise BadInput(slack_messages.FEEDBACK_STALE)
-            user = body.get("user") or {}
-            place = Place(platform=PLATFORM, community_id=workspace_of(body)[0])
-            actor = await self._actor(user.get("id", ""), user.get("name") or user.get("username"), place)
-            await queue_actions.press(self.service, actor, what, item_id)
-            text = slack_messages.QUEUE_DONE[what].format(id=item_id)
-        except Exception as exc:
-            text = user_sentence(exc)
-        await send_all(respond, [blocks.text_message(text)], in_channel=False)
-
-    async def _accept_as(self, actor: Actor, item_id: int, how: str, words: str) -> SlackMessage:
-        """`accept ITEM as-new [text]`, or `as-support|as-conflict CLAIM`: a claim id decides at
-        once; other words get the claims they match as buttons (the picker searches by words)."""
-        chosen = next((k for k in ACCEPT_AS if k == how), None)
-        if chosen is None or chosen == "new":
-            done = await self.service.decide(actor, item_id, accept=True, accept_as="new", text=words or None)
-        else:
-            await self.service.queue_item(actor, item_id)  # moderators only, and the item must exist
-            choices = self.service.find_claim_ids(words, limit=blocks.PICKS_SHOWN)
-            exact = words.strip().lower()
-            if exact not in [cid for cid, _ in choices]:
-                if not choices:
-                    raise BadInput(slack_messages.NO_CLAIM_MATCHES)
-                return blocks.claim_picker_message(item_id, chosen, choices)
-            done = await self.service.decide(actor, item_id, accept=True, accept_as=chosen, claim=exact)
-        return blocks.text_message(
-            messages.candidate_accepted(item_id, done.claim_id or "", done.accepted_as, done.linked)
-        )
-
-    async def on_claim_picked(
-        self, ack: Callable[..., Awaitable[None]], body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
-    ) -> None:
-        await ack()
-        try:
-            picked = blocks.parse_pick_value(str(action.get("value") or ""))
-            if picked is None:
-                raise BadInput(slack_messages.FEEDBACK_STALE)
-            item_id, how, claim_id = picked
-            user = body.get("user") or {}
-            place = Place(platform=PLATFORM, community_id=workspace_of(body)[0])
-            actor = await self._actor(user.get("id", ""), user.get("name") or user.get("username"), place)
-            reply = await self._accept_as(actor, item_id, how, claim_id)
-        except Exception as exc:
-            reply = blocks.text_message(user_sentence(exc))
-        await send_all(respond, [reply], in_channel=False)
-
     # ---- feedback buttons ----------------------------------------------------------------
 
     async def on_feedback(
@@ -471,8 +406,8 @@ def build_app(
     app.view(modal.CALLBACK_ID)(handlers.on_correction_submitted)
     app.view_closed(modal.CALLBACK_ID)(handlers.on_correction_closed)
     app.action(blocks.FEEDBACK_ACTION)(handlers.on_feedback)
-    app.action(blocks.QUEUE_ACTION)(handlers.on_queue_button)
-    app.action(blocks.PICK_ACTION)(handlers.on_claim_picked)
+    app.action(queue_blocks.QUEUE_ACTION)(handlers.on_queue_button)
+    app.action(queue_blocks.PICK_ACTION)(handlers.on_claim_picked)
     app.event("app_mention")(handlers.on_mention)
     app.event("message")(handlers.on_message)
     return app

@@ -9,7 +9,7 @@ Ranking is BM25 over the claim index: the focus words at full weight, names
 and descriptions folded to their entity (`entities`), related words
 (`aliases.RELATED`) and WordNet synonyms (`synonyms`) at a lower weight, the
 context words lower still. Typos are mended against the index's own
-vocabulary with rapidfuzz. Claims that state what is asked rank before those
+vocabulary with rapidfuzz (`spelling`). Claims that state what is asked rank before those
 that only share words (`question_kind`).
 
 The decision (`decision`) reads the best claim: it must name every entity of
@@ -30,22 +30,19 @@ import json
 import re
 from collections.abc import Container
 from dataclasses import dataclass, field, replace
-from functools import cache
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, Levenshtein
-
-from knowledge.answering.aliases import RELATED, SPEAKS_FOR
 from knowledge.answering.chat_words import CHAT_MARKUP, fold_chat
 from knowledge.answering.decision import Signals, should_answer
 from knowledge.answering.fact_check import Checked, Verdict, addresses, judge, read_check, strip_values
 from knowledge.answering.index import ClaimIndex
 from knowledge.answering.question_kind import Kind, asked_kind, states_answer
 from knowledge.answering.reader import Attribute, Reading, read_question
+from knowledge.answering.related import related_table
 from knowledge.answering.specific_words import OFFICES, is_specific
-from knowledge.answering.synonyms import real_words, synonyms, topic_words
-from knowledge.answering.text import STOPWORDS, capitalised_words, known_words, office_mentions, stem, words
-from knowledge.entities import shipped
+from knowledge.answering.spelling import Speller
+from knowledge.answering.subjects import ENTITY_STEMS, same_subject
+from knowledge.answering.synonyms import synonyms, topic_words
+from knowledge.answering.text import STOPWORDS, capitalised_words, office_mentions, stem, words
 
 _CHAT_MARKUP = CHAT_MARKUP
 RELATED_WEIGHT = 0.6
@@ -121,38 +118,13 @@ class MatchResult:
     signals: Signals | None = None
 
 
-def _related_table() -> dict[str, set[str]]:
-    table: dict[str, set[str]] = {}
-    for group in RELATED:
-        # Multi-word entries are folded to one token by PHRASES, or else skipped:
-        # splitting "peace process" would relate every "process" to negotiations.
-        stems = {stem(w) for w in group if " " not in w}
-        for s in stems:
-            table.setdefault(s, set()).update(stems - {s})
-    for word, bodies in SPEAKS_FOR.items():
-        table.setdefault(stem(word), set()).update(stem(b) for b in bodies)
-    return table
-
-
-@cache
-def related_stems() -> dict[str, frozenset[str]]:
-    """Stem → the stems the matcher relates to it (aliases.RELATED, SPEAKS_FOR), for
-    comparing other text the way questions are compared (ingest). Read-only."""
-    return {s: frozenset(r) for s, r in _related_table().items()}
-
-
 class Matcher:
     """Answers questions from a ClaimIndex. Read-only over the index."""
 
     def __init__(self, index: ClaimIndex) -> None:
         self.index = index
-        self._related = _related_table()
-        self._vocab: list[str] = []
-        self._vocab_size = -1
-        # For mending slips in a question's text (`_mend_text`).
-        self._targets: frozenset[str] = frozenset()
-        self._spell_vocab: list[str] = []
-        self._mended: dict[str, str | None] = {}
+        self._related = related_table()
+        self.speller = Speller(index)
 
     def find_matches(self, question: str, limit: int = 3, skip: Container[str] = (), previous: str = "") -> MatchResult:
         """Up to `limit` claims that answer `question`, best first, with their scores.
@@ -162,7 +134,7 @@ class Matcher:
         message, which a "they" or an "it" may lean on). `matches` is empty when
         the matcher abstains; `near` then holds the closest partial matches, for suggestions.
         """
-        question, previous = (self._mend_text(_CHAT_MARKUP.sub(" ", t)) for t in (question, previous))
+        question, previous = (self.speller.mend_text(_CHAT_MARKUP.sub(" ", t)) for t in (question, previous))
         return self.match(read_question(question, previous), limit, skip)
 
     def match(self, reading: Reading, limit: int = 3, skip: Container[str] = ()) -> MatchResult:
@@ -291,14 +263,14 @@ class Matcher:
         said = self.index.stated(doc)
         in_text = sum(t.mass for t in terms if any(a in said.text_terms for a, _ in t.alternatives))
         texts, said_by = json.loads(self.index.stated_inputs[doc])
-        same_subject = _same_subject(self._subject(focus), self._subject(said_by or "") or self._subject(texts[0]))
-        return judge(checked, said, in_text >= VERDICT_TEXT_SHARE * mass, same_subject)
+        same = same_subject(self._subject(focus), self._subject(said_by or "") or self._subject(texts[0]))
+        return judge(checked, said, in_text >= VERDICT_TEXT_SHARE * mass, same)
 
     def _subject(self, text: str) -> str | None:
         """The first person, country or body `text` names (the entities file's token, so
         "Pete Hegseth" is `hegseth`, not `pete`; else the first name a claim lists)."""
         stems = [stem(w) for w in words(text)]
-        found = next((s for s in stems if s in _TOKENS), None)
+        found = next((s for s in stems if s in ENTITY_STEMS), None)
         return found or next((s for s in stems if s in self.index.entity_terms), None)
 
     def _query_terms(self, question: str, implied: Container[str] = ()) -> list[QueryTerm]:
@@ -312,7 +284,7 @@ class Matcher:
                 continue
             s = stem(w)
             if not self.index.has_term(s):
-                s = self._mend_typo(w) or s
+                s = self.speller.mend_word(w) or s
             if s in seen:
                 continue
             seen.add(s)
@@ -366,73 +338,10 @@ class Matcher:
         for m in _TITLE_RUN.finditer(text):
             pair = [m.group(1).lower(), m.group(2).lower()]
             plain = " ".join(words(m.group(0))) == " ".join(m.group(0).lower().split())
-            known = any(stem(w) in self.index.entity_terms or stem(w) in _TOKENS or w in OFFICES for w in pair)
+            known = any(stem(w) in self.index.entity_terms or stem(w) in ENTITY_STEMS or w in OFFICES for w in pair)
             if plain and not known:
                 out.append(QueryTerm(m.group(0), [], rare * UNKNOWN_NAME_WEIGHT, known=False, entity=True))
         return out
-
-    def _mend_text(self, text: str) -> str:
-        """`text` with each slip mended to the word it misspells, before the question is read.
-
-        Mended as words, not as terms, so that what is read after sees them right: a name
-        the entities file folds ("Truht Social", "the Midle East"), the noun "how much"
-        counts ("miltary aid"), a common word ("shuold", "hapen"). The targets are the
-        claims' own words, the words of the names and descriptions the entities file and
-        aliases fold, and the common words the matcher drops; never a real word ("minster").
-        """
-        if self._vocab_size != len(self.index.surface):
-            self._refresh_vocab()
-        return _TOKEN.sub(self._mend_token, text)
-
-    def _mend_token(self, m: re.Match[str]) -> str:
-        word = m.group(0)
-        low = word.lower()
-        fixed = self._mended.get(low, "")
-        if fixed == "":
-            fixed = self._mended[low] = self._spelling(low) if len(self._mended) < _MEND_CACHE else None
-        if fixed is None:
-            return word
-        return fixed[:1].upper() + fixed[1:] if word[:1].isupper() else fixed
-
-    def _spelling(self, low: str) -> str | None:
-        if len(low) < 5 or low in _KNOWN_WORDS or low in real_words() or self.index.has_term(stem(low)):
-            return None
-        # A doubled letter is the commonest slip ("tallk", "meeet"); undoing one is safe at any length.
-        for i in range(len(low) - 1):
-            if low[i] == low[i + 1] and (single := low[:i] + low[i + 1 :]) in self._targets:
-                return single
-        cutoff = 85 if len(low) == 5 else 83 if len(low) < 8 else 80
-        for candidate, score, _ in process.extract(low, self._spell_vocab, scorer=fuzz.ratio, score_cutoff=75, limit=3):
-            swapped = OSA.distance(low, candidate) == 1 and Levenshtein.distance(low, candidate) == 2
-            if score >= cutoff or swapped:
-                return candidate
-        return None
-
-    def _refresh_vocab(self) -> None:
-        # Only words of five letters or more are targets: "reset" is not a typo of "rest".
-        self._vocab = [w for w in self.index.surface if len(w) >= 5]
-        self._vocab_size = len(self.index.surface)
-        self._targets = frozenset(self.index.surface) | _KNOWN_WORDS
-        self._spell_vocab = sorted({*self._vocab, *(w for w in _KNOWN_WORDS if len(w) >= 5)})
-        self._mended = {}
-
-    def _mend_typo(self, word: str) -> str | None:
-        """The stem of the index word closest to `word`, if it is one slip away.
-
-        Short words are never mended: "tanks" is not a typo of "talks".
-        """
-        if len(word) < 5 or not word.isalpha() or word in real_words():
-            return None
-        if self._vocab_size != len(self.index.surface):
-            self._refresh_vocab()
-        cutoff = 85 if len(word) == 5 else 83 if len(word) < 8 else 80
-        for candidate, score, _ in process.extract(word, self._vocab, scorer=fuzz.ratio, score_cutoff=75, limit=3):
-            # Swapped letters ("Fogle") are a slip at any length; a changed letter in a
-            # short word is more often a different word, so it needs the stricter cutoff.
-            swapped = OSA.distance(word, candidate) == 1 and Levenshtein.distance(word, candidate) == 2
-            if score >= cutoff or swapped:
-                return self.index.surface[candidate]
-        return None
 
     def search(self, text: str, limit: int) -> list[str]:
         """Claim ids whose words best match `text`, best first, with no decision to
@@ -444,14 +353,6 @@ class Matcher:
 
 # Two capitalised words joined as in a title, after a lower-case word (not a sentence's start).
 _TITLE_RUN = re.compile(r"(?<=[a-z,] )([A-Z][a-z]+) (?:and|of|of the|or|&) ([A-Z][a-z]+)\b")
-# A word as a question is mended: letters, with an apostrophe inside ("Latvia's").
-_TOKEN = re.compile(r"[A-Za-z]+")
-# Words mended once are remembered; past this many distinct words, no more are mended (a
-# flood of made-up words must not grow memory without bound).
-_MEND_CACHE = 50_000
-
-
-_KNOWN_WORDS = known_words()
 
 
 # Prefixes whose removal leaves a related word of four letters or more.
@@ -476,27 +377,3 @@ _KINDS = {
     Attribute.AGE: Kind.AGE,
     Attribute.WORDING: Kind.WORDING,
 }
-
-
-def _affiliations() -> dict[str, frozenset[str]]:
-    """Person (stem of token) → the countries and bodies their roles are for (Peskov: the Kremlin, Russia)."""
-    entities = shipped()
-    out: dict[str, frozenset[str]] = {}
-    for person in entities.of_kind("person"):
-        refs = [r for role in person.roles for r in (role.country, role.body)] + list(person.countries)
-        out[stem(person.token)] = frozenset(stem(entities.by_id[r].token) for r in refs if r in entities.by_id)
-    return out
-
-
-_AFFILIATIONS = _affiliations()
-_TOKENS = frozenset(stem(e.token) for e in shipped().entities)
-
-
-def _same_subject(checked: str | None, claim: str | None) -> bool:
-    """The check and the claim are about the same one: the same name, or a person and
-    the country or body they speak for ("the Kremlin said" / Peskov)."""
-    if checked is None or claim is None:
-        return checked is None
-    if checked == claim:
-        return True
-    return checked in _AFFILIATIONS.get(claim, frozenset()) or claim in _AFFILIATIONS.get(checked, frozenset())

@@ -29,9 +29,10 @@ from enum import Enum
 from functools import cache
 
 from knowledge.answering.chat_words import fold_chat
+from knowledge.answering.focus_words import asked_wording, qualifiers, role_topics
 from knowledge.answering.questions import CHECK_OPENING, LEAD, OPENS_QUESTION, QWORD, split_questions
 from knowledge.answering.text import STOPWORDS, office_mentions, words
-from knowledge.entities import plural, shipped
+from knowledge.entities import shipped
 
 
 class Frame(Enum):
@@ -216,9 +217,9 @@ def read_question(text: str, previous: str = "") -> Reading:
         focus, context = _strip_attribution(fold_chat(statement))
         frame, occasion = Frame.CHECK, ""
     else:
-        focus, context, occasion = _split_context(_role_topics(fold_chat(text)))
+        focus, context, occasion = _split_context(role_topics(fold_chat(text)))
         frame = Frame.OPEN
-    focus, described = _asked_wording(focus) if frame is Frame.OPEN else (focus, None)
+    focus, described = asked_wording(focus) if frame is Frame.OPEN else (focus, None)
     if described is not None:
         context = " ".join(p for p in (described, context) if p)
     if _PRONOUN.search(focus):
@@ -298,33 +299,6 @@ def _split_clauses(question: str) -> tuple[str, str]:
     return focus, context
 
 
-# "What rude term did he attach to …", "which word did she use for …": asked for a
-# word or phrase. What describes it ("insulting") and the verb of naming ("applied") are the
-# answer's description, not words the claim must use: they go to the context.
-_WORDING = re.compile(
-    rf"^({LEAD}(?:what|which) )((?:[a-z'-]+ ){{0,2}}?(?:words?|terms?|labels?|nicknames?|epithets?|insults?"
-    r"|phrases?|expressions?|slogans?|descriptions?) )",
-    re.IGNORECASE,
-)
-_NAMING = re.compile(
-    r"\b(?:appl(?:y|ies|ied|ying)|us(?:e|es|ed|ing)|call(?:s|ed|ing)?|g[ai]ve|give[ns]?|giving|pin(?:s|ned)?"
-    r"|attach(?:es|ed)?|coin(?:s|ed)?|cho(?:se|ose|oses|sen)|pick(?:s|ed)?|employ(?:s|ed)?|reserv(?:e|es|ed)"
-    r"|hurl(?:s|ed)?|level(?:s|ed|led)?)\b",
-    re.IGNORECASE,
-)
-
-
-def _asked_wording(focus: str) -> tuple[str, str | None]:
-    """(focus, the answer's description) for a question asking for a word or phrase, else (focus, None)."""
-    m = _WORDING.match(focus)
-    if m is None:
-        return focus, None
-    rest = focus[m.end() :]
-    verbs = _NAMING.findall(rest)
-    rest = " ".join(_NAMING.sub(" ", rest).split())
-    return m.group(1) + rest, " ".join([m.group(2).strip(), *verbs])
-
-
 # "… standing when she gave that speech?": a "when"/"while" clause after a question
 # that asks something else names the occasion, not what is asked.
 _OCCASION = re.compile(r"\s(?:when|while|whilst)\s(?=\S)", re.IGNORECASE)
@@ -344,55 +318,6 @@ def _trailing_occasion(focus: str, context: str) -> tuple[str, str, str]:
         return focus, context, ""
     occasion = focus[m.start() :].strip(" ?!.")
     return focus[: m.start()].strip() + "?", " ".join(p for p in (occasion, context) if p), occasion
-
-
-# "advisers on security issues", "minister for foreign affairs": an office described by its
-# field reads as the office named by it ("military advisers"), as the entities file writes it.
-_ROLE_TOPIC = re.compile(
-    r"\b(advis[eo]rs?|ministers?|secretary|secretaries|envoys?|officials?|experts?|chiefs?|aides?)"
-    r" (?:on|for) (?:the )?([a-z]+(?: [a-z]+)?) (?:matters|affairs|issues|questions|policy)\b",
-    re.IGNORECASE,
-)
-
-
-# "keeps pursuing", "went on fighting": a verb that only says an action goes on names no topic.
-_ASPECT = re.compile(
-    r"\b(?:keeps?|kept|keeping|continues?|continued|goes on|went on|carr(?:y|ies|ied) on)\s+(?=[a-z]+ing\b)"
-)
-
-
-def _role_topics(text: str) -> str:
-    text = _ASPECT.sub("", text)
-    return _ROLE_TOPIC.sub(lambda m: f"{m.group(2)} {m.group(1)}", text)
-
-
-def _titles() -> list[str]:
-    """Every office name the entities file knows, singular and plural, longest first."""
-    names = {n.lower() for o in shipped().offices for n in o.names}
-    return sorted(names | {plural(n) for n in names}, key=len, reverse=True)
-
-
-@cache
-def _possessed_role() -> re.Pattern[str]:
-    # "Putin's press secretary", "the president's military advisers": the one whose office
-    # it is, then up to two words, then the office.
-    titles = "|".join(re.escape(t) for t in _titles())
-    return re.compile(rf"\b([a-z][\w-]*)'s ((?:[a-z]+ ){{0,2}}?)(?:{titles})\b")
-
-
-# "… follows if Kyiv refuses …": a condition the claim may put in its own words.
-_CONDITION = re.compile(r"\s(?:if|unless)\s(.+)$", re.IGNORECASE)
-
-
-def qualifiers(focus: str) -> tuple[str, ...]:
-    """Words of `focus` a claim need not name: whose office a description names, and
-    the names in a trailing condition. Pure."""
-    low = " ".join(focus.lower().replace("\u2019", "'").split())
-    found = [m.group(1) for m in _possessed_role().finditer(low)]
-    condition = _CONDITION.search(low)
-    if condition:
-        found += words(condition.group(1))
-    return tuple(dict.fromkeys(found))
 
 
 def _clause_start(text: str, piece: str, before: list[str]) -> int:

@@ -47,7 +47,8 @@ from functools import cache
 from typing import Literal
 
 from knowledge.answering.fact_check import strip_values
-from knowledge.answering.matcher import RELATED_WEIGHT, SYNONYM_WEIGHT, related_stems
+from knowledge.answering.matcher import RELATED_WEIGHT, SYNONYM_WEIGHT
+from knowledge.answering.related import related_stems
 from knowledge.answering.synonyms import synonyms
 from knowledge.answering.text import fold, terms
 from knowledge.articles.drafts import Draft, draft_quotes, draft_text, names_in, speaker_of

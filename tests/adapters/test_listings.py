@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from adapters.discord import render as discord_render
 from adapters.discord.queue import queue_text, queue_view
 from adapters.slack import blocks as slack_blocks
+from adapters.slack import queue_blocks as slack_queue_blocks
 from bot.cli.render import render, render_queue
 from bot.replies import HistoryReply
 from knowledge.models import Candidate, HistoryEntry, Moderator, QueueItem, Quote
@@ -179,7 +180,7 @@ def test_the_queue_on_discord() -> None:
 
 
 def test_the_queue_on_slack() -> None:
-    message = slack_blocks.queue_message(QUEUE)
+    message = slack_queue_blocks.queue_message(QUEUE)
     assert message.text == "4 review items"
     assert [b["text"]["text"] for b in message.blocks if b["type"] == "section"] == [
         "*#4 · unanswered* · asked 3× · since 2025-02-14\n"
@@ -216,7 +217,7 @@ def test_each_queue_item_gets_the_buttons_its_kind_allows_on_discord() -> None:
 
 
 def test_each_queue_item_gets_the_buttons_its_kind_allows_on_slack() -> None:
-    message = slack_blocks.queue_message(QUEUE)
+    message = slack_queue_blocks.queue_message(QUEUE)
     rows = [b for b in message.blocks if b["type"] == "actions"]
     shown = {
         int(row["block_id"].removeprefix("queue_")): [e["action_id"].removeprefix("queue_") for e in row["elements"]]

@@ -44,8 +44,8 @@ async def matcher(service: TalksService, store: Store) -> Matcher:
 
 
 async def test_a_real_word_is_never_mended_into_a_claim_word(matcher: Matcher) -> None:
-    assert matcher._mend_typo("insulting") is None
-    assert matcher._mend_typo("consultng") == stem("consulting")
+    assert matcher.speller.mend_word("insulting") is None
+    assert matcher.speller.mend_word("consultng") == stem("consulting")
 
 
 async def test_synonyms_find_claims_at_a_lower_weight(matcher: Matcher) -> None:
