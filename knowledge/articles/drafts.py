@@ -84,6 +84,14 @@ _OFFICES = frozenset(
     "pope prince official diplomat rep sen gov lt col sgt candidate governor mayor representative".split()
 )
 _PREPOSITIONS = frozenset("in at from to with on of for near into by".split())
+# Words standing for the people the article named together just before: "the two leaders",
+# "both presidents" (not "the leaders of Europe", who are others).
+_COLLECTIVE = re.compile(
+    r"\b(?:the|both|the two|these two|the three|all three)\s+(?:leaders|presidents|heads of state|men)\b(?!\s+of\b)",
+    re.IGNORECASE,
+)
+# Pronouns that stand for the person the article named just before, anywhere in a sentence.
+_PERSONAL = frozenset({"he", "she", "his", "her", "him"})
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,10 @@ class Draft:
     text: str
     entities: list[str]
     said_by: str | None
+    # The people the sentence means without naming them: "he" (the person the article
+    # named just before), "the former president" opening it, "the two leaders" (the
+    # people the article last named together).
+    refers_to: tuple[str, ...] = ()
 
 
 def without_credits(text: str) -> str:
@@ -280,6 +292,7 @@ def draft_quotes(article: Article, quotes: list[Quote]) -> dict[tuple[int, int],
     starts = sorted((q.start, q) for q in quotes)
     people = _People()
     current: str | None = None  # the person the last sentence was about, if it named one
+    group: tuple[str, ...] = ()  # the people the last sentence naming two or more named
     drafts: dict[tuple[int, int], Draft] = {}
     at = 0
     for span in article.sentences:
@@ -300,14 +313,17 @@ def draft_quotes(article: Article, quotes: list[Quote]) -> dict[tuple[int, int],
         # Any name that may be a person's (many words, or a known surname) counts here.
         maybe_person = any(" " in n or n in people.surnames for n in names)
         means = current if opens_with_pronoun or not maybe_person else None
+        refers_to = _references(folded, means, current, group)
         while at < len(starts) and starts[at][0] < span.end:
             quote = starts[at][1]
             if quote.start >= span.start:
                 found = [n for n in names if n in quote.quote] if quote.quote != text else names
                 drafts[(quote.start, quote.end)] = Draft(
-                    draft_text(quote.quote, means), found, speaker_of(quote.quote, found, means)
+                    draft_text(quote.quote, means), found, speaker_of(quote.quote, found, means), refers_to
                 )
             at += 1
+        if len(named) >= 2:
+            group = tuple(dict.fromkeys(named))
         # The next sentence's "he" is this sentence's person: its subject or speaker, the one
         # person it names, or the same person again when it too opened with "he".
         if about_pronoun and means:
@@ -320,6 +336,32 @@ def draft_quotes(article: Article, quotes: list[Quote]) -> dict[tuple[int, int],
             person = named[0]
         current = person
     return drafts
+
+
+def _references(folded: str, means: str | None, current: str | None, group: tuple[str, ...]) -> tuple[str, ...]:
+    """The people a sentence means without naming them (see `Draft.refers_to`)."""
+    found: list[str] = []
+    words = [w.strip(",.;:\"'“”‘’()") for w in folded.split()]
+    if means and not _PERSONAL.isdisjoint(w.lower() for w in words):
+        found.append(means)
+    if current and _opens_with_description(words):
+        found.append(current)
+    if group and _COLLECTIVE.search(folded):
+        found.extend(group)
+    return tuple(dict.fromkeys(found))
+
+
+def _opens_with_description(words: list[str]) -> bool:
+    """Whether a sentence opens with a person's office in place of the name: "The former
+    president said …", "The Kremlin spokesman added …" (the article named them just before)."""
+    if len(words) < 3 or words[0] != "The":
+        return False
+    # The office is the second, third or fourth word ("The U.S. president"), and a word in
+    # lower case, not a name, follows it ("The President Donald Trump …" names him).
+    for i in (1, 2, 3):
+        if i + 1 < len(words) and words[i].lower() in _OFFICES:
+            return words[i + 1][:1].islower() and words[i + 1].lower() not in _OFFICES
+    return False
 
 
 def _without_connective(text: str) -> str:

@@ -37,23 +37,29 @@ through the service, and nothing answers until a moderator accepts one.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Literal
 
 from knowledge.answering.fact_check import strip_values
-from knowledge.answering.matcher import RELATED_WEIGHT, SYNONYM_WEIGHT
 from knowledge.answering.related import related_stems
-from knowledge.answering.synonyms import synonyms
 from knowledge.answering.text import fold, terms
 from knowledge.articles.drafts import Draft, draft_quotes, draft_text, names_in, speaker_of
 from knowledge.articles.facts import Facts, compare, read_facts
 from knowledge.articles.reading import Article
+from knowledge.articles.similarity import (
+    Closest,
+    Rarity,
+    Sentence,
+    Window,
+    closest_window,
+    restated,
+    same_subject,
+    similarity,
+)
 from knowledge.entities import shipped
 from knowledge.models import Claim, Quote
 
@@ -122,41 +128,6 @@ class _ClaimTerms:
     # The terms of each person the statement names: a sentence that does not name one of
     # them is no evidence for it ("Braže insisted…" is not "Baerbock and Albares insisted…").
     people: list[set[str]]
-
-
-class Rarity:
-    """Rarity (idf) of each term over the existing claims; an unseen term counts as the rarest.
-
-    `df` gives a term's document frequency among `n` claims: counted from the claims
-    themselves (`of_claims`), or read from the live index, so proposing needs only
-    the claims each sentence resembles, not every claim in the store.
-    """
-
-    def __init__(self, df: Callable[[str], int], n: int) -> None:
-        self._df = df
-        self._n = max(n, 1)
-        self.rare = math.log(1 + (self._n - 0.5) / 1.5)
-        self._seen: dict[str, float] = {}
-
-    @classmethod
-    def of_bags(cls, bags: Iterable[set[str]]) -> Rarity:
-        counts: Counter[str] = Counter()
-        n = 0
-        for bag in bags:
-            counts.update(bag)
-            n += 1
-        return cls(lambda term: counts.get(term, 0), n)
-
-    def __call__(self, term: str) -> float:
-        # Each term is weighed once per article: a sentence is compared with many claims.
-        found = self._seen.get(term)
-        if found is None:
-            df = self._df(term)
-            found = self._seen[term] = math.log(1 + (self._n - df + 0.5) / (df + 0.5)) if df else self.rare
-        return found
-
-    def mass(self, found: Iterable[str]) -> float:
-        return sum(self(t) for t in found)
 
 
 def propose(article: Article, claims: Sequence[Claim], rarity: Rarity | None = None) -> list[Proposal]:
@@ -247,67 +218,6 @@ def _people_terms() -> frozenset[str]:
     return frozenset(t for p in shipped().of_kind("person") for name in (*p.names, p.token) for t in terms(name))
 
 
-class Sentence:
-    """A sentence's terms as the matcher reads a question's: each with the stems it may
-    stand for (its related words and WordNet synonyms, at the matcher's lower weights)."""
-
-    def __init__(self, text: str) -> None:
-        self.terms = set(terms(text))
-        related, table = related_stems(), synonyms()
-        self.alternatives: dict[str, dict[str, float]] = {}
-        self.reach: dict[str, float] = {}
-        for t in self.terms:
-            alts = {r: RELATED_WEIGHT for r in related.get(t, ())}
-            for r in table.get(t, ()):
-                alts.setdefault(r, SYNONYM_WEIGHT)
-            alts[t] = 1.0
-            self.alternatives[t] = alts
-            for r, w in alts.items():
-                if w > self.reach.get(r, 0.0):
-                    self.reach[r] = w
-
-    def credit(self, found: Iterable[str], idf: Rarity) -> float:
-        """The rarity mass of `found` (a claim's terms) the sentence states, in its own words or others."""
-        return sum(idf(t) * self.reach.get(t, 0.0) for t in found)
-
-    def covered(self, bag: set[str], idf: Rarity) -> float:
-        """The rarity mass of the sentence's terms that `bag` (a claim's) accounts for."""
-        found = 0.0
-        for t, alts in self.alternatives.items():
-            if t in bag:
-                found += idf(t)
-            elif not bag.isdisjoint(alts):
-                found += idf(t) * max(w for a, w in alts.items() if a in bag)
-        return found
-
-
-def _literal(sentence: set[str], known: _ClaimTerms, idf: Rarity) -> float:
-    """`similarity` counting only the sentence's own words: the floor other words build on."""
-    if not sentence or not known.statement:
-        return 0.0
-    of_sentence = idf.mass(sentence & known.bag) / idf.mass(sentence)
-    of_claim = idf.mass(sentence & known.statement) / idf.mass(known.statement)
-    return math.sqrt(of_sentence * of_claim)
-
-
-def similarity(sentence: Sentence, known: _ClaimTerms, idf: Rarity) -> float:
-    """Both ways at once: the geometric mean of how much of the sentence the claim
-    accounts for and how much of the claim's statement the sentence repeats."""
-    if not sentence.terms or not known.statement:
-        return 0.0
-    of_sentence = sentence.covered(known.bag, idf) / idf.mass(sentence.terms)
-    of_claim = sentence.credit(known.statement, idf) / idf.mass(known.statement)
-    return math.sqrt(of_sentence * of_claim)
-
-
-def same_subject(sentence: Sentence, known: _ClaimTerms, idf: Rarity) -> float:
-    """How much of the claim's statement, its values left out, the sentence repeats:
-    a sentence giving another value for the same thing differs exactly there."""
-    if not known.subject:
-        return 0.0
-    return sentence.credit(known.subject, idf) / idf.mass(known.subject)
-
-
 def relate(quote: Quote, known: list[_ClaimTerms], idf: Rarity, context: Draft | None = None) -> list[Proposal]:
     """What one sentence is to the existing claims: supports of each claim it restates
     (up to MAX_SUPPORTS), else a conflict with the claim about the same subject whose
@@ -315,7 +225,11 @@ def relate(quote: Quote, known: list[_ClaimTerms], idf: Rarity, context: Draft |
     claim, nor a claim the sentence already supports; a conflict also comes with the
     sentence's supports: accepting both is a new claim linked as a conflict, plus
     quotes for the claims it agrees with."""
-    analysed = Sentence(quote.quote)
+    # The people the sentence means without naming them ("he", "the two leaders") are read
+    # as if it named them: `knowledge.articles.drafts` resolves them with the article before.
+    meant = set(terms(" ".join(context.refers_to))) if context is not None else set()
+    # The people a sentence names or means are the subject of each of its clauses.
+    analysed = Sentence(quote.quote, meant | (set(terms(quote.quote)) & _people_terms()))
     sentence = analysed.terms
     mine = read_facts(quote.quote)
     entities = names_in(quote.quote)
@@ -326,7 +240,7 @@ def relate(quote: Quote, known: list[_ClaimTerms], idf: Rarity, context: Draft |
     # article before it, or through what the matcher relates to a name (the Kremlin speaks
     # for Peskov, the Pentagon is Hegseth's).
     named = _named(sentence | (set(terms(context.text)) if context is not None else set()))
-    supports: list[tuple[float, bool, _ClaimTerms]] = []
+    supports: list[tuple[float, bool, Closest, _ClaimTerms]] = []
     rivals: list[tuple[float, float, _ClaimTerms]] = []
     best_score = 0.0
     best: _ClaimTerms | None = None
@@ -351,18 +265,26 @@ def relate(quote: Quote, known: list[_ClaimTerms], idf: Rarity, context: Draft |
         # Who holds an office is who the sentence is about, not evidence of what it says.
         same_value = any(not kind.startswith("office:") for kind in facts.agreed) and subject >= FACT_SUPPORT_SUBJECT
         strong = same_value or restated(analysed, k, idf) >= RESTATED
-        if strong or (score >= SUPPORT_SIMILARITY and _literal(sentence, k, idf) >= LITERAL_SIMILARITY):
-            supports.append((score, strong, k))
-    chosen: list[tuple[float, _ClaimTerms]] = []
-    for score, strong, k in sorted(supports, key=lambda s: -s[0]):
+        # The claim against the whole sentence or against its closest run of clauses
+        # (`similarity.best_window`): a long sentence may state the claim in one clause.
+        closest = closest_window(analysed, k, idf, LITERAL_SIMILARITY)
+        if strong or closest.score >= SUPPORT_SIMILARITY:
+            supports.append((max(score, closest.score), strong, closest, k))
+    chosen: list[tuple[float, Closest, _ClaimTerms]] = []
+    for score, strong, closest, k in sorted(supports, key=lambda s: -s[0]):
         if len(chosen) == MAX_SUPPORTS:
             break
-        # Beyond the closest claim, a claim must be restated or share a value; and one
-        # sentence is never evidence for two claims the curators hold in conflict.
-        if chosen and (not strong or any(c.claim.id in k.claim.conflicts for _, c in chosen)):
+        # One sentence is never evidence for two claims the curators hold in conflict. Beyond
+        # the closest claim, a claim must be restated, share a value, or be restated by clauses
+        # of its own (none the claims chosen before are stated in).
+        if chosen and any(c.claim.id in k.claim.conflicts for _, _, c in chosen):
             continue
-        chosen.append((score, k))
-    out = [Proposal("supports", quote, k.claim.text, k.claim.id, round(score, 3), k.claim.topic) for score, k in chosen]
+        if chosen and not strong and not _apart(closest, [c for _, c, _ in chosen]):
+            continue
+        chosen.append((score, closest, k))
+    out = [
+        Proposal("supports", quote, k.claim.text, k.claim.id, round(score, 3), k.claim.topic) for score, _, k in chosen
+    ]
     if rivals:
         # The rival most about the same thing: the values are what differ.
         _, score, other = max(rivals, key=lambda r: r[:2])
@@ -373,6 +295,21 @@ def relate(quote: Quote, known: list[_ClaimTerms], idf: Rarity, context: Draft |
         return out
     topic = best.claim.topic if best is not None and best_score >= TOPIC_SIMILARITY else NEW_TOPIC
     return [Proposal("new", quote, draft, None, round(best_score, 3), topic, entities, speaker)]
+
+
+def _apart(closest: Closest, others: list[Closest]) -> bool:
+    """Whether clauses of their own restate a claim: none of those `others` are stated in
+    (a claim no window comes close to is stated by the whole sentence)."""
+    mine = closest.window
+    return (
+        mine is not None
+        and closest.restates
+        and all(o.window is not None and not _overlap(mine, o.window) for o in others)
+    )
+
+
+def _overlap(a: Window, b: Window) -> bool:
+    return a.first < b.end and b.first < a.end
 
 
 def _figures(facts: Facts) -> set[str]:
@@ -394,13 +331,6 @@ def _spoken_for() -> dict[str, frozenset[str]]:
         for term in related_stems().get(person, frozenset()):
             out.setdefault(term, set()).add(person)
     return {t: frozenset(p) for t, p in out.items()}
-
-
-def restated(sentence: Sentence, known: _ClaimTerms, idf: Rarity) -> float:
-    """How much of the claim's own statement the sentence repeats, by rarity."""
-    if not known.statement:
-        return 0.0
-    return sentence.credit(known.statement, idf) / idf.mass(known.statement)
 
 
 def claim_slug(text: str) -> str:
