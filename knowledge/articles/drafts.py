@@ -90,6 +90,8 @@ _COLLECTIVE = re.compile(
     r"\b(?:the|both|the two|these two|the three|all three)\s+(?:leaders|presidents|heads of state|men)\b(?!\s+of\b)",
     re.IGNORECASE,
 )
+# An encounter a sentence opening "The call …" means: the one the sentence before named people in.
+_EVENTS = frozenset("call conversation discussion discussions talks meeting exchange".split())
 # Pronouns that stand for the person the article named just before, anywhere in a sentence.
 _PERSONAL = frozenset({"he", "she", "his", "her", "him"})
 
@@ -293,6 +295,7 @@ def draft_quotes(article: Article, quotes: list[Quote]) -> dict[tuple[int, int],
     people = _People()
     current: str | None = None  # the person the last sentence was about, if it named one
     group: tuple[str, ...] = ()  # the people the last sentence naming two or more named
+    before: tuple[str, ...] = ()  # the people the sentence just before named
     drafts: dict[tuple[int, int], Draft] = {}
     at = 0
     for span in article.sentences:
@@ -313,7 +316,7 @@ def draft_quotes(article: Article, quotes: list[Quote]) -> dict[tuple[int, int],
         # Any name that may be a person's (many words, or a known surname) counts here.
         maybe_person = any(" " in n or n in people.surnames for n in names)
         means = current if opens_with_pronoun or not maybe_person else None
-        refers_to = _references(folded, means, current, group)
+        refers_to = _references(folded, means, current, group, before)
         while at < len(starts) and starts[at][0] < span.end:
             quote = starts[at][1]
             if quote.start >= span.start:
@@ -324,6 +327,7 @@ def draft_quotes(article: Article, quotes: list[Quote]) -> dict[tuple[int, int],
             at += 1
         if len(named) >= 2:
             group = tuple(dict.fromkeys(named))
+        before = tuple(dict.fromkeys(named))
         # The next sentence's "he" is this sentence's person: its subject or speaker, the one
         # person it names, or the same person again when it too opened with "he".
         if about_pronoun and means:
@@ -338,7 +342,9 @@ def draft_quotes(article: Article, quotes: list[Quote]) -> dict[tuple[int, int],
     return drafts
 
 
-def _references(folded: str, means: str | None, current: str | None, group: tuple[str, ...]) -> tuple[str, ...]:
+def _references(
+    folded: str, means: str | None, current: str | None, group: tuple[str, ...], before: tuple[str, ...]
+) -> tuple[str, ...]:
     """The people a sentence means without naming them (see `Draft.refers_to`)."""
     found: list[str] = []
     words = [w.strip(",.;:\"'“”‘’()") for w in folded.split()]
@@ -348,6 +354,9 @@ def _references(folded: str, means: str | None, current: str | None, group: tupl
         found.append(current)
     if group and _COLLECTIVE.search(folded):
         found.extend(group)
+    if len(before) >= 2 and len(words) > 1 and words[0] == "The" and words[1].lower() in _EVENTS:
+        # "The call, which …" opening a sentence is the one the sentence before described.
+        found.extend(before)
     return tuple(dict.fromkeys(found))
 
 

@@ -68,7 +68,7 @@ ProposalKind = Literal["supports", "conflicts", "new"]
 # A support needs both directions of overlap... (Chosen with the leave-one-article-out
 # measurement once related words and synonyms counted: 0.42 over all five seeds; chosen on
 # four and scored on the fifth, the held-out figures are in the README.)
-SUPPORT_SIMILARITY = 0.42
+SUPPORT_SIMILARITY = 0.38
 LITERAL_SIMILARITY = 0.3
 # ...or the same value of a fact (a length, a date, a venue) about the same subject: the claim's
 # statement, its values left out, repeated this much ("the call ran to nearly an hour and a
@@ -76,7 +76,9 @@ LITERAL_SIMILARITY = 0.3
 FACT_SUPPORT_SUBJECT = 0.4
 # ...or most of the claim's own statement restated (a sentence that states several facts
 # supports each claim it restates, though each accounts for only part of it).
-RESTATED = 0.7
+RESTATED = 0.8
+# A claim naming this many people or more may have one of them left unnamed (`_spared`).
+SPARE_ONE_OF = 3
 # A sentence supports at most this many claims.
 MAX_SUPPORTS = 3
 # How much of a claim's statement (its values left out) a sentence must repeat to be about
@@ -255,7 +257,11 @@ def relate(quote: Quote, known: list[_ClaimTerms], idf: Rarity, context: Draft |
             if subject >= bar:
                 rivals.append((subject, score, k))
             continue
-        if facts.different_quotes or sum(not (n & named) for n in k.people) > unnamed:
+        # Quoted words the claim does not quote are another remark, unless the claim's own
+        # quotes hold them (the remark, quoted in part by each article).
+        if facts.different_quotes and not all(q <= k.bag for q in mine.quotes):
+            continue
+        if sum(not (n & named) for n in k.people) > unnamed + _spared(k, named):
             continue
         if _figures(k.facts) - _figures(mine) - ({"date"} if "weekday" in facts.agreed else set()):
             # A claim whose point is a figure or a date ("spending of 5 percent") is not
@@ -301,15 +307,35 @@ def _apart(closest: Closest, others: list[Closest]) -> bool:
     """Whether clauses of their own restate a claim: none of those `others` are stated in
     (a claim no window comes close to is stated by the whole sentence)."""
     mine = closest.window
-    return (
-        mine is not None
-        and closest.restates
-        and all(o.window is not None and not _overlap(mine, o.window) for o in others)
-    )
+    return mine is not None and all(o.window is not None and not _overlap(mine, o.window) for o in others)
 
 
 def _overlap(a: Window, b: Window) -> bool:
     return a.first < b.end and b.first < a.end
+
+
+def _spared(known: _ClaimTerms, named: set[str]) -> int:
+    """How many of a claim's people a sentence may leave unnamed: one, of a claim naming
+    SPARE_ONE_OF or more, when the sentence names no other person in their place (the
+    rest of the claim's people are named: "X spoke with Y after the call with Z")."""
+    if len(known.people) < SPARE_ONE_OF:
+        return 0
+    persons = _persons()
+    theirs = {p for n in known.people for t in n for p in persons.get(t, ())}
+    others = {p for t in named for p in persons.get(t, ())} - theirs
+    return 0 if others else 1
+
+
+@cache
+def _persons() -> dict[str, frozenset[str]]:
+    """Term → the person (entity token) whose names hold it ("volodymyr" → Zelenskyy); a
+    term several people's names hold ("president") names nobody."""
+    out: dict[str, set[str]] = {}
+    for p in shipped().of_kind("person"):
+        for name in (*p.names, p.token):
+            for t in terms(name):
+                out.setdefault(t, set()).add(p.token)
+    return {t: frozenset(found) for t, found in out.items() if len(found) == 1}
 
 
 def _figures(facts: Facts) -> set[str]:

@@ -41,7 +41,9 @@ MAX_WINDOW_CLAUSES = 3
 MIN_CLAIM_SHARE = 0.15
 # A window must repeat at least this share of what the claim's statement says besides the
 # people it names: a clause that only names them ("with President Putin") restates nothing.
-WINDOW_CLAIM_SHARE = 0.5
+WINDOW_CLAIM_SHARE = 0.45
+# ...and this share in its own words: related words alone ("Russia" for "Moscow") restate nothing.
+WINDOW_OWN_SHARE = 0.3
 # Words that open a new clause: a clause is cut before them.
 CLAUSE_WORDS = frozenset(
     "and but while whereas although though after before during which who whom whose where when because since "
@@ -239,7 +241,9 @@ def closest_window(sentence: Sentence, known: Statement, idf: Rarity, floor: flo
         if literal(window.terms, known, idf) < floor:
             continue
         score = similarity(window, known, idf)
-        restates = window.credit(said, idf) >= WINDOW_CLAIM_SHARE * idf.mass(said)
+        restates = window.credit(said, idf) >= WINDOW_CLAIM_SHARE * idf.mass(said) and idf.mass(
+            window.terms & said
+        ) >= WINDOW_OWN_SHARE * idf.mass(said)
         if (restates, score) > (best[2], best[0]):
             best = (score, window, restates)
     return Closest(max(whole, best[0] if best[2] else 0.0), best[1], best[2])
