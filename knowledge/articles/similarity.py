@@ -241,9 +241,9 @@ def closest_window(sentence: Sentence, known: Statement, idf: Rarity, floor: flo
         if literal(window.terms, known, idf) < floor:
             continue
         score = similarity(window, known, idf)
-        restates = window.credit(said, idf) >= WINDOW_CLAIM_SHARE * idf.mass(said) and idf.mass(
-            window.terms & said
-        ) >= WINDOW_OWN_SHARE * idf.mass(said)
+        mass = idf.mass(said)
+        own = idf.mass(window.terms & said) >= WINDOW_OWN_SHARE * mass
+        restates = window.credit(said, idf) >= WINDOW_CLAIM_SHARE * mass and own
         if (restates, score) > (best[2], best[0]):
             best = (score, window, restates)
     return Closest(max(whole, best[0] if best[2] else 0.0), best[1], best[2])

@@ -36,6 +36,7 @@ STORE = [
         "chemist-released",
         "The talks followed Russia's release of jailed American chemist Dan Kessler, seen as a goodwill gesture.",
     ),
+    _claim("putin-invited-trump", "Putin invited Trump to Moscow for talks in the spring."),
     _claim("sanctions-relief", "European diplomats fear early sanctions relief would reward Moscow."),
     _claim(
         "trump-harvest-post",
@@ -88,18 +89,22 @@ def test_the_former_president_opening_a_sentence_is_the_person_named_just_before
 
 def test_a_claim_stated_in_one_clause_of_a_long_sentence_is_supported() -> None:
     sentence = (
-        "Budget hawks in Congress, worried about rising deficits, fuel subsidies and farm support, complained on "
-        "Thursday that envoys who secured the release of jailed American chemist Dan Kessler from a Russian prison "
-        "now shape policy."
+        "Budget hawks in Congress, worried about rising deficits, fuel subsidies, farm support and pension costs, "
+        "complained on Thursday that envoys who secured the release of jailed American chemist Dan Kessler from a "
+        "Russian prison now shape policy on tariffs, shipping lanes and the coming budget."
     )
     assert _supports(sentence + "\n", sentence) == {"chemist-released"}
 
 
 def test_a_clause_that_only_names_the_claims_people_restates_nothing() -> None:
-    sentence = (
-        "Markets rallied in Frankfurt and Milan on Friday, traders said, "
-        "after a phone call between President Donald Trump and Russian President Vladimir Putin."
-    )
+    # The clause shares one of the four words the claim says besides its people.
+    sentence = "Markets were calm all week, analysts said, while Trump and Putin agreed to swap prisoners."
+    assert _supports(sentence + "\n", sentence) == set()
+    # Two of the six words the claim says besides its people, in the clause's own words, are too few.
+    sentence = "Fuel prices rose sharply across the region, traders said, as Hegseth toured permanent sites in Poland."
+    assert _supports(sentence + "\n", sentence) == set()
+    # "Russian" is related to "Moscow", "spoke" to "talks": words related to the claim's restate nothing either.
+    sentence = "Oil prices fell on Monday, traders said, after Trump spoke with Russian President Vladimir Putin."
     assert _supports(sentence + "\n", sentence) == set()
 
 
@@ -113,6 +118,10 @@ def test_two_claims_each_stated_in_clauses_of_their_own_are_both_supported() -> 
 
 def test_one_clause_close_to_two_claims_supports_only_the_closer() -> None:
     sentence = "Hegseth ruled out any American airlift of weapons to permanent bases in Poland this winter."
+    assert len(_supports(sentence + "\n", sentence)) == 1
+    sentence = (
+        "Speaking in Warsaw on Monday, Hegseth ruled out any American airlift of weapons to permanent bases in Poland."
+    )
     assert len(_supports(sentence + "\n", sentence)) == 1
 
 
@@ -129,15 +138,16 @@ def test_but_not_when_the_sentence_names_another_person_in_their_place() -> None
 def test_words_quoted_from_the_claims_own_quote_are_the_same_remark() -> None:
     sentence = "The president blamed Moscow for “terrible and needless hunger across the world,” Trump wrote."
     assert _supports(sentence + "\n", sentence) == {"trump-harvest-post"}
-    other = "The president blamed Moscow for “a cruel and deliberate famine,” Trump wrote of the blockade."
+    other = "Trump wrote that the blockade is “a cruel famine machine” causing hunger."
     assert _supports(other + "\n", other) == set()
 
 
 def test_clauses_are_cut_at_marks_and_clause_words_in_one_pass() -> None:
-    text = "He called the plan “unworkable”; and ruled out troops — while aid continues, officials said."
+    text = "He called the plan “unworkable”; he ruled out troops — aid continues while talks go on, officials said."
     assert [text[s:e].strip() for s, e in clause_spans(text)] == [
         "He called the plan “unworkable”;",
-        "and ruled out troops —",
-        "while aid continues,",
+        "he ruled out troops —",
+        "aid continues",
+        "while talks go on,",
         "officials said.",
     ]
