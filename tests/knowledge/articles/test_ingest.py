@@ -7,17 +7,17 @@ import pytest
 from knowledge.answering.text import words
 from knowledge.articles.curated import CLAIM_ID, load_curated
 from knowledge.articles.ingest import MAX_SLUG_CHARS, claim_slug, draft_text, names_in, propose, speaker_of
-from knowledge.articles.ingest_eval import evaluate_fold
+from knowledge.articles.ingest_eval import evaluate, evaluate_fold
 from knowledge.articles.reading import read_article
 from knowledge.articles.sources import load_seeds
 from knowledge.paths import curated_claims_file, seeds_dir
 
-# Measured with `python -m knowledge.articles.ingest_eval` (this fold: 15 of 26, 58%, 15 of 17
-# supports right); a drop below a floor means the matcher got worse at finding the claim a
-# sentence supports, or proposes supports the curators did not make.
-SUPPORTS_FLOOR = 0.4
-PRECISION_FLOOR = 0.8
-NEW_FLOOR = 0.6
+# Measured with `python -m knowledge.articles.ingest_eval` (this fold: 20 of 26, 77%, 20 of 22
+# supports right, 13 of 19 proposed as new); a drop below a floor means the matcher got worse at
+# finding the claim a sentence supports, or proposes supports the curators did not make.
+SUPPORTS_FLOOR = 0.75
+PRECISION_FLOOR = 0.9
+NEW_FLOOR = 0.65
 
 
 def test_one_held_out_article_is_proposed_without_boilerplate_or_duplicates() -> None:
@@ -26,6 +26,16 @@ def test_one_held_out_article_is_proposed_without_boilerplate_or_duplicates() ->
     assert result.supported >= SUPPORTS_FLOOR * result.supportable > 0, result
     assert result.supports_right >= PRECISION_FLOOR * result.supports_on_quoted > 0, result
     assert result.proposed_new >= NEW_FLOOR * result.leaving > 0, result
+
+
+def test_all_five_held_out_articles_keep_the_issues_bar() -> None:
+    # Over the five folds: 68 of 97 supports found (70%), 68 of 75 right (91%), none bad.
+    results = evaluate(seeds_dir(), curated_claims_file())
+    supported = sum(r.supported for r in results)
+    right, on_quoted = sum(r.supports_right for r in results), sum(r.supports_on_quoted for r in results)
+    assert sum(r.bad for r in results) == 0
+    assert supported >= 0.7 * sum(r.supportable for r in results), results
+    assert right >= 0.9 * on_quoted, results
 
 
 def test_furniture_footnotes_and_repeats_never_become_proposals() -> None:
