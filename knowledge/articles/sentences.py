@@ -37,10 +37,11 @@ _OPENERS = frozenset(
 )
 # A bullet opening a line: "- ", "• ", "* ", "– " (a list item's marker, not its words).
 _BULLET = re.compile(r"[-•*–—▪►]\s+")
-# A dateline opening a paragraph: one to four place words (capitalised or upper case),
+# A dateline opening a paragraph: one to four place words (capitalised or upper case, two
+# places joined by a slash: "MOSCOW/WASHINGTON"),
 # an optional ", Feb. 12" and "(AP)", then a dash. Anchored and bounded: linear.
 _DATELINE = re.compile(
-    r"[A-Z][A-Za-z.'’]*(?: [A-Z][A-Za-z.'’]*){0,3}"
+    r"[A-Z][A-Za-z.'’/]*(?: [A-Z][A-Za-z.'’/]*){0,3}"
     r"(?:, [A-Za-z0-9 .]{1,20})?(?: \([A-Za-z .]{1,25}\))? ?[–—-]{1,2} (?=[A-Z“\"‘'])"
 )
 # Words a list item (or a sentence) never ends on: a line ending on one was wrapped.

@@ -152,8 +152,12 @@ def test_headlines_are_still_headings() -> None:
             "MOSCOW, Feb. 12 (Reuters) - The Kremlin described the conversation of the two leaders as long.",
             "The Kremlin",
         ),
+        (
+            "MOSCOW/WASHINGTON, Feb 12 (Reuters) - Russian and US leaders spoke by phone for a long time.",
+            "Russian and",
+        ),
     ],
-    ids=["dash bullet", "dot bullet", "AP dateline", "place dateline", "Reuters dateline"],
+    ids=["dash bullet", "dot bullet", "AP dateline", "place dateline", "Reuters dateline", "two-place dateline"],
 )
 def test_bullets_and_datelines_stay_out_of_the_quote(line: str, first_words: str) -> None:
     text = "Report\n\n" + line + "\n"
