@@ -10,7 +10,8 @@ never states a fact the article does not:
   followed through a chain of "He …" sentences); "it" is never guessed;
 - the speaker is read from the reporting clause: the subject before the verb ("Peskov
   said"), or the name after it only when the clause is inverted ("…, said Baerbock");
-  "He said Europe …" is said by whoever "he" is, never by Europe;
+  "He said Europe …" is said by whoever "he" is, never by Europe; an institution
+  that speaks through statements is a speaker ("…, the Kremlin said");
 - entities are names: titles, sentence openers, contractions ("I'll"), credits
   ("AP Photo"), hyphen-joined adjectives ("Russian-held") and dangling hyphens
   ("Russia-") are left out.
