@@ -25,9 +25,15 @@ each standing also for the matcher's related words and WordNet synonyms at the
 matcher's lower weights, so "trading its land" restates "exchanging its
 territory". Other words only lift a sentence that already shares enough in its
 own words (LITERAL_SIMILARITY), and a claim whose point is a figure or a date
-needs a sentence that gives one of that kind. A person counts as named
-through the "he" the draft resolves and through the body the matcher relates
-to them ("the Kremlin" for its spokesman). The thresholds were set with the
+needs a sentence that gives one of that kind. A claim is scored against the
+whole sentence or its closest run of clauses (the measures and the clauses are
+`knowledge.articles.similarity`'s), so one clause of a long sentence may restate
+it, and a second claim is supported when clauses of its own restate it. A person
+counts as named through what the draft resolves ("he", "the leaders", "the
+former president", "The call …" after a sentence naming two people), through
+the body the matcher relates to them ("the Kremlin" for its spokesman), and a
+claim naming three or more people may have one left unnamed when the sentence
+names nobody in their place. The thresholds were set with the
 leave-one-article-out measurement (`python -m knowledge.articles.ingest_eval`);
 see the README.
 
@@ -37,6 +43,7 @@ through the service, and nothing answers until a moderator accepts one.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -210,8 +217,22 @@ def _claim_terms(claim: Claim) -> _ClaimTerms:
     # The units and the word "long" belong to the figure too: "lasted two hours" and
     # "was about 90 minutes long" are about the same subject, the call.
     subject = set(terms(strip_values(claim.text))) - _UNIT_TERMS
-    people = [{t} for t in sorted(set(terms(claim.text)) & _people_terms())]
+    said = set(terms(claim.text))
+    # One set per person named, holding all their names: "Dmitry Peskov" is one person,
+    # named by a sentence that says "Peskov" (or "the Kremlin", which speaks for him).
+    people = [set(names) for names in _people_names() if not said.isdisjoint(names)]
     return _ClaimTerms(claim, statement, bag, read_facts(claim.text), subject & statement, people)
+
+
+@cache
+def _people_names() -> tuple[frozenset[str], ...]:
+    """Each person of the entities file as the terms of all their names, less the terms several
+    people's names hold ("President", "John"): those name nobody in particular."""
+    persons = _persons()
+    return tuple(
+        frozenset(t for name in (*p.names, p.token) for t in terms(name) if t in persons)
+        for p in shipped().of_kind("person")
+    )
 
 
 @cache
@@ -242,7 +263,7 @@ def relate(quote: Quote, known: list[_ClaimTerms], idf: Rarity, context: Draft |
     # article before it, or through what the matcher relates to a name (the Kremlin speaks
     # for Peskov, the Pentagon is Hegseth's).
     named = _named(sentence | (set(terms(context.text)) if context is not None else set()))
-    supports: list[tuple[float, bool, Closest, _ClaimTerms]] = []
+    supports: list[tuple[float, float, bool, Closest, _ClaimTerms]] = []
     rivals: list[tuple[float, float, _ClaimTerms]] = []
     best_score = 0.0
     best: _ClaimTerms | None = None
@@ -275,9 +296,12 @@ def relate(quote: Quote, known: list[_ClaimTerms], idf: Rarity, context: Draft |
         # (`similarity.best_window`): a long sentence may state the claim in one clause.
         closest = closest_window(analysed, k, idf, LITERAL_SIMILARITY)
         if strong or closest.score >= SUPPORT_SIMILARITY:
-            supports.append((max(score, closest.score), strong, closest, k))
+            # Ranked by closeness weighed by how much of the claim's statement the sentence
+            # repeats: of two close claims, the one the sentence says more of comes first.
+            rank = max(score, closest.score) * math.sqrt(restated(analysed, k, idf))
+            supports.append((rank, max(score, closest.score), strong, closest, k))
     chosen: list[tuple[float, Closest, _ClaimTerms]] = []
-    for score, strong, closest, k in sorted(supports, key=lambda s: -s[0]):
+    for _, score, strong, closest, k in sorted(supports, key=lambda s: -s[0]):
         if len(chosen) == MAX_SUPPORTS:
             break
         # One sentence is never evidence for two claims the curators hold in conflict. Beyond

@@ -125,6 +125,31 @@ def test_one_clause_close_to_two_claims_supports_only_the_closer() -> None:
     assert len(_supports(sentence + "\n", sentence)) == 1
 
 
+CLOSE = [
+    _claim(
+        "trump-told-zelenskyy",
+        "After his call with Putin, Trump phoned Zelenskyy and told him what had been discussed.",
+    ),
+    _claim(
+        "zelenskyy-call-frank",
+        "Zelenskyy said Trump phoned him on Thursday evening from the Oval Office, calling the call frank.",
+        "Zelenskyy said Trump phoned him on Thursday evening from the Oval Office and told him what had been "
+        "discussed, calling the call frank.",
+    ),
+]
+
+
+def test_of_two_close_claims_the_one_the_sentence_says_more_of_comes_first() -> None:
+    # The other claim accounts for more of the sentence (its quote holds these words), but the
+    # sentence repeats less of what that claim states.
+    for sentence in [
+        "Trump phoned Zelenskyy from the Oval Office and told him what had been discussed.",
+        "Trump phoned Zelenskyy on Thursday evening to tell him what had been discussed.",
+    ]:
+        proposals = propose(read_article("new", "Talks in Geneva\n\n" + sentence + "\n"), STORE + CLOSE)
+        assert [p.claim_id for p in proposals][:1] == ["trump-told-zelenskyy"], sentence
+
+
 def test_a_claim_naming_three_people_may_go_without_one_the_sentence_leaves_out() -> None:
     sentence = "Witkoff briefed Ukrainian President Volodymyr Zelenskyy on the prisoner exchange later that day."
     assert _supports(sentence + "\n", sentence) == {"witkoff-briefed-zelenskyy"}
@@ -132,6 +157,12 @@ def test_a_claim_naming_three_people_may_go_without_one_the_sentence_leaves_out(
 
 def test_but_not_when_the_sentence_names_another_person_in_their_place() -> None:
     sentence = "Witkoff briefed Zelenskyy on the prisoner exchange after meeting Rubio later that day."
+    assert _supports(sentence + "\n", sentence) == set()
+
+
+def test_a_title_several_people_hold_names_none_of_them() -> None:
+    # "President" is in Trump's names and in Putin's: it names neither.
+    sentence = "President Trump agreed to hold a summit in Budapest before the summer."
     assert _supports(sentence + "\n", sentence) == set()
 
 
