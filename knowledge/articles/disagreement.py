@@ -1,0 +1,177 @@
+"""Accounts that disagree without a differing figure: which existing claims a sentence
+contradicts by tone, by roster or by quoted words. Pure.
+
+`knowledge.articles.facts` finds a conflict where two statements give different values
+of one kind (a length, a date, a count). Articles also disagree in kinds that have no
+value to compare (`knowledge.articles.stances` reads what each statement says):
+
+- **tone**: one account calls a party's response or account reserved ("muted",
+  "far more restrained", "merely acknowledged"), another reports the same party warm
+  or outspoken ("embraced", "called the talks productive", "appealed");
+- **roster**: two statements name different sets of people of one party, or of
+  countries, for the same role: who holds the talks, who signed or reacted
+  ("Rubio and Vance" against "Rubio, Ratcliffe and Waltz"); a set that is a part
+  of the other counts too, since each presents its list as the one;
+- **quoted words**: the same speaker (a named person, or a role such as "a senior
+  diplomat") quoted with words that share one and differ in another ("a premature
+  surrender" and "preemptive surrender"), or the same short quoted word applied to
+  another object ("unrealistic" said of NATO membership, and of the old borders).
+
+A claim's quoted words are read from its quotes, what the articles actually printed,
+not from its curated text, which may mention the other account in passing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from knowledge.answering.text import terms
+from knowledge.articles.stances import NameList, Stances, read_stances
+from knowledge.entities import shipped
+from knowledge.models import Claim
+
+# A sentence conflicts with at most this many claims (the closest by words first).
+MAX_CONFLICTS = 3
+# Two quoted passages are one remark quoted two ways when this share of their words is common.
+MISQUOTE_OVERLAP = 1 / 3
+# A quoted word said of another object: the share of the sentence's other words (its
+# object; names, titles and reporting words left out) the claim may repeat, at most.
+OTHER_OBJECT = 0.34
+# ...and the object needs this many words, or there is nothing to tell apart.
+MIN_OBJECT_TERMS = 2
+# A quoted word applied to two objects is a short verdict ("unrealistic"), not a sentence.
+MAX_VERDICT_TERMS = 2
+# Words that report speech, which say nothing of what the words are about.
+_REPORTING = frozenset(
+    terms(
+        "said says declared stated described called warned insisted told added noted argued claimed "
+        "according described describing calling stating saying"
+    )
+)
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A claim the sentence contradicts, how, and how close its words are (for ranking)."""
+
+    claim_id: str
+    kind: str  # "tone", "roster" or "quote"
+    similarity: float
+
+
+def disagreements(sentence: str, speaker: str | None, claims: Sequence[tuple[Claim, float]]) -> list[Disagreement]:
+    """The claims `sentence` contradicts by tone, roster or quoted words, closest first.
+
+    `speaker` is who the sentence quotes or stands for (its reporting clause, or the
+    person an opening "he" means); `claims` pairs each claim with its word similarity
+    to the sentence, which ranks the disagreements.
+    """
+    mine = read_stances(sentence, speaker)
+    sentence_terms = frozenset(terms(sentence))
+    found: list[Disagreement] = []
+    for claim, similarity in claims:
+        theirs = read_stances(claim.text, claim.said_by)
+        kind = _contradiction(mine, sentence_terms, speaker, claim, theirs)
+        if kind is not None:
+            found.append(Disagreement(claim.id, kind, similarity))
+    return sorted(found, key=lambda d: -d.similarity)
+
+
+def _contradiction(
+    mine: Stances, sentence_terms: frozenset[str], speaker: str | None, claim: Claim, theirs: Stances
+) -> str | None:
+    if any((party, -side) in theirs.tones for party, side in mine.tones):
+        return "tone"
+    if any(_other_roster(a, b) for a in mine.lists for b in theirs.lists):
+        return "roster"
+    if mine.quotes and _same_speaker(sentence_terms, speaker, claim.said_by):
+        printed = _printed_quotes(claim)
+        if any(_misquoted(a, b) for a in mine.quotes for b in printed):
+            return "quote"
+        if _other_object(mine, sentence_terms, speaker, claim, printed):
+            return "quote"
+    return None
+
+
+def _other_roster(a: NameList, b: NameList) -> bool:
+    """Two lists of one kind, for a role both give, sharing a name but not the same names."""
+    return a.kind == b.kind and bool(a.roles & b.roles) and a.names != b.names and bool(a.names & b.names)
+
+
+def _printed_quotes(claim: Claim) -> tuple[frozenset[str], ...]:
+    """The passages the articles quote in the claim's quotes; the claim's own text's when
+    its quotes hold no quotation marks."""
+    printed = tuple(p for q in claim.quotes for p in read_stances(q.quote).quotes)
+    return printed or read_stances(claim.text, claim.said_by).quotes
+
+
+def _misquoted(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two quoted passages that share words (not names) and differ in another, neither
+    holding the other: one remark quoted two ways ("a premature surrender", "preemptive
+    surrender"), not two remarks that happen to share a word ("peace")."""
+    a, b = a - _name_terms(), b - _name_terms()
+    shared = len(a & b)
+    return shared > 0 and not (a <= b or b <= a) and shared / len(a | b) >= MISQUOTE_OVERLAP
+
+
+def _other_object(
+    mine: Stances, sentence_terms: frozenset[str], speaker: str | None, claim: Claim, printed: Sequence[frozenset[str]]
+) -> bool:
+    """The same short quoted verdict, about something the claim does not speak of."""
+    claim_terms = frozenset(terms(claim.text)) | frozenset().union(*printed)
+    verdicts = [q for q in mine.quotes if 0 < len(q - _name_terms()) <= MAX_VERDICT_TERMS and q <= claim_terms]
+    if not verdicts:
+        return False
+    said_by = frozenset(terms(claim.said_by or "")) | frozenset(terms(speaker or ""))
+    left_out = frozenset().union(*mine.quotes) | said_by | _REPORTING | _title_terms() | _name_terms()
+    # Each side's object: its words other than the verdict, the speaker, titles and names.
+    # Neither may repeat much of the other's ("pre-2014 borders" said "unrealistic" twice is
+    # one remark, whatever else the sentence adds).
+    ours, theirs = sentence_terms - left_out, frozenset(terms(claim.text)) - left_out
+    if len(ours) < MIN_OBJECT_TERMS or len(theirs) < MIN_OBJECT_TERMS:
+        return False
+    repeated = len(ours & claim_terms) / len(ours), len(theirs & sentence_terms) / len(theirs)
+    return max(repeated) <= OTHER_OBJECT
+
+
+def _same_speaker(sentence_terms: frozenset[str], speaker: str | None, said_by: str | None) -> bool:
+    """Whether the sentence quotes the claim's speaker: its reporting clause names them,
+    or, when it names no speaker, it mentions them ("as described by one European NATO
+    diplomat" for a claim said by a "senior European diplomat": the head word and at
+    least half of the description)."""
+    theirs = terms(said_by or "")
+    if not theirs:
+        return False
+    if speaker:
+        mine = terms(speaker)
+        return bool(mine) and mine[-1] == theirs[-1]
+    # A named person merely mentioned is not quoted ("fears that Trump's approach…");
+    # a speaker described by role is only ever mentioned.
+    if len(theirs) < 2:
+        return False
+    shared = sum(t in sentence_terms for t in theirs)
+    return theirs[-1] in sentence_terms and 2 * shared >= len(theirs)
+
+
+@cache
+def _name_terms() -> frozenset[str]:
+    """The terms of every name in the entities file."""
+    return frozenset(t for e in shipped().entities for name in (*e.names, e.token) for t in terms(name))
+
+
+@cache
+def _title_terms() -> frozenset[str]:
+    """The terms of every office's names ("defence secretary", "foreign minister")."""
+    return frozenset(t for o in shipped().offices for name in o.names for t in terms(name))
+
+
+def ranked(first: Sequence[str], more: Sequence[Disagreement], limit: int = MAX_CONFLICTS) -> list[str]:
+    """Claim ids to propose conflicts with: `first` (conflicts of value), then the
+    disagreements, each once, at most `limit`."""
+    out: list[str] = []
+    for claim_id in [*first, *(d.claim_id for d in more)]:
+        if claim_id not in out:
+            out.append(claim_id)
+    return out[:limit]
