@@ -262,12 +262,13 @@ def _party_of(tokens: list[_Token], at: int, said_by: str | None) -> str | None:
 
 def _lists(tokens: list[_Token]) -> tuple[NameList, ...]:
     """Runs of two or more people of one party, or of countries, with the role words given;
-    "and", first names and titles may stand between the names, nothing else."""
+    "and", first names and titles (for countries "and", "the") may stand between the names."""
     people, parts = _people_parts()
     countries, side_of = _countries(), parties()
     present = {t.term for t in tokens if t.term}
     out: list[NameList] = []
-    for kind, members, joiners in (("people", people, parts | {"and"}), ("countries", countries, frozenset({"and"}))):
+    kinds = (("people", people, parts | {"and"}), ("countries", countries, frozenset({"and", "the"})))
+    for kind, members, joiners in kinds:
         roles = frozenset(name for name, group in ROLES[kind].items() if present & group)
         if not roles:
             continue
