@@ -7,7 +7,9 @@ value to compare (`knowledge.articles.stances` reads what each statement says):
 
 - **tone**: one account calls a party's response or account reserved ("muted",
   "far more restrained", "merely acknowledged"), another reports the same party warm
-  or outspoken ("embraced", "called the talks productive", "appealed");
+  or outspoken ("embraced", "called the talks productive", "appealed"); or two
+  parties give opposite accounts of one event they held together (a reserved
+  readout of a call, a warm description of the call with that party);
 - **roster**: two statements name different sets of people of one party, or of
   countries, for the same role: who holds the talks, who signed or reacted
   ("Rubio and Vance" against "Rubio, Ratcliffe and Waltz"); a set that is a part
@@ -24,11 +26,11 @@ not from its curated text, which may mention the other account in passing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
-from knowledge.answering.text import terms
-from knowledge.articles.stances import NameList, Stances, read_stances
+from knowledge.answering.text import fold, terms
+from knowledge.articles.stances import EXPRESSIVE, RESERVED, NameList, Stances, read_stances, speaks_for
 from knowledge.entities import shipped
 from knowledge.models import Claim
 
@@ -39,7 +41,9 @@ MISQUOTE_OVERLAP = 1 / 3
 # A quoted word said of another object: the share of the sentence's other words (its
 # object; names, titles and reporting words left out) the claim may repeat, at most.
 OTHER_OBJECT = 0.34
-# ...and the object needs this many words, or there is nothing to tell apart.
+# ...read from this many words before the quoted verdict, and needing at least
+# MIN_OBJECT_TERMS of them, or there is nothing to tell apart.
+OBJECT_WINDOW = 6
 MIN_OBJECT_TERMS = 2
 # A quoted word applied to two objects is a short verdict ("unrealistic"), not a sentence.
 MAX_VERDICT_TERMS = 2
@@ -73,16 +77,22 @@ def disagreements(sentence: str, speaker: str | None, claims: Sequence[tuple[Cla
     found: list[Disagreement] = []
     for claim, similarity in claims:
         theirs = read_stances(claim.text, claim.said_by)
-        kind = _contradiction(mine, sentence_terms, speaker, claim, theirs)
+        # The parties a claim is about include those its entities name ("Vladimir Putin").
+        named = {party for e in claim.entities if (party := speaks_for(e)) is not None}
+        if not named <= theirs.named:
+            theirs = replace(theirs, named=theirs.named | named)
+        kind = _contradiction(sentence, mine, sentence_terms, speaker, claim, theirs)
         if kind is not None:
             found.append(Disagreement(claim.id, kind, similarity))
     return sorted(found, key=lambda d: -d.similarity)
 
 
 def _contradiction(
-    mine: Stances, sentence_terms: frozenset[str], speaker: str | None, claim: Claim, theirs: Stances
+    sentence: str, mine: Stances, sentence_terms: frozenset[str], speaker: str | None, claim: Claim, theirs: Stances
 ) -> str | None:
     if any((party, -side) in theirs.tones for party, side in mine.tones):
+        return "tone"
+    if _counterpart(mine, theirs) or _counterpart(theirs, mine):
         return "tone"
     if any(_other_roster(a, b) for a in mine.lists for b in theirs.lists):
         return "roster"
@@ -90,9 +100,21 @@ def _contradiction(
         printed = _printed_quotes(claim)
         if any(_misquoted(a, b) for a in mine.quotes for b in printed):
             return "quote"
-        if _other_object(mine, sentence_terms, speaker, claim, printed):
+        if _other_object(sentence, speaker, claim, printed):
             return "quote"
     return None
+
+
+def _counterpart(reserved: Stances, warm: Stances) -> bool:
+    """One party's reserved account of an event against another's warm account of the same
+    event held with the first ("the Kremlin's readout of the call was restrained" against
+    "Trump called his call with Putin productive"). An account of an event the reserved
+    party had no part in ("his conversation with Trump was good") is no counterpart."""
+    if not reserved.events & warm.events:
+        return False
+    held_back = {party for party, side in reserved.tones if side == RESERVED}
+    praised = {party for party, side in warm.tones if side == EXPRESSIVE} & warm.warm
+    return any(a != b and a in warm.named for a in held_back for b in praised)
 
 
 def _other_roster(a: NameList, b: NameList) -> bool:
@@ -116,24 +138,31 @@ def _misquoted(a: frozenset[str], b: frozenset[str]) -> bool:
     return shared > 0 and not (a <= b or b <= a) and shared / len(a | b) >= MISQUOTE_OVERLAP
 
 
-def _other_object(
-    mine: Stances, sentence_terms: frozenset[str], speaker: str | None, claim: Claim, printed: Sequence[frozenset[str]]
-) -> bool:
-    """The same short quoted verdict, about something the claim does not speak of."""
-    claim_terms = frozenset(terms(claim.text)) | frozenset().union(*printed)
-    verdicts = [q for q in mine.quotes if 0 < len(q - _name_terms()) <= MAX_VERDICT_TERMS and q <= claim_terms]
-    if not verdicts:
-        return False
+def _other_object(sentence: str, speaker: str | None, claim: Claim, printed: Sequence[frozenset[str]]) -> bool:
+    """The same short quoted verdict, about something the claim does not speak of: what the
+    verdict is said of is the few words before it ("NATO membership for Ukraine is
+    'unrealistic'"), the speaker, titles and reporting words left out."""
+    claim_terms = frozenset(terms(" ".join([claim.text, *(q.quote for q in claim.quotes)])))
+    parts = fold(sentence).split('"')
     said_by = frozenset(terms(claim.said_by or "")) | frozenset(terms(speaker or ""))
-    left_out = frozenset().union(*mine.quotes) | said_by | _REPORTING | _title_terms() | _name_terms()
-    # Each side's object: its words other than the verdict, the speaker, titles and names.
-    # Neither may repeat much of the other's ("pre-2014 borders" said "unrealistic" twice is
-    # one remark, whatever else the sentence adds).
-    ours, theirs = sentence_terms - left_out, frozenset(terms(claim.text)) - left_out
-    if len(ours) < MIN_OBJECT_TERMS or len(theirs) < MIN_OBJECT_TERMS:
-        return False
-    repeated = len(ours & claim_terms) / len(ours), len(theirs & sentence_terms) / len(theirs)
-    return max(repeated) <= OTHER_OBJECT
+    left_out = said_by | _REPORTING | _title_terms()
+    for i in range(1, len(parts), 2):
+        verdict = frozenset(terms(parts[i]))
+        # A verdict is a word or two of judgement; a quote naming someone ("without Ukraine")
+        # is part of a remark, not a judgement that could be passed on something else.
+        if not (0 < len(verdict) <= MAX_VERDICT_TERMS and verdict <= claim_terms) or verdict & _name_terms():
+            continue
+        ours = frozenset([t for t in terms(parts[i - 1]) if t not in left_out][-OBJECT_WINDOW:])
+        # The claim's own object: its words but the verdict, the speaker, titles and reporting.
+        theirs = frozenset(terms(claim.text)) - verdict - left_out
+        if len(ours) < MIN_OBJECT_TERMS or len(theirs) < MIN_OBJECT_TERMS:
+            continue
+        # Neither may repeat much of the other's: "the 2014 borders" called "unrealistic"
+        # twice is one remark, whatever else either adds.
+        repeated = len(ours & claim_terms) / len(ours), len(theirs & frozenset(terms(sentence))) / len(theirs)
+        if max(repeated) <= OTHER_OBJECT:
+            return True
+    return False
 
 
 def _same_speaker(sentence_terms: frozenset[str], speaker: str | None, said_by: str | None) -> bool:

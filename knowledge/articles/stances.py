@@ -29,7 +29,9 @@ from knowledge.answering.text import STOPWORDS, fold, stem, terms, words
 from knowledge.entities import shipped
 from knowledge.paths import tones_file
 
+# A tone's side: reserved, or expressive (warm, or only outspoken: "reiterated", "appealed").
 RESERVED, EXPRESSIVE = -1, 1
+_WARM, _OUTSPOKEN = 1, 2
 # Words that cancel a tone word right after them ("not productive" is no warmth).
 _NEGATORS = frozenset({"not", "no", "never", "hardly", "nor", "n't"})
 # A phrase's words may have this many other words between them.
@@ -57,6 +59,8 @@ class Tones:
     # Words that count only inside quotation marks (plain praise: "good", "great").
     quoted_words: dict[str, int]
     phrases: tuple[tuple[tuple[str, ...], int], ...]
+    events: frozenset[str]
+    describing: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,11 @@ class Stances:
 
     # (party, side) for each party the statement gives a tone; a party given both sides is left out.
     tones: frozenset[tuple[str, int]]
+    # The parties among them given warmth, not only outspokenness; every party it names;
+    # the events it speaks of ("call", "talks").
+    warm: frozenset[str]
+    named: frozenset[str]
+    events: frozenset[str]
     lists: tuple[NameList, ...]
     # The terms of each passage in quotation marks.
     quotes: tuple[frozenset[str], ...]
@@ -89,9 +98,9 @@ def load_tones() -> Tones:
     lists = (
         ("reserved", RESERVED, ""),
         ("reserved_phrases", RESERVED, ""),
-        ("warm", EXPRESSIVE, ""),
-        ("warm_quoted", EXPRESSIVE, "quoted"),
-        ("outspoken", EXPRESSIVE, ""),
+        ("warm", _WARM, ""),
+        ("warm_quoted", _WARM, "quoted"),
+        ("outspoken", _OUTSPOKEN, ""),
     )
     for key, side, where in lists:
         for entry in data.get(key, []):
@@ -100,12 +109,15 @@ def load_tones() -> Tones:
                 table[where][written[0]] = side
             elif where == "":
                 phrases.append((written, side))
-    return Tones(table[""], table["quoted"], tuple(phrases))
+    events = frozenset(w for entry in data.get("events", []) for w in words(entry))
+    describing = frozenset(w for entry in data.get("describing", []) for w in words(entry))
+    return Tones(table[""], table["quoted"], tuple(phrases), events, describing)
 
 
 # Where a clause ends: punctuation and the conjunctions that open a contrast. One pass, no nesting.
 _CLAUSE = re.compile(r"[,;:()\[\]]|\b(?:but|while|whereas|though|although)\b")
 _PRONOUN = frozenset({"he", "she", "it", "they", "his", "her", "its", "their"})
+_PLACE_WORDS = frozenset({"in", "at", "near", "to"})
 
 
 @dataclass(frozen=True)
@@ -193,10 +205,19 @@ def read_stances(text: str, speaker: str | None = None) -> Stances:
         found = frozenset(terms(part)) if i % 2 == 1 else frozenset()
         if found:
             quotes.append(found)
-    return Stances(tones=_tones(tokens, speaker), lists=_lists(tokens), quotes=tuple(quotes))
+    tones, warm = _tones(tokens, speaker)
+    side_of = parties()
+    return Stances(
+        tones=tones,
+        warm=warm,
+        named=frozenset(side_of[t.term] for t in tokens if t.term in side_of),
+        events=frozenset(t.word for t in tokens) & load_tones().events,
+        lists=_lists(tokens),
+        quotes=tuple(quotes),
+    )
 
 
-def _tones(tokens: list[_Token], speaker: str | None) -> frozenset[tuple[str, int]]:
+def _tones(tokens: list[_Token], speaker: str | None) -> tuple[frozenset[tuple[str, int]], frozenset[str]]:
     tones = load_tones()
     said_by = speaks_for(speaker)
     hits: list[tuple[int, int]] = []  # (position, side)
@@ -212,12 +233,16 @@ def _tones(tokens: list[_Token], speaker: str | None) -> frozenset[tuple[str, in
         if at is not None:
             hits.append((at, side))
     found: dict[str, set[int]] = {}
+    warm: set[str] = set()
     for at, side in hits:
         party = said_by if tokens[at].quoted else _party_of(tokens, at, said_by)
         if party is not None:
-            found.setdefault(party, set()).add(side)
+            found.setdefault(party, set()).add(RESERVED if side == RESERVED else EXPRESSIVE)
+            if side == _WARM:
+                warm.add(party)
     # A party said to be both reserved and warm is described with nuance, not one way.
-    return frozenset((party, next(iter(sides))) for party, sides in found.items() if len(sides) == 1)
+    given = frozenset((party, next(iter(sides))) for party, sides in found.items() if len(sides) == 1)
+    return given, frozenset(warm & {party for party, _ in given})
 
 
 def _negated(tokens: list[_Token], at: int) -> bool:
@@ -247,10 +272,15 @@ def _party_of(tokens: list[_Token], at: int, said_by: str | None) -> str | None:
     ("Russia, for its part, has embraced …"); else nobody."""
     side_of = parties()
     clause = tokens[at].clause
-    for t in reversed(tokens[:at]):
+    # "Trump described his call with Putin as productive": the judge, before the verb.
+    judged = _judging_verb(tokens, at)
+    if judged is not None:
+        at = judged
+    for i in range(at - 1, -1, -1):
+        t = tokens[i]
         if t.clause != clause:
             break
-        if t.term in side_of:
+        if t.term in side_of and not _is_venue(tokens, i):
             return side_of[t.term]
     opening = next((t for t in tokens if t.term is not None or t.word in _PRONOUN), None)
     if opening is None:
@@ -258,6 +288,26 @@ def _party_of(tokens: list[_Token], at: int, said_by: str | None) -> str | None:
     if opening.word in _PRONOUN:
         return said_by
     return side_of.get(opening.term or "")
+
+
+def _judging_verb(tokens: list[_Token], at: int) -> int | None:
+    """The position of a verb passing judgement "as" the tone word at `at`, in its clause."""
+    describing, clause = load_tones().describing, tokens[at].clause
+    seen_as = False
+    for i in range(at - 1, -1, -1):
+        t = tokens[i]
+        if t.clause != clause:
+            return None
+        seen_as = seen_as or t.word == "as"
+        if seen_as and t.word in describing:
+            return i
+    return None
+
+
+def _is_venue(tokens: list[_Token], i: int) -> bool:
+    """Whether the name at `i` is where an event takes place ("the summit in Riyadh"), not
+    whose account it is ("officials in Kyiv")."""
+    return i >= 2 and tokens[i - 1].word in _PLACE_WORDS and tokens[i - 2].word in load_tones().events
 
 
 def _lists(tokens: list[_Token]) -> tuple[NameList, ...]:

@@ -39,6 +39,8 @@ CLAIMS = [
         "Senior Western official",
     ),
     _claim("hegseth-borders", 'Hegseth said regaining the 2014 borders was "unrealistic".', "Pete Hegseth"),
+    _claim("hegseth-no-deal", 'Hegseth said no peace deal would be signed "without Europe".', "Pete Hegseth"),
+    _claim("kremlin-call-terse", "The Kremlin's readout of the phone call was terse."),
 ]
 
 
@@ -54,6 +56,8 @@ def _conflicts(sentence: str) -> list[str]:
         ("The Kremlin welcomed the outcome of the summit and praised the American side.", "moscow-guarded"),
         ("Officials in Kyiv merely acknowledged that the summit had taken place.", "kyiv-praise"),
         ("Ukraine's reaction to the summit was notably lukewarm, its statement brief.", "kyiv-praise"),
+        # Tone: two parties' opposite accounts of one call they held together.
+        ("Trump described his phone call with Putin as warm and productive.", "kremlin-call-terse"),
         # Roster: other people of one party for the same talks; other countries for one statement.
         ("The talks will be led by JD Vance and Marco Rubio, the White House said on Monday.", "delegation"),
         ("In a joint statement, Germany and France said Europe must have a seat at the table.", "three-nations"),
@@ -75,6 +79,10 @@ def test_a_disagreeing_account_is_proposed_as_a_conflict(sentence: str, claim_id
         # Another party's reserve contradicts nobody's warmth here.
         ("London's reaction to the summit in Riyadh was lukewarm at best.", "trump-hails-summit"),
         ("London's reaction to the summit in Riyadh was lukewarm at best.", "kyiv-praise"),
+        # A warm account of a call the reserved party had no part in.
+        ("Zelenskyy described his phone call with Trump as warm and productive.", "kremlin-call-terse"),
+        # Warmth towards the reserved party about something else than the call.
+        ("Trump praised the decision by Putin to free the two prisoners.", "kremlin-call-terse"),
         # A negated warm word is no warmth.
         ("The Kremlin was hardly positive about the summit and its prisoner swap.", "moscow-guarded"),
         # The same names, and names with no role in the talks.
@@ -88,6 +96,8 @@ def test_a_disagreeing_account_is_proposed_as_a_conflict(sentence: str, claim_id
         ('Peskov called the Western plan "a risky gamble" during his daily briefing.', "official-gamble"),
         ('Pete Hegseth said again that getting back the 2014 borders is "unrealistic".', "hegseth-borders"),
         ('Dmitry Peskov said on Monday that a ceasefire agreed by the spring is "unrealistic".', "hegseth-borders"),
+        # A quote naming someone is part of a remark, not a verdict passed on something else.
+        ('Pete Hegseth said that troops would never be sent to the front "without Europe".', "hegseth-no-deal"),
         # The claim's own object is in the sentence among others: the same remark, longer.
         (
             "Pete Hegseth said a return to the 2014 borders, a ceasefire by the spring, quick elections "
@@ -109,6 +119,10 @@ def test_tone_belongs_to_the_party_it_describes() -> None:
     assert read_stances('He met Trump and called the talks "good".', "Volodymyr Zelenskyy").tones == {
         ("ukrain", EXPRESSIVE)
     }
+    # Who passes judgement "as" is the party before the verb, not one in what is judged.
+    assert read_stances("Trump described his phone call with Putin as productive.").tones == {("usa", EXPRESSIVE)}
+    # A place where an event takes place is not a party to it; officials in a capital are.
+    assert read_stances("The summit in Riyadh was called off, and Moscow was muted.").tones == {("russia", RESERVED)}
     # Plain praise counts only in a speaker's own words.
     assert read_stances("Kyiv made good use of the summit.").tones == frozenset()
 
