@@ -118,8 +118,14 @@ def _counterpart(reserved: Stances, warm: Stances) -> bool:
 
 
 def _other_roster(a: NameList, b: NameList) -> bool:
-    """Two lists of one kind, for a role both give, sharing a name but not the same names."""
-    return a.kind == b.kind and bool(a.roles & b.roles) and a.names != b.names and bool(a.names & b.names)
+    """Two lists of one kind, for a role both give, sharing a name but not the same names.
+    A list that is part of the other contradicts it only when both present theirs as a whole
+    group ("a team of three" against "a team of four"): "Rubio and Waltz met the hosts" is
+    two of the team, not another team."""
+    if a.kind != b.kind or not a.roles & b.roles or a.names == b.names or not a.names & b.names:
+        return False
+    part = a.names < b.names or b.names < a.names
+    return not part or (a.whole and b.whole)
 
 
 def _printed_quotes(claim: Claim) -> tuple[frozenset[str], ...]:

@@ -47,6 +47,8 @@ ROLES: dict[str, dict[str, frozenset[str]]] = {
         "reaction": frozenset(terms("reacted reaction statement response responded signed declaration")),
     },
 }
+# Words for a group a list of people makes up in full.
+_GROUPS = frozenset(terms("team delegation negotiators"))
 # Quoted text: after folding, curly quotes are straight; a quote runs to the next mark.
 _QUOTE_MARK = '"'
 
@@ -70,6 +72,8 @@ class NameList:
     kind: str  # "people" or "countries"
     names: frozenset[str]
     roles: frozenset[str]
+    # The statement names a group the list is the whole of ("a team of …", "the delegation").
+    whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -332,7 +336,7 @@ def _lists(tokens: list[_Token]) -> tuple[NameList, ...]:
                 sides = {side_of.get(n) for n in names}
                 one_side = kind == "countries" or (len(sides) == 1 and None not in sides)
                 if len(names) >= 2 and one_side:
-                    out.append(NameList(kind, names, roles))
+                    out.append(NameList(kind, names, roles, kind == "people" and bool(present & _GROUPS)))
                 run = []
     return tuple(out)
 

@@ -60,6 +60,7 @@ def _conflicts(sentence: str) -> list[str]:
         ("Trump described his phone call with Putin as warm and productive.", "kremlin-call-terse"),
         # Roster: other people of one party for the same talks; other countries for one statement.
         ("The talks will be led by JD Vance and Marco Rubio, the White House said on Monday.", "delegation"),
+        ("The US negotiators at the talks are Marco Rubio and Steve Witkoff, and nobody else.", "delegation"),
         ("In a joint statement, Germany and France said Europe must have a seat at the table.", "three-nations"),
         # Quoted words: one remark quoted two ways, by a speaker described by role.
         ('The plan is "a risky gamble", as one Western official put it to reporters on Monday.', "official-gamble"),
@@ -88,6 +89,8 @@ def test_a_disagreeing_account_is_proposed_as_a_conflict(sentence: str, claim_id
         # The same names, and names with no role in the talks.
         ("Marco Rubio, Steve Witkoff and Michael Waltz will lead the delegation to the talks.", "delegation"),
         ("Marco Rubio and JD Vance attended a dinner in Munich with European ministers.", "delegation"),
+        # Two of the delegation at work, not another delegation.
+        ("Marco Rubio and Michael Waltz met their Saudi hosts before the talks began.", "delegation"),
         # Nobody in common: other talks, not another roster of these.
         ("Pete Hegseth and Keith Kellogg held talks with NATO defence ministers in Brussels.", "delegation"),
         # Countries as the two sides of talks are no roster of one statement.
