@@ -112,13 +112,17 @@ def article_text(raw: bytes, filename: str, content_type: str | None = None) -> 
     return text, page
 
 
-def page_metadata(page: PageText | None, outlet: str | None, headline: str | None) -> tuple[str | None, str | None]:
-    """The outlet and headline to store: the moderator's, else what the page itself names
-    (cut to the fields' limits at a word), else unknown."""
+def page_metadata(
+    page: PageText | None, outlet: str | None, headline: str | None, when: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """The outlet, headline and date to store: the moderator's, else what the page itself
+    states (cut to the fields' limits at a word), else unknown."""
     if page is None:
-        return outlet, headline
-    return outlet or _fit(page.outlet, messages.MAX_NAME_CHARS), headline or _fit(
-        page.title, messages.MAX_STATEMENT_CHARS
+        return outlet, headline, when
+    return (
+        outlet or _fit(page.outlet, messages.MAX_NAME_CHARS),
+        headline or _fit(page.title, messages.MAX_STATEMENT_CHARS),
+        when or page.published,
     )
 
 

@@ -17,6 +17,7 @@ from adapters.web import app as web_app
 from adapters.web.sessions import Session
 from bot.article_input import MAX_ARTICLE_BYTES
 from bot.replies import QUEUE_KINDS
+from bot.service.review import ACCEPT_AS, AcceptAs
 from knowledge.articles import fetching
 from knowledge.errors import BadInput
 
@@ -40,6 +41,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/console/claims", find_claims)
     app.router.add_post("/console/items/{item_id}/{action}", item_action)
     app.router.add_post("/console/bulk", bulk)
+    app.router.add_post("/console/reject-source", reject_source)
     app.router.add_post("/claims/{claim_id}/{action}", claim_action)
     app.router.add_get("/console/history", history)
     app.router.add_get("/console/status", status)
@@ -118,7 +120,13 @@ async def item_action(request: web.Request) -> web.Response:
     back = f"/console?kind={item.kind}"
     if action == "accept":
         decision = await service.decide(
-            actor, item_id, accept=True, reason=_text(form, "reason"), text=_text(form, "text")
+            actor,
+            item_id,
+            accept=True,
+            reason=_text(form, "reason"),
+            text=_text(form, "text"),
+            accept_as=_accept_as(form),
+            claim=_text(form, "claim"),
         )
         raise _done(back, f"Accepted #{item_id}" + (f" as {decision.claim_id}." if decision.claim_id else "."))
     if action == "reject":
@@ -131,6 +139,27 @@ async def item_action(request: web.Request) -> web.Response:
         await service.dismiss(actor, item_id, _text(form, "reason") or "")
         raise _done(back, f"Dismissed #{item_id}.")
     raise web.HTTPNotFound()
+
+
+def _accept_as(form: MultiDictProxy[str]) -> AcceptAs | None:
+    # An empty choice accepts the candidate as it was proposed.
+    how = _text(form, "as")
+    if how is None:
+        return None
+    for known in ACCEPT_AS:
+        if how == known:
+            return known
+    raise BadInput(f"Accept as one of: {', '.join(ACCEPT_AS)}.")
+
+
+async def reject_source(request: web.Request) -> web.Response:
+    """Every open candidate of one ingested article rejected in one step, with one reason."""
+    ctx = request.app[web_app.WEB]
+    session, form = await _form(request)
+    source_id = _text(form, "source") or ""
+    rejected = await ctx.service.reject_source(session.actor, source_id, _text(form, "reason") or "")
+    noun = "candidate" if rejected == 1 else "candidates"
+    raise _done("/console?kind=candidate", f"Rejected {rejected} open {noun} from {source_id}.")
 
 
 async def bulk(request: web.Request) -> web.Response:

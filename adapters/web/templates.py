@@ -10,6 +10,8 @@ from typing import Any
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from bot import messages, translations
+
 TEMPLATES = Path(__file__).with_name("templates")
 
 
@@ -22,6 +24,8 @@ def environment() -> Environment:
         trim_blocks=False,
     )
     env.filters["http_url"] = http_url
+    # The search page frames the bots' answer in the asker's language, as chat does.
+    env.globals.update(say=translations.say, verdict=translations.verdict, messages=messages)
     return env
 
 

@@ -14,7 +14,7 @@ from knowledge.answering.matcher import Match
 from knowledge.answering.phrasing import phrasing_key
 from knowledge.answering.questions import split_questions
 from knowledge.errors import BadInput, NotFound
-from knowledge.languages.reading import plainly_english, read_language
+from knowledge.languages.reading import plainly_english, read_questions
 from knowledge.models import Place, Source
 
 # Suggestions come from near misses that explain at least this share of the question.
@@ -40,25 +40,21 @@ class Answering(ServiceCore):
         a very long one is cut at a word to MAX_QUESTION_CHARS.
 
         A question in Ukrainian, Russian, Polish, German or French is read into English
-        words (knowledge.languages) and answered or refused as its English would be, as one
-        question; the reply carries its `language`. One in a language the bot does not read
+        words (knowledge.languages) and answered or refused as its English would be; a
+        message asking several is split as in English (knowledge.languages.questions); the
+        reply and its parts carry their `language`. One in a language the bot does not read
         gets no answer and `unread_language` set.
         """
         message = clean_question(question)
         await self.refresh()
         # Not English: the question is read into English words for the matcher (knowledge.languages),
         # in a worker thread, since a language's first question loads its model and lemmatizer.
-        language: str = "en"
-        english: str | None = message
         if not plainly_english(message):
-            language, english = await asyncio.to_thread(read_language, message)
-        if english is None:
-            return await self._unread(message, language, place, log_question)
-        if language != "en":
-            reply = await self._answer_one(message, "", place, log_question, asker, english=english)
-            if isinstance(reply, AnswerReply):
-                reply = replace(reply, verdict=translations.verdict(language, reply.verdict))
-            return replace(reply, language=language)
+            language, read = await asyncio.to_thread(read_questions, message)
+            if read is None:
+                return await self._unread(message, language, place, log_question)
+            if language != "en":
+                return await self._answer_foreign(message, language, read, place, log_question, asker)
         text, *others = split_questions(message) or [message]
         first = await self._answer_one(text, "", place, log_question, asker)
         parts = []
@@ -67,6 +63,31 @@ class Answering(ServiceCore):
             parts.append(await self._answer_one(other, previous, place, log_question, asker))
             previous = other
         return replace(first, question=message, other_questions=others, parts=parts, asked=text if parts else "")
+
+    async def _answer_foreign(
+        self,
+        message: str,
+        language: str,
+        read: list[tuple[str, str]],
+        place: Place,
+        log_question: bool,
+        asker: str | None,
+    ) -> AnswerReply | NoAnswerReply:
+        """A message in another language, each of its questions matched by its English words
+        (the one before it as context, as in English) and framed in `language`."""
+        replies: list[AnswerReply | NoAnswerReply] = []
+        previous = ""
+        for text, english in read[:MAX_QUESTIONS]:
+            reply = await self._answer_one(text, previous, place, log_question, asker, english=english)
+            if isinstance(reply, AnswerReply):
+                reply = replace(reply, verdict=translations.verdict(language, reply.verdict))
+            replies.append(replace(reply, language=language))
+            previous = english
+        first, *parts = replies
+        if not parts and len(read) == 1:
+            return replace(first, question=message)
+        others = [text for text, _ in read[1:]]
+        return replace(first, question=message, other_questions=others, parts=parts, asked=read[0][0])
 
     async def _answer_one(
         self, text: str, previous: str, place: Place, log_question: bool, asker: str | None, english: str = ""

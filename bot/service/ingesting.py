@@ -61,7 +61,7 @@ class Ingesting(ServiceCore):
         by = self._moderator(actor)
         # An HTML page is stored as its article's text: quotes count that text's characters.
         text, page = article_input.article_text(raw, filename, content_type)
-        outlet, headline = article_input.page_metadata(page, outlet, headline)
+        outlet, headline, date = article_input.page_metadata(page, outlet, headline, date)
         meta = article_input.clean_metadata(outlet, headline, date, url)
         source_id = article_input.source_id_for(filename)
         article = read_article(source_id, text)

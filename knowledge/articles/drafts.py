@@ -10,7 +10,8 @@ never states a fact the article does not:
   followed through a chain of "He …" sentences); "it" is never guessed;
 - the speaker is read from the reporting clause: the subject before the verb ("Peskov
   said"), or the name after it only when the clause is inverted ("…, said Baerbock");
-  "He said Europe …" is said by whoever "he" is, never by Europe;
+  "He said Europe …" is said by whoever "he" is, never by Europe; an institution
+  that speaks through statements is a speaker ("…, the Kremlin said");
 - entities are names: titles, sentence openers, contractions ("I'll"), credits
   ("AP Photo"), hyphen-joined adjectives ("Russian-held") and dangling hyphens
   ("Russia-") are left out.
@@ -39,7 +40,7 @@ _REPORTING = re.compile(
     r"described|argued|insisted|emphasi[sz]ed|stressed|suggested|claimed|explained|acknowledged|dismissed|"
     r"affirmed|responded|remarked|tweeted|asserted|signalled|signaled)\b"
 )
-_ACCORDING = re.compile(r"\baccording to\s+")
+_ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
 # At most this many characters between a speaker's name and the reporting verb.
 _SPEAKER_GAP = 3
 # At most this many characters of titles between an inverted reporting verb and the name.
@@ -84,6 +85,29 @@ _OFFICES = frozenset(
     "pope prince official diplomat rep sen gov lt col sgt candidate governor mayor representative".split()
 )
 _PREPOSITIONS = frozenset("in at from to with on of for near into by".split())
+# Words of a title between an inverted reporting verb and the name, in any case ("said EU
+# foreign policy chief Kaja Kallas"; the EU reads as "europe" once folded).
+_ROLE_WORDS = _OFFICES | _LOWER_TITLES | frozenset("policy affairs top senior security high europe european".split())
+# Institutions that speak through statements ("…, the Kremlin said", "according to a Kremlin
+# statement"): a speaker, though never a person's name.
+_SPEAKING_BODIES = (
+    "Kremlin",
+    "White House",
+    "Pentagon",
+    "State Department",
+    "Foreign Ministry",
+    "Defence Ministry",
+    "Defense Ministry",
+    "Downing Street",
+    "Elysee",
+    "Élysée",
+    "NATO",
+    "European Commission",
+    "United Nations",
+)
+# Words between "according to" and the speaker: "according to a Kremlin statement".
+_DETERMINERS = ("a ", "an ", "the ")
+_CLOSING_QUOTES = ('"', "”", "’")
 
 
 @dataclass(frozen=True)
@@ -198,11 +222,22 @@ def speaker_of(text: str, names: list[str], pronoun_means: str | None = None) ->
     inverted ("…,” said Baerbock"); or, for "he/she said", `pronoun_means` (the person the
     article named just before). None when nobody is named."""
     folded = fold(text)
+    bodies = [b for b in _SPEAKING_BODIES if b in folded]
     after = _ACCORDING.search(folded)
     if after:
-        follows = [n for n in names if folded.startswith(n, after.end())]
+        start = after.end()
+        for determiner in _DETERMINERS:
+            if folded.startswith(determiner, start):
+                start += len(determiner)
+                break
+        # A person after their titles ("according to Kremlin spokesman Dmitry Peskov"),
+        # else the body itself ("according to a Kremlin statement").
+        follows = [n for n in names if _titled_at(folded, start, n)] or [
+            b for b in bodies if folded.startswith(b, start)
+        ]
         if follows:
             return follows[0]
+    names = [*names, *bodies]
     verb = _REPORTING.search(folded)
     if verb is None:
         return None
@@ -212,12 +247,14 @@ def speaker_of(text: str, names: list[str], pronoun_means: str | None = None) ->
     # Only a name right next to the verb (its subject, or "said Baerbock") is the speaker:
     # each name is looked for in the few characters either side of it, never through the
     # whole sentence (a sentence naming thousands would cost thousands of scans).
-    inverted = not before_verb or before_verb.endswith((",", '"', "”", "’"))
+    inverted = not before_verb or before_verb.endswith((",", *_CLOSING_QUOTES))
+    # Right after a closing quote, the words before the verb are the quotation's, not a subject.
+    quoted = before_verb.endswith(_CLOSING_QUOTES)
     subject: tuple[int, str] | None = None
     following: tuple[int, str] | None = None
     for name in names:
         at = folded.rfind(name, max(0, verb.start() - _SPEAKER_GAP - len(name)), verb.start())
-        if at >= 0 and not _after_preposition(folded, at):
+        if at >= 0 and not quoted and not _after_preposition(folded, at):
             gap = verb.start() - (at + len(name))
             if subject is None or gap < subject[0]:
                 subject = (gap, name)
@@ -225,13 +262,22 @@ def speaker_of(text: str, names: list[str], pronoun_means: str | None = None) ->
             # "…,” said Foreign Minister Annalena Baerbock": titles may stand between.
             at = folded.find(name, verb.end(), verb.end() + _TITLES_GAP + len(name))
             between = folded[verb.end() : at].split()
-            titled = len(between) <= 4 and all(w in _TITLE_WORDS or w.lower() in _OFFICES for w in between)
+            titled = len(between) <= 4 and all(w in _TITLE_WORDS or w.lower() in _ROLE_WORDS for w in between)
             near = at >= 0 and (at - verb.end() <= _SPEAKER_GAP or titled)
             if near and (following is None or at - verb.end() < following[0]):
                 following = (at - verb.end(), name)
     if subject:
         return subject[1]
     return following[1] if following else None
+
+
+def _titled_at(folded: str, start: int, name: str) -> bool:
+    """Whether `name` follows `start` with at most a few title words between."""
+    at = folded.find(name, start, start + _TITLES_GAP + len(name))
+    if at < 0:
+        return False
+    between = folded[start:at].split()
+    return len(between) <= 4 and all(w in _TITLE_WORDS or w.lower() in _ROLE_WORDS for w in between)
 
 
 def _after_preposition(folded: str, at: int) -> bool:

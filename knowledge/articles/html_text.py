@@ -5,9 +5,12 @@ text, leaving out navigation, cookie banners, share widgets, comments and footer
 paragraph a line. The text it gives is what is stored as the source, so every quote's
 offsets count characters of that text.
 
-Metadata is taken only where the page states it: its headline and its site's name.
-The publication date is left unknown: trafilatura's date search guesses from URLs and
-copyright lines ("© 2025" becomes 2025-01-01), and a guessed date is an invented one.
+Metadata is taken only where the page states it: its headline, its site's name, and
+the publication date its markup declares (`article:published_time` and the other meta
+tags, JSON-LD `datePublished`, a `<time>` element), read by htmldate with its extensive
+search off. That search (trafilatura's default) guesses from URLs and copyright lines
+("© 2025" becomes 2025-01-01), and a guessed date is an invented one: without a declared
+date the date stays unknown.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PageText:
-    """The article's text from a page, and the headline and outlet the page names (or None)."""
+    """The article's text from a page, and the headline, outlet and publication date
+    (ISO) the page states (or None)."""
 
     text: str
     title: str | None
     outlet: str | None
+    published: str | None = None
 
 
 def looks_like_html(raw: bytes, filename: str = "", content_type: str | None = None) -> bool:
@@ -57,7 +62,16 @@ def page_text(raw: bytes) -> PageText | None:
         text=text.strip() + "\n",
         title=_stated(getattr(document, "title", None)),
         outlet=_stated(getattr(document, "sitename", None)),
+        published=_declared_date(raw),
     )
+
+
+def _declared_date(raw: bytes) -> str | None:
+    """The publication date the page's markup declares, never one found in its prose or URL."""
+    from htmldate import find_date
+
+    found = find_date(raw, extensive_search=False, original_date=True)
+    return found if isinstance(found, str) else None
 
 
 def _stated(value: object) -> str | None:

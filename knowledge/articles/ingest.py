@@ -238,8 +238,17 @@ def _claim_terms(claim: Claim) -> _ClaimTerms:
     # The units and the word "long" belong to the figure too: "lasted two hours" and
     # "was about 90 minutes long" are about the same subject, the call.
     subject = set(terms(strip_values(claim.text))) - _UNIT_TERMS
-    people = [{t} for t in sorted(set(terms(claim.text)) & _people_terms())]
+    said = set(terms(claim.text))
+    # One set per person named, holding all their names: "Dmitry Peskov" is one person,
+    # named by a sentence that says "Peskov" (or "the Kremlin", which speaks for him).
+    people = [set(names) for names in _people_names() if not said.isdisjoint(names)]
     return _ClaimTerms(claim, statement, bag, read_facts(claim.text), subject & statement, people)
+
+
+@cache
+def _people_names() -> tuple[frozenset[str], ...]:
+    """Each person of the entities file as the terms of all their names."""
+    return tuple(frozenset(t for name in (*p.names, p.token) for t in terms(name)) for p in shipped().of_kind("person"))
 
 
 @cache

@@ -67,7 +67,12 @@ _CREDIT_LEADS = (
     "sign up for",
     "follow us",
 )
+# "Associated Press writers … contributed.": the agency's credit for reporting, never a claim.
+_CREDIT_ENDS = ("contributed to this report.", "contributed reporting.", "contributed to this story.")
+_CONTRIBUTORS = ("writer", "reporter", "correspondent")
 _BULLET_ITEM = re.compile(r"[-•*–▪►]\s")
+# A line ending a sentence: a full stop, "!" or "?", then closing quotes or brackets.
+_ENDS_SENTENCE = re.compile(r"[.!?][\"”’')\]]*$")
 _TERMINAL = re.compile(r"[.!?][\"”’')\]]?\d*$|[\"”]\d*$")
 # A footnote marker is a run of digits glued to the end of a word or closing quote:
 # "Ukraine123", "dollar4", 'Europeans."1'. "£4.5" and "pre-2014" are not markers.
@@ -167,9 +172,13 @@ def _is_title_case(line: str) -> bool:
 
 def is_caption_or_credit(line: str) -> bool:
     """A photo caption or a credit line: it names a photographer or an agency's picture
-    ("(AP Photo/Evan Vucci)", "Photo: Reuters"), or is a byline's "Reporting by …"."""
+    ("(AP Photo/Evan Vucci)", "Photo: Reuters"), is a byline's "Reporting by …", or
+    credits contributors ("Associated Press writers … contributed.")."""
     low = line.lower()
-    return any(mark in low for mark in _CREDIT_MARKS) or low.startswith(_CREDIT_LEADS)
+    contributed = low.endswith(_CREDIT_ENDS) or (
+        low.endswith("contributed.") and any(w in low for w in _CONTRIBUTORS) and len(low.split()) <= 30
+    )
+    return any(mark in low for mark in _CREDIT_MARKS) or low.startswith(_CREDIT_LEADS) or contributed
 
 
 def _neighbours(lines: list[str]) -> tuple[list[str | None], list[str | None]]:
@@ -227,7 +236,10 @@ def _classify(text: str, spans: list[tuple[int, int]]) -> list[LineKind]:
         # A heading heads something: the only line of an article is its text (a one-line
         # report), and so is a last line ending in a full stop (headlines have none).
         last_sentence = following is None and (previous is None or line.rstrip('”"’)').endswith("."))
-        if words <= 20 and not last_sentence and (not _TERMINAL.search(line) or _is_title_case(line)):
+        # An article's first line is its headline unless it ends a sentence: a headline
+        # may end on a quoted word ('… start talks "immediately"'), a sentence on a full stop.
+        headline = previous is None and following is not None and not _ENDS_SENTENCE.search(line)
+        if words <= 20 and not last_sentence and (not _TERMINAL.search(line) or _is_title_case(line) or headline):
             kinds.append("heading")
             continue
         kinds.append("body")

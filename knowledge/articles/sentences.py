@@ -37,10 +37,11 @@ _OPENERS = frozenset(
 )
 # A bullet opening a line: "- ", "• ", "* ", "– " (a list item's marker, not its words).
 _BULLET = re.compile(r"[-•*–—▪►]\s+")
-# A dateline opening a paragraph: one to four place words (capitalised or upper case),
+# A dateline opening a paragraph: one to four place words (capitalised or upper case, two
+# places joined by a slash: "MOSCOW/WASHINGTON"),
 # an optional ", Feb. 12" and "(AP)", then a dash. Anchored and bounded: linear.
 _DATELINE = re.compile(
-    r"[A-Z][A-Za-z.'’]*(?: [A-Z][A-Za-z.'’]*){0,3}"
+    r"[A-Z][A-Za-z.'’/]*(?: [A-Z][A-Za-z.'’/]*){0,3}"
     r"(?:, [A-Za-z0-9 .]{1,20})?(?: \([A-Za-z .]{1,25}\))? ?[–—-]{1,2} (?=[A-Z“\"‘'])"
 )
 # Words a list item (or a sentence) never ends on: a line ending on one was wrapped.
@@ -49,6 +50,10 @@ _DANGLING = frozenset("a an the and or but of in on at to for by with from as th
 _MAX_WRAP_WIDTH = 120
 # At least this many wrapped lines before an article counts as hard-wrapped.
 _MIN_WRAPPED_LINES = 2
+# In a hard-wrapped article, a line this close to the width that ends mid-sentence was
+# wrapped too, by hand or by a wrapper that breaks early (ragged text pasted from mail or a
+# PDF column); a heading is short, and sits on a line of its own.
+_RAGGED_SHARE = 0.7
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -146,14 +151,19 @@ def logical_lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
     within the article's width (its longest line), which is how every fixed-width
     wrapper breaks; a line ending a sentence before a capital is left to end there.
     Only an article whose lines all fit in _MAX_WRAP_WIDTH and that has at least
-    _MIN_WRAPPED_LINES such lines is unwrapped: one-line paragraphs
-    are left as they are. A bullet on the next line starts a new line.
+    _MIN_WRAPPED_LINES such lines (or as many going on in lower case) is unwrapped: one-line paragraphs
+    are left as they are. In an unwrapped article a line is also joined when the next
+    goes on in lower case, or when it ends mid-sentence and is nearly as long as the
+    widest (ragged wrapping). A bullet on the next line starts a new line.
     """
     stripped = [text[a:b].rstrip() for a, b in spans]
     width = max((len(s) for s in stripped), default=0)
     if width == 0 or width > _MAX_WRAP_WIDTH:
         return spans
     joins = [False] * len(spans)
+    ragged = [False] * len(spans)
+    # A line going on in lower case on the next is wrapped, whatever the widths.
+    continued = 0
     # After a lead-in ("… include:") come list items, one a line: a line there is joined
     # to the next only when the next goes on in lower case or the line ends on a word no
     # item ends on ("… rather than a"); the list ends at a blank line or a sentence's end.
@@ -170,12 +180,15 @@ def logical_lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
         # left alone, it costs nothing (the sentence ends there either way).
         ends = ends_sentence and not goes_on
         leads_in = line.endswith(":") and first_word[0].isupper()
-        joins[i] = len(line) + 1 + len(first_word) > width and not ends and not leads_in
         dangling = line.rsplit(None, 1)[-1].lower() in _DANGLING
-        joins[i] = joins[i] and (goes_on or dangling or not in_list)
+        may_join = not ends and not leads_in and (goes_on or dangling or not in_list)
+        joins[i] = may_join and len(line) + 1 + len(first_word) > width
+        ragged[i] = may_join and (goes_on or (not ends_sentence and len(line) >= _RAGGED_SHARE * width))
+        continued += may_join and goes_on
         in_list = leads_in or (in_list and not ends_sentence)
-    if sum(joins) < _MIN_WRAPPED_LINES:
+    if max(sum(joins), continued) < _MIN_WRAPPED_LINES:
         return spans
+    joins = [a or b for a, b in zip(joins, ragged, strict=True)]
     out: list[tuple[int, int]] = []
     begin = None
     for i, (a, b) in enumerate(spans):

@@ -39,6 +39,19 @@ _CYRILLIC_LATIN = dict(
 )
 
 
+# Third-person pronouns read as English "it"/"they", so that a second question ("… and
+# how long did it last?") leans on the question before it as in English
+# (knowledge.answering.reader). Never "he"/"she": these languages give things a gender
+# ("вона" is the call, "розмова", as often as a woman).
+_PRONOUNS: dict[str, dict[str, str]] = {
+    "uk": {"він": "it", "вона": "it", "воно": "it", "вони": "they"},
+    "ru": {"он": "it", "она": "it", "оно": "it", "они": "they"},
+    "pl": {"on": "it", "ona": "it", "ono": "it", "oni": "they", "one": "they"},
+    "de": {"er": "it", "sie": "they", "es": "it"},
+    "fr": {"il": "it", "elle": "it", "ils": "they", "elles": "they"},
+}
+
+
 @dataclass(frozen=True)
 class _Entry:
     key: tuple[str, ...]
@@ -67,21 +80,39 @@ class _Reader:
         forms = lemmas(word, self.code)
         return {forms[0], forms[1]} if len(forms) > 1 else {forms[0]}
 
-    def matches(self, entry: _Entry, forms: list[tuple[str, ...]], i: int) -> bool:
-        if i + len(entry.key) > len(forms):
-            return False
-        return all(self.key_forms(k) & set(forms[i + j]) for j, k in enumerate(entry.key))
+    def span(self, entry: _Entry, forms: list[tuple[str, ...]], i: int, pronouns: list[bool]) -> tuple[int, list[int]]:
+        """How many tokens from `i` the entry's key covers (0: it does not match there), and
+        the pronouns it stepped over: a pronoun may stand inside a key ("скільки вона
+        тривала" is "скільки тривати")."""
+        at, skipped = i, []
+        for j, k in enumerate(entry.key):
+            wanted = self.key_forms(k)
+            if at < len(forms) and wanted & set(forms[at]):
+                at += 1
+            elif j and at + 1 < len(forms) and pronouns[at] and wanted & set(forms[at + 1]):
+                skipped.append(at)
+                at += 2
+            else:
+                return 0, []
+        return at - i, skipped
 
-    def entry_at(self, forms: list[tuple[str, ...]], i: int, asked: bool) -> _Entry | None:
-        """The longest entry that matches at token `i`, whichever of its forms found it; a
-        question word only while the question has none."""
-        best: _Entry | None = None
+    def entry_at(
+        self, forms: list[tuple[str, ...]], i: int, asked: bool, pronouns: list[bool] | None = None
+    ) -> tuple[_Entry, int, list[int]] | None:
+        """The longest entry that matches at token `i`, how many tokens it covers and the
+        pronouns it stepped over, whichever of its forms found it; a question word only
+        while the question has none."""
+        inside = pronouns or [False] * len(forms)
+        best: tuple[_Entry, int, list[int]] | None = None
         for form in forms[i]:
             for entry in self.by_first.get(form, ()):
-                if best is not None and len(entry.key) <= len(best.key):
+                if best is not None and len(entry.key) <= len(best[0].key):
                     break  # each list is sorted longest first
-                if not (entry.question and asked) and self.matches(entry, forms, i):
-                    best = entry
+                if entry.question and asked:
+                    continue
+                covered, skipped = self.span(entry, forms, i, inside)
+                if covered:
+                    best = (entry, covered, skipped)
                     break
         return best
 
@@ -127,22 +158,29 @@ def to_english(text: str, code: str) -> str:
         return text
     tokens = _tokens(text, code)
     forms = [lemmas(t, code) for t in tokens]
+    pronouns = [_pronoun(t, f, code) for t, f in zip(tokens, forms, strict=True)]
     question = ""
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        entry = reader.entry_at(forms, i, asked=bool(question))
-        if entry is not None:
+        found = reader.entry_at(forms, i, bool(question), [p is not None for p in pronouns])
+        if found is not None:
+            entry, covered, skipped = found
             if entry.question:
                 question = entry.english
             elif entry.english:
                 out.append(entry.english)
-            i += len(entry.key)
+            # A pronoun the key stepped over still counts: "how long did last it".
+            out.extend(p for p in (pronouns[at] for at in skipped) if p is not None)
+            i += covered
             continue
         token = tokens[i]
         i += 1
+        pronoun = pronouns[i - 1]
         if token[0].isdigit():
             out.append(token)
+        elif pronoun is not None:
+            out.append(pronoun)
         elif set(forms[i - 1]) & reader.drop:
             continue
         elif (name := _as_name(token, reader)) is not None:
@@ -154,3 +192,27 @@ def to_english(text: str, code: str) -> str:
             lemma = forms[i - 1][1] if len(forms[i - 1]) > 1 else token
             out.append(_transliterate(lemma.capitalize() if token[:1].isupper() else lemma))
     return " ".join([question, *out] if question else out).strip() + "?"
+
+
+def _pronoun(token: str, forms: tuple[str, ...], code: str) -> str | None:
+    """The English pronoun a third-person pronoun stands for, in any of its cases ("нього")."""
+    table = _PRONOUNS.get(code, {})
+    # French lemmas read "il" and "elle" as "lui": only the word as written counts there.
+    for form in (token.lower(),) if code == "fr" else (token.lower(), *forms):
+        if form in table:
+            return table[form]
+    return None
+
+
+def question_openings(tokens: list[str], code: str) -> list[bool]:
+    """For each of `tokens` (words of a message in language `code`), whether one of the
+    glossary's question words or openings starts there ("коли", "wie lange", "est-ce que")."""
+    reader = _reader(code)
+    if reader is None:
+        return [False] * len(tokens)
+    forms = [lemmas(t, code) for t in tokens]
+    out = []
+    for i in range(len(tokens)):
+        found = reader.entry_at(forms, i, asked=False)
+        out.append(found is not None and found[0].question)
+    return out

@@ -11,20 +11,22 @@ def plainly_english(question: str) -> bool:
     return detect_cheaply(question) == "en"
 
 
-def read_language(question: str) -> tuple[str, str | None]:
-    """(ISO 639-1 code, the question in English words), or (code, None) for a language
-    the bot does not read ("" when the text has no letters to tell by, which reads as English).
+def read_questions(message: str) -> tuple[str, list[tuple[str, str]] | None]:
+    """(ISO 639-1 code, each question of the message with its English words), told by the
+    whole message's language; (code, None) for a language the bot does not read ("" when
+    the text has no letters to tell by, which reads as English).
 
-    An English question comes back unchanged, told without loading a model or a lemmatizer.
-    Otherwise the first question in a language loads lingua's models and the lemmatizer or
-    lemma table (up to a second under load): callers on an event loop run this in a worker
-    thread.
+    An English message comes back whole and unchanged, told without loading a model or a
+    lemmatizer; it is split by knowledge.answering.questions. Otherwise the first message
+    in a language loads lingua's models and the lemmatizer or lemma table (up to a second
+    under load): callers on an event loop run this in a worker thread.
     """
-    code = detect(question) or "en"
+    code = detect(message) or "en"
     if code == "en":
-        return code, question
+        return code, [(message, message)]
     if code not in READ_LANGUAGES:
         return code, None
-    from knowledge.languages.gloss import to_english  # here: an English-only process never imports it
+    from knowledge.languages.gloss import to_english
+    from knowledge.languages.questions import split_foreign
 
-    return code, to_english(question, code)
+    return code, [(piece, to_english(piece, code)) for piece in split_foreign(message, code)]

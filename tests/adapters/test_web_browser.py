@@ -1,6 +1,7 @@
 """The web console in a real headless Chromium (Debian's `chromium`, driven by Playwright
 through `executable_path`; no browser is downloaded): sign in through loopback fakes of
-Discord's and Slack's OAuth endpoints, accept an ingest candidate, correct a claim on its
+Discord's and Slack's OAuth endpoints, accept an ingest candidate (as proposed, or as the
+support of a claim the moderator picks), reject an article's candidates at once, correct a claim on its
 page and see the chat answer change, and the reverse; refusals for people outside the
 scope, forged forms and foreign cookies. The run saves the README's screenshots."""
 
@@ -95,6 +96,31 @@ async def test_a_discord_moderator_signs_in_ingests_and_accepts_a_candidate_that
     assert [q.quote for q in after.claims[0].quotes] == [SENTENCE]
     done = await site.service.queue_item(OPERATOR, item.id)
     assert (done.status, done.closed_by) == ("accepted", "Dana")
+
+
+async def test_a_candidate_accepted_as_support_of_a_picked_claim_then_the_rest_rejected_by_article(
+    site: Site, browser: Browser
+) -> None:
+    other = "Danish trawlers landed far fewer mackerel off the Faroe Islands this spring, officials in Copenhagen said."
+    page = await _page(browser)
+    await sign_in(page, site, "discord", DISCORD_MOD)
+    await page.click("text=Ingest")
+    await page.fill("#paste", f"Envoys prepare for talks\n\n{SENTENCE}\n\n{other}\n")
+    await page.fill("#name", "011_fish")
+    await page.click("#ingest-form button")
+    await expect(page.locator("[role=status]")).to_contain_text("Stored 011_fish: 2 candidates")
+    first, second = await site.service.candidates(OPERATOR)
+    await page.select_option(f"#item-{first.id} select[name=as]", "supports")
+    await page.fill(f"#item-{first.id} input[name=claim]", CLAIM)
+    await page.click(f"#accept-{first.id}")
+    await expect(page.locator("[role=status]")).to_contain_text(f"Accepted #{first.id} as {CLAIM}.")
+    assert SENTENCE in [q.quote for q in (await site.service.claim(CLAIM)).claim.quotes]
+
+    await page.select_option("#reject-source select[name=source]", "011_fish")
+    await page.fill("#reject-source input[name=reason]", "not about the talks")
+    await page.click("#reject-source button")
+    await expect(page.locator("[role=status]")).to_contain_text("Rejected 1 open candidate from 011_fish.")
+    assert (await site.service.queue_item(OPERATOR, second.id)).status == "rejected"
 
 
 async def test_a_slack_moderator_corrects_a_claim_and_chat_answers_with_it_and_the_reverse(

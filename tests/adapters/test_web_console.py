@@ -210,3 +210,43 @@ async def test_a_public_only_fetch_refuses_private_names_literals_and_redirect_h
         assert not fetching._literal_host_is_private(URL("http://example.org/"))
     finally:
         await runner.cleanup()
+
+
+TWO = (
+    "Envoys prepare for talks\n\n"
+    "Norwegian fishermen reported a record herring catch in the Barents Sea this winter, officials in Oslo said.\n\n"
+    "Danish trawlers landed far fewer mackerel off the Faroe Islands this spring, officials in Copenhagen said.\n"
+)
+
+
+async def test_a_candidate_is_accepted_as_the_support_of_a_claim_the_moderator_picks(
+    site: Site, console: Console
+) -> None:
+    form = aiohttp.FormData()
+    form.add_field("file", TWO.encode(), filename="008_fish.txt", content_type="text/plain")
+    status, html = await console.post("/console/ingest", form)
+    assert status == 200 and "Stored 008_fish: 2 candidates" in html
+    first, second = await site.service.candidates(OPERATOR)
+    status, html = await console.get("/console", kind="candidate")
+    assert 'name="as"' in html and 'action="/console/reject-source"' in html
+    status, html = await console.post(f"/console/items/{first.id}/accept", [("as", "everything"), ("claim", CLAIM)])
+    assert status == 400 and "Accept as one of: new, supports, conflicts." in html
+    status, html = await console.post(f"/console/items/{first.id}/accept", [("as", "supports"), ("claim", CLAIM)])
+    assert status == 200 and f"Accepted #{first.id} as {CLAIM}." in html
+    claim = (await site.service.claim(CLAIM)).claim
+    assert first.candidate is not None and first.candidate.quote.quote in [q.quote for q in claim.quotes]
+    assert second.candidate is not None and second.candidate.quote.quote not in [q.quote for q in claim.quotes]
+
+
+async def test_every_open_candidate_of_one_article_is_rejected_in_one_step(site: Site, console: Console) -> None:
+    cod = ARTICLE.replace("herring", "cod").replace("Barents", "Norwegian")
+    for name, text in (("009_fish", TWO), ("010_cod", cod)):
+        form = aiohttp.FormData()
+        form.add_field("file", text.encode(), filename=f"{name}.txt", content_type="text/plain")
+        assert (await console.post("/console/ingest", form))[0] == 200
+    status, html = await console.post("/console/reject-source", [("source", "009_fish"), ("reason", "off-topic")])
+    assert status == 200 and "Rejected 2 open candidates from 009_fish." in html
+    [left] = await site.service.candidates(OPERATOR)
+    assert left.candidate is not None and left.candidate.source_id == "010_cod"
+    status, html = await console.post("/console/reject-source", [("source", "010_cod")])
+    assert status == 400 and [i.id for i in await site.service.candidates(OPERATOR)] == [left.id]

@@ -16,7 +16,9 @@ from pyld import jsonld
 
 from adapters.web.auth import login_url
 from adapters.web.sessions import SESSION_COOKIE, Session, Signer
+from bot import messages, translations
 from bot.permissions import ModerationPolicy
+from bot.replies import AnswerReply
 from tests.adapters.web_fakes import DISCORD_MOD, GUILD, SECRET, SLACK_MOD, Site, site
 from tests.conftest import OPERATOR, history_of
 
@@ -147,6 +149,18 @@ async def test_search_answers_with_the_bots_matcher_or_says_not_in_my_sources(si
     assert f'href="/claims/{answer.claims[0].claim_id}"' in html  # type: ignore[union-attr]
     _, html = await _get(site, "/", params={"q": "What did the Martian ambassador eat for breakfast?"})
     assert "That is not in my sources." in html
+
+
+async def test_search_frames_the_answer_in_the_language_asked_and_quotes_stay_english(site: Site) -> None:
+    answer = await site.service.ask("Що сказав Пєсков?", log_question=False)
+    assert isinstance(answer, AnswerReply) and answer.language == "uk"
+    _, html = await _get(site, "/", params={"q": "Що сказав Пєсков?"})
+    assert f'href="/claims/{answer.claims[0].claim_id}"' in html
+    assert translations.say("uk", messages.QUOTES_IN_ENGLISH) in html
+    _, html = await _get(site, "/", params={"q": "Що їв марсіанський посол на сніданок?"})
+    assert translations.say("uk", messages.NO_ANSWER) in html and messages.NO_ANSWER not in html
+    _, html = await _get(site, "/", params={"q": "Vad åt den marsianska ambassadören till frukost?"})
+    assert messages.UNREAD_LANGUAGE in html
 
 
 async def test_an_article_page_marks_every_quoted_span_with_a_link_to_its_claim(site: Site) -> None:

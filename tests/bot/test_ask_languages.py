@@ -24,7 +24,6 @@ ANSWERED: list[tuple[str, str, set[str]]] = [
     ("Як довго тривала телефонна розмова Трампа та Путіна?", "uk", CALL_LENGTH),
     ("Кого Путін запросив до Москви?", "uk", {"putin-invited-trump-to-moscow"}),
     ("Що Зеленський запропонував обміняти в Курській області?", "uk", {"zelenskyy-kursk-swap-idea"}),
-    ("Хто такий Віткофф і яку роль він зіграв у звільненні Фогеля?", "uk", {"witkoff-role-in-fogel-release"}),
     ("Сколько длился телефонный разговор Путина с Трампом?", "ru", CALL_LENGTH),
     ("Где встретятся Трамп и Путин?", "ru", MEETING),
     ("Какую сумму помощи объявил британский министр обороны Хили?", "ru", {"uk-4-5-billion-military-aid"}),
@@ -79,6 +78,27 @@ async def test_questions_in_other_languages_are_answered(
     assert reply.language == code
     assert reply.question == question  # logged and shown as asked
     assert answer_json(reply)["language"] == code
+
+
+@pytest.mark.parametrize(
+    ("message", "code", "second"),
+    [
+        ("Хто такий Віткофф і яку роль він зіграв у звільненні Фогеля?", "uk", "witkoff-role-in-fogel-release"),
+        ("Коли відбулася розмова? Скільки вона тривала?", "uk", "call-length-nearly-hour-and-half"),
+        ("Wer ist Witkoff und welche Rolle spielte er bei der Freilassung von Fogel?", "de", None),
+        ("Kiedy odbyła się rozmowa i ile trwała?", "pl", "call-length-nearly-hour-and-half"),
+    ],
+    ids=["uk and, pronoun", "uk two marks", "de und", "pl i"],
+)
+async def test_a_message_asking_two_things_in_another_language_gets_each_answered(
+    service: TalksService, message: str, code: str, second: str | None
+) -> None:
+    reply = await service.ask(message)
+    assert reply.question == message and reply.language == code
+    [part] = reply.parts
+    assert len(reply.other_questions) == 1 and part.language == code
+    assert isinstance(part, AnswerReply), f"second question refused: {reply.other_questions}"
+    assert part.claims[0].claim_id == (second or "witkoff-role-in-fogel-release")
 
 
 @pytest.mark.parametrize(("question", "code"), REFUSED)

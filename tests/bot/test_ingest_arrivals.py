@@ -14,8 +14,10 @@ from typing import ClassVar
 
 import pytest
 
+from bot import article_input
 from bot.service import TalksService
 from knowledge.articles import fetching
+from knowledge.articles.html_text import PageText
 from knowledge.errors import BadInput
 from knowledge.paths import seeds_dir
 from tests.bot.test_ingest import OPERATOR, cli, counts
@@ -138,6 +140,23 @@ async def test_an_html_file_is_read_as_a_page(service: TalksService, db_path: Pa
     assert outlet == "Given Outlet"  # the moderator's metadata wins over the page's
     assert not any("<p" in q or "class=" in q or "cookie" in q.lower() for q in quotes)
     assert body.startswith("Lavrov and Rubio meet in Riyadh\n")
+
+
+async def test_the_date_a_page_declares_is_stored_and_a_moderators_date_wins(
+    service: TalksService, db_path: Path, tmp_path: Path
+) -> None:
+    await _built(service)
+    page = tmp_path / "declared.html"
+    page.write_text(PAGE.replace("<title>", '<meta property="article:published_time" content="2025-02-18"><title>'))
+    assert cli(db_path, "ingest", str(page)).returncode == 0
+    con = sqlite3.connect(db_path)
+    try:
+        [stored] = con.execute("SELECT date FROM sources WHERE id = 'declared'").fetchone()
+    finally:
+        con.close()
+    assert stored == "2025-02-18"
+    declared = PageText("text", None, None, "2025-02-18")
+    assert article_input.page_metadata(declared, None, None, "2025-02-19")[2] == "2025-02-19"
 
 
 @pytest.mark.parametrize(("text", "language"), [(GERMAN, "German"), (BULGARIAN, "Bulgarian")])

@@ -36,6 +36,20 @@ def test_a_page_gives_its_articles_text_and_what_it_states_about_itself() -> Non
     assert page.outlet == "Example Daily"
 
 
+def test_a_date_the_markup_declares_is_read_and_none_is_guessed() -> None:
+    # The page above states no date: its "© 2025" footer and prose are not a publication date.
+    page = page_text(PAGE.encode("utf-8"))
+    assert page is not None and page.published is None
+    dated = PAGE.replace(
+        "<title>", '<meta property="article:published_time" content="2025-02-13T09:30:00+00:00"><title>', 1
+    )
+    page = page_text(dated.encode("utf-8"))
+    assert page is not None and page.published == "2025-02-13"
+    in_prose = PAGE.replace("a first step", "on 14 February 2025 a first step")
+    page = page_text(in_prose.encode("utf-8"))
+    assert page is not None and page.published is None
+
+
 def test_quotes_from_a_page_are_spans_of_the_stored_text() -> None:
     page = page_text(PAGE.encode("utf-8"))
     assert page is not None

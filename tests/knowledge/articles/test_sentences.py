@@ -82,6 +82,22 @@ def test_a_wrapped_report_without_blank_lines_between_paragraphs_still_splits_at
     assert len(_sentences(text)) == 5
 
 
+def _ragged(paragraph: str, width: int) -> str:
+    """`paragraph` wrapped by hand: every other line breaks one word early, so the next
+    line's first word would have fitted (no fixed-width wrapper breaks there)."""
+    lines = [line.split() for line in textwrap.wrap(paragraph, width)]
+    for i in range(0, len(lines) - 1, 2):
+        lines[i + 1].insert(0, lines[i].pop())
+    return "\n".join(" ".join(words) for words in lines)
+
+
+def test_a_report_wrapped_by_hand_at_uneven_widths_gives_whole_sentences() -> None:
+    text = "Diplomats meet in Riyadh\n\n" + "\n\n".join(_ragged(p, 90) for p in PARAGRAPHS) + "\n"
+    assert _sentences(text) == _sentences("Diplomats meet in Riyadh\n\n" + "\n\n".join(PARAGRAPHS) + "\n")
+    for p in propose(read_article("x", text), []):
+        assert not is_fragment(text, p.quote.start, p.quote.end), p.quote.quote
+
+
 def test_one_line_paragraphs_are_not_joined() -> None:
     text = "Short headline here\nA body sentence that is not wrapped at all stands here.\nAnother one.\n"
     article = read_article("x", text)
@@ -107,6 +123,13 @@ def test_the_only_line_of_an_article_is_its_text_even_without_a_full_stop() -> N
     assert [p.quote.quote for p in propose(read_article("x", report + "\n"), [])] == [report]
 
 
+def test_a_headline_ending_on_a_quoted_word_is_a_heading() -> None:
+    headline = 'Envoys say talks on Ukraine will start "soon"'
+    text = headline + "\n\nDiplomats from both countries said on Tuesday that their teams would meet in Riyadh.\n"
+    kinds = {text[s.start : s.end]: s.kind for s in read_article("x", text).lines}
+    assert kinds[headline] == "heading"
+
+
 def test_headlines_are_still_headings() -> None:
     text = (
         "Trump Engages in Direct Talks with Putin Amid Shifting European Dynamics\n"
@@ -129,8 +152,12 @@ def test_headlines_are_still_headings() -> None:
             "MOSCOW, Feb. 12 (Reuters) - The Kremlin described the conversation of the two leaders as long.",
             "The Kremlin",
         ),
+        (
+            "MOSCOW/WASHINGTON, Feb 12 (Reuters) - Russian and US leaders spoke by phone for a long time.",
+            "Russian and",
+        ),
     ],
-    ids=["dash bullet", "dot bullet", "AP dateline", "place dateline", "Reuters dateline"],
+    ids=["dash bullet", "dot bullet", "AP dateline", "place dateline", "Reuters dateline", "two-place dateline"],
 )
 def test_bullets_and_datelines_stay_out_of_the_quote(line: str, first_words: str) -> None:
     text = "Report\n\n" + line + "\n"
@@ -146,6 +173,8 @@ def test_captions_and_credit_lines_are_boilerplate() -> None:
         "Riyadh, Saudi Arabia, on Monday, Feb. 17, 2025. (AP Photo/Evan Vucci)\n"
         "Reporting by Guy Faulconbridge and Andrew Osborn in Moscow and by Humeyra Pamuk in Riyadh; writing by "
         "Mark Trevelyan; editing by Someone Else and Another Editor.\n"
+        "Associated Press writers Jane Roe in Kyiv and John Doe in Brussels contributed.\n"
+        "Agency staff in Warsaw contributed to this report.\n"
         "The ministers agreed to appoint teams that would work on a path to ending the war in Ukraine.\n"
     )
     quotes = [p.quote.quote for p in propose(read_article("x", text), [])]
