@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from knowledge.answering.text import fold, terms
 from knowledge.articles.stances import EXPRESSIVE, RESERVED, NameList, Stances, read_stances, speaks_for
@@ -76,15 +76,25 @@ def disagreements(sentence: str, speaker: str | None, claims: Sequence[tuple[Cla
     sentence_terms = frozenset(terms(sentence))
     found: list[Disagreement] = []
     for claim, similarity in claims:
-        theirs = read_stances(claim.text, claim.said_by)
-        # The parties a claim is about include those its entities name ("Vladimir Putin").
-        named = {party for e in claim.entities if (party := speaks_for(e)) is not None}
-        if not named <= theirs.named:
-            theirs = replace(theirs, named=theirs.named | named)
+        theirs = _claim_stances(claim.text, claim.said_by, tuple(claim.entities))
         kind = _contradiction(sentence, mine, sentence_terms, speaker, claim, theirs)
         if kind is not None:
             found.append(Disagreement(claim.id, kind, similarity))
     return sorted(found, key=lambda d: -d.similarity)
+
+
+@lru_cache(maxsize=8192)
+def _claim_stances(text: str, said_by: str | None, entities: tuple[str, ...]) -> Stances:
+    """A claim's reading; the parties it is about include those its entities name ("Vladimir
+    Putin"). Cached: every sentence of an article is compared with the same claims."""
+    theirs = read_stances(text, said_by)
+    named = {party for e in entities if (party := speaks_for(e)) is not None}
+    return replace(theirs, named=theirs.named | named)
+
+
+@lru_cache(maxsize=8192)
+def _terms_of(text: str) -> tuple[str, ...]:
+    return tuple(terms(text))
 
 
 def _contradiction(
@@ -131,8 +141,19 @@ def _other_roster(a: NameList, b: NameList) -> bool:
 def _printed_quotes(claim: Claim) -> tuple[frozenset[str], ...]:
     """The passages the articles quote in the claim's quotes; the claim's own text's when
     its quotes hold no quotation marks."""
-    printed = tuple(p for q in claim.quotes for p in read_stances(q.quote).quotes)
-    return printed or read_stances(claim.text, claim.said_by).quotes
+    return _printed(tuple(q.quote for q in claim.quotes), claim.text, claim.said_by)
+
+
+@lru_cache(maxsize=8192)
+def _printed(quotes: tuple[str, ...], text: str, said_by: str | None) -> tuple[frozenset[str], ...]:
+    printed = tuple(p for q in quotes for p in read_stances(q).quotes)
+    return printed or read_stances(text, said_by).quotes
+
+
+@lru_cache(maxsize=8192)
+def _words_of(text: str, quotes: tuple[str, ...]) -> frozenset[str]:
+    """A claim's terms, its text's and its quotes'."""
+    return frozenset(terms(" ".join([text, *quotes])))
 
 
 def _misquoted(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -148,9 +169,9 @@ def _other_object(sentence: str, speaker: str | None, claim: Claim, printed: Seq
     """The same short quoted verdict, about something the claim does not speak of: what the
     verdict is said of is the few words before it ("NATO membership for Ukraine is
     'unrealistic'"), the speaker, titles and reporting words left out."""
-    claim_terms = frozenset(terms(" ".join([claim.text, *(q.quote for q in claim.quotes)])))
+    claim_terms = _words_of(claim.text, tuple(q.quote for q in claim.quotes))
     parts = fold(sentence).split('"')
-    said_by = frozenset(terms(claim.said_by or "")) | frozenset(terms(speaker or ""))
+    said_by = frozenset(_terms_of(claim.said_by or "")) | frozenset(_terms_of(speaker or ""))
     left_out = said_by | _REPORTING | _title_terms()
     for i in range(1, len(parts), 2):
         verdict = frozenset(terms(parts[i]))
@@ -160,7 +181,7 @@ def _other_object(sentence: str, speaker: str | None, claim: Claim, printed: Seq
             continue
         ours = frozenset([t for t in terms(parts[i - 1]) if t not in left_out][-OBJECT_WINDOW:])
         # The claim's own object: its words but the verdict, the speaker, titles and reporting.
-        theirs = frozenset(terms(claim.text)) - verdict - left_out
+        theirs = frozenset(_terms_of(claim.text)) - verdict - left_out
         if len(ours) < MIN_OBJECT_TERMS or len(theirs) < MIN_OBJECT_TERMS:
             continue
         # Neither may repeat much of the other's: "the 2014 borders" called "unrealistic"
@@ -176,11 +197,11 @@ def _same_speaker(sentence_terms: frozenset[str], speaker: str | None, said_by: 
     or, when it names no speaker, it mentions them ("as described by one European NATO
     diplomat" for a claim said by a "senior European diplomat": the head word and at
     least half of the description)."""
-    theirs = terms(said_by or "")
+    theirs = _terms_of(said_by or "")
     if not theirs:
         return False
     if speaker:
-        mine = terms(speaker)
+        mine = _terms_of(speaker)
         return bool(mine) and mine[-1] == theirs[-1]
     # A named person merely mentioned is not quoted ("fears that Trump's approach…");
     # a speaker described by role is only ever mentioned.
