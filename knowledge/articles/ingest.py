@@ -9,8 +9,9 @@ substantive body sentence, proposes:
   supports both claims, up to MAX_SUPPORTS);
 - **conflicts**: it is about the same subject as an existing claim but gives a
   different value of one kind (a length, a sum, a count, a date, a venue, an
-  office, quoted words; `knowledge.articles.facts`): a new claim linked as a
-  conflict;
+  office, quoted words; `knowledge.articles.facts`), or disagrees with its account
+  in tone, roster or quoted words (`knowledge.articles.disagreement`): a new claim
+  linked as a conflict, one proposal per contradicted claim (at most three);
 - **new**, when it is neither: a new claim whose text is the sentence itself,
   lightly trimmed, so the draft can never add a fact the sentence does not state.
 
