@@ -27,3 +27,7 @@ def entities_file() -> Path:
 
 def glossary_file() -> Path:
     return _HERE / "glossary.toml"
+
+
+def tones_file() -> Path:
+    return _HERE / "tones.toml"

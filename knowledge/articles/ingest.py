@@ -9,8 +9,9 @@ substantive body sentence, proposes:
   supports both claims, up to MAX_SUPPORTS);
 - **conflicts**: it is about the same subject as an existing claim but gives a
   different value of one kind (a length, a sum, a count, a date, a venue, an
-  office, quoted words; `knowledge.articles.facts`): a new claim linked as a
-  conflict;
+  office, quoted words; `knowledge.articles.facts`), or disagrees with its account
+  in tone, roster or quoted words (`knowledge.articles.disagreement`): a new claim
+  linked as a conflict, one proposal per contradicted claim (at most three);
 - **new**, when it is neither: a new claim whose text is the sentence itself,
   lightly trimmed, so the draft can never add a fact the sentence does not state.
 
@@ -54,6 +55,7 @@ from typing import Literal
 from knowledge.answering.fact_check import strip_values
 from knowledge.answering.related import related_stems
 from knowledge.answering.text import fold, terms
+from knowledge.articles.disagreement import disagreements, ranked
 from knowledge.articles.drafts import Draft, draft_quotes, draft_text, names_in, speaker_of
 from knowledge.articles.facts import Facts, compare, read_facts
 from knowledge.articles.reading import Article
@@ -267,8 +269,10 @@ def relate(quote: Quote, known: list[_ClaimTerms], idf: Rarity, context: Draft |
     rivals: list[tuple[float, float, _ClaimTerms]] = []
     best_score = 0.0
     best: _ClaimTerms | None = None
+    scored: list[tuple[Claim, float]] = []
     for k in known:
         score = similarity(analysed, k, idf)
+        scored.append((k.claim, score))
         if score > best_score:
             best_score, best = score, k
         facts = compare(mine, k.facts)
@@ -312,15 +316,21 @@ def relate(quote: Quote, known: list[_ClaimTerms], idf: Rarity, context: Draft |
         if chosen and not strong and not _apart(closest, [c for _, c, _ in chosen]):
             continue
         chosen.append((score, closest, k))
+    # Rivals most about the same thing first (the values are what differ), then accounts that
+    # disagree in tone, roster or quoted words (knowledge.articles.disagreement).
+    teller = context.said_by if context is not None and context.said_by else speaker
+    by_id = {k.claim.id: (score, k) for k, (_, score) in zip(known, scored, strict=True)}
+    of_value = [k.claim.id for _, _, k in sorted(rivals, key=lambda r: r[:2], reverse=True)]
+    against = ranked(of_value, disagreements(quote.quote, teller, scored))
+    # A sentence is never evidence for a claim it contradicts.
     out = [
-        Proposal("supports", quote, k.claim.text, k.claim.id, round(score, 3), k.claim.topic) for score, _, k in chosen
+        Proposal("supports", quote, k.claim.text, k.claim.id, round(score, 3), k.claim.topic)
+        for score, _, k in chosen
+        if k.claim.id not in against
     ]
-    if rivals:
-        # The rival most about the same thing: the values are what differ.
-        _, score, other = max(rivals, key=lambda r: r[:2])
-        out.append(
-            Proposal("conflicts", quote, draft, other.claim.id, round(score, 3), other.claim.topic, entities, speaker)
-        )
+    for claim_id in against:
+        score, other = by_id[claim_id]
+        out.append(Proposal("conflicts", quote, draft, claim_id, round(score, 3), other.claim.topic, entities, speaker))
     if out:
         return out
     topic = best.claim.topic if best is not None and best_score >= TOPIC_SIMILARITY else NEW_TOPIC

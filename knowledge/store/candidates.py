@@ -218,6 +218,22 @@ class CandidateStore:
                 )
                 entry = await insert_action(conn, target, "add", by, at, text=q.quote, reason=reason)
                 changed = [target]
+            elif claim.conflicts and (made := await _claim_made_from(conn, cand)) is not None:
+                # One sentence, several conflict candidates (it contradicts several claims): the
+                # first accepted made its claim; each later one links that claim, never a second.
+                linked = [c for c in claim.conflicts if c != made and await claim_exists(conn, c)]
+                reason = accepted_reason(item_id, "conflicts", cand.source_id, linked)
+                await close_item(conn, item_id, "accepted", by, at, reason)
+                await conn.executemany(
+                    "INSERT INTO conflicts (claim_id, other_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    [pair for other in linked for pair in ((made, other), (other, made))],
+                )
+                text_row = await conn.fetchone("SELECT text FROM claims WHERE id = ?", (made,))
+                entry = await insert_action(
+                    conn, made, "add", by, at, text=text_row[0] if text_row else None, reason=reason
+                )
+                target = made
+                changed = [made, *linked]
             else:
                 claim = claim.model_copy(update={"id": await _free_id(conn, claim.id)})
                 linked = [c for c in claim.conflicts if await claim_exists(conn, c)]
@@ -305,6 +321,28 @@ async def _verify(conn: Conn, quote: Quote) -> None:
     problems = quote_problems("candidate", quote, {quote.source_id: seed})
     if problems:
         raise BadInput(messages.quote_no_longer_checks_out(problems[0]))
+
+
+async def _claim_made_from(conn: Conn, cand: Candidate) -> str | None:
+    """The claim an earlier accept made of the same sentence (as a new claim or a conflict,
+    not a supporting quote of another claim), while it exists; None when there is none."""
+    rows = await conn.fetchall(
+        "SELECT c.item_id, c.accepted_claim_id, h.reason FROM candidates c "
+        "JOIN corrections h ON h.claim_id = c.accepted_claim_id AND h.action = 'add' "
+        "WHERE c.source_id = ? AND c.quote_start = ? AND c.quote_end = ? AND c.item_id <> ? "
+        "AND c.accepted_claim_id IS NOT NULL ORDER BY c.item_id, h.id",
+        (cand.source_id, cand.quote.start, cand.quote.end, cand.item_id),
+    )
+    for item_id, claim_id, reason in rows:
+        how = accepted_as(reason)
+        made = (
+            how is not None
+            and how[0] != "supports"
+            and str(reason).startswith(f"accepted ingest candidate #{item_id} ")
+        )
+        if made and await claim_exists(conn, claim_id):
+            return str(claim_id)
+    return None
 
 
 async def _free_id(conn: Conn, wanted: str) -> str:

@@ -145,5 +145,7 @@ def test_a_he_resolved_with_the_sentence_before_names_the_person() -> None:
         "While he praised American involvement, he said that any deal must include security guarantees "
         "from America and Europe.\n"
     )
-    supports = [p.claim_id for p in propose(read_article("new", text), load_curated(curated_claims_file()))]
+    proposals = propose(read_article("new", text), load_curated(curated_claims_file()))
+    # (Praise from him may also contradict an account of Kyiv's muted response: a conflict.)
+    supports = [p.claim_id for p in proposals if p.kind == "supports"]
     assert supports[-1] == "zelenskyy-security-guarantees-need-america"
