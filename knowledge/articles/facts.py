@@ -35,6 +35,7 @@ from knowledge.entities import shipped
 
 # A group whose members a statement may list by name: "a team of Rubio, Ratcliffe and Waltz".
 _GROUP = re.compile(r"\b(?:team|delegation)\b")
+_REPORTING = re.compile(r"\b(?:said|says|told|announced|added|stated|confirmed)\b")
 _WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
 # Words in double quotation marks (after folding, curly quotes are straight); a quote runs
 # to the next mark, so the pattern reads the text once.
@@ -151,7 +152,14 @@ def _members_named(text: str) -> tuple[Amount, ...]:
     group = _GROUP.search(low)
     if group is None or any(m == "members" for _, m in amounts(text)):
         return ()
-    named = people(low, group.end())
+    # The list ends where a trailing reporting clause begins: in "…, Witkoff and Waltz,
+    # Trump said" Trump reports the team and is not in it.
+    end = len(low)
+    verb = _REPORTING.search(low, group.end())
+    if verb is not None:
+        comma = low.rfind(",", group.end(), verb.start())
+        end = comma if comma >= 0 else end
+    named = people(low[:end], group.end())
     return ((float(len(named)), "members"),) if len(named) >= 2 else ()
 
 

@@ -323,11 +323,13 @@ def relate(quote: Quote, known: list[_ClaimTerms], idf: Rarity, context: Draft |
     of_value = [k.claim.id for _, _, k in sorted(rivals, key=lambda r: r[:2], reverse=True)]
     against = ranked(of_value, disagreements(quote.quote, teller, scored))
     # A sentence is never evidence for a claim it contradicts.
-    out = [
-        Proposal("supports", quote, k.claim.text, k.claim.id, round(score, 3), k.claim.topic)
-        for score, _, k in chosen
-        if k.claim.id not in against
-    ]
+    backed = [(score, k) for score, _, k in chosen if k.claim.id not in against]
+    # A disagreement the store already holds is no new claim: the sentence restates a claim
+    # linked to the one it contradicts ("a team of four" supports the four-member team,
+    # already in conflict with the three-member one), and its support is the proposal.
+    linked = {other for _, k in backed for other in k.claim.conflicts}
+    against = [claim_id for claim_id in against if claim_id not in linked]
+    out = [Proposal("supports", quote, k.claim.text, k.claim.id, round(score, 3), k.claim.topic) for score, k in backed]
     for claim_id in against:
         score, other = by_id[claim_id]
         out.append(Proposal("conflicts", quote, draft, claim_id, round(score, 3), other.claim.topic, entities, speaker))

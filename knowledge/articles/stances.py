@@ -122,6 +122,7 @@ def load_tones() -> Tones:
 _CLAUSE = re.compile(r"[,;:()\[\]]|\b(?:but|while|whereas|though|although)\b")
 _PRONOUN = frozenset({"he", "she", "it", "they", "his", "her", "its", "their"})
 _PLACE_WORDS = frozenset({"in", "at", "near", "to"})
+_REPORTING = frozenset({"said", "says", "told", "announced", "added", "wrote", "stated", "confirmed"})
 
 
 @dataclass(frozen=True)
@@ -327,10 +328,22 @@ def _lists(tokens: list[_Token]) -> tuple[NameList, ...]:
         if not roles:
             continue
         run: list[str] = []
-        for t in [*tokens, None]:
+        last_clause = -1
+        for at, t in enumerate([*tokens, None]):
             term = None if t is None else (t.term or t.word)
-            if term is not None and term in members:
+            # A name in a clause of its own right before a reporting verb is who speaks, not
+            # one more of the list ("…, Ratcliffe and Witkoff, Trump said"); a list may be
+            # the verb's subject ("Germany and France said").
+            speaks = (
+                t is not None
+                and at + 1 < len(tokens)
+                and tokens[at + 1].word in _REPORTING
+                and bool(run)
+                and t.clause != last_clause
+            )
+            if t is not None and term is not None and term in members and not speaks:
                 run.append(term)
+                last_clause = t.clause
             elif term is None or term not in joiners:
                 names = frozenset(run)
                 sides = {side_of.get(n) for n in names}

@@ -11,7 +11,9 @@ from tests.bot.test_ingest import OPERATOR
 from tests.conftest import FakeClock
 
 # A made-up report naming another roster for the US talks than either stored one.
-ROSTER = "The American side at the talks will be led by JD Vance and Marco Rubio, officials in Washington said."
+# (Not Vance and Rubio: that would restate the stored Vance–Rubio claim, which the store
+# already holds in conflict with both teams, and the sentence's support is the proposal then.)
+ROSTER = "The American team at the talks will be Marco Rubio and Steve Witkoff, officials in Washington said."
 ARTICLE = f"Who leads the talks\n\n{ROSTER}\n"
 
 
@@ -42,12 +44,15 @@ async def test_a_sentence_accepted_as_a_support_first_still_makes_its_own_confli
         service = TalksService(store, policy=ModerationPolicy(), clock=FakeClock())
         await service.start()
         await service.ingest(OPERATOR, ARTICLE.encode("utf-8"), "006_roster.txt", outlet="Test Wire")
+        supported = "vance-rubio-munich-talks"
         first, second = [
             i
             for i in await service.candidates(OPERATOR)
-            if i.candidate and i.candidate.quote.quote == ROSTER and i.candidate.proposal == "conflicts"
+            if i.candidate
+            and i.candidate.quote.quote == ROSTER
+            and i.candidate.proposal == "conflicts"
+            and i.candidate.claim_id != supported
         ][:2]
-        supported = "vance-rubio-munich-talks"
         await service.decide(OPERATOR, first.id, accept=True, accept_as="supports", claim=supported)
         made = (await service.decide(OPERATOR, second.id, accept=True)).claim_id
         assert made not in (None, supported)
