@@ -18,7 +18,8 @@ quotes from that article:
   (`knowledge.articles.sentences.is_fragment`), not verbatim at their offsets, or
   duplicating another proposal or a stored quote (must be 0).
 
-Run `python -m knowledge.articles.ingest_eval` for the table.
+Run `python -m knowledge.articles.ingest_eval` for the table, and with `--held-out` for
+the support threshold chosen on four articles and scored on the fifth.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.answering.text import fold
+from knowledge.articles import ingest
 from knowledge.articles.curated import load_curated
 from knowledge.articles.ingest import Proposal, propose
 from knowledge.articles.sentences import is_fragment
@@ -197,7 +199,53 @@ def _total(results: list[FoldResult]) -> FoldResult:
     )
 
 
-def main() -> int:
+# Support thresholds the held-out check chooses among.
+THRESHOLDS = (0.34, 0.36, 0.38, 0.40, 0.42, 0.44, 0.46)
+# The precision a threshold must keep on the four articles it is chosen on.
+PRECISION_BAR = 0.9
+
+
+def held_out_supports(seeds_path: Path | None = None, curated_path: Path | None = None) -> list[str]:
+    """The support threshold chosen on four articles (the most supports at PRECISION_BAR or
+    better there) and scored on the fifth, for each article: lines of text, the total last."""
+    seeds = load_seeds(seeds_path or seeds_dir())
+    claims = load_curated(curated_path or curated_claims_file())
+    shipped_threshold = ingest.SUPPORT_SIMILARITY
+    folds: dict[float, dict[str, FoldResult]] = {}
+    try:
+        for threshold in THRESHOLDS:
+            ingest.SUPPORT_SIMILARITY = threshold
+            folds[threshold] = {sid: evaluate_fold(sid, seeds, claims) for sid in sorted(seeds)}
+    finally:
+        ingest.SUPPORT_SIMILARITY = shipped_threshold
+    lines, found, right, quoted = [], 0, 0, 0
+    for sid in sorted(seeds):
+
+        def on_the_others(threshold: float, held: str = sid) -> tuple[bool, int, float]:
+            others = [r for s, r in folds[threshold].items() if s != held]
+            ok = sum(r.supports_right for r in others) >= PRECISION_BAR * sum(r.supports_on_quoted for r in others)
+            return ok, sum(r.supported for r in others), threshold
+
+        chosen = max(THRESHOLDS, key=on_the_others)
+        r = folds[chosen][sid]
+        found, right, quoted = found + r.supported, right + r.supports_right, quoted + r.supports_on_quoted
+        lines.append(
+            f"{sid}: threshold {chosen:.2f}, supports {r.supported}/{r.supportable}, "
+            f"precision {r.supports_right}/{r.supports_on_quoted}"
+        )
+    total = sum(r.supportable for r in folds[THRESHOLDS[0]].values())
+    lines.append(f"held out: supports {found}/{total} ({found / total:.0%}) at {right}/{quoted} ({right / quoted:.0%})")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--held-out"]:
+        print("\n".join(held_out_supports()))
+        return 0
+    if args:
+        print("usage: python -m knowledge.ingest_eval [--held-out]", file=sys.stderr)
+        return 2
     print(table(evaluate()))
     return 0
 
