@@ -66,6 +66,17 @@ _CREDIT_LEADS = (
     "this website uses cookies",
     "sign up for",
     "follow us",
+    # Notes a publisher prints about the article itself, never what it reports.
+    "this article was amended",
+    "this article has been amended",
+    "this article was updated",
+    "this article has been updated",
+    "this story has been updated",
+    "this story was updated",
+    "an earlier version of this",
+    "a version of this article appears",
+    "correction:",
+    "our standards:",
 )
 # "Associated Press writers … contributed.": the agency's credit for reporting, never a claim.
 _CREDIT_ENDS = ("contributed to this report.", "contributed reporting.", "contributed to this story.")
@@ -236,9 +247,9 @@ def _classify(text: str, spans: list[tuple[int, int]]) -> list[LineKind]:
         # A heading heads something: the only line of an article is its text (a one-line
         # report), and so is a last line ending in a full stop (headlines have none).
         last_sentence = following is None and (previous is None or line.rstrip('”"’)').endswith("."))
-        # An article's first line is its headline unless it ends a sentence: a headline
-        # may end on a quoted word ('… start talks "immediately"'), a sentence on a full stop.
-        headline = previous is None and following is not None and not _ENDS_SENTENCE.search(line)
+        # A short line ending on a quoted word with no full stop is a headline or a standfirst
+        # ('… start talks "immediately"'); a sentence ends on a full stop, inside or after the quote.
+        headline = following is not None and not _ENDS_SENTENCE.search(line)
         if words <= 20 and not last_sentence and (not _TERMINAL.search(line) or _is_title_case(line) or headline):
             kinds.append("heading")
             continue

@@ -123,11 +123,25 @@ def test_the_only_line_of_an_article_is_its_text_even_without_a_full_stop() -> N
     assert [p.quote.quote for p in propose(read_article("x", report + "\n"), [])] == [report]
 
 
-def test_a_headline_ending_on_a_quoted_word_is_a_heading() -> None:
+def test_a_headline_or_standfirst_ending_on_a_quoted_word_is_a_heading() -> None:
     headline = 'Envoys say talks on Ukraine will start "soon"'
-    text = headline + "\n\nDiplomats from both countries said on Tuesday that their teams would meet in Riyadh.\n"
+    standfirst = 'Capitals react as the White House calls the plan "a first step"'
+    body = 'Diplomats from both countries said on Tuesday that the talks would be "a first step".'
+    text = f"{headline}\n\n{standfirst}\n\n{body}\n"
     kinds = {text[s.start : s.end]: s.kind for s in read_article("x", text).lines}
-    assert kinds[headline] == "heading"
+    assert (kinds[headline], kinds[standfirst], kinds[body]) == ("heading", "heading", "body")
+
+
+def test_a_publishers_notes_about_the_article_are_boilerplate() -> None:
+    notes = [
+        "This article was amended on 13 February 2025 to correct the spelling of a name.",
+        "A version of this article appears in print on Feb. 13, 2025, Section A, Page 1 of the New York edition.",
+        "Correction: An earlier version misstated the day of the meeting in Riyadh between the two delegations.",
+        "Our Standards: The Thomson Reuters Trust Principles.",
+    ]
+    sentence = "The ministers agreed to appoint teams that would work on a path to ending the war in Ukraine."
+    text = "Talks in Riyadh\n\n" + sentence + "\n\n" + "\n\n".join(notes) + "\n"
+    assert [p.quote.quote for p in propose(read_article("x", text), [])] == [sentence]
 
 
 def test_headlines_are_still_headings() -> None:
