@@ -99,7 +99,7 @@ DEFAULT_SUBJECT_SIMILARITY = 0.5
 # A new claim takes the topic of a claim at least this close.
 TOPIC_SIMILARITY = 0.3
 # Sentences shorter than this (in content words) say too little to be a claim.
-MIN_CONTENT_WORDS = 5
+MIN_CONTENT_WORDS = 4
 # A quote that keeps less than this share of its sentence (cut at a footnote) is dropped.
 MIN_KEPT_SHARE = 0.5
 # Leaves room for the "-2", "-3"… a taken id gets, within the 80 characters a claim id may have.

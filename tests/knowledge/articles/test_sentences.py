@@ -224,3 +224,9 @@ def test_list_items_after_a_lead_in_stay_items_in_a_wrapped_report() -> None:
     # (The lead-in itself is a "leadin" sentence, not body.)
     assert sentences[:3] == [items[0], items[1] + " " + items[2], items[3]]
     assert sentences[3:] == _sentences(PARAGRAPHS[0])
+
+
+def test_a_short_sentence_that_states_something_is_proposed_and_a_shorter_one_is_not() -> None:
+    stated = "European officials reacted with unease."
+    text = f"Reactions\n\n{stated}\n\nRead the full story here.\n"
+    assert [p.quote.quote for p in propose(read_article("x", text), [])] == [stated]
