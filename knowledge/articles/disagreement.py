@@ -124,6 +124,10 @@ def _counterpart(reserved: Stances, warm: Stances) -> bool:
         return False
     held_back = {party for party, side in reserved.tones if side == RESERVED}
     praised = {party for party, side in warm.tones if side == EXPRESSIVE} & warm.warm
+    # A statement that tells both accounts ("Trump claimed a breakthrough, the Kremlin was
+    # cautious") agrees with the warm one: it contradicts neither.
+    if any((b, EXPRESSIVE) in reserved.tones for b in praised):
+        return False
     return any(a != b and a in warm.named for a in held_back for b in praised)
 
 

@@ -51,3 +51,14 @@ def test_a_sentence_restating_one_side_of_a_stored_conflict_only_supports_it() -
     # Without the link in the store, the same sentence is proposed against the other team.
     unlinked = [four.model_copy(update={"conflicts": []}), two.model_copy(update={"conflicts": []})]
     assert ("conflicts", "team-two") in _proposals(sentence, unlinked)
+
+
+def test_a_claim_telling_both_accounts_is_not_contradicted_by_one_of_them() -> None:
+    both = _claim(
+        "accounts-differ",
+        "A commentary says accounts of the phone call differ: Trump hailed a breakthrough, the Kremlin was guarded.",
+    )
+    reserved = _claim("kremlin-guarded", "The Kremlin's readout of the phone call with Trump was guarded.")
+    found = _proposals("Trump described his phone call with Putin as warm and productive.", [both, reserved])
+    assert ("conflicts", "kremlin-guarded") in found
+    assert ("conflicts", "accounts-differ") not in found
