@@ -135,6 +135,13 @@ def already_quoted(claim_id: str) -> str:
     return f"Claim {claim_id} already quotes this passage; reject the candidate or pick another claim."
 
 
+def sentence_already_claimed(claim_id: str) -> str:
+    return (
+        f"This sentence is already claim {claim_id}; accept it as a supporting quote of another claim "
+        "or as a conflict, or reject it."
+    )
+
+
 def not_a_candidate(item_id: int) -> str:
     return f"Queue item #{item_id} is not an ingest candidate."
 

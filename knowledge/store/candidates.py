@@ -235,6 +235,9 @@ class CandidateStore:
                 target = made
                 changed = [made, *linked]
             else:
+                if not claim.conflicts and (made := await _claim_made_from(conn, cand)) is not None:
+                    # A sentence already made a claim: a second claim of it would repeat the first.
+                    raise BadInput(messages.sentence_already_claimed(made))
                 claim = claim.model_copy(update={"id": await _free_id(conn, claim.id)})
                 linked = [c for c in claim.conflicts if await claim_exists(conn, c)]
                 claim = claim.model_copy(update={"conflicts": linked})

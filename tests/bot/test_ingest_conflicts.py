@@ -4,8 +4,11 @@ backends, through the service."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.permissions import ModerationPolicy
 from bot.service import TalksService
+from knowledge.errors import BadInput
 from knowledge.store import Store
 from tests.bot.test_ingest import OPERATOR
 from tests.conftest import FakeClock
@@ -59,3 +62,21 @@ async def test_a_sentence_accepted_as_a_support_first_still_makes_its_own_confli
         claim = (await service.claim(made or "")).claim
         assert [c for c, _ in claim.conflicts] == [second.candidate.claim_id if second.candidate else None]
         assert made not in [c for c, _ in (await service.claim(supported)).claim.conflicts]
+
+
+async def test_a_sentence_that_made_a_claim_is_never_made_a_second_claim(location: str) -> None:
+    async with Store.open(location) as store:
+        service = TalksService(store, policy=ModerationPolicy(), clock=FakeClock())
+        await service.start()
+        await service.ingest(OPERATOR, ARTICLE.encode("utf-8"), "006_roster.txt", outlet="Test Wire")
+        first, second = [
+            i
+            for i in await service.candidates(OPERATOR)
+            if i.candidate and i.candidate.quote.quote == ROSTER and i.candidate.proposal == "conflicts"
+        ][:2]
+        made = (await service.decide(OPERATOR, first.id, accept=True)).claim_id
+        before, version = await store.claims.count(), service.content_version
+        with pytest.raises(BadInput, match=f"already claim {made}"):
+            await service.decide(OPERATOR, second.id, accept=True, accept_as="new")
+        assert await store.claims.count() == before and service.content_version == version
+        assert (await service.queue_item(OPERATOR, second.id)).status == "open"
