@@ -34,6 +34,8 @@ ANSWERED: list[tuple[str, str, set[str]]] = [
     ("Ile procent PKB mają wydawać na obronę członkowie NATO?", "pl", {"nato-defence-spending-5-percent"}),
     ("Wie lange hat das Telefonat zwischen Trump und Putin gedauert?", "de", CALL_LENGTH),
     ("Wann telefonierten Trump und Putin miteinander?", "de", {"call-date-february-12"}),
+    # A separable verb split in a main clause: "fand … statt" is "stattfinden".
+    ("Wann fand das Gespräch statt?", "de", {"call-date-february-12"}),
     ("Welcher Lehrer wurde von Russland freigelassen?", "de", {"marc-fogel-release"}),
     ("Was sagte Baerbock über den Frieden in der Ukraine?", "de", {"baerbock-peace-only-together"}),
     ("Combien de temps a duré la conversation entre Trump et Poutine ?", "fr", CALL_LENGTH),
