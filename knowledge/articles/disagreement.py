@@ -119,7 +119,7 @@ def _counterpart(reserved: Stances, warm: Stances) -> bool:
     """One party's reserved account of an event against another's warm account of the same
     event held with the first ("the Kremlin's readout of the call was restrained" against
     "Trump called his call with Putin productive"). An account of an event the reserved
-    party had no part in ("his conversation with Trump was good") is no counterpart."""
+    party had no part in ("her own call with the president was good") is no counterpart."""
     if not reserved.events & warm.events:
         return False
     held_back = {party for party, side in reserved.tones if side == RESERVED}

@@ -34,9 +34,9 @@ STORE = [
     _claim("trump-steel-tariffs", "Trump dismissed new tariffs on Indian steel as unnecessary."),
     _claim(
         "chemist-released",
-        "The talks followed Russia's release of jailed American chemist Dan Kessler, seen as a goodwill gesture.",
+        "The talks followed Russia's release of jailed American chemist Dan Kessler, viewed as a gesture of goodwill.",
     ),
-    _claim("putin-invited-trump", "Putin invited Trump to Moscow for talks in the spring."),
+    _claim("putin-invited-trump", "Putin invited the US president to Moscow for talks in the spring."),
     _claim("sanctions-relief", "European diplomats fear early sanctions relief would reward Moscow."),
     _claim(
         "trump-harvest-post",
