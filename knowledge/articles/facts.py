@@ -31,11 +31,12 @@ from functools import cache
 from knowledge.answering.amounts import Amount, amounts, is_same_amount
 from knowledge.answering.text import fold, terms
 from knowledge.answering.values import Date, Pairing, Place, dates, pairings, people, venues
+from knowledge.articles.drafts import REPORTING_VERBS
 from knowledge.entities import shipped
 
 # A group whose members a statement may list by name: "a team of Rubio, Ratcliffe and Waltz".
 _GROUP = re.compile(r"\b(?:team|delegation)\b")
-_REPORTING = re.compile(r"\b(?:said|says|told|announced|added|stated|confirmed)\b")
+_REPORTING = re.compile(r"\b(?:" + "|".join(sorted(REPORTING_VERBS)) + r")\b")
 _WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
 # Words in double quotation marks (after folding, curly quotes are straight); a quote runs
 # to the next mark, so the pattern reads the text once.

@@ -26,6 +26,7 @@ from functools import cache, lru_cache
 
 from knowledge.answering.aliases import SPEAKS_FOR
 from knowledge.answering.text import STOPWORDS, fold, stem, terms, words
+from knowledge.articles.drafts import REPORTING_VERBS
 from knowledge.entities import shipped
 from knowledge.paths import tones_file
 
@@ -122,7 +123,6 @@ def load_tones() -> Tones:
 _CLAUSE = re.compile(r"[,;:()\[\]]|\b(?:but|while|whereas|though|although)\b")
 _PRONOUN = frozenset({"he", "she", "it", "they", "his", "her", "its", "their"})
 _PLACE_WORDS = frozenset({"in", "at", "near", "to"})
-_REPORTING = frozenset({"said", "says", "told", "announced", "added", "wrote", "stated", "confirmed"})
 
 
 @dataclass(frozen=True)
@@ -337,7 +337,7 @@ def _lists(tokens: list[_Token]) -> tuple[NameList, ...]:
             speaks = (
                 t is not None
                 and at + 1 < len(tokens)
-                and tokens[at + 1].word in _REPORTING
+                and tokens[at + 1].word in REPORTING_VERBS
                 and bool(run)
                 and t.clause != last_clause
             )
